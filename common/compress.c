@@ -1,0 +1,101 @@
+/*
+ * compress.c - zstd wrapper (see compress.h).
+ *
+ * The streaming reader keeps one input buffer of ZSTD_DStreamInSize() bytes;
+ * a plain (uncompressed) stream goes straight from fread to the caller.
+ */
+#include "common/compress.h"
+
+#include <stdlib.h>
+#include <zstd.h>
+
+#include "kzsearch.h"
+
+int kz_zstd_compress(kz_buf *out, const void *src, size_t n, int level) {
+  size_t bound = ZSTD_compressBound(n);
+  int rc = kz_buf_reserve(out, bound);
+  if (rc) return rc;
+  size_t z = ZSTD_compress(out->data + out->len, bound, src, n, level);
+  if (ZSTD_isError(z)) return KZ_ERR_NOMEM; /* zstd fails here only on allocation */
+  out->len += z;
+  return KZ_OK;
+}
+
+int kz_zstd_decompress(void *dst, size_t dst_cap, const void *src, size_t n, size_t *out_len) {
+  size_t z = ZSTD_decompress(dst, dst_cap, src, n);
+  if (ZSTD_isError(z)) return KZ_ERR_CORRUPT;
+  *out_len = z;
+  return KZ_OK;
+}
+
+long long kz_zstd_frame_size(const void *src, size_t n) {
+  unsigned long long s = ZSTD_getFrameContentSize(src, n);
+  if (s == ZSTD_CONTENTSIZE_ERROR || s == ZSTD_CONTENTSIZE_UNKNOWN || s > (1ull << 62)) return -1;
+  return (long long)s;
+}
+
+struct kz_zstd_reader {
+  FILE *f;
+  ZSTD_DStream *ds; /* NULL for a plain stream */
+  uint8_t *in;
+  size_t in_cap;
+  ZSTD_inBuffer ib;
+  int eof;
+  size_t last_ret; /* 0 when the last frame was complete */
+};
+
+int kz_zstd_reader_new(kz_zstd_reader **out, FILE *f, int compressed) {
+  kz_zstd_reader *r = calloc(1, sizeof *r);
+  if (!r) return KZ_ERR_NOMEM;
+  r->f = f;
+  if (compressed) {
+    r->ds = ZSTD_createDStream();
+    r->in_cap = ZSTD_DStreamInSize();
+    r->in = malloc(r->in_cap);
+    if (!r->ds || !r->in) {
+      kz_zstd_reader_free(r);
+      return KZ_ERR_NOMEM;
+    }
+    ZSTD_initDStream(r->ds);
+    r->ib.src = r->in;
+  }
+  *out = r;
+  return KZ_OK;
+}
+
+int kz_zstd_reader_read(kz_zstd_reader *r, void *dst, size_t cap, size_t *got) {
+  *got = 0;
+  if (!r->ds) {
+    size_t n = fread(dst, 1, cap, r->f);
+    if (n == 0 && ferror(r->f)) return KZ_ERR_IO;
+    *got = n;
+    return KZ_OK;
+  }
+  ZSTD_outBuffer ob = {dst, cap, 0};
+  while (ob.pos == 0) {
+    if (r->ib.pos == r->ib.size) {
+      if (r->eof) break;
+      size_t n = fread(r->in, 1, r->in_cap, r->f);
+      if (n == 0) {
+        if (ferror(r->f)) return KZ_ERR_IO;
+        r->eof = 1;
+        break;
+      }
+      r->ib.size = n;
+      r->ib.pos = 0;
+    }
+    size_t ret = ZSTD_decompressStream(r->ds, &ob, &r->ib);
+    if (ZSTD_isError(ret)) return KZ_ERR_CORRUPT;
+    r->last_ret = ret;
+  }
+  if (ob.pos == 0 && r->eof && r->last_ret != 0) return KZ_ERR_CORRUPT; /* truncated frame */
+  *got = ob.pos;
+  return KZ_OK;
+}
+
+void kz_zstd_reader_free(kz_zstd_reader *r) {
+  if (!r) return;
+  ZSTD_freeDStream(r->ds);
+  free(r->in);
+  free(r);
+}

@@ -1,0 +1,36 @@
+/*
+ * format.h - constants of the on-disk format v1 (normative text: docs/FORMAT.md).
+ *
+ * Every index file is   header | body | footer
+ *   header (8 bytes):   u32 magic, u32 format version
+ *   footer (16 bytes):  u32 footer magic "KZFT", u32 format version,
+ *                       u64 XXH64 (seed 0) of every byte before the footer.
+ */
+#ifndef KZ_FORMAT_H
+#define KZ_FORMAT_H
+
+#define KZ_FORMAT_VERSION 1u
+
+#define KZ_FILE_HEADER_BYTES 8u
+#define KZ_FILE_FOOTER_BYTES 16u
+
+/* Magic numbers, little-endian ASCII. */
+#define KZ_MAGIC_MANIFEST 0x464d5a4bu  /* "KZMF" */
+#define KZ_MAGIC_DICT 0x44545a4bu      /* "KZTD" */
+#define KZ_MAGIC_POSTINGS 0x4f505a4bu  /* "KZPO" */
+#define KZ_MAGIC_POSITIONS 0x53505a4bu /* "KZPS" */
+#define KZ_MAGIC_NORMS 0x4d4e5a4bu     /* "KZNM" */
+#define KZ_MAGIC_STORE 0x53445a4bu     /* "KZDS" */
+#define KZ_MAGIC_FOOTER 0x54465a4bu    /* "KZFT" */
+
+/* Field numbers: the first byte of every term in the dictionary. */
+#define KZ_FIELD_TEXT 0u  /* title and body, positions continuing from title into body */
+#define KZ_FIELD_TITLE 1u /* reserved for title: filters */
+
+/* Stored fields of a document, in record order. */
+enum { KZ_STORED_ID, KZ_STORED_TITLE, KZ_STORED_BODY, KZ_STORED_DATE, KZ_STORED_URL, KZ_STORED_FIELDS };
+
+#define KZ_MANIFEST_NAME "MANIFEST"
+#define KZ_LOCK_NAME "LOCK"
+
+#endif /* KZ_FORMAT_H */

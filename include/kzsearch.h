@@ -1,0 +1,212 @@
+/*
+ * kzsearch.h - the embeddable full-text search API (the only public header).
+ *
+ * An index is a directory of immutable segments and one manifest that names
+ * them. A writer (kz_writer) adds documents and commits them atomically; a
+ * reader (kz_index) opens the last committed state and searches it with BM25.
+ *
+ * Thread model
+ *   - One kz_index may be searched from many threads at once: kz_search and
+ *     kz_count only read the index and allocate their own scratch space.
+ *     Opening and closing an index are not concurrent with searching it.
+ *   - One writer at a time per index directory (an OS file lock enforces
+ *     it across processes). A kz_writer must not be used from two threads at
+ *     once. A kz_index opened before a commit keeps seeing the old state.
+ *   - kz_hits results are owned by the caller and independent of the index
+ *     handle's other searches; free them before closing the index.
+ *
+ * Conventions
+ *   - Functions that can fail return KZ_OK (0) or a negative kz_status and
+ *     fill out-parameters only on success. `kz_error *err` may be NULL; when
+ *     given it receives the code and a one-line message.
+ *   - `T **out` results are owned by the caller and released with the
+ *     matching _free/_close function, each of which accepts NULL. Pointers
+ *     returned by getters are borrowed from the object they came from.
+ *   - Options structs start with a version field and only grow at the end;
+ *     initialise them with the matching _INIT macro.
+ */
+#ifndef KZSEARCH_H
+#define KZSEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(KZ_BUILDING_LIBRARY)
+#define KZ_API __attribute__((visibility("default")))
+#else
+#define KZ_API
+#endif
+
+/* Library version (the on-disk format has its own version, see kz_index_stats). */
+#define KZ_VERSION_MAJOR 0
+#define KZ_VERSION_MINOR 1
+#define KZ_VERSION_PATCH 0
+#define KZ_VERSION_STRING "0.1.0"
+
+/* @return the library version string of the linked library, e.g. "0.1.0". */
+KZ_API const char *kz_version(void);
+
+/* Status codes: 0 on success, a small disjoint negative range on failure. */
+typedef enum kz_status {
+  KZ_OK = 0,
+  KZ_ERR_NOMEM = -1,          /* an allocation failed */
+  KZ_ERR_IO = -2,             /* the operating system reported an I/O error */
+  KZ_ERR_CORRUPT = -3,        /* index bytes fail a check (checksum, bounds, order) */
+  KZ_ERR_VERSION = -4,        /* the index was written by a newer format version */
+  KZ_ERR_NO_INDEX = -5,       /* no index at the given path */
+  KZ_ERR_QUERY = -6,          /* the query is malformed (see kz_error.position) */
+  KZ_ERR_INVALID = -7,        /* a bad argument or option (unknown language, k = 0, ...) */
+  KZ_ERR_LIMIT = -8,          /* an input exceeds a documented limit */
+  KZ_ERR_LOCKED = -9,         /* another writer holds the index lock */
+  KZ_ERR_DOCUMENT = -10,      /* a document is malformed and was not added */
+  KZ_ERR_INTERRUPTED = -11    /* the operation was cancelled */
+} kz_status;
+
+/* @return a static, human-readable name for a status code. */
+KZ_API const char *kz_strerror(int status);
+
+/* Error details filled by failing calls when the caller passes one. */
+typedef struct kz_error {
+  int code;           /* the kz_status returned */
+  size_t position;    /* for KZ_ERR_QUERY: byte offset of the offending spot */
+  char message[512];  /* one line, NUL-terminated, no trailing newline */
+} kz_error;
+
+/* ------------------------------------------------------------------------ */
+/* Reading and searching                                                    */
+/* ------------------------------------------------------------------------ */
+
+typedef struct kz_index kz_index;
+typedef struct kz_hits kz_hits;
+
+/*
+ * Opens the last committed state of the index at `path` for searching.
+ * @return KZ_OK; KZ_ERR_NO_INDEX when `path` holds no index; KZ_ERR_VERSION
+ *         for an index of a newer format; KZ_ERR_CORRUPT, KZ_ERR_IO,
+ *         KZ_ERR_NOMEM otherwise.
+ */
+KZ_API int kz_index_open(kz_index **out, const char *path, kz_error *err);
+
+/* Releases the index. Accepts NULL. All kz_hits must have been freed. */
+KZ_API void kz_index_close(kz_index *index);
+
+typedef struct kz_index_stats {
+  uint32_t format_version;
+  uint64_t generation;        /* commit number of the opened state */
+  uint64_t documents;
+  uint64_t segments;
+  uint64_t terms;             /* distinct terms across all segments */
+  uint64_t postings;          /* (term, document) pairs */
+  uint64_t positions;         /* token occurrences */
+  double avg_doc_length;      /* tokens per document (title + body) */
+  uint64_t bytes_dict, bytes_postings, bytes_positions, bytes_norms, bytes_store,
+      bytes_manifest;
+  char language[32];          /* the Snowball language the index was built with */
+} kz_index_stats;
+
+/* Fills `out` with statistics of the opened index (terms are counted exactly). */
+KZ_API int kz_index_stats_get(kz_index *index, kz_index_stats *out, kz_error *err);
+
+#define KZ_SEARCH_OPTIONS_VERSION 1
+typedef struct kz_search_options {
+  unsigned version;           /* KZ_SEARCH_OPTIONS_VERSION */
+  size_t k;                   /* hits to return (default 10) */
+  size_t offset;              /* hits to skip first, for paging (default 0) */
+  int default_and;            /* bare words are required (AND) instead of OR */
+  double bm25_k1;             /* default 1.2 */
+  double bm25_b;              /* default 0.75 */
+  size_t snippet_bytes;       /* approximate snippet length; 0 = no snippets */
+} kz_search_options;
+#define KZ_SEARCH_OPTIONS_INIT {KZ_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 200}
+
+/* A highlighted range [start, end) in UTF-8 bytes of the snippet. */
+typedef struct kz_span {
+  size_t start, end;
+} kz_span;
+
+typedef struct kz_hit {
+  uint64_t doc;               /* internal document number (stable within a snapshot) */
+  double score;               /* BM25 */
+  const char *id, *title, *date, *url;  /* "" when the document has none */
+  const char *snippet;        /* "" when snippets are off */
+  const kz_span *highlights;
+  size_t n_highlights;
+} kz_hit;
+
+/*
+ * Runs `query` (syntax in README.md) against the index and collects the best
+ * hits ranked by BM25 (ties by document order) plus the exact number of
+ * matching documents. `opts` may be NULL for the defaults.
+ * @return KZ_OK; KZ_ERR_QUERY with err->position for a malformed query;
+ *         KZ_ERR_INVALID for bad options; KZ_ERR_CORRUPT, KZ_ERR_NOMEM.
+ */
+KZ_API int kz_search(kz_hits **out, kz_index *index, const char *query,
+                     const kz_search_options *opts, kz_error *err);
+
+/* Counts matching documents exactly without ranking them. */
+KZ_API int kz_count(uint64_t *out, kz_index *index, const char *query,
+                    const kz_search_options *opts, kz_error *err);
+
+KZ_API size_t kz_hits_size(const kz_hits *hits);           /* hits returned */
+KZ_API uint64_t kz_hits_total(const kz_hits *hits);        /* all matches */
+KZ_API const kz_hit *kz_hits_at(const kz_hits *hits, size_t i); /* NULL past the end */
+KZ_API void kz_hits_free(kz_hits *hits);
+
+/* ------------------------------------------------------------------------ */
+/* Writing                                                                  */
+/* ------------------------------------------------------------------------ */
+
+typedef struct kz_writer kz_writer;
+
+#define KZ_WRITER_OPTIONS_VERSION 1
+typedef struct kz_writer_options {
+  unsigned version;           /* KZ_WRITER_OPTIONS_VERSION */
+  const char *language;       /* Snowball language for a new index (default "english") */
+  size_t memory_bytes;        /* in-memory budget before a segment is written (default 256 MiB) */
+  int rebuild;                /* start from an empty index; the old one stays until commit */
+} kz_writer_options;
+#define KZ_WRITER_OPTIONS_INIT {KZ_WRITER_OPTIONS_VERSION, NULL, 0, 0}
+
+/* A document to add. Strings need not be NUL-terminated; NULL means absent. */
+typedef struct kz_document {
+  const char *id;    size_t id_len;
+  const char *title; size_t title_len;
+  const char *body;  size_t body_len;
+  const char *date;  size_t date_len;
+  const char *url;   size_t url_len;
+} kz_document;
+
+/*
+ * Opens (creating when missing) the index at `path` for writing and takes its
+ * lock. Leftover files of an interrupted writer are removed.
+ * @return KZ_OK; KZ_ERR_LOCKED when another writer holds it; KZ_ERR_INVALID
+ *         for an unknown language; KZ_ERR_IO, KZ_ERR_CORRUPT, KZ_ERR_VERSION.
+ */
+KZ_API int kz_writer_open(kz_writer **out, const char *path, const kz_writer_options *opts,
+                          kz_error *err);
+
+/*
+ * Adds one document (invisible to readers until kz_writer_commit).
+ * @return KZ_OK; KZ_ERR_DOCUMENT when it has no id; KZ_ERR_LIMIT when it
+ *         exceeds a size limit; KZ_ERR_IO, KZ_ERR_NOMEM. After an I/O or memory
+ *         error the writer refuses further work; the committed index is intact.
+ */
+KZ_API int kz_writer_add(kz_writer *writer, const kz_document *doc, kz_error *err);
+
+/* Makes every added document visible atomically (all or nothing). */
+KZ_API int kz_writer_commit(kz_writer *writer, kz_error *err);
+
+/* Documents added since the writer was opened (committed or not). */
+KZ_API uint64_t kz_writer_added(const kz_writer *writer);
+
+/* Releases the writer and its lock; uncommitted documents are discarded. */
+KZ_API void kz_writer_close(kz_writer *writer);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* KZSEARCH_H */

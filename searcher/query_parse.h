@@ -1,0 +1,61 @@
+/*
+ * query_parse.h - the query language, parsed into a tree of raw (not yet
+ * analyzed) words and phrases. Analysis happens later, in the query plan.
+ *
+ * Grammar (operators are upper case; lower-case "and" is a word):
+ *   list    := clause+                       implicit: the default operator
+ *   clause  := ['+' | '-'] or_expr          '+' required, '-' excluded
+ *   or_expr := and_expr ('OR' and_expr)*
+ *   and_expr:= unary ('AND' unary)*
+ *   unary   := 'NOT' unary | primary
+ *   primary := WORD | '"' words '"' | '(' list ')'
+ * A '+' or '-' is a modifier only at the start of a token ("-x", "+(a b)");
+ * inside a word it is part of it ("Nur-Sultan"). Whitespace separates tokens;
+ * so do '(' ')' and '"'.
+ *
+ * Limits: KZ_MAX_QUERY_BYTES of text, KZ_MAX_QUERY_DEPTH of nesting,
+ * KZ_MAX_QUERY_CLAUSES nodes. Errors name the byte position of the problem.
+ */
+#ifndef KZ_QUERY_PARSE_H
+#define KZ_QUERY_PARSE_H
+
+#include <stddef.h>
+
+#include "kzsearch.h"
+
+typedef enum kz_qkind {
+  KZ_Q_WORD,   /* text = one word as typed */
+  KZ_Q_PHRASE, /* text = the words between the quotes */
+  KZ_Q_AND,    /* children all required */
+  KZ_Q_OR,     /* at least one child */
+  KZ_Q_NOT,    /* one child, excluded (inside AND or a list) */
+  KZ_Q_LIST    /* implicit sequence; each child has an occur */
+} kz_qkind;
+
+typedef enum kz_occur {
+  KZ_OCCUR_DEFAULT = 0, /* OR, or AND when the search asks for default_and */
+  KZ_OCCUR_MUST,        /* +x */
+  KZ_OCCUR_MUST_NOT     /* -x */
+} kz_occur;
+
+typedef struct kz_qnode kz_qnode;
+struct kz_qnode {
+  kz_qkind kind;
+  kz_occur occur;     /* meaningful for children of a KZ_Q_LIST */
+  const char *text;   /* points into the query string (WORD, PHRASE); not NUL-terminated */
+  size_t text_len;
+  size_t position;    /* byte offset in the query where the node starts */
+  kz_qnode **children;
+  size_t n_children;
+};
+
+/*
+ * Parses query[0..len). The tree points into `query`, which must outlive it.
+ * @return KZ_OK; KZ_ERR_QUERY with err->position and a message such as
+ *         "unbalanced parenthesis" or "AND needs a term on both sides";
+ *         KZ_ERR_LIMIT (too long, too deep, too many clauses); KZ_ERR_NOMEM.
+ */
+int kz_query_parse(kz_qnode **out, const char *query, size_t len, kz_error *err);
+void kz_qnode_free(kz_qnode *node);
+
+#endif /* KZ_QUERY_PARSE_H */
