@@ -197,6 +197,35 @@ KZ_API int kz_writer_open(kz_writer **out, const char *path, const kz_writer_opt
  */
 KZ_API int kz_writer_add(kz_writer *writer, const kz_document *doc, kz_error *err);
 
+/* Callbacks for kz_writer_add_path; every member may be NULL. */
+typedef struct kz_ingest_callbacks {
+  void *ctx;
+  /* A record was skipped: file, 1-based line (0 = the whole file), reason. */
+  void (*warn)(void *ctx, const char *path, uint64_t line, const char *message);
+  /* Called every few thousand documents; return non-zero to stop (KZ_ERR_INTERRUPTED). */
+  int (*progress)(void *ctx, uint64_t documents, uint64_t bytes_read);
+} kz_ingest_callbacks;
+
+typedef struct kz_ingest_stats {
+  uint64_t documents; /* added */
+  uint64_t skipped;   /* malformed records reported through warn */
+  uint64_t bytes_read; /* uncompressed input bytes */
+} kz_ingest_stats;
+
+/*
+ * Adds every document found at `path`: a JSON Lines file (one object per
+ * line with "id", "title", "body", optional "date" and "url"; ".zst" files
+ * are decompressed on the fly), a directory (walked recursively: each .txt
+ * file is one article whose first non-empty line is its title, .jsonl and
+ * .jsonl.zst files are read as above), or "-" for JSON Lines on stdin.
+ * Malformed records are reported and skipped. `stats` (may be NULL) is
+ * filled even on failure.
+ * @return KZ_OK; KZ_ERR_IO when `path` cannot be read; KZ_ERR_INTERRUPTED
+ *         when progress asked to stop; KZ_ERR_CORRUPT for a damaged .zst.
+ */
+KZ_API int kz_writer_add_path(kz_writer *writer, const char *path, const kz_ingest_callbacks *cb,
+                              kz_ingest_stats *stats, kz_error *err);
+
 /* Makes every added document visible atomically (all or nothing). */
 KZ_API int kz_writer_commit(kz_writer *writer, kz_error *err);
 
