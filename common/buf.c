@@ -18,7 +18,7 @@ int kz_buf_reserve(kz_buf *b, size_t extra) {
   if (extra > SIZE_MAX - b->len) return KZ_ERR_LIMIT;
   size_t need = b->len + extra;
   if (b->limit && need > b->limit) return KZ_ERR_LIMIT;
-  size_t cap = b->cap ? b->cap : 64;
+  size_t cap = b->cap ? b->cap : 16;
   while (cap < need) cap = cap > SIZE_MAX / 2 ? need : cap * 2;
   if (b->limit && cap > b->limit) cap = b->limit;
   uint8_t *p = realloc(b->data, cap);

@@ -12,19 +12,37 @@
 
 #include "kzsearch.h"
 
+/* Writer choices, not format constants: a reader accepts any block size up to its limit. */
 #define KZ_STORE_BLOCK_BYTES (32u << 10)
 #define KZ_STORE_ZSTD_LEVEL 3
 
+/* Format constants shared with searcher/docstore.h (identical definitions; keep in step). */
+#define KZ_STORE_INDEX_ENTRY_BYTES 24u
+#define KZ_STORE_TRAILER_BYTES 16u
+
 typedef struct kz_docstore_writer kz_docstore_writer;
 
+/*
+ * Creates (truncating) the store file at `path`.
+ * @return KZ_OK; KZ_ERR_IO when the file cannot be created; KZ_ERR_NOMEM.
+ */
 int kz_docstore_writer_open(kz_docstore_writer **out, const char *path);
-/* Appends the next document (doc numbers are implicit: 0, 1, 2, ...). NULL fields are stored empty. */
+/*
+ * Appends the next document (doc numbers are implicit: 0, 1, 2, ...). NULL fields are stored empty.
+ * @return KZ_OK; KZ_ERR_LIMIT when the fields together exceed KZ_MAX_DOC_BYTES or the
+ *         segment holds KZ_MAX_SEGMENT_DOCS (the document is not added, the writer stays
+ *         usable); KZ_ERR_IO, KZ_ERR_NOMEM (sticky: every later call returns it).
+ */
 int kz_docstore_writer_add(kz_docstore_writer *w, const kz_document *doc);
-/* Writes the block index and footer, fsyncs, closes and frees the writer. */
+/*
+ * Writes the last block, the block index, the trailer and the footer, fsyncs, closes and
+ * frees the writer. `file_bytes` (may be NULL) gets the file size.
+ * @return KZ_OK; the sticky error or KZ_ERR_IO, KZ_ERR_NOMEM (the file is then removed).
+ */
 int kz_docstore_writer_finish(kz_docstore_writer *w, uint64_t *file_bytes);
 /* Removes the partial file and frees the writer. Accepts NULL. */
 void kz_docstore_writer_abort(kz_docstore_writer *w);
-/* Bytes of memory the writer holds (for the indexing budget). */
+/* Bytes of memory the writer holds (buffers by capacity; for the indexing budget). */
 size_t kz_docstore_writer_memory(const kz_docstore_writer *w);
 
 #endif /* KZ_DOCSTORE_WRITER_H */

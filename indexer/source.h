@@ -43,6 +43,12 @@ uint64_t kz_source_bytes(const kz_source *s);
 /* Records skipped as malformed so far. */
 uint64_t kz_source_skipped(const kz_source *s);
 
+/*
+ * Lowers the longest JSON Lines record accepted (default and maximum
+ * KZ_MAX_LINE_BYTES; values above it are clamped). For tests of the limit.
+ */
+void kz_source_set_line_limit(kz_source *s, size_t max_line_bytes);
+
 void kz_source_free(kz_source *s);
 
 #endif /* KZ_SOURCE_H */

@@ -1,7 +1,7 @@
 /*
  * docstore.h - reads a segment's document store (.store) from its mapped
- * body. Lookups are thread-safe: each one decompresses into the caller's
- * kz_stored_doc.
+ * body (docs/FORMAT.md, "Document store"). Lookups are thread-safe: each one
+ * decompresses into the caller's kz_stored_doc and only reads the store.
  */
 #ifndef KZ_DOCSTORE_H
 #define KZ_DOCSTORE_H
@@ -11,6 +11,17 @@
 
 #include "common/buf.h"
 #include "common/format.h"
+#include "common/limits.h"
+
+/* Format constants shared with indexer/docstore_writer.h (identical definitions; keep in step). */
+#define KZ_STORE_INDEX_ENTRY_BYTES 24u
+#define KZ_STORE_TRAILER_BYTES 16u
+/*
+ * The largest raw (decompressed) block a reader accepts: one document of
+ * KZ_MAX_DOC_BYTES plus its five length varints (a multi-document block is
+ * smaller still). It bounds the memory a damaged index can make a lookup allocate.
+ */
+#define KZ_STORE_MAX_RAW_BLOCK_BYTES (KZ_MAX_DOC_BYTES + KZ_STORED_FIELDS * 5u)
 
 typedef struct kz_docstore {
   const uint8_t *body; /* the file body (between header and footer) */
@@ -22,16 +33,31 @@ typedef struct kz_docstore {
 typedef struct kz_stored_doc {
   kz_buf block;                       /* decompressed block; owns the bytes */
   const char *field[KZ_STORED_FIELDS]; /* NUL-terminated copies in `strings` */
-  size_t len[KZ_STORED_FIELDS];
+  size_t len[KZ_STORED_FIELDS];       /* bytes, not counting the added NUL */
   kz_buf strings;
 } kz_stored_doc;
 
 #define KZ_STORED_DOC_INIT {KZ_BUF_INIT, {0}, {0}, KZ_BUF_INIT}
 
-/* Validates the trailer and block index against `n_docs`. @return KZ_OK or KZ_ERR_CORRUPT. */
+/*
+ * Validates the trailer and the whole block index of `body` (which must
+ * stay mapped while `s` is used) against `n_docs`, the segment's document
+ * count. Block contents are checked lazily by kz_docstore_get.
+ * @return KZ_OK (s filled) or KZ_ERR_CORRUPT (s untouched).
+ */
 int kz_docstore_open(kz_docstore *s, const uint8_t *body, size_t body_size, uint32_t n_docs);
-/* Loads document `doc`'s fields into *out (reusing its buffers). @return KZ_OK, KZ_ERR_CORRUPT, KZ_ERR_NOMEM. */
+/*
+ * Loads document `doc`'s fields into *out (reusing its buffers): field[i]
+ * points at len[i] bytes followed by a NUL; a NUL stored inside a field is
+ * kept and counted in len[i]; an absent field is "" with len 0. The block's
+ * checksum, declared size and record structure are verified first.
+ * @return KZ_OK; KZ_ERR_CORRUPT for damaged data or doc >= n_docs (doc
+ *         numbers come from the segment's own postings, so one out of range
+ *         means the segment is inconsistent); KZ_ERR_NOMEM. On failure
+ *         field[] are NULL and len[] are 0.
+ */
 int kz_docstore_get(const kz_docstore *s, uint32_t doc, kz_stored_doc *out);
+/* Releases the buffers of `d` and resets it to KZ_STORED_DOC_INIT. Accepts NULL. */
 void kz_stored_doc_free(kz_stored_doc *d);
 
 #endif /* KZ_DOCSTORE_H */

@@ -1,0 +1,199 @@
+/*
+ * cmd_index.c - `kzsearch index [-i DIR] [--rebuild] [--lang LANG]
+ * [--memory SIZE] PATH...`: opens a writer, feeds it every PATH through
+ * kz_writer_add_path, commits once at the end.
+ *
+ * All or nothing per run: if any PATH fails (as opposed to single malformed
+ * records, which are reported and skipped), nothing is committed and the
+ * previous index stays as it was. Exit 0 when everything was indexed, 1 when
+ * records were skipped (the rest is committed), 2 on errors.
+ *
+ * The progress callback reports counts per kz_writer_add_path call, so the
+ * context adds the totals of the PATHs already done.
+ */
+#include "cmd_index.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "index_path.h"
+#include "kzsearch.h"
+#include "options.h"
+#include "report.h"
+#include "term.h"
+
+enum { OPT_INDEX = 1, OPT_REBUILD, OPT_LANG, OPT_MEMORY, OPT_HELP };
+
+static const cli_option options[] = {
+    {"index", 'i', 1, OPT_INDEX},    {"rebuild", 0, 0, OPT_REBUILD},
+    {"lang", 0, 1, OPT_LANG},        {"language", 0, 1, OPT_LANG},
+    {"memory", 0, 1, OPT_MEMORY},    {"help", 'h', 0, OPT_HELP},
+};
+
+typedef struct ingest_ctx {
+  cli_progress progress;
+  uint64_t done_docs, done_bytes; /* totals of the PATHs already finished */
+} ingest_ctx;
+
+static void on_warn(void *ctx, const char *path, uint64_t line, const char *message) {
+  ingest_ctx *c = ctx;
+  cli_progress_clear(&c->progress);
+  if (!path) path = "?";
+  if (!message) message = "malformed record";
+  if (line)
+    cli_error("%s:%llu: %s", path, (unsigned long long)line, message);
+  else
+    cli_error("%s: %s", path, message);
+}
+
+static int on_progress(void *ctx, uint64_t documents, uint64_t bytes_read) {
+  ingest_ctx *c = ctx;
+  cli_progress_update(&c->progress, c->done_docs + documents, c->done_bytes + bytes_read);
+  return 0;
+}
+
+/* Checks the PATHs before taking the lock, so typos fail fast and cleanly. */
+static int check_paths(char **paths, size_t n_paths) {
+  for (size_t i = 0; i < n_paths; i++) {
+    struct stat st;
+    if (strcmp(paths[i], "-") == 0) continue;
+    if (stat(paths[i], &st) != 0) {
+      cli_error("cannot read %s: %s", paths[i], strerror(errno));
+      return -1;
+    }
+    if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) &&
+        !S_ISCHR(st.st_mode)) {
+      cli_error("cannot read %s: not a file or directory", paths[i]);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static const char *plural(uint64_t n, const char *one, const char *many) {
+  return n == 1 ? one : many;
+}
+
+static int run(const char *index_path, const kz_writer_options *wopts, char **paths,
+               size_t n_paths) {
+  ingest_ctx ctx;
+  kz_ingest_callbacks cb = {&ctx, on_warn, on_progress};
+  kz_ingest_stats total = {0, 0, 0};
+  kz_writer *writer = NULL;
+  kz_error err;
+  memset(&err, 0, sizeof err);
+  ctx.done_docs = ctx.done_bytes = 0;
+  cli_progress_init(&ctx.progress, stderr);
+
+  int rc = kz_writer_open(&writer, index_path, wopts, &err);
+  if (rc != KZ_OK) {
+    cli_error_kz(index_path, rc, &err);
+    return CLI_EXIT_ERROR;
+  }
+  for (size_t i = 0; i < n_paths; i++) {
+    kz_ingest_stats st = {0, 0, 0};
+    if (strcmp(paths[i], "-") == 0 && cli_term_isatty(stdin)) {
+      cli_progress_clear(&ctx.progress);
+      cli_error("reading JSON Lines from the terminal (end with Ctrl-D)");
+    }
+    memset(&err, 0, sizeof err);
+    rc = kz_writer_add_path(writer, paths[i], &cb, &st, &err);
+    total.documents += st.documents;
+    total.skipped += st.skipped;
+    total.bytes_read += st.bytes_read;
+    ctx.done_docs = total.documents;
+    ctx.done_bytes = total.bytes_read;
+    if (rc != KZ_OK) {
+      cli_progress_clear(&ctx.progress);
+      cli_error_kz(strcmp(paths[i], "-") == 0 ? "standard input" : paths[i], rc, &err);
+      cli_error("nothing was committed; the index is unchanged");
+      kz_writer_close(writer);
+      return CLI_EXIT_ERROR;
+    }
+  }
+  cli_progress_status(&ctx.progress, "committing...");
+  memset(&err, 0, sizeof err);
+  rc = kz_writer_commit(writer, &err);
+  cli_progress_clear(&ctx.progress);
+  kz_writer_close(writer);
+  if (rc != KZ_OK) {
+    cli_error_kz(index_path, rc, &err);
+    cli_error("nothing was committed; the index is unchanged");
+    return CLI_EXIT_ERROR;
+  }
+
+  double seconds = (double)(cli_clock_ns() - ctx.progress.start_ns) / 1e9;
+  double mb = (double)total.bytes_read / 1e6;
+  char *shown_path = realpath(index_path, NULL);
+  fprintf(stderr, "indexed %llu %s (%.1f MB) in %.2f s, %.1f MB/s into %s",
+          (unsigned long long)total.documents, plural(total.documents, "document", "documents"),
+          mb, seconds, seconds > 0 ? mb / seconds : 0.0, shown_path ? shown_path : index_path);
+  free(shown_path);
+  if (total.skipped)
+    fprintf(stderr, " (skipped %llu malformed %s)", (unsigned long long)total.skipped,
+            plural(total.skipped, "record", "records"));
+  fputc('\n', stderr);
+  return total.skipped ? CLI_EXIT_NONE : CLI_EXIT_OK;
+}
+
+int cli_cmd_index(int argc, char **argv) {
+  kz_writer_options wopts = KZ_WRITER_OPTIONS_INIT;
+  const char *index_opt = NULL;
+  cli_parser parser;
+  const char *value;
+  int id;
+  char **paths = calloc((size_t)argc + 1, sizeof *paths);
+  size_t n_paths = 0;
+  if (!paths) {
+    cli_error("out of memory");
+    return CLI_EXIT_ERROR;
+  }
+
+  cli_parser_init(&parser, argc, argv, options, sizeof options / sizeof options[0]);
+  while ((id = cli_parser_next(&parser, &value)) != CLI_OPT_END) {
+    uint64_t size;
+    switch (id) {
+      case CLI_OPT_OPERAND: paths[n_paths++] = (char *)value; break;
+      case OPT_INDEX: index_opt = value; break;
+      case OPT_REBUILD: wopts.rebuild = 1; break;
+      case OPT_LANG: wopts.language = value; break;
+      case OPT_MEMORY:
+        if (cli_parse_size(value, "--memory", &size) != 0) goto usage;
+        if (size == 0 || size > SIZE_MAX) {
+          cli_error("invalid value for --memory: '%s' (must be more than 0)", value);
+          goto usage;
+        }
+        wopts.memory_bytes = (size_t)size;
+        break;
+      case OPT_HELP: free(paths); return CLI_EXIT_HELP;
+      default: goto usage;
+    }
+  }
+  if (n_paths == 0) {
+    cli_error("index: no PATH given (a .jsonl file, a directory, or - for stdin)");
+    goto usage;
+  }
+  if (check_paths(paths, n_paths) != 0) {
+    free(paths);
+    return CLI_EXIT_ERROR;
+  }
+
+  char *index_path = NULL;
+  if (cli_index_path_resolve(index_opt, &index_path) != 0 ||
+      cli_index_path_mkdirs(index_path) != 0) {
+    free(index_path);
+    free(paths);
+    return CLI_EXIT_ERROR;
+  }
+  int status = run(index_path, &wopts, paths, n_paths);
+  free(index_path);
+  free(paths);
+  return status;
+
+usage:
+  free(paths);
+  return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,315 @@
+/*
+ * cmd_search.c - `kzsearch [search] [-i DIR] [-k N] [--offset N] [--and]
+ * [--json] [--count] [--] QUERY...`.
+ *
+ * Results go to stdout, everything else (the "N matches" line, errors) to
+ * stderr, so `kzsearch ... | head` sees only hits. Exit 0 when something
+ * matched, 1 when nothing did, 2 on errors, like grep.
+ *
+ * Human output prints document text on one line per field: control
+ * characters (including C1 controls, which some terminals obey) become
+ * spaces and runs of whitespace collapse, so document bytes can neither break
+ * the layout nor drive the terminal. --json output escapes instead.
+ */
+#include "cmd_search.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index_path.h"
+#include "json_out.h"
+#include "kzsearch.h"
+#include "options.h"
+#include "report.h"
+#include "term.h"
+
+enum { OPT_INDEX = 1, OPT_K, OPT_OFFSET, OPT_AND, OPT_JSON, OPT_COUNT, OPT_HELP };
+
+static const cli_option options[] = {
+    {"index", 'i', 1, OPT_INDEX}, {NULL, 'k', 1, OPT_K},      {"limit", 0, 1, OPT_K},
+    {"offset", 0, 1, OPT_OFFSET}, {"and", 0, 0, OPT_AND},     {"json", 0, 0, OPT_JSON},
+    {"count", 'c', 0, OPT_COUNT}, {"help", 'h', 0, OPT_HELP},
+};
+
+typedef struct search_args {
+  const char *index_opt;
+  kz_search_options opts;
+  int json, count;
+  char *query; /* the QUERY operands joined by spaces; owned */
+} search_args;
+
+/* ---------------------------------------------------------------- parsing */
+
+static int parse_args(search_args *a, int argc, char **argv) {
+  cli_parser parser;
+  const char *value;
+  int id;
+  size_t query_len = 0, n_words = 0;
+  char **words = calloc((size_t)argc + 1, sizeof *words);
+  if (!words) {
+    cli_error("out of memory");
+    return CLI_EXIT_ERROR;
+  }
+  cli_parser_init(&parser, argc, argv, options, sizeof options / sizeof options[0]);
+  while ((id = cli_parser_next(&parser, &value)) != CLI_OPT_END) {
+    uint64_t n;
+    switch (id) {
+      case CLI_OPT_OPERAND:
+        words[n_words++] = (char *)value;
+        query_len += strlen(value) + 1;
+        break;
+      case OPT_INDEX: a->index_opt = value; break;
+      case OPT_K:
+        if (cli_parse_u64(value, "-k", &n) != 0) goto usage;
+        if (n == 0 || n > SIZE_MAX) {
+          cli_error("invalid value for -k: '%s' (must be at least 1)", value);
+          goto usage;
+        }
+        a->opts.k = (size_t)n;
+        break;
+      case OPT_OFFSET:
+        if (cli_parse_u64(value, "--offset", &n) != 0) goto usage;
+        if (n > SIZE_MAX) {
+          cli_error("invalid value for --offset: '%s' (too large)", value);
+          goto usage;
+        }
+        a->opts.offset = (size_t)n;
+        break;
+      case OPT_AND: a->opts.default_and = 1; break;
+      case OPT_JSON: a->json = 1; break;
+      case OPT_COUNT: a->count = 1; break;
+      case OPT_HELP: free(words); return CLI_EXIT_HELP;
+      default: goto usage;
+    }
+  }
+  if (n_words == 0) {
+    cli_error("no QUERY given");
+    goto usage;
+  }
+  a->query = malloc(query_len);
+  if (!a->query) {
+    free(words);
+    cli_error("out of memory");
+    return CLI_EXIT_ERROR;
+  }
+  char *p = a->query;
+  for (size_t i = 0; i < n_words; i++) {
+    size_t l = strlen(words[i]);
+    if (i) *p++ = ' ';
+    memcpy(p, words[i], l);
+    p += l;
+  }
+  *p = '\0';
+  free(words);
+  return CLI_EXIT_OK;
+usage:
+  free(words);
+  return CLI_EXIT_USAGE;
+}
+
+/* ---------------------------------------------------------------- errors */
+
+/* Prints the query with a caret under the byte `position`, counting columns in code points. */
+static void print_query_error(const char *query, const kz_error *err) {
+  size_t len = strlen(query);
+  size_t pos = err->position < len ? err->position : len;
+  size_t column = 0;
+  cli_error("query error: %s", err->message[0] ? err->message : kz_strerror(KZ_ERR_QUERY));
+  fputs("  ", stderr);
+  for (const char *s = query; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    fputc(c < 0x20 || c == 0x7f ? ' ' : c, stderr); /* one column each */
+  }
+  fputs("\n  ", stderr);
+  for (size_t i = 0; i < pos; i++)
+    if (((unsigned char)query[i] & 0xC0) != 0x80) column++;
+  for (size_t i = 0; i < column; i++) fputc(' ', stderr);
+  fputs("^\n", stderr);
+}
+
+static int report_search_error(int rc, const char *query, const kz_error *err) {
+  if (rc == KZ_ERR_QUERY)
+    print_query_error(query, err);
+  else
+    cli_error_kz(NULL, rc, err);
+  return CLI_EXIT_ERROR;
+}
+
+/* ---------------------------------------------------------------- human output */
+
+static int in_spans(size_t i, const kz_span *spans, size_t n) {
+  for (size_t j = 0; j < n; j++)
+    if (spans[j].start <= i && i < spans[j].end) return 1;
+  return 0;
+}
+
+/*
+ * Writes text on one line: controls become spaces, whitespace runs collapse,
+ * leading and trailing whitespace go. Bytes inside `spans` are bold when
+ * `color` is set; the spans index the original text, so this walks it byte
+ * by byte rather than cleaning a copy first.
+ */
+static void print_text(FILE *f, const char *text, const kz_span *spans, size_t n_spans,
+                       int color) {
+  const unsigned char *s = (const unsigned char *)text;
+  int bold = 0, pending_space = 0, printed = 0;
+  for (size_t i = 0; s[i]; i++) {
+    unsigned char c = s[i];
+    if (c == 0xC2 && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F) { /* C1 control */
+      i++;
+      pending_space = 1;
+      continue;
+    }
+    if (c <= 0x20 || c == 0x7f) {
+      pending_space = 1;
+      continue;
+    }
+    if (pending_space && printed) {
+      if (bold && !in_spans(i, spans, n_spans)) { /* keep the gap unhighlighted */
+        fputs(CLI_RESET, f);
+        bold = 0;
+      }
+      fputc(' ', f);
+    }
+    pending_space = 0;
+    if (color) {
+      int want = in_spans(i, spans, n_spans);
+      if (want != bold) {
+        fputs(want ? CLI_BOLD : CLI_RESET, f);
+        bold = want;
+      }
+    }
+    fputc(c, f);
+    printed = 1;
+  }
+  if (bold) fputs(CLI_RESET, f);
+}
+
+static void print_hit_human(const kz_hit *h, uint64_t rank, int first, int color) {
+  if (!first) fputc('\n', stdout);
+  printf("%llu. %.3f  ", (unsigned long long)rank, h->score);
+  print_text(stdout, h->id ? h->id : "", NULL, 0, 0);
+  if (h->date && h->date[0]) {
+    fputs("  ", stdout);
+    print_text(stdout, h->date, NULL, 0, 0);
+  }
+  fputc('\n', stdout);
+  if (h->title && h->title[0]) {
+    fputs("   ", stdout);
+    print_text(stdout, h->title, NULL, 0, 0);
+    fputc('\n', stdout);
+  }
+  if (h->snippet && h->snippet[0]) {
+    fputs("   ", stdout);
+    print_text(stdout, h->snippet, h->highlights, h->highlights ? h->n_highlights : 0, color);
+    fputc('\n', stdout);
+  }
+}
+
+/* ---------------------------------------------------------------- JSON output */
+
+static void print_hit_json(const kz_hit *h, uint64_t rank) {
+  fprintf(stdout, "{\"type\":\"hit\",\"rank\":%llu,\"id\":", (unsigned long long)rank);
+  cli_json_cstring(stdout, h->id ? h->id : "");
+  fputs(",\"score\":", stdout);
+  cli_json_double(stdout, h->score);
+  fputs(",\"title\":", stdout);
+  cli_json_cstring(stdout, h->title ? h->title : "");
+  fputs(",\"date\":", stdout);
+  cli_json_cstring(stdout, h->date && h->date[0] ? h->date : NULL);
+  fputs(",\"snippet\":", stdout);
+  cli_json_cstring(stdout, h->snippet ? h->snippet : "");
+  fputs(",\"highlights\":[", stdout);
+  for (size_t i = 0; h->highlights && i < h->n_highlights; i++)
+    fprintf(stdout, "%s[%zu,%zu]", i ? "," : "", h->highlights[i].start, h->highlights[i].end);
+  fputs("]}\n", stdout);
+}
+
+static void print_summary_json(uint64_t total, uint64_t elapsed_ns) {
+  printf("{\"type\":\"summary\",\"total\":%llu,\"elapsed_us\":%llu}\n", (unsigned long long)total,
+         (unsigned long long)(elapsed_ns / 1000u));
+}
+
+/* ---------------------------------------------------------------- running */
+
+static int run_count(kz_index *index, const search_args *a) {
+  kz_error err;
+  uint64_t n = 0;
+  memset(&err, 0, sizeof err);
+  uint64_t t0 = cli_clock_ns();
+  int rc = kz_count(&n, index, a->query, &a->opts, &err);
+  uint64_t elapsed = cli_clock_ns() - t0;
+  if (rc != KZ_OK) return report_search_error(rc, a->query, &err);
+  if (a->json)
+    print_summary_json(n, elapsed);
+  else
+    printf("%llu\n", (unsigned long long)n);
+  return n ? CLI_EXIT_OK : CLI_EXIT_NONE;
+}
+
+static int run_search(kz_index *index, const search_args *a) {
+  kz_error err;
+  kz_hits *hits = NULL;
+  memset(&err, 0, sizeof err);
+  uint64_t t0 = cli_clock_ns();
+  int rc = kz_search(&hits, index, a->query, &a->opts, &err);
+  uint64_t elapsed = cli_clock_ns() - t0;
+  if (rc != KZ_OK) return report_search_error(rc, a->query, &err);
+
+  uint64_t total = kz_hits_total(hits);
+  size_t n = kz_hits_size(hits);
+  int color = !a->json && cli_term_color(stdout);
+  for (size_t i = 0; i < n; i++) {
+    const kz_hit *h = kz_hits_at(hits, i);
+    if (!h) break;
+    uint64_t rank = (uint64_t)a->opts.offset + i + 1;
+    if (a->json)
+      print_hit_json(h, rank);
+    else
+      print_hit_human(h, rank, i == 0, color);
+    if (ferror(stdout)) break; /* the reader went away; main reports it (or not) */
+  }
+  kz_hits_free(hits);
+
+  if (a->json) {
+    if (!ferror(stdout)) print_summary_json(total, elapsed);
+  } else {
+    double ms = (double)elapsed / 1e6;
+    const char *noun = total == 1 ? "match" : "matches";
+    /* The hits are complete on stdout before the summary shows up on stderr. */
+    fflush(stdout);
+    if (n)
+      fprintf(stderr, "%llu %s, showing %llu-%llu (%.2f ms)\n", (unsigned long long)total, noun,
+              (unsigned long long)a->opts.offset + 1, (unsigned long long)a->opts.offset + n, ms);
+    else if (total)
+      fprintf(stderr, "%llu %s, none shown at offset %zu (%.2f ms)\n", (unsigned long long)total,
+              noun, a->opts.offset, ms);
+    else
+      fprintf(stderr, "0 matches (%.2f ms)\n", ms);
+  }
+  return total ? CLI_EXIT_OK : CLI_EXIT_NONE;
+}
+
+int cli_cmd_search(int argc, char **argv) {
+  search_args a;
+  kz_search_options defaults = KZ_SEARCH_OPTIONS_INIT;
+  memset(&a, 0, sizeof a);
+  a.opts = defaults;
+  int status = parse_args(&a, argc, argv);
+  if (status != CLI_EXIT_OK) return status;
+
+  char *index_path = NULL;
+  kz_index *index = NULL;
+  if (cli_index_path_resolve(a.index_opt, &index_path) != 0 ||
+      cli_index_path_open(&index, index_path) != 0) {
+    free(index_path);
+    free(a.query);
+    return CLI_EXIT_ERROR;
+  }
+  status = a.count ? run_count(index, &a) : run_search(index, &a);
+  kz_index_close(index);
+  free(index_path);
+  free(a.query);
+  return status;
+}

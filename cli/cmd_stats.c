@@ -1,0 +1,138 @@
+/*
+ * cmd_stats.c - `kzsearch stats [-i DIR] [--json]`: kz_index_stats_get as a
+ * table for people or one JSON object for programs.
+ *
+ * JSON shape (one line): {"path":..., "documents":N, "segments":N,
+ * "terms":N, "postings":N, "positions":N, "avg_doc_length":X,
+ * "format_version":N, "generation":N, "language":"...", "bytes":{"dict":N,
+ * "postings":N, "positions":N, "norms":N, "store":N, "manifest":N,
+ * "total":N}}.
+ */
+#include "cmd_stats.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index_path.h"
+#include "json_out.h"
+#include "kzsearch.h"
+#include "options.h"
+#include "report.h"
+
+enum { OPT_INDEX = 1, OPT_JSON, OPT_HELP };
+
+static const cli_option options[] = {
+    {"index", 'i', 1, OPT_INDEX},
+    {"json", 0, 0, OPT_JSON},
+    {"help", 'h', 0, OPT_HELP},
+};
+
+typedef struct file_kind {
+  const char *json_name, *label;
+  uint64_t bytes;
+} file_kind;
+
+/* The language is a fixed-size field filled by the library; never trust a NUL. */
+static size_t language_len(const kz_index_stats *st) {
+  size_t n = 0;
+  while (n < sizeof st->language && st->language[n]) n++;
+  return n;
+}
+
+static void print_json(const char *path, const kz_index_stats *st, const file_kind *kinds,
+                       size_t n_kinds, uint64_t total) {
+  fputs("{\"path\":", stdout);
+  cli_json_cstring(stdout, path);
+  printf(",\"documents\":%llu,\"segments\":%llu,\"terms\":%llu,\"postings\":%llu,"
+         "\"positions\":%llu,\"avg_doc_length\":",
+         (unsigned long long)st->documents, (unsigned long long)st->segments,
+         (unsigned long long)st->terms, (unsigned long long)st->postings,
+         (unsigned long long)st->positions);
+  cli_json_double(stdout, st->avg_doc_length);
+  printf(",\"format_version\":%u,\"generation\":%llu,\"language\":", (unsigned)st->format_version,
+         (unsigned long long)st->generation);
+  cli_json_string(stdout, st->language, language_len(st));
+  fputs(",\"bytes\":{", stdout);
+  for (size_t i = 0; i < n_kinds; i++)
+    printf("\"%s\":%llu,", kinds[i].json_name, (unsigned long long)kinds[i].bytes);
+  printf("\"total\":%llu}}\n", (unsigned long long)total);
+}
+
+static void print_row_bytes(const char *label, uint64_t bytes) {
+  char human[32];
+  cli_format_bytes(human, sizeof human, bytes);
+  printf("  %-22s %12llu  %s\n", label, (unsigned long long)bytes, human);
+}
+
+static void print_human(const char *path, const kz_index_stats *st, const file_kind *kinds,
+                        size_t n_kinds, uint64_t total) {
+  printf("%-24s %s\n", "index", path);
+  printf("%-24s %llu\n", "documents", (unsigned long long)st->documents);
+  printf("%-24s %llu\n", "segments", (unsigned long long)st->segments);
+  printf("%-24s %llu\n", "distinct terms", (unsigned long long)st->terms);
+  printf("%-24s %llu\n", "postings", (unsigned long long)st->postings);
+  printf("%-24s %llu\n", "positions", (unsigned long long)st->positions);
+  printf("%-24s %.1f tokens\n", "average document length", st->avg_doc_length);
+  printf("%-24s %u\n", "format version", (unsigned)st->format_version);
+  printf("%-24s %llu\n", "generation", (unsigned long long)st->generation);
+  printf("%-24s %.*s\n", "language", (int)language_len(st), st->language);
+  printf("files (bytes)\n");
+  for (size_t i = 0; i < n_kinds; i++) print_row_bytes(kinds[i].label, kinds[i].bytes);
+  print_row_bytes("total", total);
+}
+
+int cli_cmd_stats(int argc, char **argv) {
+  const char *index_opt = NULL;
+  int json = 0;
+  cli_parser parser;
+  const char *value;
+  int id;
+  cli_parser_init(&parser, argc, argv, options, sizeof options / sizeof options[0]);
+  while ((id = cli_parser_next(&parser, &value)) != CLI_OPT_END) {
+    switch (id) {
+      case OPT_INDEX: index_opt = value; break;
+      case OPT_JSON: json = 1; break;
+      case OPT_HELP: return CLI_EXIT_HELP;
+      case CLI_OPT_OPERAND: cli_error("stats: unexpected argument '%s'", value); return CLI_EXIT_USAGE;
+      default: return CLI_EXIT_USAGE;
+    }
+  }
+
+  char *index_path = NULL;
+  kz_index *index = NULL;
+  if (cli_index_path_resolve(index_opt, &index_path) != 0 ||
+      cli_index_path_open(&index, index_path) != 0) {
+    free(index_path);
+    return CLI_EXIT_ERROR;
+  }
+  kz_index_stats st;
+  kz_error err;
+  memset(&st, 0, sizeof st);
+  memset(&err, 0, sizeof err);
+  int rc = kz_index_stats_get(index, &st, &err);
+  kz_index_close(index);
+  if (rc != KZ_OK) {
+    cli_error_kz(index_path, rc, &err);
+    free(index_path);
+    return CLI_EXIT_ERROR;
+  }
+
+  file_kind kinds[] = {
+      {"dict", "term dictionary", st.bytes_dict}, {"postings", "postings", st.bytes_postings},
+      {"positions", "positions", st.bytes_positions}, {"norms", "norms", st.bytes_norms},
+      {"store", "document store", st.bytes_store}, {"manifest", "manifest", st.bytes_manifest},
+  };
+  size_t n_kinds = sizeof kinds / sizeof kinds[0];
+  uint64_t total = 0;
+  for (size_t i = 0; i < n_kinds; i++) total += kinds[i].bytes;
+  char *resolved = realpath(index_path, NULL);
+  const char *shown = resolved ? resolved : index_path;
+  if (json)
+    print_json(shown, &st, kinds, n_kinds, total);
+  else
+    print_human(shown, &st, kinds, n_kinds, total);
+  free(resolved);
+  free(index_path);
+  return CLI_EXIT_OK;
+}

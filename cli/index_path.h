@@ -1,0 +1,32 @@
+/*
+ * index_path.h - where the index lives when the user does not say, creating
+ * it for the indexer, and opening it for the readers with a helpful message
+ * when it is missing.
+ *
+ * Order: -i DIR, then $KZSEARCH_INDEX, then $XDG_DATA_HOME/kzsearch, then
+ * $HOME/.local/share/kzsearch. Empty variables count as unset, and a relative
+ * $XDG_DATA_HOME is ignored, as the XDG Base Directory spec asks.
+ */
+#ifndef KZ_CLI_INDEX_PATH_H
+#define KZ_CLI_INDEX_PATH_H
+
+#include "kzsearch.h"
+
+/*
+ * Resolves the index directory. `option` is the -i value or NULL. *out is
+ * malloc'd and owned by the caller.
+ * @return 0, or -1 after printing an error (no HOME, out of memory).
+ */
+int cli_index_path_resolve(const char *option, char **out);
+
+/* Creates `path` and its missing parents (mkdir -p). @return 0 or -1 after printing an error. */
+int cli_index_path_mkdirs(const char *path);
+
+/*
+ * Opens the index for reading. When there is none, prints
+ * "no index at PATH (build one with: kzsearch index -i PATH FILE.jsonl)".
+ * @return 0, or -1 after printing an error.
+ */
+int cli_index_path_open(kz_index **out, const char *path);
+
+#endif /* KZ_CLI_INDEX_PATH_H */

@@ -1,0 +1,106 @@
+/*
+ * json_out.c - JSON strings and numbers for --json output (see json_out.h).
+ *
+ * The UTF-8 check follows the table of well-formed byte sequences in the
+ * Unicode standard (ch. 3, table 3-7): overlong forms, surrogates and code
+ * points above U+10FFFF are invalid. The decoder takes (p, end) and never
+ * reads past end.
+ */
+#include "json_out.h"
+
+#include <math.h>
+
+size_t cli_utf8_sequence(const unsigned char *s, const unsigned char *end, size_t *bad_len) {
+  unsigned char c = s[0];
+  size_t need;
+  unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
+  *bad_len = 1;
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) {
+    need = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    need = 3;
+    if (c == 0xE0) lo = 0xA0;      /* no overlongs */
+    else if (c == 0xED) hi = 0x9F; /* no surrogates */
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    need = 4;
+    if (c == 0xF0) lo = 0x90;      /* no overlongs */
+    else if (c == 0xF4) hi = 0x8F; /* nothing above U+10FFFF */
+  } else {
+    return 0; /* continuation byte, C0, C1 or F5..FF */
+  }
+  size_t i = 1;
+  for (; i < need; i++) {
+    if (s + i >= end) break;
+    unsigned char b = s[i];
+    if (i == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) break;
+  }
+  if (i == need) return need;
+  *bad_len = i; /* the lead byte plus the continuation bytes that fit */
+  return 0;
+}
+
+void cli_json_string(FILE *f, const char *str, size_t len) {
+  static const char hex[] = "0123456789abcdef";
+  const unsigned char *s = (const unsigned char *)str, *end = s + len;
+  fputc('"', f);
+  while (s < end) {
+    unsigned char c = *s;
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\' && c != 0x7f) {
+      /* Copy the run of plain ASCII at once. */
+      const unsigned char *run = s;
+      while (s < end && *s >= 0x20 && *s < 0x80 && *s != '"' && *s != '\\' && *s != 0x7f) s++;
+      fwrite(run, 1, (size_t)(s - run), f);
+      continue;
+    }
+    if (c < 0x80) {
+      switch (c) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        case '\b': fputs("\\b", f); break;
+        case '\f': fputs("\\f", f); break;
+        default:
+          fputs("\\u00", f);
+          fputc(hex[c >> 4], f);
+          fputc(hex[c & 15], f);
+      }
+      s++;
+      continue;
+    }
+    size_t bad;
+    size_t n = cli_utf8_sequence(s, end, &bad);
+    if (n == 0) {
+      fputs("\\ufffd", f);
+      s += bad;
+    } else if (n == 3 && s[0] == 0xE2 && s[1] == 0x80 && (s[2] == 0xA8 || s[2] == 0xA9)) {
+      /* U+2028/U+2029 are valid JSON but end lines in JavaScript. */
+      fputs(s[2] == 0xA8 ? "\\u2028" : "\\u2029", f);
+      s += 3;
+    } else {
+      fwrite(s, 1, n, f);
+      s += n;
+    }
+  }
+  fputc('"', f);
+}
+
+void cli_json_cstring(FILE *f, const char *s) {
+  if (!s) {
+    fputs("null", f);
+    return;
+  }
+  size_t len = 0;
+  while (s[len]) len++;
+  cli_json_string(f, s, len);
+}
+
+void cli_json_double(FILE *f, double v) {
+  if (!isfinite(v)) {
+    fputs("null", f);
+    return;
+  }
+  fprintf(f, "%.9g", v);
+}

@@ -1,0 +1,31 @@
+/*
+ * json_out.h - writing JSON values to a stream.
+ *
+ * Strings are always valid JSON and valid UTF-8 whatever the input bytes:
+ * each maximal invalid UTF-8 subsequence becomes one \ufffd (the
+ * WHATWG/Unicode "substitution of maximal subparts" rule), control characters
+ * are escaped, other valid UTF-8 is copied as is.
+ */
+#ifndef KZ_CLI_JSON_OUT_H
+#define KZ_CLI_JSON_OUT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Writes s[0..len) as a quoted JSON string. */
+void cli_json_string(FILE *f, const char *s, size_t len);
+
+/* Writes a NUL-terminated string, or null when s is NULL. */
+void cli_json_cstring(FILE *f, const char *s);
+
+/* Writes a number with 9 significant digits; NaN and infinities become null. */
+void cli_json_double(FILE *f, double v);
+
+/*
+ * Length of the valid UTF-8 sequence starting at s[0] (1..4), or 0 when the
+ * bytes there are not valid UTF-8; then *bad_len is how many bytes form the
+ * maximal invalid subpart to replace by one U+FFFD (at least 1).
+ */
+size_t cli_utf8_sequence(const unsigned char *s, const unsigned char *end, size_t *bad_len);
+
+#endif /* KZ_CLI_JSON_OUT_H */

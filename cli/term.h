@@ -1,0 +1,50 @@
+/*
+ * term.h - what the CLI may do to a terminal: highlight matches, draw a live
+ * progress line, and time things.
+ *
+ * Highlighting is used only when stdout is a terminal and NO_COLOR is unset
+ * or empty (https://no-color.org). The progress line is drawn only when its
+ * stream is a terminal that is not TERM=dumb, so pipes and logs never see
+ * carriage returns.
+ */
+#ifndef KZ_CLI_TERM_H
+#define KZ_CLI_TERM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CLI_BOLD "\033[1m"
+#define CLI_RESET "\033[0m"
+
+/* @return non-zero when `f` is a terminal. */
+int cli_term_isatty(FILE *f);
+
+/* @return non-zero when ANSI highlighting may be written to `f`. */
+int cli_term_color(FILE *f);
+
+/* @return nanoseconds on the monotonic clock (CLOCK_MONOTONIC). */
+uint64_t cli_clock_ns(void);
+
+/* A progress line, overwritten in place with '\r', at most ten times a second. */
+typedef struct cli_progress {
+  FILE *f;
+  int enabled;
+  size_t shown;      /* width of the line on screen; 0 = nothing shown */
+  uint64_t start_ns; /* when the work began */
+  uint64_t last_ns;  /* when the line was last drawn */
+} cli_progress;
+
+/* Starts timing; the line is drawn only when `f` is a suitable terminal. */
+void cli_progress_init(cli_progress *p, FILE *f);
+
+/* Redraws "N docs, X MB, Y MB/s, Z s" unless drawn less than 100 ms ago. */
+void cli_progress_update(cli_progress *p, uint64_t documents, uint64_t bytes);
+
+/* Replaces the line with a fixed text (for example "committing..."). */
+void cli_progress_status(cli_progress *p, const char *text);
+
+/* Erases the line so that the next message starts in column 0 of a clean line. */
+void cli_progress_clear(cli_progress *p);
+
+#endif /* KZ_CLI_TERM_H */

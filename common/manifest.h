@@ -1,0 +1,54 @@
+/*
+ * manifest.h - the index manifest: the one file that names the committed
+ * segments. A commit writes MANIFEST.tmp, fsyncs it, renames it over
+ * MANIFEST and fsyncs the directory, so readers see the old or the new
+ * commit, never a mix (docs/FORMAT.md, "Manifest").
+ */
+#ifndef KZ_MANIFEST_H
+#define KZ_MANIFEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kzsearch.h"
+
+/* Per-segment files, in manifest order. */
+enum { KZ_SEGFILE_DICT, KZ_SEGFILE_POSTINGS, KZ_SEGFILE_POSITIONS, KZ_SEGFILE_NORMS,
+       KZ_SEGFILE_STORE, KZ_SEGFILES };
+
+#define KZ_MAX_LANGUAGE_BYTES 31
+#define KZ_MAX_SEGMENTS 100000u
+
+typedef struct kz_segment_info {
+  uint32_t id;
+  uint32_t doc_count;
+  uint64_t total_length; /* sum of document lengths in tokens */
+  uint64_t n_terms, n_postings, n_positions;
+  uint64_t file_bytes[KZ_SEGFILES];
+} kz_segment_info;
+
+typedef struct kz_manifest {
+  uint64_t generation;
+  uint32_t next_segment_id;
+  char language[KZ_MAX_LANGUAGE_BYTES + 1];
+  kz_segment_info *segments;
+  size_t n_segments, cap_segments;
+} kz_manifest;
+
+/* Extension of each segment file kind ("dict", "post", ...). */
+extern const char *const kz_segfile_ext[KZ_SEGFILES];
+
+/* "seg-%08x.<ext>" into buf (at least 32 bytes). */
+void kz_segment_file_name(char *buf, size_t size, uint32_t segment_id, int kind);
+
+/*
+ * Reads DIR/MANIFEST. @return KZ_OK; KZ_ERR_NO_INDEX when it does not exist;
+ * KZ_ERR_CORRUPT / KZ_ERR_VERSION / KZ_ERR_IO with err naming the file.
+ */
+int kz_manifest_read(kz_manifest *m, const char *dir, kz_error *err);
+/* Writes DIR/MANIFEST atomically (tmp + fsync + rename + fsync dir). */
+int kz_manifest_write(const kz_manifest *m, const char *dir, uint64_t *bytes_out, kz_error *err);
+int kz_manifest_add_segment(kz_manifest *m, const kz_segment_info *info);
+void kz_manifest_free(kz_manifest *m);
+
+#endif /* KZ_MANIFEST_H */

@@ -1,0 +1,27 @@
+/*
+ * index.h - the opened index behind the public kz_index handle: the
+ * manifest it was opened at, its segments in manifest order and the
+ * statistics shared by every query (document count, average length).
+ * Immutable after kz_index_open, hence safe to search from many threads.
+ */
+#ifndef KZ_INDEX_H
+#define KZ_INDEX_H
+
+#include <stdint.h>
+
+#include "common/manifest.h"
+#include "searcher/segment.h"
+
+struct kz_index {
+  char *path;
+  kz_manifest manifest;
+  kz_segment *segs;
+  size_t n_segs;
+  uint64_t *doc_base; /* global number of each segment's first document */
+  uint64_t n_docs;
+  uint64_t total_length;
+  double avgdl;
+  uint64_t manifest_bytes;
+};
+
+#endif /* KZ_INDEX_H */

@@ -1,0 +1,458 @@
+/*
+ * iter.c - the iterators behind query evaluation (see iter.h):
+ *   term     one postings cursor, BM25 on its frequency
+ *   phrase   a conjunction of its terms' cursors; matches() counts the
+ *            phrase occurrences on positions (only for candidates)
+ *   conj     all children; led by the cheapest, the others advanced to it
+ *   disj     any child; the smallest current doc of its children
+ *   reqopt   required part decides, optional part only adds score
+ *   excl     a base minus the documents any excluded child matches
+ *   empty    nothing (a term absent from this segment)
+ */
+#include "searcher/iter.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "kzsearch.h"
+#include "searcher/postings.h"
+
+static inline double bm25(const kz_eval_ctx *ctx, double idf, double tf, uint32_t doc) {
+  double dl = kz_segment_doc_length(ctx->seg, doc);
+  return idf * tf / (tf + ctx->k1 * (1.0 - ctx->b + ctx->b * dl / ctx->avgdl));
+}
+
+/* ---- empty ------------------------------------------------------------- */
+
+static uint32_t empty_move(kz_iter *it) { return it->doc = KZ_DOC_END; }
+static uint32_t empty_advance(kz_iter *it, uint32_t t) { return it->doc = KZ_DOC_END; }
+static int empty_matches(kz_iter *it) { return 0; }
+static double empty_score(kz_iter *it) { return 0; }
+static void plain_free(kz_iter *it) { free(it); }
+static const kz_iter_ops empty_ops = {empty_move, empty_advance, empty_matches, empty_score, plain_free};
+
+static int new_empty(kz_iter **out) {
+  kz_iter *it = calloc(1, sizeof *it);
+  if (!it) return KZ_ERR_NOMEM;
+  it->ops = &empty_ops;
+  it->doc = KZ_DOC_END;
+  *out = it;
+  return KZ_OK;
+}
+
+/* ---- term -------------------------------------------------------------- */
+
+typedef struct term_iter {
+  kz_iter base;
+  kz_postings cur;
+  kz_eval_ctx *ctx;
+  double idf;
+} term_iter;
+
+static uint32_t term_next(kz_iter *it) {
+  term_iter *t = (term_iter *)it;
+  return it->doc = kz_postings_next(&t->cur);
+}
+static uint32_t term_advance(kz_iter *it, uint32_t target) {
+  term_iter *t = (term_iter *)it;
+  return it->doc = kz_postings_advance(&t->cur, target);
+}
+static int term_matches(kz_iter *it) { return 1; }
+static double term_score(kz_iter *it) {
+  term_iter *t = (term_iter *)it;
+  return bm25(t->ctx, t->idf, kz_postings_freq(&t->cur), it->doc);
+}
+static const kz_iter_ops term_ops = {term_next, term_advance, term_matches, term_score, plain_free};
+
+static int new_term(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx) {
+  const kz_term_info *info = &p->terms[0].seg[ctx->seg_index];
+  if (info->df == 0) return new_empty(out);
+  term_iter *t = malloc(sizeof *t);
+  if (!t) return KZ_ERR_NOMEM;
+  t->base.ops = &term_ops;
+  t->base.cost = info->df;
+  t->ctx = ctx;
+  t->idf = p->idf;
+  kz_postings_init(&t->cur, ctx->seg, info, &ctx->error);
+  t->base.doc = kz_postings_next(&t->cur);
+  *out = &t->base;
+  return KZ_OK;
+}
+
+/* ---- phrase ------------------------------------------------------------ */
+
+typedef struct phrase_term {
+  kz_postings cur;
+  uint32_t offset;
+  uint32_t *pos; /* positions of the current doc */
+  uint32_t n_pos, cap_pos;
+} phrase_term;
+
+typedef struct phrase_iter {
+  kz_iter base;
+  kz_eval_ctx *ctx;
+  double idf;
+  uint32_t freq; /* phrase occurrences in the current doc, set by matches() */
+  size_t n;
+  phrase_term *terms; /* sorted by df: terms[0] leads the conjunction */
+} phrase_iter;
+
+static uint32_t phrase_align(phrase_iter *ph, uint32_t doc) {
+  for (size_t i = 1; i < ph->n && doc != KZ_DOC_END;) {
+    uint32_t d = kz_postings_advance(&ph->terms[i].cur, doc);
+    if (d > doc) {
+      doc = kz_postings_advance(&ph->terms[0].cur, d);
+      i = 1;
+      continue;
+    }
+    i++;
+  }
+  return ph->base.doc = doc;
+}
+
+static uint32_t phrase_next(kz_iter *it) {
+  phrase_iter *ph = (phrase_iter *)it;
+  return phrase_align(ph, kz_postings_next(&ph->terms[0].cur));
+}
+static uint32_t phrase_advance(kz_iter *it, uint32_t target) {
+  phrase_iter *ph = (phrase_iter *)it;
+  return phrase_align(ph, kz_postings_advance(&ph->terms[0].cur, target));
+}
+
+static int load_positions(phrase_iter *ph, phrase_term *t) {
+  uint32_t freq = kz_postings_freq(&t->cur);
+  if (freq > kz_segment_doc_length(ph->ctx->seg, ph->base.doc)) return ph->ctx->error = KZ_ERR_CORRUPT;
+  if (freq > t->cap_pos) {
+    uint32_t *p = realloc(t->pos, (size_t)freq * sizeof *p);
+    if (!p) return ph->ctx->error = KZ_ERR_NOMEM;
+    t->pos = p;
+    t->cap_pos = freq;
+  }
+  int n = kz_postings_positions(&t->cur, t->pos, t->cap_pos);
+  if (n < 0) return n;
+  t->n_pos = (uint32_t)n;
+  return KZ_OK;
+}
+
+static int phrase_matches(kz_iter *it) {
+  phrase_iter *ph = (phrase_iter *)it;
+  for (size_t i = 0; i < ph->n; i++)
+    if (load_positions(ph, &ph->terms[i])) {
+      ph->freq = 0;
+      return 0;
+    }
+  /* Each start = lead position - lead offset; every term must sit at start + its offset. */
+  uint32_t freq = 0;
+  uint32_t *idx = calloc(ph->n, sizeof *idx);
+  if (!idx) {
+    ph->ctx->error = KZ_ERR_NOMEM;
+    return 0;
+  }
+  const phrase_term *lead = &ph->terms[0];
+  for (uint32_t k = 0; k < lead->n_pos; k++) {
+    if (lead->pos[k] < lead->offset) continue;
+    uint64_t start = lead->pos[k] - lead->offset;
+    size_t i = 1;
+    for (; i < ph->n; i++) {
+      const phrase_term *t = &ph->terms[i];
+      uint64_t want = start + t->offset;
+      while (idx[i] < t->n_pos && t->pos[idx[i]] < want) idx[i]++;
+      if (idx[i] == t->n_pos) goto done;
+      if (t->pos[idx[i]] != want) break;
+    }
+    if (i == ph->n) freq++;
+  }
+done:
+  free(idx);
+  ph->freq = freq;
+  return freq > 0;
+}
+
+static double phrase_score(kz_iter *it) {
+  phrase_iter *ph = (phrase_iter *)it;
+  return bm25(ph->ctx, ph->idf, ph->freq, it->doc);
+}
+
+static void phrase_free(kz_iter *it) {
+  phrase_iter *ph = (phrase_iter *)it;
+  for (size_t i = 0; i < ph->n; i++) free(ph->terms[i].pos);
+  free(ph->terms);
+  free(ph);
+}
+
+static const kz_iter_ops phrase_ops = {phrase_next, phrase_advance, phrase_matches, phrase_score,
+                                       phrase_free};
+
+static int by_df(const void *a, const void *b) {
+  uint32_t x = ((const phrase_term *)a)->cur.df, y = ((const phrase_term *)b)->cur.df;
+  return x < y ? -1 : x > y;
+}
+
+static int new_phrase(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx) {
+  for (size_t i = 0; i < p->n_terms; i++)
+    if (p->terms[i].seg[ctx->seg_index].df == 0) return new_empty(out);
+  phrase_iter *ph = calloc(1, sizeof *ph);
+  if (!ph || !(ph->terms = calloc(p->n_terms, sizeof *ph->terms))) {
+    free(ph);
+    return KZ_ERR_NOMEM;
+  }
+  ph->base.ops = &phrase_ops;
+  ph->ctx = ctx;
+  ph->idf = p->idf;
+  ph->n = p->n_terms;
+  for (size_t i = 0; i < p->n_terms; i++) {
+    kz_postings_init(&ph->terms[i].cur, ctx->seg, &p->terms[i].seg[ctx->seg_index], &ctx->error);
+    ph->terms[i].offset = p->terms[i].offset;
+  }
+  qsort(ph->terms, ph->n, sizeof *ph->terms, by_df);
+  ph->base.cost = ph->terms[0].cur.df;
+  phrase_align(ph, kz_postings_next(&ph->terms[0].cur));
+  *out = &ph->base;
+  return KZ_OK;
+}
+
+/* ---- conjunction ------------------------------------------------------- */
+
+typedef struct multi_iter {
+  kz_iter base;
+  size_t n;
+  kz_iter **kids;
+  unsigned char *hit; /* disj: which kids matched the current doc */
+  uint32_t hit_doc;
+} multi_iter;
+
+static void multi_free(kz_iter *it) {
+  multi_iter *m = (multi_iter *)it;
+  for (size_t i = 0; i < m->n; i++) kz_iter_free(m->kids[i]);
+  free(m->kids);
+  free(m->hit);
+  free(m);
+}
+
+static uint32_t conj_align(multi_iter *m, uint32_t doc) {
+  kz_iter *lead = m->kids[0];
+  for (size_t i = 1; i < m->n && doc != KZ_DOC_END;) {
+    kz_iter *k = m->kids[i];
+    uint32_t d = k->doc < doc ? k->ops->advance(k, doc) : k->doc;
+    if (d > doc) {
+      doc = lead->ops->advance(lead, d);
+      i = 1;
+      continue;
+    }
+    i++;
+  }
+  return m->base.doc = doc;
+}
+
+static uint32_t conj_next(kz_iter *it) {
+  multi_iter *m = (multi_iter *)it;
+  return conj_align(m, m->kids[0]->ops->next(m->kids[0]));
+}
+static uint32_t conj_advance(kz_iter *it, uint32_t target) {
+  multi_iter *m = (multi_iter *)it;
+  return conj_align(m, m->kids[0]->ops->advance(m->kids[0], target));
+}
+static int conj_matches(kz_iter *it) {
+  multi_iter *m = (multi_iter *)it;
+  for (size_t i = 0; i < m->n; i++)
+    if (!m->kids[i]->ops->matches(m->kids[i])) return 0;
+  return 1;
+}
+static double conj_score(kz_iter *it) {
+  multi_iter *m = (multi_iter *)it;
+  double s = 0;
+  for (size_t i = 0; i < m->n; i++) s += m->kids[i]->ops->score(m->kids[i]);
+  return s;
+}
+static const kz_iter_ops conj_ops = {conj_next, conj_advance, conj_matches, conj_score, multi_free};
+
+/* ---- disjunction ------------------------------------------------------- */
+
+static uint32_t disj_min(multi_iter *m) {
+  uint32_t d = KZ_DOC_END;
+  for (size_t i = 0; i < m->n; i++)
+    if (m->kids[i]->doc < d) d = m->kids[i]->doc;
+  m->hit_doc = KZ_DOC_END;
+  return m->base.doc = d;
+}
+static uint32_t disj_next(kz_iter *it) {
+  multi_iter *m = (multi_iter *)it;
+  uint32_t cur = it->doc;
+  for (size_t i = 0; i < m->n; i++)
+    if (m->kids[i]->doc == cur) m->kids[i]->ops->next(m->kids[i]);
+  return disj_min(m);
+}
+static uint32_t disj_advance(kz_iter *it, uint32_t target) {
+  multi_iter *m = (multi_iter *)it;
+  for (size_t i = 0; i < m->n; i++)
+    if (m->kids[i]->doc < target) m->kids[i]->ops->advance(m->kids[i], target);
+  return disj_min(m);
+}
+static int disj_matches(kz_iter *it) {
+  multi_iter *m = (multi_iter *)it;
+  int any = 0;
+  for (size_t i = 0; i < m->n; i++) {
+    kz_iter *k = m->kids[i];
+    m->hit[i] = k->doc == it->doc && k->ops->matches(k);
+    any |= m->hit[i];
+  }
+  m->hit_doc = it->doc;
+  return any;
+}
+static double disj_score(kz_iter *it) {
+  multi_iter *m = (multi_iter *)it;
+  double s = 0;
+  for (size_t i = 0; i < m->n; i++)
+    if (m->hit[i]) s += m->kids[i]->ops->score(m->kids[i]);
+  return s;
+}
+static const kz_iter_ops disj_ops = {disj_next, disj_advance, disj_matches, disj_score, multi_free};
+
+static int by_cost(const void *a, const void *b) {
+  uint64_t x = (*(kz_iter *const *)a)->cost, y = (*(kz_iter *const *)b)->cost;
+  return x < y ? -1 : x > y;
+}
+
+/* Takes ownership of kids (also on failure). */
+static int new_multi(kz_iter **out, kz_iter **kids, size_t n, int conj) {
+  multi_iter *m = calloc(1, sizeof *m);
+  unsigned char *hit = conj ? NULL : calloc(n, 1);
+  if (!m || (!conj && !hit)) {
+    free(m);
+    free(hit);
+    for (size_t i = 0; i < n; i++) kz_iter_free(kids[i]);
+    free(kids);
+    return KZ_ERR_NOMEM;
+  }
+  m->n = n;
+  m->kids = kids;
+  m->hit = hit;
+  if (conj) {
+    qsort(kids, n, sizeof *kids, by_cost);
+    m->base.ops = &conj_ops;
+    m->base.cost = kids[0]->cost;
+    conj_align(m, kids[0]->doc);
+  } else {
+    m->base.ops = &disj_ops;
+    for (size_t i = 0; i < n; i++) m->base.cost += kids[i]->cost;
+    disj_min(m);
+  }
+  *out = &m->base;
+  return KZ_OK;
+}
+
+/* ---- required + optional, and exclusion -------------------------------- */
+
+typedef struct pair_iter {
+  kz_iter base;
+  kz_iter *main; /* decides the candidates */
+  kz_iter *side; /* optional scorer (reqopt) or excluded set (excl) */
+} pair_iter;
+
+static void pair_free(kz_iter *it) {
+  pair_iter *p = (pair_iter *)it;
+  kz_iter_free(p->main);
+  kz_iter_free(p->side);
+  free(p);
+}
+static uint32_t pair_next(kz_iter *it) {
+  pair_iter *p = (pair_iter *)it;
+  return it->doc = p->main->ops->next(p->main);
+}
+static uint32_t pair_advance(kz_iter *it, uint32_t target) {
+  pair_iter *p = (pair_iter *)it;
+  return it->doc = p->main->ops->advance(p->main, target);
+}
+/* Whether the side iterator truly matches the current document. */
+static int side_matches(pair_iter *p) {
+  kz_iter *s = p->side;
+  if (s->doc < p->base.doc) s->ops->advance(s, p->base.doc);
+  return s->doc == p->base.doc && s->ops->matches(s);
+}
+static int reqopt_matches(kz_iter *it) {
+  pair_iter *p = (pair_iter *)it;
+  return p->main->ops->matches(p->main);
+}
+static double reqopt_score(kz_iter *it) {
+  pair_iter *p = (pair_iter *)it;
+  double s = p->main->ops->score(p->main);
+  if (side_matches(p)) s += p->side->ops->score(p->side);
+  return s;
+}
+static int excl_matches(kz_iter *it) {
+  pair_iter *p = (pair_iter *)it;
+  return p->main->ops->matches(p->main) && !side_matches(p);
+}
+static double excl_score(kz_iter *it) {
+  pair_iter *p = (pair_iter *)it;
+  return p->main->ops->score(p->main);
+}
+static const kz_iter_ops reqopt_ops = {pair_next, pair_advance, reqopt_matches, reqopt_score, pair_free};
+static const kz_iter_ops excl_ops = {pair_next, pair_advance, excl_matches, excl_score, pair_free};
+
+/* Takes ownership of main and side (also on failure). */
+static int new_pair(kz_iter **out, kz_iter *main, kz_iter *side, const kz_iter_ops *ops) {
+  pair_iter *p = malloc(sizeof *p);
+  if (!p) {
+    kz_iter_free(main);
+    kz_iter_free(side);
+    return KZ_ERR_NOMEM;
+  }
+  p->base.ops = ops;
+  p->base.doc = main->doc;
+  p->base.cost = main->cost;
+  p->main = main;
+  p->side = side;
+  *out = &p->base;
+  return KZ_OK;
+}
+
+/* ---- building ---------------------------------------------------------- */
+
+/* Builds the children in `plans` and combines them as a conjunction or disjunction. */
+static int build_group(kz_iter **out, kz_plan *const *plans, size_t n, int conj, kz_eval_ctx *ctx) {
+  if (n == 1) return kz_iter_build(out, plans[0], ctx);
+  kz_iter **kids = calloc(n, sizeof *kids);
+  if (!kids) return KZ_ERR_NOMEM;
+  for (size_t i = 0; i < n; i++) {
+    int rc = kz_iter_build(&kids[i], plans[i], ctx);
+    if (rc) {
+      for (size_t j = 0; j < i; j++) kz_iter_free(kids[j]);
+      free(kids);
+      return rc;
+    }
+  }
+  return new_multi(out, kids, n, conj);
+}
+
+int kz_iter_build(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx) {
+  if (p->kind == KZ_P_TERM) return new_term(out, p, ctx);
+  if (p->kind == KZ_P_PHRASE) return new_phrase(out, p, ctx);
+  kz_iter *it = NULL, *side = NULL;
+  int rc;
+  if (p->n_must) {
+    if ((rc = build_group(&it, p->must, p->n_must, 1, ctx))) return rc;
+    if (p->n_should) {
+      if ((rc = build_group(&side, p->should, p->n_should, 0, ctx))) {
+        kz_iter_free(it);
+        return rc;
+      }
+      if ((rc = new_pair(&it, it, side, &reqopt_ops))) return rc;
+    }
+  } else if ((rc = build_group(&it, p->should, p->n_should, 0, ctx))) {
+    return rc;
+  }
+  if (p->n_not) {
+    if ((rc = build_group(&side, p->not, p->n_not, 0, ctx))) {
+      kz_iter_free(it);
+      return rc;
+    }
+    if ((rc = new_pair(&it, it, side, &excl_ops))) return rc;
+  }
+  *out = it;
+  return KZ_OK;
+}
+
+void kz_iter_free(kz_iter *it) {
+  if (it) it->ops->free(it);
+}

@@ -1,0 +1,48 @@
+/*
+ * iter.h - document iterators that evaluate a plan on one segment.
+ *
+ * Every iterator is two-phase: next/advance move to the next *candidate*
+ * (a cheap document-level approximation), matches() confirms the current
+ * candidate (only phrases do real work there: they check positions), and
+ * score() is valid after matches() returned 1. An iterator is positioned on
+ * its first candidate when built; KZ_DOC_END ends it. Corruption found in
+ * postings sets ctx->error and ends the iterators.
+ */
+#ifndef KZ_ITER_H
+#define KZ_ITER_H
+
+#include <stdint.h>
+
+#include "common/postblock.h"
+#include "searcher/plan.h"
+#include "searcher/segment.h"
+
+typedef struct kz_iter kz_iter;
+
+typedef struct kz_iter_ops {
+  uint32_t (*next)(kz_iter *it);
+  uint32_t (*advance)(kz_iter *it, uint32_t target); /* first candidate >= target */
+  int (*matches)(kz_iter *it);
+  double (*score)(kz_iter *it);
+  void (*free)(kz_iter *it);
+} kz_iter_ops;
+
+struct kz_iter {
+  const kz_iter_ops *ops;
+  uint32_t doc;
+  uint64_t cost; /* an estimate of the candidates it yields (document frequency) */
+};
+
+/* What every iterator of one search on one segment shares. */
+typedef struct kz_eval_ctx {
+  const kz_segment *seg;
+  size_t seg_index;
+  double k1, b, avgdl;
+  int error; /* sticky KZ_ERR_CORRUPT / KZ_ERR_NOMEM */
+} kz_eval_ctx;
+
+/* Builds the iterator tree of `plan` for ctx->seg. @return KZ_OK or KZ_ERR_NOMEM (or corruption). */
+int kz_iter_build(kz_iter **out, const kz_plan *plan, kz_eval_ctx *ctx);
+void kz_iter_free(kz_iter *it);
+
+#endif /* KZ_ITER_H */

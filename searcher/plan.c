@@ -1,0 +1,238 @@
+/*
+ * plan.c - from the parsed query tree to an analyzed, resolved plan (see plan.h).
+ */
+#include "searcher/plan.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "common/format.h"
+#include "common/limits.h"
+
+typedef struct builder {
+  kz_analyzer *an;
+  int default_and;
+  size_t n_leaves;
+  kz_error *err;
+} builder;
+
+void kz_plan_free(kz_plan *p) {
+  if (!p) return;
+  for (size_t i = 0; i < p->n_terms; i++) {
+    free(p->terms[i].key);
+    free(p->terms[i].seg);
+  }
+  free(p->terms);
+  for (size_t i = 0; i < p->n_must; i++) kz_plan_free(p->must[i]);
+  for (size_t i = 0; i < p->n_should; i++) kz_plan_free(p->should[i]);
+  for (size_t i = 0; i < p->n_not; i++) kz_plan_free(p->not[i]);
+  free(p->must);
+  free(p->should);
+  free(p->not);
+  free(p);
+}
+
+static int push(kz_plan ***arr, size_t *n, kz_plan *child) {
+  kz_plan **a = realloc(*arr, (*n + 1) * sizeof *a);
+  if (!a) return KZ_ERR_NOMEM;
+  a[(*n)++] = child;
+  *arr = a;
+  return KZ_OK;
+}
+
+/* Analyzes a word or phrase into a TERM or PHRASE leaf; *out = NULL when it has no terms. */
+static int build_leaf(builder *b, const kz_qnode *q, kz_plan **out) {
+  *out = NULL;
+  kz_plan *p = calloc(1, sizeof *p);
+  if (!p) return KZ_ERR_NOMEM;
+  p->position = q->position;
+  size_t cap = 0;
+  uint32_t first_pos = 0;
+  kz_token tok;
+  int rc;
+  kz_analyzer_reset(b->an, q->text, q->text_len);
+  while ((rc = kz_analyzer_next(b->an, &tok)) == 1) {
+    if (p->n_terms == KZ_MAX_PHRASE_TERMS) {
+      kz_plan_free(p);
+      return kz_error_set_at(b->err, KZ_ERR_LIMIT, q->position,
+                             "a phrase may hold at most %d terms", KZ_MAX_PHRASE_TERMS);
+    }
+    if (p->n_terms == cap) {
+      cap = cap ? cap * 2 : 4;
+      kz_pterm *t = realloc(p->terms, cap * sizeof *t);
+      if (!t) {
+        kz_plan_free(p);
+        return KZ_ERR_NOMEM;
+      }
+      p->terms = t;
+    }
+    kz_pterm *t = &p->terms[p->n_terms];
+    memset(t, 0, sizeof *t);
+    t->key = malloc(tok.term_len + 2);
+    if (!t->key) {
+      kz_plan_free(p);
+      return KZ_ERR_NOMEM;
+    }
+    p->n_terms++;
+    t->key[0] = (char)KZ_FIELD_TEXT;
+    memcpy(t->key + 1, tok.term, tok.term_len);
+    t->key[tok.term_len + 1] = 0;
+    t->key_len = tok.term_len + 1;
+    if (p->n_terms == 1) first_pos = tok.position;
+    t->offset = tok.position - first_pos;
+  }
+  if (rc < 0) {
+    kz_plan_free(p);
+    return rc;
+  }
+  if (p->n_terms == 0) {
+    kz_plan_free(p);
+    return KZ_OK;
+  }
+  if (++b->n_leaves > KZ_MAX_QUERY_CLAUSES) {
+    kz_plan_free(p);
+    return kz_error_set_at(b->err, KZ_ERR_LIMIT, q->position,
+                           "the query has more than %d terms and phrases", KZ_MAX_QUERY_CLAUSES);
+  }
+  p->kind = p->n_terms == 1 ? KZ_P_TERM : KZ_P_PHRASE;
+  *out = p;
+  return KZ_OK;
+}
+
+static int build(builder *b, const kz_qnode *q, kz_plan **out);
+
+/* Builds a BOOL node from the children of an AND, OR or LIST node. */
+static int build_bool(builder *b, const kz_qnode *q, kz_plan **out) {
+  *out = NULL;
+  kz_plan *p = calloc(1, sizeof *p);
+  if (!p) return KZ_ERR_NOMEM;
+  p->kind = KZ_P_BOOL;
+  p->position = q->position;
+  for (size_t i = 0; i < q->n_children; i++) {
+    const kz_qnode *c = q->children[i];
+    int excluded = c->kind == KZ_Q_NOT || (q->kind == KZ_Q_LIST && c->occur == KZ_OCCUR_MUST_NOT);
+    const kz_qnode *inner = c->kind == KZ_Q_NOT ? c->children[0] : c;
+    if (excluded && q->kind == KZ_Q_OR) {
+      kz_plan_free(p);
+      return kz_error_set_at(b->err, KZ_ERR_QUERY, c->position,
+                             "NOT cannot stand inside OR; write \"a -b\" or \"a AND NOT b\"");
+    }
+    kz_plan *child;
+    int rc = build(b, inner, &child);
+    if (rc) {
+      kz_plan_free(p);
+      return rc;
+    }
+    if (!child) continue;
+    int required = q->kind == KZ_Q_AND ||
+                   (q->kind == KZ_Q_LIST && (c->occur == KZ_OCCUR_MUST ||
+                                             (c->occur == KZ_OCCUR_DEFAULT && b->default_and)));
+    if (excluded)
+      rc = push(&p->not, &p->n_not, child);
+    else if (required)
+      rc = push(&p->must, &p->n_must, child);
+    else
+      rc = push(&p->should, &p->n_should, child);
+    if (rc) {
+      kz_plan_free(child);
+      kz_plan_free(p);
+      return rc;
+    }
+  }
+  if (p->n_must + p->n_should == 0) {
+    int had_not = p->n_not > 0;
+    kz_plan_free(p);
+    if (had_not)
+      return kz_error_set_at(b->err, KZ_ERR_QUERY, q->position,
+                             "a query needs at least one term that is not excluded");
+    return KZ_OK; /* everything analyzed to nothing */
+  }
+  if (p->n_not == 0 && p->n_must + p->n_should == 1) { /* a group of one is that one */
+    kz_plan *only = p->n_must ? p->must[0] : p->should[0];
+    p->n_must = p->n_should = 0;
+    kz_plan_free(p);
+    *out = only;
+    return KZ_OK;
+  }
+  *out = p;
+  return KZ_OK;
+}
+
+static int build(builder *b, const kz_qnode *q, kz_plan **out) {
+  switch (q->kind) {
+    case KZ_Q_WORD:
+    case KZ_Q_PHRASE:
+      return build_leaf(b, q, out);
+    case KZ_Q_NOT:
+      return kz_error_set_at(b->err, KZ_ERR_QUERY, q->position,
+                             "NOT needs a term to exclude from, as in \"a AND NOT b\"");
+    default:
+      return build_bool(b, q, out);
+  }
+}
+
+int kz_plan_build(kz_plan **out, const kz_qnode *query, kz_analyzer *an, int default_and,
+                  kz_error *err) {
+  builder b = {an, default_and, 0, err};
+  kz_plan *p = NULL;
+  int rc = build(&b, query, &p);
+  if (rc) return rc == KZ_ERR_NOMEM ? kz_error_set(err, rc, "out of memory") : rc;
+  if (!p)
+    return kz_error_set_at(err, KZ_ERR_QUERY, 0,
+                           "the query has no searchable terms (only punctuation?)");
+  *out = p;
+  return KZ_OK;
+}
+
+static double idf(uint64_t n_docs, uint64_t df) {
+  return log(1.0 + ((double)n_docs - (double)df + 0.5) / ((double)df + 0.5));
+}
+
+int kz_plan_resolve(kz_plan *p, const kz_segment *segs, size_t n_segs, uint64_t n_docs) {
+  p->idf = 0;
+  for (size_t i = 0; i < p->n_terms; i++) {
+    kz_pterm *t = &p->terms[i];
+    t->seg = calloc(n_segs ? n_segs : 1, sizeof *t->seg);
+    if (!t->seg) return KZ_ERR_NOMEM;
+    t->df = 0;
+    for (size_t s = 0; s < n_segs; s++) {
+      int found = kz_segment_lookup(&segs[s], t->key, t->key_len, &t->seg[s]);
+      if (found < 0) return found;
+      if (!found) memset(&t->seg[s], 0, sizeof t->seg[s]);
+      t->df += t->seg[s].df;
+    }
+    p->idf += idf(n_docs, t->df);
+  }
+  kz_plan **lists[3] = {p->must, p->should, p->not};
+  size_t counts[3] = {p->n_must, p->n_should, p->n_not};
+  for (int l = 0; l < 3; l++)
+    for (size_t i = 0; i < counts[l]; i++) {
+      int rc = kz_plan_resolve(lists[l][i], segs, n_segs, n_docs);
+      if (rc) return rc;
+    }
+  return KZ_OK;
+}
+
+int kz_plan_positive_terms(const kz_plan *p, char ***terms, size_t *n, size_t *cap) {
+  for (size_t i = 0; i < p->n_terms; i++) {
+    if (*n == *cap) {
+      size_t c = *cap ? *cap * 2 : 8;
+      char **t = realloc(*terms, c * sizeof *t);
+      if (!t) return KZ_ERR_NOMEM;
+      *terms = t;
+      *cap = c;
+    }
+    (*terms)[(*n)++] = p->terms[i].key + 1;
+  }
+  for (size_t i = 0; i < p->n_must; i++) {
+    int rc = kz_plan_positive_terms(p->must[i], terms, n, cap);
+    if (rc) return rc;
+  }
+  for (size_t i = 0; i < p->n_should; i++) {
+    int rc = kz_plan_positive_terms(p->should[i], terms, n, cap);
+    if (rc) return rc;
+  }
+  return KZ_OK;
+}

@@ -1,0 +1,64 @@
+/*
+ * plan.h - a query after analysis: the parsed tree with every word and
+ * phrase run through the index's analyzer, folded into boolean nodes with
+ * Lucene's occur semantics, and resolved against the index's segments.
+ *
+ * A BOOL node matches when all `must` children match (or, with no `must`,
+ * at least one `should` child) and no `not` child does; its score is the sum
+ * of the scores of its matching must and should children. TERM and PHRASE
+ * leaves score with BM25 (a phrase as one pseudo-term: its phrase frequency
+ * and the sum of its terms' idf).
+ */
+#ifndef KZ_PLAN_H
+#define KZ_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/analyzer.h"
+#include "searcher/query_parse.h"
+#include "searcher/segment.h"
+
+typedef enum kz_pkind { KZ_P_TERM, KZ_P_PHRASE, KZ_P_BOOL } kz_pkind;
+
+typedef struct kz_pterm {
+  char *key;          /* field byte + analyzed term */
+  size_t key_len;
+  uint32_t offset;    /* position within the phrase (0 for a term) */
+  uint64_t df;        /* documents containing it, all segments */
+  kz_term_info *seg;  /* per segment; seg[i].df == 0 when absent */
+} kz_pterm;
+
+typedef struct kz_plan kz_plan;
+struct kz_plan {
+  kz_pkind kind;
+  size_t position;    /* byte offset in the query, for messages */
+  kz_pterm *terms;    /* TERM: 1, PHRASE: >= 2 */
+  size_t n_terms;
+  double idf;         /* TERM and PHRASE */
+  kz_plan **must, **should, **not;
+  size_t n_must, n_should, n_not;
+};
+
+/*
+ * Analyzes the parsed query. Words and phrases that analyze to nothing are
+ * dropped; a word that analyzes to several terms ("Nur-Sultan") is a phrase.
+ * @return KZ_OK; KZ_ERR_QUERY (nothing searchable, only excluded terms, NOT
+ *         under OR) with err->position; KZ_ERR_LIMIT; KZ_ERR_NOMEM.
+ */
+int kz_plan_build(kz_plan **out, const kz_qnode *query, kz_analyzer *an, int default_and,
+                  kz_error *err);
+
+/*
+ * Looks every term up in every segment and computes document frequencies
+ * over the whole index and each leaf's idf (ln(1 + (N - df + 0.5)/(df + 0.5))).
+ * @return KZ_OK, KZ_ERR_CORRUPT, KZ_ERR_NOMEM.
+ */
+int kz_plan_resolve(kz_plan *plan, const kz_segment *segs, size_t n_segs, uint64_t n_docs);
+
+/* Appends the analyzed terms (without field byte) of every non-excluded leaf. */
+int kz_plan_positive_terms(const kz_plan *plan, char ***terms, size_t *n, size_t *cap);
+
+void kz_plan_free(kz_plan *plan);
+
+#endif /* KZ_PLAN_H */

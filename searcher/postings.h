@@ -1,0 +1,45 @@
+/*
+ * postings.h - a cursor over one term's postings in one segment: next,
+ * advance (skipping whole blocks through the skip table), the current
+ * frequency, and the current document's positions, decoded lazily.
+ *
+ * The cursor ends on KZ_DOC_END. Damaged bytes stop it at KZ_DOC_END and
+ * set *error to KZ_ERR_CORRUPT, so hot loops test one integer, not a status.
+ */
+#ifndef KZ_POSTINGS_H
+#define KZ_POSTINGS_H
+
+#include <stdint.h>
+
+#include "common/postblock.h"
+#include "searcher/segment.h"
+
+typedef struct kz_postings {
+  const uint8_t *blocks, *end;  /* block area of this term */
+  const uint8_t *skip;          /* skip table, NULL for a single block */
+  const uint8_t *pos, *pos_end; /* this term's positions */
+  uint32_t df, n_blocks, doc_limit;
+  uint32_t block;               /* decoded block; n_blocks when exhausted */
+  uint32_t n, i;                /* docs in the block, index of the current one */
+  uint32_t doc;
+  const uint8_t *pos_ptr;       /* positions of docs[pos_i] start here */
+  uint32_t pos_i;
+  int *error;
+  uint32_t docs[KZ_BLOCK_DOCS], freqs[KZ_BLOCK_DOCS];
+} kz_postings;
+
+/* Starts a cursor before the first posting; call next() or advance() to position it. */
+void kz_postings_init(kz_postings *c, const kz_segment *seg, const kz_term_info *info, int *error);
+uint32_t kz_postings_next(kz_postings *c);
+/* Moves to the first document >= target (never backwards). */
+uint32_t kz_postings_advance(kz_postings *c, uint32_t target);
+static inline uint32_t kz_postings_freq(const kz_postings *c) { return c->freqs[c->i]; }
+
+/*
+ * Decodes the current document's positions (kz_postings_freq of them,
+ * increasing) into out, which has room for `cap`.
+ * @return the number decoded, or KZ_ERR_CORRUPT (also stored in *error).
+ */
+int kz_postings_positions(kz_postings *c, uint32_t *out, uint32_t cap);
+
+#endif /* KZ_POSTINGS_H */

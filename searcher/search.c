@@ -1,0 +1,270 @@
+/*
+ * search.c - kz_search and kz_count: parse, analyze, resolve, evaluate every
+ * segment exhaustively (exact totals), keep the top k + offset, then load
+ * the returned hits' stored fields and snippets.
+ *
+ * Everything a search allocates belongs to that call (or to the kz_hits it
+ * returns), so concurrent searches on one kz_index share nothing mutable.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/analyzer.h"
+#include "common/buf.h"
+#include "common/error.h"
+#include "common/format.h"
+#include "common/limits.h"
+#include "searcher/docstore.h"
+#include "searcher/index.h"
+#include "searcher/iter.h"
+#include "searcher/plan.h"
+#include "searcher/query_parse.h"
+#include "searcher/snippet.h"
+#include "searcher/topk.h"
+
+struct kz_hits {
+  kz_hit *hits;
+  size_t n;
+  uint64_t total;
+  kz_buf strings; /* every hit's strings, NUL-terminated */
+  kz_span *spans;
+  size_t n_spans;
+};
+
+typedef struct query {
+  kz_qnode *tree;
+  kz_analyzer *an;
+  kz_plan *plan;
+} query;
+
+static void query_free(query *q) {
+  kz_plan_free(q->plan);
+  kz_qnode_free(q->tree);
+  kz_analyzer_free(q->an);
+}
+
+static int check_options(const kz_search_options *o, kz_error *err) {
+  if (o->version != KZ_SEARCH_OPTIONS_VERSION)
+    return kz_error_set(err, KZ_ERR_INVALID, "unsupported kz_search_options version %u", o->version);
+  if (o->k == 0) return kz_error_set(err, KZ_ERR_INVALID, "k must be at least 1");
+  if (o->k > KZ_MAX_HITS || o->offset > KZ_MAX_HITS - o->k)
+    return kz_error_set(err, KZ_ERR_INVALID, "k + offset may be at most %u", KZ_MAX_HITS);
+  if (!(o->bm25_k1 >= 0 && o->bm25_k1 <= 1000))
+    return kz_error_set(err, KZ_ERR_INVALID, "BM25 k1 must be between 0 and 1000");
+  if (!(o->bm25_b >= 0 && o->bm25_b <= 1))
+    return kz_error_set(err, KZ_ERR_INVALID, "BM25 b must be between 0 and 1");
+  return KZ_OK;
+}
+
+static int prepare(query *q, kz_index *idx, const char *text, const kz_search_options *o,
+                   kz_error *err) {
+  memset(q, 0, sizeof *q);
+  size_t len = strlen(text);
+  if (len > KZ_MAX_QUERY_BYTES)
+    return kz_error_set(err, KZ_ERR_LIMIT, "the query is %zu bytes long; the limit is %u", len,
+                        KZ_MAX_QUERY_BYTES);
+  int rc = kz_query_parse(&q->tree, text, len, err);
+  if (rc) return rc;
+  if ((rc = kz_analyzer_new(&q->an, idx->manifest.language)))
+    return kz_error_set(err, rc, "cannot create the analyzer for language '%s'",
+                        idx->manifest.language);
+  if ((rc = kz_plan_build(&q->plan, q->tree, q->an, o->default_and, err))) return rc;
+  if ((rc = kz_plan_resolve(q->plan, idx->segs, idx->n_segs, idx->n_docs)))
+    return kz_error_set(err, rc, "%s: %s while looking up terms", idx->path, kz_strerror(rc));
+  return KZ_OK;
+}
+
+/* Evaluates the plan on every segment; with topk == NULL it only counts. */
+static int evaluate(kz_index *idx, const kz_plan *plan, const kz_search_options *o, kz_topk *topk,
+                    uint64_t *total, kz_error *err) {
+  *total = 0;
+  for (size_t s = 0; s < idx->n_segs; s++) {
+    kz_eval_ctx ctx = {&idx->segs[s], s, o->bm25_k1, o->bm25_b, idx->avgdl, KZ_OK};
+    kz_iter *it = NULL;
+    int rc = kz_iter_build(&it, plan, &ctx);
+    if (rc) return kz_error_set(err, rc, "%s", kz_strerror(rc));
+    uint64_t base = idx->doc_base[s], n = 0;
+    for (uint32_t d = it->doc; d != KZ_DOC_END; d = it->ops->next(it)) {
+      if (!it->ops->matches(it)) continue;
+      n++;
+      if (topk) kz_topk_push(topk, it->ops->score(it), base + d);
+    }
+    kz_iter_free(it);
+    if (ctx.error) {
+      char name[64];
+      kz_segment_file_name(name, sizeof name, idx->segs[s].info.id, KZ_SEGFILE_POSTINGS);
+      return kz_error_set(err, ctx.error, "%s/%s: %s", idx->path, name, kz_strerror(ctx.error));
+    }
+    *total += n;
+  }
+  return KZ_OK;
+}
+
+int kz_count(uint64_t *out, kz_index *idx, const char *text, const kz_search_options *opts,
+             kz_error *err) {
+  kz_search_options defaults = KZ_SEARCH_OPTIONS_INIT;
+  const kz_search_options *o = opts ? opts : &defaults;
+  int rc = check_options(o, err);
+  if (rc) return rc;
+  query q;
+  rc = prepare(&q, idx, text, o, err);
+  if (!rc) rc = evaluate(idx, q.plan, o, NULL, out, err);
+  query_free(&q);
+  return rc;
+}
+
+/* Which segment holds global document `doc`. */
+static size_t segment_of(const kz_index *idx, uint64_t doc) {
+  size_t lo = 0, hi = idx->n_segs;
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (idx->doc_base[mid] <= doc)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+static int compare_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted, distinct analyzed terms to highlight. */
+static int highlight_terms(const kz_plan *plan, char ***terms, size_t *n) {
+  size_t cap = 0;
+  *terms = NULL;
+  *n = 0;
+  int rc = kz_plan_positive_terms(plan, terms, n, &cap);
+  if (rc) return rc;
+  if (*n == 0) return KZ_OK;
+  qsort(*terms, *n, sizeof **terms, compare_str);
+  size_t w = 1;
+  for (size_t i = 1; i < *n; i++)
+    if (strcmp((*terms)[i], (*terms)[w - 1]) != 0) (*terms)[w++] = (*terms)[i];
+  *n = w;
+  return KZ_OK;
+}
+
+/* String offsets are stored in the pointer fields until the buffer stops moving. */
+#define OFFSET_AS_PTR(off) ((const char *)(uintptr_t)(off))
+
+static int add_string(kz_buf *b, const char *s, size_t n, const char **field) {
+  size_t off = b->len;
+  int rc = kz_buf_append_cstr(b, s ? s : "", s ? n : 0);
+  if (rc) return rc;
+  b->len++; /* keep the NUL */
+  *field = OFFSET_AS_PTR(off);
+  return KZ_OK;
+}
+
+static int fill_hits(kz_hits *h, kz_index *idx, const kz_topk *top, const kz_search_options *o,
+                     const kz_plan *plan, kz_analyzer *an, kz_error *err) {
+  size_t first = o->offset < top->n ? o->offset : top->n;
+  h->n = top->n - first;
+  h->hits = calloc(h->n ? h->n : 1, sizeof *h->hits);
+  size_t *span_first = calloc(h->n ? h->n : 1, sizeof *span_first);
+  char **terms = NULL;
+  size_t n_terms = 0;
+  kz_stored_doc doc = KZ_STORED_DOC_INIT;
+  kz_snippet snip = KZ_SNIPPET_INIT;
+  size_t cap_spans = 0;
+  int rc = (!h->hits || !span_first) ? KZ_ERR_NOMEM : highlight_terms(plan, &terms, &n_terms);
+  for (size_t i = 0; i < h->n && !rc; i++) {
+    kz_hit *hit = &h->hits[i];
+    hit->doc = top->heap[first + i].doc;
+    hit->score = top->heap[first + i].score;
+    size_t s = segment_of(idx, hit->doc);
+    if ((rc = kz_docstore_get(&idx->segs[s].store, (uint32_t)(hit->doc - idx->doc_base[s]), &doc)))
+      break;
+    rc |= add_string(&h->strings, doc.field[KZ_STORED_ID], doc.len[KZ_STORED_ID], &hit->id);
+    rc |= add_string(&h->strings, doc.field[KZ_STORED_TITLE], doc.len[KZ_STORED_TITLE], &hit->title);
+    rc |= add_string(&h->strings, doc.field[KZ_STORED_DATE], doc.len[KZ_STORED_DATE], &hit->date);
+    rc |= add_string(&h->strings, doc.field[KZ_STORED_URL], doc.len[KZ_STORED_URL], &hit->url);
+    if (rc) break;
+    span_first[i] = h->n_spans;
+    if (o->snippet_bytes) {
+      int use_body = doc.len[KZ_STORED_BODY] > 0;
+      int f = use_body ? KZ_STORED_BODY : KZ_STORED_TITLE;
+      if ((rc = kz_snippet_make(&snip, an, doc.field[f], doc.len[f], (const char *const *)terms,
+                                n_terms, o->snippet_bytes)))
+        break;
+      if ((rc = add_string(&h->strings, (const char *)snip.text.data, snip.text.len, &hit->snippet)))
+        break;
+      if (h->n_spans + snip.n_spans > cap_spans) {
+        size_t cap = (h->n_spans + snip.n_spans) * 2;
+        kz_span *sp = realloc(h->spans, cap * sizeof *sp);
+        if (!sp) {
+          rc = KZ_ERR_NOMEM;
+          break;
+        }
+        h->spans = sp;
+        cap_spans = cap;
+      }
+      if (snip.n_spans) memcpy(h->spans + h->n_spans, snip.spans, snip.n_spans * sizeof *snip.spans);
+      h->n_spans += snip.n_spans;
+      hit->n_highlights = snip.n_spans;
+    } else if ((rc = add_string(&h->strings, "", 0, &hit->snippet))) {
+      break;
+    }
+  }
+  if (!rc) { /* the buffers are final: turn offsets into pointers */
+    const char *base = (const char *)h->strings.data;
+    for (size_t i = 0; i < h->n; i++) {
+      kz_hit *hit = &h->hits[i];
+      hit->id = base + (uintptr_t)hit->id;
+      hit->title = base + (uintptr_t)hit->title;
+      hit->date = base + (uintptr_t)hit->date;
+      hit->url = base + (uintptr_t)hit->url;
+      hit->snippet = base + (uintptr_t)hit->snippet;
+      hit->highlights = hit->n_highlights ? h->spans + span_first[i] : NULL;
+    }
+  } else {
+    h->n = 0;
+    kz_error_set(err, rc, "%s: cannot load stored documents: %s", idx->path, kz_strerror(rc));
+  }
+  free(span_first);
+  free(terms);
+  kz_stored_doc_free(&doc);
+  kz_snippet_free(&snip);
+  return rc;
+}
+
+int kz_search(kz_hits **out, kz_index *idx, const char *text, const kz_search_options *opts,
+              kz_error *err) {
+  kz_search_options defaults = KZ_SEARCH_OPTIONS_INIT;
+  const kz_search_options *o = opts ? opts : &defaults;
+  int rc = check_options(o, err);
+  if (rc) return rc;
+  query q;
+  kz_topk top = {0};
+  kz_hits *h = calloc(1, sizeof *h);
+  if (!h) return kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
+  rc = prepare(&q, idx, text, o, err);
+  if (!rc && (rc = kz_topk_init(&top, o->k + o->offset))) kz_error_set(err, rc, "out of memory");
+  if (!rc) rc = evaluate(idx, q.plan, o, &top, &h->total, err);
+  if (!rc) {
+    kz_topk_sort(&top);
+    rc = fill_hits(h, idx, &top, o, q.plan, q.an, err);
+  }
+  kz_topk_free(&top);
+  query_free(&q);
+  if (rc) {
+    kz_hits_free(h);
+    return rc;
+  }
+  *out = h;
+  return KZ_OK;
+}
+
+size_t kz_hits_size(const kz_hits *h) { return h ? h->n : 0; }
+uint64_t kz_hits_total(const kz_hits *h) { return h ? h->total : 0; }
+const kz_hit *kz_hits_at(const kz_hits *h, size_t i) { return h && i < h->n ? &h->hits[i] : NULL; }
+
+void kz_hits_free(kz_hits *h) {
+  if (!h) return;
+  free(h->hits);
+  kz_buf_free(&h->strings);
+  free(h->spans);
+  free(h);
+}

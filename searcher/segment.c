@@ -1,0 +1,207 @@
+/*
+ * segment.c - opening a segment and looking terms up in its dictionary
+ * (see segment.h; layouts in docs/FORMAT.md).
+ *
+ * Lookup is a binary search over the dictionary's block index, comparing
+ * each block's first (whole) term, then a scan of at most
+ * KZ_DICT_BLOCK_TERMS front-coded entries. Every offset and length read
+ * from disk is checked against the mapped sizes before use.
+ */
+#include "searcher/segment.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "common/format.h"
+#include "common/segment_format.h"
+
+static const uint32_t kMagic[KZ_SEGFILES] = {KZ_MAGIC_DICT, KZ_MAGIC_POSTINGS, KZ_MAGIC_POSITIONS,
+                                             KZ_MAGIC_NORMS, KZ_MAGIC_STORE};
+
+static int fail(kz_error *err, int rc, const char *dir, uint32_t id, int kind, const char *what) {
+  char name[64];
+  kz_segment_file_name(name, sizeof name, id, kind);
+  return kz_error_set(err, rc, "%s/%s: %s", dir, name, what);
+}
+
+static int open_dict(kz_segment *s) {
+  const kz_mapped_file *f = &s->file[KZ_SEGFILE_DICT];
+  if (f->body_size < KZ_DICT_TRAILER_BYTES) return KZ_ERR_CORRUPT;
+  const uint8_t *t = f->body + f->body_size - KZ_DICT_TRAILER_BYTES;
+  s->dict_terms = kz_load_u64le(t);
+  s->dict_index_off = kz_load_u64le(t + 8);
+  s->dict_blocks = kz_load_u32le(t + 16);
+  if (kz_load_u32le(t + 20) != KZ_DICT_BLOCK_TERMS) return KZ_ERR_CORRUPT;
+  uint64_t index_end = (uint64_t)(t - f->data);
+  if (s->dict_index_off < KZ_FILE_HEADER_BYTES || s->dict_index_off > index_end ||
+      (index_end - s->dict_index_off) != (uint64_t)s->dict_blocks * 8)
+    return KZ_ERR_CORRUPT;
+  uint64_t max_terms = (uint64_t)s->dict_blocks * KZ_DICT_BLOCK_TERMS;
+  if (s->dict_terms > max_terms || s->dict_terms + KZ_DICT_BLOCK_TERMS <= max_terms ||
+      s->dict_terms != s->info.n_terms)
+    return KZ_ERR_CORRUPT;
+  s->dict_index = f->data + s->dict_index_off;
+  uint64_t prev = KZ_FILE_HEADER_BYTES;
+  for (uint32_t b = 0; b < s->dict_blocks; b++) {
+    uint64_t off = kz_load_u64le(s->dict_index + 8 * (size_t)b);
+    if (off < prev || off >= s->dict_index_off || (b == 0 && off != KZ_FILE_HEADER_BYTES))
+      return KZ_ERR_CORRUPT;
+    prev = off + 1;
+  }
+  return KZ_OK;
+}
+
+int kz_segment_open(kz_segment *s, const char *dir, const kz_segment_info *info, kz_error *err) {
+  memset(s, 0, sizeof *s);
+  s->info = *info;
+  for (int k = 0; k < KZ_SEGFILES; k++) {
+    char name[64], detail[160] = "";
+    kz_segment_file_name(name, sizeof name, info->id, k);
+    char *path = kz_path_join(dir, name);
+    if (!path) {
+      kz_segment_close(s);
+      return kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
+    }
+    int rc = kz_file_map(&s->file[k], path, kMagic[k], detail, sizeof detail);
+    if (rc == KZ_OK && s->file[k].size != info->file_bytes[k]) {
+      snprintf(detail, sizeof detail, "size is %zu bytes, the manifest says %llu (truncated?)",
+               s->file[k].size, (unsigned long long)info->file_bytes[k]);
+      rc = KZ_ERR_CORRUPT;
+    }
+    if (rc) {
+      kz_error_set(err, rc, "%s: %s", path, detail);
+      free(path);
+      kz_segment_close(s);
+      return rc;
+    }
+    free(path);
+  }
+  const kz_mapped_file *nf = &s->file[KZ_SEGFILE_NORMS];
+  if (nf->body_size != KZ_NORMS_HEADER_BYTES + 4ull * info->doc_count ||
+      kz_load_u32le(nf->body) != info->doc_count) {
+    kz_segment_close(s);
+    return fail(err, KZ_ERR_CORRUPT, dir, info->id, KZ_SEGFILE_NORMS, "document count mismatch");
+  }
+  s->norms = nf->body + KZ_NORMS_HEADER_BYTES;
+  if (open_dict(s) != KZ_OK) {
+    kz_segment_close(s);
+    return fail(err, KZ_ERR_CORRUPT, dir, info->id, KZ_SEGFILE_DICT, "damaged dictionary trailer or index");
+  }
+  const kz_mapped_file *sf = &s->file[KZ_SEGFILE_STORE];
+  if (kz_docstore_open(&s->store, sf->body, sf->body_size, info->doc_count) != KZ_OK) {
+    kz_segment_close(s);
+    return fail(err, KZ_ERR_CORRUPT, dir, info->id, KZ_SEGFILE_STORE, "damaged document store index");
+  }
+  return KZ_OK;
+}
+
+void kz_segment_close(kz_segment *s) {
+  if (!s) return;
+  for (int k = 0; k < KZ_SEGFILES; k++) kz_file_unmap(&s->file[k]);
+}
+
+static int compare_key(const uint8_t *a, size_t an, const char *b, size_t bn) {
+  size_t n = an < bn ? an : bn;
+  int c = memcmp(a, b, n);
+  if (c) return c;
+  return an < bn ? -1 : an > bn;
+}
+
+/* Positions the iterator at the start of block b. */
+static int enter_block(kz_dict_iter *it, uint32_t b) {
+  const kz_segment *s = it->seg;
+  uint64_t off = kz_load_u64le(s->dict_index + 8 * (size_t)b);
+  uint64_t end = b + 1 < s->dict_blocks ? kz_load_u64le(s->dict_index + 8 * ((size_t)b + 1))
+                                        : s->dict_index_off;
+  it->block = b;
+  it->in_block = 0;
+  it->p = s->file[KZ_SEGFILE_DICT].data + off;
+  it->end = s->file[KZ_SEGFILE_DICT].data + end;
+  it->key_len = 0;
+  if (kz_varint_get(&it->p, it->end, &it->next_post) || kz_varint_get(&it->p, it->end, &it->next_pos))
+    return KZ_ERR_CORRUPT;
+  return KZ_OK;
+}
+
+void kz_dict_iter_init(kz_dict_iter *it, const kz_segment *seg) {
+  memset(it, 0, sizeof *it);
+  it->seg = seg;
+  it->block = UINT32_MAX;
+}
+
+/* Reads the entry at it->p into it->key / it->info. */
+static int read_entry(kz_dict_iter *it) {
+  const kz_segment *s = it->seg;
+  uint64_t shared, suffix, df, extra, post_len, pos_len;
+  if (kz_varint_get(&it->p, it->end, &shared) || kz_varint_get(&it->p, it->end, &suffix) ||
+      shared > it->key_len || (it->in_block == 0 && shared != 0) ||
+      shared + suffix > KZ_MAX_TERM_KEY_BYTES || suffix > (uint64_t)(it->end - it->p))
+    return KZ_ERR_CORRUPT;
+  memcpy(it->key + shared, it->p, suffix);
+  it->p += suffix;
+  it->key_len = shared + suffix;
+  if (kz_varint_get(&it->p, it->end, &df) || kz_varint_get(&it->p, it->end, &extra) ||
+      kz_varint_get(&it->p, it->end, &post_len) || kz_varint_get(&it->p, it->end, &pos_len))
+    return KZ_ERR_CORRUPT;
+  uint64_t post_limit = s->file[KZ_SEGFILE_POSTINGS].size - KZ_FILE_FOOTER_BYTES;
+  uint64_t pos_limit = s->file[KZ_SEGFILE_POSITIONS].size - KZ_FILE_FOOTER_BYTES;
+  if (df == 0 || df > s->info.doc_count || extra > UINT64_MAX / 2 ||
+      it->next_post < KZ_FILE_HEADER_BYTES || it->next_post > post_limit ||
+      post_len > post_limit - it->next_post || it->next_pos < KZ_FILE_HEADER_BYTES ||
+      it->next_pos > pos_limit || pos_len > pos_limit - it->next_pos)
+    return KZ_ERR_CORRUPT;
+  it->info.df = (uint32_t)df;
+  it->info.cf = df + extra;
+  it->info.post_off = it->next_post;
+  it->info.post_len = post_len;
+  it->info.pos_off = it->next_pos;
+  it->info.pos_len = pos_len;
+  it->next_post += post_len;
+  it->next_pos += pos_len;
+  it->in_block++;
+  return KZ_OK;
+}
+
+int kz_dict_iter_next(kz_dict_iter *it) {
+  const kz_segment *s = it->seg;
+  for (;;) {
+    if (it->block != UINT32_MAX && it->in_block < KZ_DICT_BLOCK_TERMS && it->p < it->end) {
+      int rc = read_entry(it);
+      return rc ? rc : 1;
+    }
+    uint32_t next = it->block == UINT32_MAX ? 0 : it->block + 1;
+    if (next >= s->dict_blocks) return 0;
+    if (enter_block(it, next)) return KZ_ERR_CORRUPT;
+  }
+}
+
+int kz_segment_lookup(const kz_segment *s, const char *key, size_t key_len, kz_term_info *out) {
+  if (s->dict_blocks == 0) return 0;
+  /* Find the last block whose first term is <= key. */
+  uint32_t lo = 0, hi = s->dict_blocks; /* invariant: answer in [lo, hi) */
+  while (hi - lo > 1) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    kz_dict_iter it;
+    kz_dict_iter_init(&it, s);
+    if (enter_block(&it, mid) || read_entry(&it)) return KZ_ERR_CORRUPT;
+    if (compare_key((const uint8_t *)it.key, it.key_len, key, key_len) <= 0)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  kz_dict_iter it;
+  kz_dict_iter_init(&it, s);
+  if (enter_block(&it, lo)) return KZ_ERR_CORRUPT;
+  while (it.in_block < KZ_DICT_BLOCK_TERMS && it.p < it.end) {
+    if (read_entry(&it)) return KZ_ERR_CORRUPT;
+    int c = compare_key((const uint8_t *)it.key, it.key_len, key, key_len);
+    if (c == 0) {
+      *out = it.info;
+      return 1;
+    }
+    if (c > 0) break;
+  }
+  return 0;
+}
