@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "index_path.h"
 #include "kzsearch.h"
@@ -81,7 +82,7 @@ static int run(const char *index_path, const kz_writer_options *wopts, char **pa
                size_t n_paths) {
   ingest_ctx ctx;
   kz_ingest_callbacks cb = {&ctx, on_warn, on_progress};
-  kz_ingest_stats total = {0, 0, 0};
+  kz_ingest_stats total = {0};
   kz_writer *writer = NULL;
   kz_error err;
   memset(&err, 0, sizeof err);
@@ -94,7 +95,7 @@ static int run(const char *index_path, const kz_writer_options *wopts, char **pa
     return CLI_EXIT_ERROR;
   }
   for (size_t i = 0; i < n_paths; i++) {
-    kz_ingest_stats st = {0, 0, 0};
+    kz_ingest_stats st = {0};
     if (strcmp(paths[i], "-") == 0 && cli_term_isatty(stdin)) {
       cli_progress_clear(&ctx.progress);
       cli_error("reading JSON Lines from the terminal (end with Ctrl-D)");
@@ -127,10 +128,12 @@ static int run(const char *index_path, const kz_writer_options *wopts, char **pa
 
   double seconds = (double)(cli_clock_ns() - ctx.progress.start_ns) / 1e9;
   double mb = (double)total.bytes_read / 1e6;
+  char size[32];
+  cli_format_bytes(size, sizeof size, total.bytes_read);
   char *shown_path = realpath(index_path, NULL);
-  fprintf(stderr, "indexed %llu %s (%.1f MB) in %.2f s, %.1f MB/s into %s",
+  fprintf(stderr, "indexed %llu %s (%s) in %.2f s, %.1f MB/s into %s",
           (unsigned long long)total.documents, plural(total.documents, "document", "documents"),
-          mb, seconds, seconds > 0 ? mb / seconds : 0.0, shown_path ? shown_path : index_path);
+          size, seconds, seconds > 0 ? mb / seconds : 0.0, shown_path ? shown_path : index_path);
   free(shown_path);
   if (total.skipped)
     fprintf(stderr, " (skipped %llu malformed %s)", (unsigned long long)total.skipped,
@@ -182,13 +185,17 @@ int cli_cmd_index(int argc, char **argv) {
   }
 
   char *index_path = NULL;
+  int created = 0;
   if (cli_index_path_resolve(index_opt, &index_path) != 0 ||
-      cli_index_path_mkdirs(index_path) != 0) {
+      cli_index_path_mkdirs(index_path, &created) != 0) {
     free(index_path);
     free(paths);
     return CLI_EXIT_ERROR;
   }
   int status = run(index_path, &wopts, paths, n_paths);
+  /* A first run that failed (unknown language, unreadable input) should not
+   * leave an empty directory behind; rmdir fails harmlessly if it is not empty. */
+  if (status == CLI_EXIT_ERROR && created) rmdir(index_path);
   free(index_path);
   free(paths);
   return status;

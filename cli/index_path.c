@@ -59,9 +59,13 @@ int cli_index_path_resolve(const char *option, char **out) {
   return 0;
 }
 
-static int mkdir_one(const char *path) {
+static int mkdir_one(const char *path, int *created) {
   struct stat st;
-  if (mkdir(path, 0777) == 0) return 0;
+  *created = 0;
+  if (mkdir(path, 0777) == 0) {
+    *created = 1;
+    return 0;
+  }
   int e = errno;
   /* EEXIST covers races with another mkdir; anything else that is already a
    * directory (EACCES on an existing parent, EROFS) is fine too. */
@@ -74,7 +78,7 @@ static int mkdir_one(const char *path) {
   return -1;
 }
 
-int cli_index_path_mkdirs(const char *path) {
+int cli_index_path_mkdirs(const char *path, int *created) {
   char *copy = strdup(path);
   if (!copy) {
     cli_error("out of memory");
@@ -85,10 +89,10 @@ int cli_index_path_mkdirs(const char *path) {
   for (char *p = copy + 1; *p && rc == 0; p++) {
     if (*p != '/' || p[-1] == '/') continue;
     *p = '\0';
-    rc = mkdir_one(copy);
+    rc = mkdir_one(copy, created);
     *p = '/';
   }
-  if (rc == 0) rc = mkdir_one(copy);
+  if (rc == 0) rc = mkdir_one(copy, created);
   free(copy);
   return rc;
 }

@@ -19,8 +19,12 @@
  */
 int cli_index_path_resolve(const char *option, char **out);
 
-/* Creates `path` and its missing parents (mkdir -p). @return 0 or -1 after printing an error. */
-int cli_index_path_mkdirs(const char *path);
+/*
+ * Creates `path` and its missing parents (mkdir -p). *created tells whether
+ * `path` itself was made now (so a failed first run can remove it again).
+ * @return 0 or -1 after printing an error.
+ */
+int cli_index_path_mkdirs(const char *path, int *created);
 
 /*
  * Opens the index for reading. When there is none, prints

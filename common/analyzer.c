@@ -168,7 +168,7 @@ typedef struct scan {
   uint8_t *raw;
   size_t len;
   int overflow; /* more than RAW_CAP bytes: the token will be skipped */
-  int ascii;
+  int folded;   /* raw is already its folded form (all ASCII, or one plain CJK character) */
 } scan;
 
 static inline void put_byte(scan *s, uint8_t b) {
@@ -184,7 +184,7 @@ static inline void put_char(scan *s, const uint8_t *p, size_t n) {
     put_byte(s, (uint8_t)(b - 'A') < 26u ? (uint8_t)(b + 32) : b);
     return;
   }
-  s->ascii = 0;
+  s->folded = 0;
   if (n <= RAW_CAP - s->len) {
     memcpy(s->raw + s->len, p, n);
     s->len += n;
@@ -259,7 +259,7 @@ static const uint8_t *scan_cjk(scan *s, const uint8_t *p, const uint8_t *end, si
     single = 0;
   }
   /* A lone unified ideograph, kana or syllable is its own folded form. */
-  s->ascii = single;
+  s->folded = single;
   return p;
 }
 
@@ -293,7 +293,7 @@ static int next_folded(kz_analyzer *a, kz_token *tok, int *cjk) {
 
     const uint8_t *term;
     size_t term_len;
-    if (s.ascii) {
+    if (s.folded) {
       if (s.len > KZ_MAX_TOKEN_BYTES) continue;
       s.raw[s.len] = 0;
       term = s.raw;

@@ -6,6 +6,8 @@
  * (1) no allocation happens per term: the decomposition goes into the
  * kz_fold's scratch buffer, grown on demand and kept; and (2) accent
  * stripping can look at the base letter of each mark (see strips_marks).
+ * utf8proc still costs ~0.4 us a term, which would hold non-Latin text to
+ * ~30 MB/s, so short inputs are memoized (text repeats its words).
  */
 #include "common/fold.h"
 
@@ -13,6 +15,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "common/checksum.h"
 #include "kzsearch.h"
 
 size_t kz_fold_decode(const uint8_t *p, const uint8_t *end, int32_t *cp) {
@@ -75,7 +78,9 @@ kz_fold_class kz_fold_class_of(int32_t cp) {
 void kz_fold_free(kz_fold *f) {
   if (!f) return;
   free(f->cps);
+  free(f->memo);
   f->cps = NULL;
+  f->memo = NULL;
   f->cap = 0;
 }
 
@@ -102,6 +107,20 @@ static int strips_marks(int32_t base) {
   return 0;
 }
 
+/* The memo: a direct-mapped table from input to folded form, 128 bytes an
+ * entry. A collision simply overwrites, so it needs no eviction and its size
+ * is fixed; key_len == 0 marks an empty entry. */
+#define MEMO_ENTRIES 4096u
+#define MEMO_KEY_MAX 58u
+#define MEMO_VAL_MAX 64u
+
+typedef struct kz_fold_memo {
+  uint32_t check; /* high hash bits: most mismatches stop here */
+  uint8_t key_len, val_len;
+  uint8_t key[MEMO_KEY_MAX];
+  uint8_t val[MEMO_VAL_MAX];
+} memo_entry;
+
 static int grow(kz_fold *f, size_t need) {
   if (need <= f->cap) return KZ_OK;
   size_t cap = f->cap ? f->cap : 256;
@@ -117,8 +136,8 @@ static int map_error(utf8proc_ssize_t r) {
   return r == UTF8PROC_ERROR_NOMEM ? KZ_ERR_NOMEM : KZ_ERR_INVALID;
 }
 
-int kz_fold_utf8(kz_fold *f, const uint8_t *in, size_t n, uint8_t *out, size_t out_cap,
-                 size_t *out_len) {
+static int fold_slow(kz_fold *f, const uint8_t *in, size_t n, uint8_t *out, size_t out_cap,
+                     size_t *out_len) {
   /* utf8proc counts in utf8proc_ssize_t and the terms are short anyway. */
   if (n > ((size_t)1 << 24)) return KZ_ERR_LIMIT;
   const utf8proc_option_t decompose =
@@ -139,6 +158,10 @@ int kz_fold_utf8(kz_fold *f, const uint8_t *in, size_t n, uint8_t *out, size_t o
   int32_t base = -1;
   for (size_t i = 0; i < (size_t)r; i++) {
     int32_t cp = f->cps[i];
+    /* Fullwidth ASCII (common in CJK text) is ASCII; casefolding already made
+     * its letters lower case. The rest of NFKC is left alone: it would turn
+     * symbols like "½" into separators inside a term. */
+    if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;
     if (kz_fold_class_of(cp) == KZ_FOLD_MARK) {
       if (strips_marks(base)) continue;
     } else {
@@ -159,4 +182,32 @@ int kz_fold_utf8(kz_fold *f, const uint8_t *in, size_t n, uint8_t *out, size_t o
   out[len] = 0;
   *out_len = len;
   return KZ_OK;
+}
+
+int kz_fold_utf8(kz_fold *f, const uint8_t *in, size_t n, uint8_t *out, size_t out_cap,
+                 size_t *out_len) {
+  if (f->no_memo || n == 0 || n > MEMO_KEY_MAX) return fold_slow(f, in, n, out, out_cap, out_len);
+  if (!f->memo) {
+    f->memo = calloc(MEMO_ENTRIES, sizeof *f->memo);
+    if (!f->memo) return fold_slow(f, in, n, out, out_cap, out_len); /* works without */
+  }
+  uint64_t h = kz_hash_bytes(in, n);
+  memo_entry *e = &f->memo[h & (MEMO_ENTRIES - 1)];
+  uint32_t check = (uint32_t)(h >> 32);
+  if (e->key_len == n && e->check == check && memcmp(e->key, in, n) == 0) {
+    if (e->val_len > out_cap) return KZ_ERR_LIMIT;
+    memcpy(out, e->val, e->val_len);
+    out[e->val_len] = 0;
+    *out_len = e->val_len;
+    return KZ_OK;
+  }
+  int rc = fold_slow(f, in, n, out, out_cap, out_len);
+  if (rc == KZ_OK && *out_len <= MEMO_VAL_MAX) {
+    e->check = check;
+    e->key_len = (uint8_t)n;
+    e->val_len = (uint8_t)*out_len;
+    memcpy(e->key, in, n);
+    memcpy(e->val, out, *out_len);
+  }
+  return rc;
 }

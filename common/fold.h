@@ -11,7 +11,8 @@
  * voicing marks) are letters in all but name and are kept, unlike utf8proc's
  * UTF8PROC_STRIPMARK which drops every mark.
  *
- * A kz_fold owns only its scratch buffer; it is not thread-safe.
+ * A kz_fold owns a scratch buffer and a bounded memo of recent foldings; it
+ * is not thread-safe.
  */
 #ifndef KZ_FOLD_H
 #define KZ_FOLD_H
@@ -40,12 +41,16 @@ size_t kz_fold_decode(const uint8_t *p, const uint8_t *end, int32_t *cp);
 /* @return the class of a valid code point. */
 kz_fold_class kz_fold_class_of(int32_t cp);
 
+typedef struct kz_fold_memo kz_fold_memo;
+
 typedef struct kz_fold {
-  int32_t *cps; /* decomposition scratch, owned */
-  size_t cap;   /* in code points */
+  int32_t *cps;       /* decomposition scratch, owned */
+  size_t cap;         /* in code points */
+  kz_fold_memo *memo; /* owned; fixed size (512 KiB), allocated at first use */
+  int no_memo;        /* set to fold every input afresh (tests compare both) */
 } kz_fold;
 
-#define KZ_FOLD_INIT {NULL, 0}
+#define KZ_FOLD_INIT {NULL, 0, NULL, 0}
 
 void kz_fold_free(kz_fold *f);
 

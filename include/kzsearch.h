@@ -208,8 +208,9 @@ typedef struct kz_ingest_callbacks {
 
 typedef struct kz_ingest_stats {
   uint64_t documents; /* added */
-  uint64_t skipped;   /* malformed records reported through warn */
+  uint64_t skipped;   /* malformed or oversized records, reported through warn */
   uint64_t bytes_read; /* uncompressed input bytes */
+  uint64_t empty;     /* documents without any text, reported through warn and not added */
 } kz_ingest_stats;
 
 /*

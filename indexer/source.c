@@ -602,3 +602,8 @@ void kz_source_free(kz_source *s) {
   kz_jsonl_free(s->json);
   free(s);
 }
+
+void kz_source_where(const kz_source *s, const char **path, uint64_t *line) {
+  *path = s->path.data ? (const char *)s->path.data : "";
+  *line = s->zr ? s->line_no : 0; /* a .txt article is a whole file */
+}

@@ -22,7 +22,10 @@ typedef void (*kz_source_warn_fn)(void *ctx, const char *path, uint64_t line, co
 
 /*
  * Opens `path`: "-" (JSON Lines on stdin), a .jsonl/.json/.jsonl.zst/.zst file,
- * a .txt file, or a directory.
+ * a .txt file, or a directory. A file named directly is JSON Lines unless it
+ * ends in .txt (zstd when it ends in .zst); in a directory only .txt,
+ * .jsonl, .ndjson, .jsonl.zst and .ndjson.zst files are read, in sorted name
+ * order, hidden entries and symlinked directories skipped.
  * @return KZ_OK; KZ_ERR_IO with a message naming the path when it cannot be
  *         opened; KZ_ERR_NOMEM.
  */
@@ -48,6 +51,9 @@ uint64_t kz_source_skipped(const kz_source *s);
  * KZ_MAX_LINE_BYTES; values above it are clamped). For tests of the limit.
  */
 void kz_source_set_line_limit(kz_source *s, size_t max_line_bytes);
+
+/* The file and 1-based line (0 for a whole .txt file) of the last document returned. */
+void kz_source_where(const kz_source *s, const char **path, uint64_t *line);
 
 void kz_source_free(kz_source *s);
 

@@ -367,11 +367,18 @@ int kz_writer_add_path(kz_writer *w, const char *path, const kz_ingest_callbacks
   if (rc) return rc;
   kz_document doc;
   uint64_t skipped_adds = 0;
+  /* Empty documents are not malformed: they are reported but do not fail the run. */
   while ((rc = kz_source_next(src, &doc, err)) == 1) {
     kz_error add_err;
     int arc = kz_writer_add(w, &doc, &add_err);
-    if (arc == KZ_ERR_DOCUMENT || arc == KZ_ERR_LIMIT) {
-      forward_warning(&wc, path, 0, add_err.message);
+    const char *where;
+    uint64_t line;
+    kz_source_where(src, &where, &line);
+    if (arc == KZ_ERR_DOCUMENT && doc.title_len == 0 && doc.body_len == 0 && doc.id_len > 0) {
+      forward_warning(&wc, where, line, add_err.message);
+      st->empty++;
+    } else if (arc == KZ_ERR_DOCUMENT || arc == KZ_ERR_LIMIT) {
+      forward_warning(&wc, where, line, add_err.message);
       skipped_adds++;
     } else if (arc) {
       if (err) *err = add_err;
@@ -380,7 +387,7 @@ int kz_writer_add_path(kz_writer *w, const char *path, const kz_ingest_callbacks
     } else {
       st->documents++;
     }
-    if (cb && cb->progress && (st->documents + skipped_adds) % PROGRESS_EVERY_DOCS == 0 &&
+    if (cb && cb->progress && (st->documents + skipped_adds + st->empty) % PROGRESS_EVERY_DOCS == 0 &&
         cb->progress(cb->ctx, st->documents, kz_source_bytes(src))) {
       rc = kz_error_set(err, KZ_ERR_INTERRUPTED, "interrupted");
       break;

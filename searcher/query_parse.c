@@ -264,7 +264,7 @@ static int add_child(parser *p, kz_qnode *parent, kz_qnode *child) {
 
 /* Replaces *node by NOT(*node); frees *node on failure. */
 static int wrap_not(parser *p, kz_qnode **node, size_t pos) {
-  kz_qnode *not_node;
+  kz_qnode *not_node = NULL;
   int rc = node_new(p, KZ_Q_NOT, pos, &not_node);
   if (rc) {
     kz_qnode_free(*node);
@@ -297,7 +297,7 @@ static int enter(parser *p, size_t pos) {
 /* primary := WORD | PHRASE | '(' list ')' ; the current token starts one. */
 static int parse_primary(parser *p, kz_qnode **out) {
   token t = p->tok;
-  kz_qnode *node;
+  kz_qnode *node = NULL;
   int rc;
   if (t.kind == T_LPAREN) {
     if ((rc = enter(p, t.pos)) != KZ_OK) return rc;
@@ -332,7 +332,7 @@ static int parse_modified(parser *p, token *modifier, kz_qnode **out) {
  * or at the start of a clause when `op` is NULL). */
 static int parse_unary(parser *p, const token *op, kz_qnode **out) {
   if (!is_term_start(p->tok.kind)) return need_term(p, op ? op : &p->tok);
-  kz_qnode *node;
+  kz_qnode *node = NULL;
   int rc;
   if (p->tok.kind == T_NOT) {
     token not_tok = p->tok;
@@ -403,7 +403,7 @@ fail:
 /* clause := ['+' | '-'] or_expr, with the occur rules in the file comment. */
 static int parse_clause(parser *p, kz_qnode **out) {
   kz_occur occur = KZ_OCCUR_DEFAULT;
-  kz_qnode *node;
+  kz_qnode *node = NULL;
   int rc;
   tkind k = p->tok.kind;
   if (k == T_PLUS || k == T_MINUS || k == T_NOT) {
@@ -433,7 +433,7 @@ static int parse_clause(parser *p, kz_qnode **out) {
 /* list := clause+ ; nested lists end at ')' and may dissolve into their
  * single DEFAULT clause. The current token starts the list. */
 static int parse_list(parser *p, int nested, size_t open_pos, kz_qnode **out) {
-  kz_qnode *list;
+  kz_qnode *list = NULL;
   int rc = node_alloc(p, KZ_Q_LIST, nested ? open_pos : 0, &list);
   if (rc) return rc;
   for (;;) {

@@ -151,6 +151,8 @@ static void test_analyzer__case(void) {
   CHECK(terms_are("hello|world|mixed"));
   fold_terms("ÉCOLE École");
   CHECK(terms_are("ecole|ecole"));
+  fold_terms("ＡＢＣ２０２４ ﬁnance"); /* fullwidth forms and ligatures */
+  CHECK(terms_are("abc2024|finance"));
   fold_terms("ΣΟΦΙΑ σοφίας");
   CHECK(terms_are("σοφια|σοφιασ")); /* case folding makes final sigma plain */
 }

@@ -110,29 +110,29 @@ static char *render_n(const char *q, size_t len) {
 
 static char *render(const char *q) { return render_n(q, strlen(q)); }
 
-#define EXPECT_TREE(q, want)                                                        \
-  do {                                                                              \
-    char *got_ = render(q);                                                         \
-    int ok_ = strcmp(got_, (want)) == 0;                                            \
-    if (!ok_) fprintf(stderr, "  query: %s\n  got:   %s\n  want:  %s\n", q, got_, want); \
-    free(got_);                                                                     \
-    CHECK(ok_);                                                                     \
+#define EXPECT_TREE(q, want)                                                                \
+  do {                                                                                      \
+    char *got_ = render(q);                                                                 \
+    int ok_ = strcmp(got_, (want)) == 0;                                                    \
+    if (!ok_) fprintf(stderr, "  query: %s\n  got:   %s\n  want:  %s\n", q, got_, want);    \
+    free(got_);                                                                             \
+    CHECK(ok_);                                                                             \
   } while (0)
 
-/* Parses q[0..len) expecting failure with `code` at `pos` and a message that
- * contains `what`. */
-#define EXPECT_ERROR_N(q, len, want_rc, want_pos, what)                                      \
-  do {                                                                               \
-    kz_qnode *root_ = NULL;                                                          \
-    kz_error err_ = {0};                                                             \
-    int rc_ = kz_query_parse(&root_, (q), (len), &err_);                             \
+/* Parses q[0..len) expecting failure with `want_rc` at `want_pos` and a
+ * message that contains `what`. */
+#define EXPECT_ERROR_N(q, len, want_rc, want_pos, what)                                     \
+  do {                                                                                      \
+    kz_qnode *root_ = NULL;                                                                 \
+    kz_error err_ = {0};                                                                    \
+    int rc_ = kz_query_parse(&root_, (q), (len), &err_);                                    \
     int ok_ = rc_ == (want_rc) && err_.code == (want_rc) && err_.position == (size_t)(want_pos) && \
-              root_ == NULL && strstr(err_.message, (what)) != NULL;                 \
-    if (!ok_)                                                                        \
+              root_ == NULL && strstr(err_.message, (what)) != NULL;                        \
+    if (!ok_)                                                                               \
       fprintf(stderr, "  query: %.80s\n  got: rc %d at %zu: %s\n  want: rc %d at %zu: %s\n", \
               (q), rc_, err_.position, err_.message, (want_rc), (size_t)(want_pos), (what)); \
-    kz_qnode_free(root_);                                                            \
-    CHECK(ok_);                                                                      \
+    kz_qnode_free(root_);                                                                   \
+    CHECK(ok_);                                                                             \
   } while (0)
 
 #define EXPECT_ERROR(q, code, pos, what) EXPECT_ERROR_N(q, strlen(q), code, pos, what)
@@ -246,8 +246,10 @@ static void test_query_parse__modifiers_in_chains(void) {
 }
 
 static void test_query_parse__lowercase_operators_are_words(void) {
-  EXPECT_TREE("cats and dogs or not", "(LIST (WORD cats) (WORD and) (WORD dogs) (WORD or) (WORD not))");
-  EXPECT_TREE("And Or Not ANDY NOTE", "(LIST (WORD And) (WORD Or) (WORD Not) (WORD ANDY) (WORD NOTE))");
+  EXPECT_TREE("cats and dogs or not",
+              "(LIST (WORD cats) (WORD and) (WORD dogs) (WORD or) (WORD not))");
+  EXPECT_TREE("And Or Not ANDY NOTE",
+              "(LIST (WORD And) (WORD Or) (WORD Not) (WORD ANDY) (WORD NOTE))");
   /* a quoted operator is a phrase */
   EXPECT_TREE("\"AND\"", "(LIST (PHRASE \"AND\"))");
 }
@@ -478,7 +480,8 @@ static int parses_cleanly(const char *q, size_t len) {
     int max_depth = 0;
     long nodes = root->kind == KZ_Q_LIST ? check_tree(root, q, len, 0, &max_depth) : -1;
     kz_qnode_free(root);
-    return nodes > 0 && nodes <= KZ_MAX_QUERY_CLAUSES + 1 && max_depth <= 4 * (KZ_MAX_QUERY_DEPTH + 2);
+    return nodes > 0 && nodes <= KZ_MAX_QUERY_CLAUSES + 1 &&
+           max_depth <= 4 * (KZ_MAX_QUERY_DEPTH + 2);
   }
   if (root) return 0;
   if (rc != KZ_ERR_QUERY && rc != KZ_ERR_LIMIT) return 0;
