@@ -20,6 +20,7 @@
  */
 #include "common/analyzer.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,6 +129,7 @@ static inline int classify(const uint8_t *p, const uint8_t *end, size_t *len, in
 /* Lifecycle                                                                */
 
 int kz_analyzer_new(kz_analyzer **out, const char *language) {
+  assert(out);
   *out = NULL;
   if (!language) language = "english";
   kz_analyzer *a = calloc(1, sizeof *a);
@@ -152,6 +154,7 @@ void kz_analyzer_free(kz_analyzer *a) {
 }
 
 void kz_analyzer_reset(kz_analyzer *a, const char *text, size_t len) {
+  assert(a);
   if (text) {
     a->text = a->p = (const uint8_t *)text;
     a->end = a->p + len;
@@ -265,6 +268,7 @@ static const uint8_t *scan_cjk(scan *s, const uint8_t *p, const uint8_t *end, si
 
 /* Produces the next folded term; *cjk tells whether it is a CJK token. */
 static int next_folded(kz_analyzer *a, kz_token *tok, int *cjk) {
+  assert(a && tok);
   const uint8_t *p = a->p, *end = a->end;
   for (;;) {
     int cls;

@@ -16,6 +16,22 @@
  *   - each Han ideograph, Hiragana or other CJK character is a token of its own;
  *   - tokens longer than KZ_MAX_TOKEN_BYTES after folding are skipped without
  *     taking a position.
+ * Details of the above:
+ *   - a token needs a letter or digit ("___" alone is none); combining marks
+ *     and format characters (soft hyphen, ZWJ) continue a token but never
+ *     start one; U+200B ZERO WIDTH SPACE separates; invalid UTF-8 and NUL
+ *     bytes separate;
+ *   - the CJK tokens are Han (U+3400-4DBF, U+4E00-9FFF, U+F900-FAFF,
+ *     U+20000-2FFFF), Hiragana, Katakana and Hangul syllables, each with the
+ *     combining marks that follow it; they are not stemmed;
+ *   - folding is Unicode case folding, NFC, removal of default-ignorable code
+ *     points, fullwidth ASCII to ASCII, and accent stripping: marks are
+ *     removed from Latin, Greek, Cyrillic, Hebrew and Arabic letters but kept
+ *     where they are part of the spelling (Indic vowel signs, kana voicing);
+ *   - a token longer than 8 * KZ_MAX_TOKEN_BYTES bytes before folding is
+ *     skipped without being folded;
+ *   - a stem longer than KZ_MAX_TOKEN_BYTES is replaced by the unstemmed term,
+ *     so every term is 1..KZ_MAX_TOKEN_BYTES bytes of UTF-8 without NUL.
  * Terms are then stemmed; English stemming turns "kazakhstan's" into
  * "kazakhstan" (Porter2 removes the possessive).
  *
@@ -37,8 +53,9 @@ typedef struct kz_token {
 } kz_token;
 
 /*
- * Creates an analyzer for a Snowball language ("english", "french", ...;
- * "none" disables stemming).
+ * Creates an analyzer for a Snowball language ("english", "french", ...,
+ * or an ISO 639 code such as "en"; NULL means "english"; "none" disables
+ * stemming).
  * @return KZ_OK, KZ_ERR_INVALID for an unknown language, KZ_ERR_NOMEM.
  */
 int kz_analyzer_new(kz_analyzer **out, const char *language);

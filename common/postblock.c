@@ -243,20 +243,18 @@ static int read_run(const uint8_t **p, const uint8_t *end, size_t n, uint32_t *o
 }
 
 /*
- * Turns gaps into doc ids in place: doc[i] = prev_doc + 1 + i + (gap[0] + ...
- * + gap[i]). Only the gap sum is carried from one doc to the next (one add of
- * latency per doc; the "+ 1 + i" part is independent). The sum is 64-bit, so
- * n gaps of up to 2^32 - 1 cannot wrap; doc ids only grow, so checking the
- * last one against doc_limit checks them all (and that each fits 32 bits).
+ * Turns gaps into doc ids in place. The running id is 64-bit, so n gaps of up
+ * to 2^32 - 1 cannot wrap it; doc ids only grow, so checking the last one
+ * against doc_limit checks them all (and that each fits 32 bits). Adding
+ * gap + 1 (computed off the chain) keeps one add of latency per doc.
  */
 static int gaps_to_docs(uint32_t *docs, size_t n, int64_t prev_doc, uint32_t doc_limit) {
-  const uint64_t base = (uint64_t)(prev_doc + 1); /* the id a gap of 0 gives docs[0] */
-  uint64_t sum = 0;
+  uint64_t doc = (uint64_t)prev_doc; /* wraps for -1: the first + (gap + 1) brings it back */
   for (size_t i = 0; i < n; i++) {
-    sum += docs[i];
-    docs[i] = (uint32_t)(base + i + sum);
+    doc += (uint64_t)docs[i] + 1;
+    docs[i] = (uint32_t)doc;
   }
-  return base + (n - 1) + sum < doc_limit ? 0 : -1;
+  return doc < doc_limit ? 0 : -1;
 }
 
 int kz_postblock_decode(const uint8_t *p, const uint8_t *end, int64_t prev_doc, size_t n,

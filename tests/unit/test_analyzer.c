@@ -528,6 +528,42 @@ static void test_analyzer__stem_cache(void) {
   kz_analyzer_free(a);
 }
 
+static void test_analyzer__fold_memo(void) {
+  /* The memoized fold agrees with folding afresh, through hits, collisions
+   * and inputs too long to memoize. */
+  static const char *pieces[] = {"a", "É", "ß", "д", "Ж", "ΐ", "中", "か", "\xE3\x82\x99", "हि",
+                                 "\xCC\x81", "\xC2\xAD", "ǅ", "İ", "Ａ", "'", "."};
+  const size_t n_pieces = sizeof pieces / sizeof pieces[0];
+  kz_fold memo = KZ_FOLD_INIT, plain = KZ_FOLD_INIT;
+  plain.no_memo = 1;
+  uint64_t seed = 777;
+  char in[512];
+  uint8_t out1[KZ_MAX_TOKEN_BYTES + 1], out2[KZ_MAX_TOKEN_BYTES + 1];
+  for (int i = 0; i < 100000; i++) {
+    /* A small repeated vocabulary most of the time, fresh strings otherwise. */
+    uint64_t r = rng_next(&seed);
+    uint64_t word_seed = (r & 3) ? (r >> 8) % 500 + 1 : r | 1;
+    size_t parts = 1 + (size_t)((r >> 40) % ((r & 16) ? 60 : 12)), n = 0;
+    for (size_t k = 0; k < parts; k++) {
+      const char *piece = pieces[rng_next(&word_seed) % n_pieces];
+      size_t l = strlen(piece);
+      if (n + l > sizeof in) break;
+      memcpy(in + n, piece, l);
+      n += l;
+    }
+    size_t l1 = 0, l2 = 0;
+    int rc1 = kz_fold_utf8(&memo, (const uint8_t *)in, n, out1, KZ_MAX_TOKEN_BYTES, &l1);
+    int rc2 = kz_fold_utf8(&plain, (const uint8_t *)in, n, out2, KZ_MAX_TOKEN_BYTES, &l2);
+    CHECK_EQ_INT(rc1, rc2);
+    if (rc1 == KZ_OK) {
+      CHECK_EQ_INT(l1, l2);
+      CHECK(memcmp(out1, out2, l1 + 1) == 0);
+    }
+  }
+  kz_fold_free(&memo);
+  kz_fold_free(&plain);
+}
+
 static void test_analyzer__fold_decode(void) {
   /* The decoder never reads past end, even for a lead byte at the last spot. */
   static const unsigned char lead[] = {0xC3, 0xE4, 0xF0};
@@ -553,4 +589,5 @@ KZ_TEST_MAIN(KZ_TEST(test_analyzer__ascii), KZ_TEST(test_analyzer__case),
              KZ_TEST(test_analyzer__huge_tokens), KZ_TEST(test_analyzer__empty_input),
              KZ_TEST(test_analyzer__offsets), KZ_TEST(test_analyzer__positions_restart),
              KZ_TEST(test_analyzer__stemming), KZ_TEST(test_analyzer__unknown_language),
-             KZ_TEST(test_analyzer__stem_cache), KZ_TEST(test_analyzer__fold_decode))
+             KZ_TEST(test_analyzer__stem_cache), KZ_TEST(test_analyzer__fold_memo),
+             KZ_TEST(test_analyzer__fold_decode))

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages kzsearch needs to build and test, when missing.
+# Runs apt-get only if something is missing; uses sudo when not root.
+set -euo pipefail
+packages=(gcc make cmake pkg-config python3 zstd
+          libstemmer-dev libxxhash-dev libzstd-dev libutf8proc-dev libjson-c-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing: ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
