@@ -23,4 +23,8 @@
 /* Norms body: u32 n_docs, then n_docs x u32 document length (tokens). */
 #define KZ_NORMS_HEADER_BYTES 4u
 
+/* Document store: 24-byte block index entries and a 16-byte trailer (docs/FORMAT.md). */
+#define KZ_STORE_INDEX_ENTRY_BYTES 24u
+#define KZ_STORE_TRAILER_BYTES 16u
+
 #endif /* KZ_SEGMENT_FORMAT_H */

@@ -10,15 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/segment_format.h"
 #include "kzsearch.h"
 
 /* Writer choices, not format constants: a reader accepts any block size up to its limit. */
 #define KZ_STORE_BLOCK_BYTES (32u << 10)
 #define KZ_STORE_ZSTD_LEVEL 3
-
-/* Format constants shared with searcher/docstore.h (identical definitions; keep in step). */
-#define KZ_STORE_INDEX_ENTRY_BYTES 24u
-#define KZ_STORE_TRAILER_BYTES 16u
 
 typedef struct kz_docstore_writer kz_docstore_writer;
 

@@ -11,11 +11,9 @@
 
 #include "common/buf.h"
 #include "common/format.h"
+#include "common/segment_format.h"
 #include "common/limits.h"
 
-/* Format constants shared with indexer/docstore_writer.h (identical definitions; keep in step). */
-#define KZ_STORE_INDEX_ENTRY_BYTES 24u
-#define KZ_STORE_TRAILER_BYTES 16u
 /*
  * The largest raw (decompressed) block a reader accepts: one document of
  * KZ_MAX_DOC_BYTES plus its five length varints (a multi-document block is
