@@ -245,12 +245,24 @@ static int read_run(const uint8_t **p, const uint8_t *end, size_t n, uint32_t *o
 /*
  * Turns gaps into doc ids in place. The running id is 64-bit, so n gaps of up
  * to 2^32 - 1 cannot wrap it; doc ids only grow, so checking the last one
- * against doc_limit checks them all (and that each fits 32 bits). Adding
- * gap + 1 (computed off the chain) keeps one add of latency per doc.
+ * against doc_limit checks them all (and that each fits 32 bits).
+ * Four docs at a time: their offsets from the running id are summed off the
+ * dependency chain, which then carries a single add per four docs.
  */
 static int gaps_to_docs(uint32_t *docs, size_t n, int64_t prev_doc, uint32_t doc_limit) {
-  uint64_t doc = (uint64_t)prev_doc; /* wraps for -1: the first + (gap + 1) brings it back */
-  for (size_t i = 0; i < n; i++) {
+  uint64_t doc = (uint64_t)prev_doc; /* wraps for -1; adding gap + 1 brings it back */
+  const size_t n4 = n - n % 4;
+  size_t i = 0;
+  for (; i < n4; i += 4) {
+    const uint64_t s0 = (uint64_t)docs[i] + 1, s1 = s0 + docs[i + 1] + 1,
+                   s2 = s1 + docs[i + 2] + 1, s3 = s2 + docs[i + 3] + 1;
+    docs[i] = (uint32_t)(doc + s0);
+    docs[i + 1] = (uint32_t)(doc + s1);
+    docs[i + 2] = (uint32_t)(doc + s2);
+    docs[i + 3] = (uint32_t)(doc + s3);
+    doc += s3;
+  }
+  for (; i < n; i++) {
     doc += (uint64_t)docs[i] + 1;
     docs[i] = (uint32_t)doc;
   }
