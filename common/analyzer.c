@@ -129,6 +129,10 @@ static inline int classify(const uint8_t *p, const uint8_t *end, size_t *len, in
 /* Lifecycle                                                                */
 
 int kz_analyzer_new(kz_analyzer **out, const char *language) {
+  return kz_analyzer_new_cached(out, language, KZ_STEM_CACHE_ENTRIES);
+}
+
+int kz_analyzer_new_cached(kz_analyzer **out, const char *language, size_t cache_entries) {
   assert(out);
   *out = NULL;
   if (!language) language = "english";
@@ -136,7 +140,7 @@ int kz_analyzer_new(kz_analyzer **out, const char *language) {
   if (!a) return KZ_ERR_NOMEM;
   a->fold = (kz_fold)KZ_FOLD_INIT;
   if (strcmp(language, "none") != 0) {
-    int rc = kz_stemmer_new(&a->stemmer, language, KZ_STEM_CACHE_ENTRIES);
+    int rc = kz_stemmer_new(&a->stemmer, language, cache_entries);
     if (rc) {
       free(a);
       return rc;

@@ -59,6 +59,13 @@ typedef struct kz_token {
  * @return KZ_OK, KZ_ERR_INVALID for an unknown language, KZ_ERR_NOMEM.
  */
 int kz_analyzer_new(kz_analyzer **out, const char *language);
+
+/*
+ * As kz_analyzer_new with a stem cache of at most `cache_entries` terms
+ * (0: none). Short-lived analyzers (one query) skip the cache, whose table
+ * would cost more to allocate than it saves.
+ */
+int kz_analyzer_new_cached(kz_analyzer **out, const char *language, size_t cache_entries);
 void kz_analyzer_free(kz_analyzer *a);
 
 /* Starts analyzing text[0..len); the text must outlive the iteration. */

@@ -21,6 +21,7 @@
  */
 #include "common/postblock.h"
 
+#include <assert.h>
 #include <string.h>
 
 #include "common/bytes.h"
@@ -30,7 +31,7 @@
 /* Bit-packing                                                              */
 /* ------------------------------------------------------------------------ */
 
-/* The low `b` bits (b in 0..32), as a constant when b is one. */
+/* The low `b` bits set, b in 0..32 (shifted in 64 bits so that b = 32 is defined). */
 #define MASK32(b) ((uint32_t)(((uint64_t)1 << (b)) - 1))
 
 /* Expands M(B, i) for i = 0..31: the 32 values of one group. */
@@ -69,16 +70,21 @@
     if (s_ + (B) > 32) words[w_ + 1] |= (uint32_t)(v_ >> 32);                  \
   }
 
-/* unpack_B / pack_B: `groups` groups of 32 values at width B. */
+/*
+ * unpack_B / pack_B: `groups` groups of 32 values at width B. restrict lets
+ * the compiler keep a loaded word in a register across the values sharing it.
+ */
 #define DEFINE_GROUP_CODECS(B)                                                 \
-  static void unpack_##B(const uint8_t *restrict p, size_t groups, uint32_t *restrict out) {     \
+  static void unpack_##B(const uint8_t *restrict p, size_t groups,             \
+                         uint32_t *restrict out) {                             \
     for (size_t g = 0; g < groups; g++, p += 4 * (B), out += 32) {             \
       REP32(UNPACK_ONE, B)                                                     \
     }                                                                          \
   }                                                                            \
-  static void pack_##B(const uint32_t *restrict in, size_t groups, uint8_t *restrict p) { \
+  static void pack_##B(const uint32_t *restrict in, size_t groups,             \
+                       uint8_t *restrict p) {                                  \
     for (size_t g = 0; g < groups; g++, in += 32, p += 4 * (B)) {              \
-      uint32_t words[(B) + 1] = {0};                                           \
+      uint32_t words[B] = {0};                                                 \
       REP32(PACK_ONE, B)                                                       \
       for (unsigned k = 0; k < (B); k++) kz_store_u32le(p + 4 * k, words[k]);  \
     }                                                                          \
@@ -141,8 +147,9 @@ size_t kz_bitpack_bytes(size_t n, unsigned bits) {
 }
 
 size_t kz_bitpack_encode(const uint32_t *in, size_t n, unsigned bits, uint8_t *out) {
+  assert(bits <= 32);
   if (bits == 0 || n == 0) return 0;
-  if (bits > 32) bits = 32;
+  if (bits > 32) bits = 32; /* never index past the table, even when misused */
   size_t groups = n / 32;
   pack_by_width[bits](in, groups, out);
   size_t done = groups * 4 * bits;
@@ -154,7 +161,8 @@ void kz_bitpack_decode(const uint8_t *p, size_t n, unsigned bits, uint32_t *out)
     memset(out, 0, n * sizeof *out);
     return;
   }
-  if (bits > 32) bits = 32; /* callers validate widths; never read more than 32 */
+  assert(bits <= 32);
+  if (bits > 32) bits = 32; /* never index past the table, even when misused */
   size_t groups = n / 32;
   unpack_by_width[bits](p, groups, out);
   unpack_tail(p + groups * 4 * bits, n % 32, bits, out + groups * 32);

@@ -23,8 +23,12 @@
 /* Norms body: u32 n_docs, then n_docs x u32 document length (tokens). */
 #define KZ_NORMS_HEADER_BYTES 4u
 
-/* Document store: 24-byte block index entries and a 16-byte trailer (docs/FORMAT.md). */
+/*
+ * Document store: 24-byte block index entries and a 28-byte trailer (u32 n_docs,
+ * u32 n_blocks, u64 index offset, u64 id table offset, u32 id table checksum;
+ * docs/FORMAT.md).
+ */
 #define KZ_STORE_INDEX_ENTRY_BYTES 24u
-#define KZ_STORE_TRAILER_BYTES 16u
+#define KZ_STORE_TRAILER_BYTES 28u
 
 #endif /* KZ_SEGMENT_FORMAT_H */

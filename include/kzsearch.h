@@ -111,6 +111,28 @@ typedef struct kz_index_stats {
 /* Fills `out` with statistics of the opened index (terms are counted exactly). */
 KZ_API int kz_index_stats_get(kz_index *index, kz_index_stats *out, kz_error *err);
 
+/* Damage found by kz_index_check: the file (a name inside the index directory) and what is wrong. */
+typedef void (*kz_check_problem_fn)(void *ctx, const char *file, const char *problem);
+
+typedef struct kz_check_report {
+  uint64_t files;     /* files examined */
+  uint64_t bytes;     /* bytes read (checksummed) */
+  uint64_t problems;  /* damage found; 0 means clean */
+} kz_check_report;
+
+/*
+ * Verifies the committed index at `path` without trusting it. The quick
+ * form checks the manifest (with its checksum) and every segment file's
+ * header, footer and size. `full` also verifies every file's checksum and
+ * cross-checks the structures: every term's postings and positions decode,
+ * terms are in order, counts agree with the manifest, every stored document
+ * decodes. Each problem is passed to `problem` (may be NULL) and counted.
+ * @return KZ_OK when the check ran (report->problems says whether damage was
+ *         found); KZ_ERR_NO_INDEX, KZ_ERR_IO, KZ_ERR_NOMEM when it could not run.
+ */
+KZ_API int kz_index_check(const char *path, int full, kz_check_problem_fn problem, void *ctx,
+                          kz_check_report *report, kz_error *err);
+
 #define KZ_SEARCH_OPTIONS_VERSION 1
 typedef struct kz_search_options {
   unsigned version;           /* KZ_SEARCH_OPTIONS_VERSION */
@@ -120,8 +142,9 @@ typedef struct kz_search_options {
   double bm25_k1;             /* default 1.2 */
   double bm25_b;              /* default 0.75 */
   size_t snippet_bytes;       /* approximate snippet length; 0 = no snippets */
+  int ids_only;               /* fill only id and score of each hit (the fastest form) */
 } kz_search_options;
-#define KZ_SEARCH_OPTIONS_INIT {KZ_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 200}
+#define KZ_SEARCH_OPTIONS_INIT {KZ_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 200, 0}
 
 /* A highlighted range [start, end) in UTF-8 bytes of the snippet. */
 typedef struct kz_span {

@@ -3,12 +3,14 @@
  * layout is specified in docs/FORMAT.md, "Document store").
  *
  * A kz_docstore borrows the mapped body and owns nothing. Opening checks
- * the trailer and every block index entry once, so that afterwards each
- * entry is known to describe a frame inside the blocks area, blocks tile
- * that area without gaps, and first_doc numbers are strictly increasing
- * from 0. A lookup then trusts only that: it verifies the block's checksum
- * and declared size before decompressing, and walks every record of the
- * block with (p, end) bounds, so the records must fill the block exactly.
+ * the trailer, every block index entry and the whole id table once, so
+ * that afterwards each index entry is known to describe a frame inside the
+ * blocks area, blocks tile that area without gaps, first_doc numbers are
+ * strictly increasing from 0, and the id table's offsets are monotonic,
+ * within its bytes, and its checksum matches. An id lookup then needs only
+ * the doc range check. A block lookup verifies the block's checksum and
+ * declared size before decompressing, and walks every record of the block
+ * with (p, end) bounds, so the records must fill the block exactly.
  * Damage anywhere in the body becomes KZ_ERR_CORRUPT, never a bad read.
  */
 #include "searcher/docstore.h"
@@ -20,8 +22,9 @@
 #include "common/compress.h"
 #include "kzsearch.h"
 
-/* An empty record is five zero-length varints, one byte each. */
-#define MIN_RECORD_BYTES KZ_STORED_FIELDS
+/* An empty record is KZ_STORE_RECORD_FIELDS zero-length varints, one byte each. */
+#define MIN_RECORD_BYTES KZ_STORE_RECORD_FIELDS
+_Static_assert(KZ_STORED_ID == 0, "records are the fields after the id");
 
 typedef struct block_entry {
   uint32_t first_doc;
@@ -52,40 +55,75 @@ static uint32_t block_docs(const kz_docstore *s, uint32_t b, uint32_t first_doc)
 /* Opening                                                                  */
 /* ------------------------------------------------------------------------ */
 
+/*
+ * Validates the id table, [ids_offset, index_offset): n_docs + 1 u32 ends,
+ * the first 0, non-decreasing, each id at most KZ_MAX_ID_BYTES, the last
+ * equal to the id bytes that follow; then its checksum. Fills the pointers.
+ */
+static int open_id_table(kz_docstore *s, uint64_t ids_offset, uint64_t index_offset,
+                         uint32_t checksum) {
+  /* The caller checked ids_offset <= index_offset <= body_size. */
+  uint64_t table_bytes = index_offset - ids_offset;
+  uint64_t ends_bytes = 4 * ((uint64_t)s->n_docs + 1);
+  if (table_bytes < ends_bytes) return KZ_ERR_CORRUPT;
+  const uint8_t *ends = s->body + ids_offset;
+  if (kz_load_u32le(ends) != 0) return KZ_ERR_CORRUPT;
+  if (kz_load_u32le(ends + (size_t)s->n_docs * 4) != table_bytes - ends_bytes)
+    return KZ_ERR_CORRUPT;
+  uint32_t prev = 0;
+  for (uint64_t d = 1; d <= s->n_docs; d++) {
+    uint32_t cur = kz_load_u32le(ends + d * 4);
+    if (cur < prev || cur - prev > KZ_MAX_ID_BYTES) return KZ_ERR_CORRUPT;
+    prev = cur;
+  }
+  /* Offsets alone cannot catch a changed id byte; the checksum does. */
+  if ((uint32_t)kz_checksum(ends, (size_t)table_bytes) != checksum) return KZ_ERR_CORRUPT;
+  s->id_ends = ends;
+  s->ids = ends + ends_bytes;
+  return KZ_OK;
+}
+
 int kz_docstore_open(kz_docstore *s, const uint8_t *body, size_t body_size, uint32_t n_docs) {
   if (body_size < KZ_STORE_TRAILER_BYTES) return KZ_ERR_CORRUPT;
   const uint8_t *t = body + body_size - KZ_STORE_TRAILER_BYTES;
   uint32_t t_docs = kz_load_u32le(t);
   uint32_t n_blocks = kz_load_u32le(t + 4);
   uint64_t index_offset = kz_load_u64le(t + 8);
+  uint64_t ids_offset = kz_load_u64le(t + 16);
+  uint32_t ids_checksum = kz_load_u32le(t + 24);
   if (t_docs != n_docs) return KZ_ERR_CORRUPT;
   size_t avail = body_size - KZ_STORE_TRAILER_BYTES;
   if (n_blocks > avail / KZ_STORE_INDEX_ENTRY_BYTES) return KZ_ERR_CORRUPT;
   size_t index_bytes = (size_t)n_blocks * KZ_STORE_INDEX_ENTRY_BYTES;
-  /* The index sits exactly between the last block and the trailer. */
+  /* The index sits exactly between the id table and the trailer. */
   if (index_offset != avail - index_bytes) return KZ_ERR_CORRUPT;
   if ((n_blocks == 0) != (n_docs == 0)) return KZ_ERR_CORRUPT;
+  /* The id table sits between the last block and the index. */
+  if (ids_offset > index_offset) return KZ_ERR_CORRUPT;
 
-  kz_docstore tmp = {body, body_size, n_docs, n_blocks, body + index_offset};
+  kz_docstore tmp = {body, body_size, n_docs, n_blocks, body + index_offset, NULL, NULL};
   uint64_t next_offset = 0;
   for (uint32_t b = 0; b < n_blocks; b++) {
     block_entry e = load_entry(tmp.index, b);
     if (b == 0 ? e.first_doc != 0 : e.first_doc <= load_entry(tmp.index, b - 1).first_doc)
       return KZ_ERR_CORRUPT;
     if (e.first_doc >= n_docs) return KZ_ERR_CORRUPT;
-    /* Blocks tile [0, index_offset) in order; comp_len < 2^32 keeps the sum exact. */
+    /* Blocks tile [0, ids_offset) in order; comp_len < 2^32 keeps the sum exact. */
     if (e.offset != next_offset || e.comp_len == 0) return KZ_ERR_CORRUPT;
     next_offset += e.comp_len;
-    if (next_offset > index_offset) return KZ_ERR_CORRUPT;
+    if (next_offset > ids_offset) return KZ_ERR_CORRUPT;
     if (e.raw_len > KZ_STORE_MAX_RAW_BLOCK_BYTES) return KZ_ERR_CORRUPT;
   }
-  if (next_offset != index_offset) return KZ_ERR_CORRUPT;
+  if (next_offset != ids_offset) return KZ_ERR_CORRUPT;
   /* Needs every first_doc validated, so it runs after the loop above. */
   for (uint32_t b = 0; b < n_blocks; b++) {
     block_entry e = load_entry(tmp.index, b);
     if ((uint64_t)e.raw_len < (uint64_t)block_docs(&tmp, b, e.first_doc) * MIN_RECORD_BYTES)
       return KZ_ERR_CORRUPT;
   }
+  /* Last: the costliest check, one pass over every id. */
+  int rc = open_id_table(&tmp, ids_offset, index_offset, ids_checksum);
+  if (rc) return rc;
   *s = tmp;
   return KZ_OK;
 }
@@ -105,6 +143,15 @@ static uint32_t find_block(const kz_docstore *s, uint32_t doc) {
       hi = mid;
   }
   return lo;
+}
+
+int kz_docstore_get_id(const kz_docstore *s, uint32_t doc, const char **id, size_t *len) {
+  if (doc >= s->n_docs) return KZ_ERR_CORRUPT;
+  const uint8_t *e = s->id_ends + (size_t)doc * 4;
+  uint32_t start = kz_load_u32le(e);
+  *id = (const char *)s->ids + start;
+  *len = kz_load_u32le(e + 4) - start;
+  return KZ_OK;
 }
 
 static int load_doc(const kz_docstore *s, uint32_t doc, kz_stored_doc *out) {
@@ -131,7 +178,7 @@ static int load_doc(const kz_docstore *s, uint32_t doc, kz_stored_doc *out) {
   size_t len[KZ_STORED_FIELDS] = {0};
   uint32_t count = block_docs(s, b, e.first_doc);
   for (uint32_t d = 0; d < count; d++) {
-    for (int i = 0; i < KZ_STORED_FIELDS; i++) {
+    for (int i = KZ_STORED_ID + 1; i < KZ_STORED_FIELDS; i++) {
       uint64_t n;
       if (kz_varint_get(&p, end, &n) != 0 || n > (uint64_t)(end - p)) return KZ_ERR_CORRUPT;
       if (e.first_doc + d == doc) {
@@ -142,6 +189,9 @@ static int load_doc(const kz_docstore *s, uint32_t doc, kz_stored_doc *out) {
     }
   }
   if (p != end) return KZ_ERR_CORRUPT;
+  const char *id = NULL;
+  kz_docstore_get_id(s, doc, &id, &len[KZ_STORED_ID]); /* cannot fail: doc was checked */
+  field[KZ_STORED_ID] = (const uint8_t *)id;
 
   size_t total = KZ_STORED_FIELDS; /* the NULs */
   for (int i = 0; i < KZ_STORED_FIELDS; i++) total += len[i];

@@ -95,6 +95,7 @@ typedef struct phrase_iter {
   uint32_t freq; /* phrase occurrences in the current doc, set by matches() */
   size_t n;
   phrase_term *terms; /* sorted by df: terms[0] leads the conjunction */
+  uint32_t *idx;      /* matches() scratch: a read index per term */
 } phrase_iter;
 
 static uint32_t phrase_align(phrase_iter *ph, uint32_t doc) {
@@ -143,11 +144,8 @@ static int phrase_matches(kz_iter *it) {
     }
   /* Each start = lead position - lead offset; every term must sit at start + its offset. */
   uint32_t freq = 0;
-  uint32_t *idx = calloc(ph->n, sizeof *idx);
-  if (!idx) {
-    ph->ctx->error = KZ_ERR_NOMEM;
-    return 0;
-  }
+  uint32_t *idx = ph->idx;
+  memset(idx, 0, ph->n * sizeof *idx);
   const phrase_term *lead = &ph->terms[0];
   for (uint32_t k = 0; k < lead->n_pos; k++) {
     if (lead->pos[k] < lead->offset) continue;
@@ -163,7 +161,6 @@ static int phrase_matches(kz_iter *it) {
     if (i == ph->n) freq++;
   }
 done:
-  free(idx);
   ph->freq = freq;
   return freq > 0;
 }
@@ -177,6 +174,7 @@ static void phrase_free(kz_iter *it) {
   phrase_iter *ph = (phrase_iter *)it;
   for (size_t i = 0; i < ph->n; i++) free(ph->terms[i].pos);
   free(ph->terms);
+  free(ph->idx);
   free(ph);
 }
 
@@ -192,7 +190,9 @@ static int new_phrase(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx) {
   for (size_t i = 0; i < p->n_terms; i++)
     if (p->terms[i].seg[ctx->seg_index].df == 0) return new_empty(out);
   phrase_iter *ph = calloc(1, sizeof *ph);
-  if (!ph || !(ph->terms = calloc(p->n_terms, sizeof *ph->terms))) {
+  if (!ph || !(ph->terms = calloc(p->n_terms, sizeof *ph->terms)) ||
+      !(ph->idx = calloc(p->n_terms, sizeof *ph->idx))) {
+    if (ph) free(ph->terms);
     free(ph);
     return KZ_ERR_NOMEM;
   }

@@ -65,7 +65,7 @@ static int prepare(query *q, kz_index *idx, const char *text, const kz_search_op
                         KZ_MAX_QUERY_BYTES);
   int rc = kz_query_parse(&q->tree, text, len, err);
   if (rc) return rc;
-  if ((rc = kz_analyzer_new(&q->an, idx->manifest.language)))
+  if ((rc = kz_analyzer_new_cached(&q->an, idx->manifest.language, 0)))
     return kz_error_set(err, rc, "cannot create the analyzer for language '%s'",
                         idx->manifest.language);
   if ((rc = kz_plan_build(&q->plan, q->tree, q->an, o->default_and, err))) return rc;
@@ -175,14 +175,24 @@ static int fill_hits(kz_hits *h, kz_index *idx, const kz_topk *top, const kz_sea
     hit->doc = top->heap[first + i].doc;
     hit->score = top->heap[first + i].score;
     size_t s = segment_of(idx, hit->doc);
-    if ((rc = kz_docstore_get(&idx->segs[s].store, (uint32_t)(hit->doc - idx->doc_base[s]), &doc)))
-      break;
+    uint32_t local = (uint32_t)(hit->doc - idx->doc_base[s]);
+    span_first[i] = h->n_spans;
+    if (o->ids_only) {
+      const char *id;
+      size_t id_len;
+      if ((rc = kz_docstore_get_id(&idx->segs[s].store, local, &id, &id_len))) break;
+      rc = add_string(&h->strings, id, id_len, &hit->id);
+      if (!rc) rc = add_string(&h->strings, "", 0, &hit->title);
+      hit->date = hit->url = hit->snippet = hit->title;
+      if (rc) break;
+      continue;
+    }
+    if ((rc = kz_docstore_get(&idx->segs[s].store, local, &doc))) break;
     rc |= add_string(&h->strings, doc.field[KZ_STORED_ID], doc.len[KZ_STORED_ID], &hit->id);
     rc |= add_string(&h->strings, doc.field[KZ_STORED_TITLE], doc.len[KZ_STORED_TITLE], &hit->title);
     rc |= add_string(&h->strings, doc.field[KZ_STORED_DATE], doc.len[KZ_STORED_DATE], &hit->date);
     rc |= add_string(&h->strings, doc.field[KZ_STORED_URL], doc.len[KZ_STORED_URL], &hit->url);
     if (rc) break;
-    span_first[i] = h->n_spans;
     if (o->snippet_bytes) {
       int use_body = doc.len[KZ_STORED_BODY] > 0;
       int f = use_body ? KZ_STORED_BODY : KZ_STORED_TITLE;

@@ -1,10 +1,11 @@
 /*
  * test_docstore.c - the document store writer and reader: round trips of
- * random documents checked field by field against the originals (the
- * oracle), writer limits and memory, and fault layers that truncate, flip
- * and overwrite bytes of a real store or hand-craft bodies that break one
- * rule each. Damaged data must give KZ_ERR_CORRUPT or the original
- * document, never a crash (run under ASan+UBSan too).
+ * random documents checked field by field, and id by id through the id
+ * table, against the originals (the oracle), writer limits and memory, and
+ * fault layers that truncate, flip and overwrite bytes of a real store or
+ * hand-craft bodies that break one rule each. Damaged data must give
+ * KZ_ERR_CORRUPT or the original document, never a crash (run under
+ * ASan+UBSan too); an id table that opens is always the original.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -135,6 +136,20 @@ static int same_doc(const kz_stored_doc *got, const tdoc *want) {
   return 1;
 }
 
+/* kz_docstore_get_id gives exactly the id the writer was given (empty when NULL). */
+static int same_id(const kz_docstore *s, uint32_t doc, const tdoc *want) {
+  const char *id = NULL;
+  size_t len = 99;
+  if (kz_docstore_get_id(s, doc, &id, &len) != KZ_OK || !id) return 0;
+  size_t n = expected_len(want, KZ_STORED_ID);
+  return len == n && (n == 0 || memcmp(id, want->f[KZ_STORED_ID], n) == 0);
+}
+
+/* The body offset of the id table, from the trailer. */
+static size_t ids_offset_of(const uint8_t *body, size_t size) {
+  return (size_t)kz_load_u64le(body + size - KZ_STORE_TRAILER_BYTES + 16);
+}
+
 static uint8_t *slurp(const char *path, size_t *n) {
   FILE *f = fopen(path, "rb");
   if (!f) return NULL;
@@ -169,10 +184,11 @@ static tdoc *fault_docs(size_t n) {
 }
 
 /*
- * Opens a (possibly damaged) body and reads a sample covering every block
- * the undamaged store has, plus a few random documents. Every read must
- * fail with KZ_ERR_CORRUPT or return the original. @return the number of
- * failures seen (open counts as one), or -1 on a wrong result.
+ * Opens a (possibly damaged) body, checks every id, and reads a sample
+ * covering every block the undamaged store has, plus a few random
+ * documents. Once open succeeds every id must be the original; every read
+ * must fail with KZ_ERR_CORRUPT or return the original. @return the number
+ * of failures seen (open counts as one), or -1 on a wrong result.
  */
 static int probe_body(const uint8_t *body, size_t size, const tdoc *docs, uint32_t n,
                       const uint32_t *firsts, uint32_t n_firsts, rng *r) {
@@ -180,6 +196,9 @@ static int probe_body(const uint8_t *body, size_t size, const tdoc *docs, uint32
   int rc = kz_docstore_open(&s, body, size, n);
   if (rc) return rc == KZ_ERR_CORRUPT ? 1 : -1;
   int failures = 0, wrong = 0;
+  /* Open validated and checksummed the whole id table: every id is the original. */
+  for (uint32_t doc = 0; doc < n; doc++)
+    if (!same_id(&s, doc, &docs[doc])) wrong = 1;
   kz_stored_doc d = KZ_STORED_DOC_INIT;
   for (uint32_t k = 0; k < 2 * n_firsts + 3; k++) {
     uint32_t doc;
@@ -262,7 +281,14 @@ static void test_docstore__round_trip_random_documents(void) {
     CHECK_EQ_INT(kz_docstore_get(&s, i, &d), KZ_OK);
     if (!same_doc(&d, &docs[i])) fprintf(stderr, "doc %u differs\n", i);
     CHECK(same_doc(&d, &docs[i]));
+    CHECK(same_id(&s, i, &docs[i]));
   }
+  /* The id points into the mapped file itself, inside the id table. */
+  const char *id = NULL;
+  size_t id_len = 0;
+  CHECK_EQ_INT(kz_docstore_get_id(&s, 0, &id, &id_len), KZ_OK);
+  CHECK((const uint8_t *)id >= f.body + ids_offset_of(f.body, f.body_size) &&
+        (const uint8_t *)id + id_len <= f.body + f.body_size - KZ_STORE_TRAILER_BYTES);
   /* Random order reuses the buffers across blocks of every size. */
   for (int k = 0; k < 3000; k++) {
     uint32_t i = (uint32_t)rnd_below(&r, N);
@@ -278,6 +304,11 @@ static void test_docstore__round_trip_random_documents(void) {
   CHECK_EQ_INT(kz_docstore_get(&s, N, &d), KZ_ERR_CORRUPT);
   CHECK_EQ_INT(kz_docstore_get(&s, UINT32_MAX, &d), KZ_ERR_CORRUPT);
   for (int j = 0; j < KZ_STORED_FIELDS; j++) CHECK(d.field[j] == NULL && d.len[j] == 0);
+  id = "untouched";
+  id_len = 9;
+  CHECK_EQ_INT(kz_docstore_get_id(&s, N, &id, &id_len), KZ_ERR_CORRUPT);
+  CHECK_EQ_INT(kz_docstore_get_id(&s, UINT32_MAX, &id, &id_len), KZ_ERR_CORRUPT);
+  CHECK(strcmp(id, "untouched") == 0 && id_len == 9);
   CHECK_EQ_INT(kz_docstore_get(&s, BIG, &d), KZ_OK);
   CHECK(same_doc(&d, &docs[BIG]));
 
@@ -312,6 +343,11 @@ static void test_docstore__binary_bytes_and_embedded_nul(void) {
   CHECK_EQ_INT(d.len[KZ_STORED_DATE], 0);
   CHECK_EQ_STR(d.field[KZ_STORED_DATE], "");
   CHECK_EQ_INT(d.len[KZ_STORED_URL], 0);
+  const char *id;
+  size_t id_len;
+  CHECK_EQ_INT(kz_docstore_get_id(&s, 0, &id, &id_len), KZ_OK);
+  CHECK_EQ_INT(id_len, 3);
+  CHECK(memcmp(id, "a\0b", 3) == 0);
   kz_stored_doc_free(&d);
   kz_file_unmap(&f);
   tmpdir_remove(&t);
@@ -322,7 +358,8 @@ static void test_docstore__zero_documents(void) {
   CHECK(tmpdir_make(&t) == 0);
   uint64_t bytes = 0;
   CHECK_EQ_INT(write_store(t.path, NULL, 0, &bytes), KZ_OK);
-  CHECK_EQ_INT(bytes, KZ_FILE_HEADER_BYTES + KZ_STORE_TRAILER_BYTES + KZ_FILE_FOOTER_BYTES);
+  /* The id table of an empty store is id_end[0] alone. */
+  CHECK_EQ_INT(bytes, KZ_FILE_HEADER_BYTES + 4 + KZ_STORE_TRAILER_BYTES + KZ_FILE_FOOTER_BYTES);
   kz_mapped_file f;
   CHECK_EQ_INT(kz_file_map(&f, t.path, KZ_MAGIC_STORE, NULL, 0), KZ_OK);
   kz_docstore s;
@@ -331,6 +368,9 @@ static void test_docstore__zero_documents(void) {
   CHECK_EQ_INT(s.n_blocks, 0);
   kz_stored_doc d = KZ_STORED_DOC_INIT;
   CHECK_EQ_INT(kz_docstore_get(&s, 0, &d), KZ_ERR_CORRUPT);
+  const char *id;
+  size_t id_len;
+  CHECK_EQ_INT(kz_docstore_get_id(&s, 0, &id, &id_len), KZ_ERR_CORRUPT);
   kz_stored_doc_free(&d);
   kz_file_unmap(&f);
   tmpdir_remove(&t);
@@ -349,18 +389,24 @@ static void test_docstore__document_size_limit(void) {
   kz_document over = {"x", 1, NULL, 0, big, KZ_MAX_DOC_BYTES, NULL, 0, NULL, 0};
   kz_document huge_len = {"x", 1, NULL, 0, big, SIZE_MAX, NULL, 0, NULL, 0};
   kz_document max = {"x", 1, NULL, 0, big, KZ_MAX_DOC_BYTES - 1, NULL, 0, NULL, 0};
+  memset(big + KZ_MAX_DOC_BYTES - KZ_MAX_ID_BYTES - 1, 'i', KZ_MAX_ID_BYTES + 1);
+  const char *long_id = big + KZ_MAX_DOC_BYTES - KZ_MAX_ID_BYTES - 1;
+  kz_document id_over = {long_id, KZ_MAX_ID_BYTES + 1, "t", 1, NULL, 0, NULL, 0, NULL, 0};
+  kz_document id_max = {long_id, KZ_MAX_ID_BYTES, "t", 1, NULL, 0, NULL, 0, NULL, 0};
   CHECK_EQ_INT(kz_docstore_writer_add(w, &small), KZ_OK);
   CHECK_EQ_INT(kz_docstore_writer_add(w, &over), KZ_ERR_LIMIT);     /* 1 + max bytes */
   CHECK_EQ_INT(kz_docstore_writer_add(w, &huge_len), KZ_ERR_LIMIT); /* no overflow */
+  CHECK_EQ_INT(kz_docstore_writer_add(w, &id_over), KZ_ERR_LIMIT);  /* id 1 + max bytes */
   CHECK_EQ_INT(kz_docstore_writer_add(w, &max), KZ_OK);             /* not sticky */
   CHECK_EQ_INT(kz_docstore_writer_add(w, &small), KZ_OK);
+  CHECK_EQ_INT(kz_docstore_writer_add(w, &id_max), KZ_OK);
   CHECK(kz_docstore_writer_memory(w) < 8u * KZ_STORE_BLOCK_BYTES); /* big buffers released */
   CHECK_EQ_INT(kz_docstore_writer_finish(w, NULL), KZ_OK);
 
   kz_mapped_file f;
   CHECK_EQ_INT(kz_file_map(&f, t.path, KZ_MAGIC_STORE, NULL, 0), KZ_OK);
   kz_docstore s;
-  CHECK_EQ_INT(kz_docstore_open(&s, f.body, f.body_size, 3), KZ_OK);
+  CHECK_EQ_INT(kz_docstore_open(&s, f.body, f.body_size, 4), KZ_OK);
   CHECK_EQ_INT(s.n_blocks, 3);
   kz_stored_doc d = KZ_STORED_DOC_INIT;
   CHECK_EQ_INT(kz_docstore_get(&s, 1, &d), KZ_OK);
@@ -368,6 +414,14 @@ static void test_docstore__document_size_limit(void) {
   CHECK(memcmp(d.field[KZ_STORED_BODY], big, KZ_MAX_DOC_BYTES - 1) == 0);
   CHECK_EQ_INT(kz_docstore_get(&s, 2, &d), KZ_OK);
   CHECK_EQ_STR(d.field[KZ_STORED_BODY], "b");
+  CHECK_EQ_INT(kz_docstore_get(&s, 3, &d), KZ_OK);
+  CHECK_EQ_INT(d.len[KZ_STORED_ID], KZ_MAX_ID_BYTES);
+  CHECK(memcmp(d.field[KZ_STORED_ID], long_id, KZ_MAX_ID_BYTES) == 0);
+  const char *id;
+  size_t id_len;
+  CHECK_EQ_INT(kz_docstore_get_id(&s, 3, &id, &id_len), KZ_OK);
+  CHECK_EQ_INT(id_len, KZ_MAX_ID_BYTES);
+  CHECK(memcmp(id, long_id, KZ_MAX_ID_BYTES) == 0);
   kz_stored_doc_free(&d);
   kz_file_unmap(&f);
   tmpdir_remove(&t);
@@ -398,7 +452,7 @@ static void test_docstore__open_fails_without_directory(void) {
   CHECK(w == NULL);
 }
 
-/* Memory is one block plus the index, whatever the number of documents. */
+/* Memory is one block plus the index plus the ids, however large the documents. */
 static void test_docstore__memory_stays_one_block(void) {
   tmpdir t;
   CHECK(tmpdir_make(&t) == 0);
@@ -414,10 +468,31 @@ static void test_docstore__memory_stays_one_block(void) {
     size_t m = kz_docstore_writer_memory(w);
     if (m > peak) peak = m;
   }
-  /* ~30 MB of documents: raw block + frame + index (~1000 entries), doubling slack. */
-  CHECK(peak - start < 4u * KZ_STORE_BLOCK_BYTES + 2u * 1000u * KZ_STORE_INDEX_ENTRY_BYTES * 2u);
+  /* ~30 MB of documents: raw block + frame + index (~1000 entries) + ids (2 + 4 bytes
+   * per document), with doubling slack. */
+  CHECK(peak - start < 4u * KZ_STORE_BLOCK_BYTES + 2u * 1000u * KZ_STORE_INDEX_ENTRY_BYTES * 2u +
+                           2u * 20000u * (2u + 4u));
   CHECK_EQ_INT(kz_docstore_writer_finish(w, NULL), KZ_OK);
   free(body);
+  tmpdir_remove(&t);
+}
+
+/* The ids wait in memory until finish, so the indexing budget must see them. */
+static void test_docstore__memory_counts_ids(void) {
+  tmpdir t;
+  CHECK(tmpdir_make(&t) == 0);
+  kz_docstore_writer *w;
+  CHECK_EQ_INT(kz_docstore_writer_open(&w, t.path), KZ_OK);
+  size_t start = kz_docstore_writer_memory(w);
+  char id[200];
+  memset(id, 'k', sizeof id);
+  enum { N = 5000 };
+  for (int i = 0; i < N; i++) {
+    kz_document doc = {id, sizeof id, "t", 1, NULL, 0, NULL, 0, NULL, 0};
+    CHECK_EQ_INT(kz_docstore_writer_add(w, &doc), KZ_OK);
+  }
+  CHECK(kz_docstore_writer_memory(w) - start >= (size_t)N * (sizeof id + 4));
+  CHECK_EQ_INT(kz_docstore_writer_finish(w, NULL), KZ_OK);
   tmpdir_remove(&t);
 }
 
@@ -491,14 +566,17 @@ static void test_docstore__damaged_bytes_detected(void) {
   CHECK(n_blocks >= 3);
   uint8_t *copy = malloc(size);
   rng r = {0xdeadbeefULL};
-  size_t index_start = body_size - KZ_STORE_TRAILER_BYTES - n_blocks * KZ_STORE_INDEX_ENTRY_BYTES;
+  /* Every byte of the index, trailer and footer (packed fields) once; the id table has
+   * its own exhaustive test (id_table_damage_fails_open), done in memory. */
+  size_t dense_start = KZ_FILE_HEADER_BYTES + body_size - KZ_STORE_TRAILER_BYTES -
+                       n_blocks * KZ_STORE_INDEX_ENTRY_BYTES;
+  int dense = (int)(size - dense_start);
 
-  for (int trial = 0; trial < 2000; trial++) {
+  for (int trial = 0; trial < dense + 1700; trial++) {
     memcpy(copy, file, size);
     size_t pos;
-    if (trial < 600) /* dense over the index, trailer and footer, where fields are packed */
-      pos = KZ_FILE_HEADER_BYTES + index_start +
-            (size_t)trial % (size - KZ_FILE_HEADER_BYTES - index_start);
+    if (trial < dense)
+      pos = dense_start + (size_t)trial;
     else
       pos = rnd_below(&r, size);
     size_t run = trial % 3 == 2 ? 1 + rnd_below(&r, 16) : 1;
@@ -529,16 +607,21 @@ static void test_docstore__damaged_bytes_detected(void) {
   free_docs(docs, N);
 }
 
-/* Builds a body from raw blocks; `firsts` gives each block's first_doc. */
+/*
+ * Builds a body from raw blocks; `firsts` gives each block's first_doc.
+ * Document d's id is "d<d>" in the id table.
+ */
 typedef struct crafted {
   kz_buf body;
-  size_t index_at;
+  size_t ids_at, index_at;
+  uint32_t n_docs;
 } crafted;
 
 static int craft(crafted *c, const char *const *raws, const size_t *raw_lens,
                  const uint32_t *firsts, uint32_t n_blocks, uint32_t n_docs) {
-  kz_buf index = KZ_BUF_INIT;
+  kz_buf index = KZ_BUF_INIT, ids = KZ_BUF_INIT;
   c->body = (kz_buf)KZ_BUF_INIT;
+  c->n_docs = n_docs;
   for (uint32_t b = 0; b < n_blocks; b++) {
     size_t at = c->body.len;
     if (kz_zstd_compress(&c->body, raws[b], raw_lens[b], 3)) return -1;
@@ -549,13 +632,32 @@ static int craft(crafted *c, const char *const *raws, const size_t *raw_lens,
     kz_buf_put_u32le(&index, (uint32_t)raw_lens[b]);
     kz_buf_put_u32le(&index, (uint32_t)kz_checksum(c->body.data + at, comp));
   }
+  c->ids_at = c->body.len;
+  kz_buf_put_u32le(&c->body, 0);
+  for (uint32_t d = 0; d < n_docs; d++) {
+    char id[16];
+    int n = snprintf(id, sizeof id, "d%u", d);
+    kz_buf_append(&ids, id, (size_t)n);
+    kz_buf_put_u32le(&c->body, (uint32_t)ids.len);
+  }
+  kz_buf_append(&c->body, ids.data, ids.len);
   c->index_at = c->body.len;
   kz_buf_append(&c->body, index.data, index.len);
   kz_buf_put_u32le(&c->body, n_docs);
   kz_buf_put_u32le(&c->body, n_blocks);
   kz_buf_put_u64le(&c->body, c->index_at);
+  kz_buf_put_u64le(&c->body, c->ids_at);
+  kz_buf_put_u32le(&c->body, (uint32_t)kz_checksum(c->body.data + c->ids_at,
+                                                    c->index_at - c->ids_at));
   kz_buf_free(&index);
+  kz_buf_free(&ids);
   return 0;
+}
+
+/* Recomputes the id table checksum, so that a change to the table meets its own rules. */
+static void reseal(crafted *c) {
+  kz_store_u32le(c->body.data + c->body.len - KZ_STORE_TRAILER_BYTES + 24,
+                 (uint32_t)kz_checksum(c->body.data + c->ids_at, c->index_at - c->ids_at));
 }
 
 static int crafted_open(crafted *c, uint32_t n_docs) {
@@ -563,21 +665,31 @@ static int crafted_open(crafted *c, uint32_t n_docs) {
   return kz_docstore_open(&s, c->body.data, c->body.len, n_docs);
 }
 
+/* Reads doc `doc` whole and checks that its id (from both lookups) is "d<doc>". */
 static int crafted_get(crafted *c, uint32_t n_docs, uint32_t doc) {
   kz_docstore s;
   int rc = kz_docstore_open(&s, c->body.data, c->body.len, n_docs);
   if (rc) return 100 + rc;
+  char want[16];
+  int n = snprintf(want, sizeof want, "d%u", doc);
+  const char *id;
+  size_t id_len;
+  if (kz_docstore_get_id(&s, doc, &id, &id_len) != KZ_OK || id_len != (size_t)n ||
+      memcmp(id, want, id_len) != 0)
+    return 200;
   kz_stored_doc d = KZ_STORED_DOC_INIT;
   rc = kz_docstore_get(&s, doc, &d);
+  if (rc == KZ_OK && (d.len[KZ_STORED_ID] != (size_t)n || strcmp(d.field[KZ_STORED_ID], want)))
+    rc = 201;
   kz_stored_doc_free(&d);
   return rc;
 }
 
-/* Each rule of the block index, broken alone in an otherwise valid body. */
+/* Each rule of the block index and trailer, broken alone in an otherwise valid body. */
 static void test_docstore__index_rules_enforced(void) {
-  /* Three blocks: docs {0,1}, {2}, {3,4}. */
-  const char *raws[3] = {"\1a\0\0\0\0" "\1b\0\0\0\0", "\0\0\0\0\0", "\0\0\0\0\0" "\0\0\0\0\2xy"};
-  size_t lens[3] = {12, 5, 12};
+  /* Three blocks: docs {0,1}, {2}, {3,4}; records are title, body, date, url. */
+  const char *raws[3] = {"\1a\0\0\0" "\1b\0\0\0", "\0\0\0\0", "\0\0\0\0" "\0\0\0\2xy"};
+  size_t lens[3] = {10, 4, 10};
   uint32_t firsts[3] = {0, 2, 3};
   crafted c;
   CHECK(craft(&c, raws, lens, firsts, 3, 5) == 0);
@@ -586,6 +698,7 @@ static void test_docstore__index_rules_enforced(void) {
   uint8_t *idx = c.body.data + c.index_at;
   uint8_t *trailer = c.body.data + c.body.len - KZ_STORE_TRAILER_BYTES;
   uint8_t save[KZ_STORE_INDEX_ENTRY_BYTES * 3 + KZ_STORE_TRAILER_BYTES];
+  CHECK_EQ_INT(c.body.len - c.index_at, sizeof save);
   memcpy(save, idx, sizeof save);
 #define BREAK(stmt)                             \
   do {                                          \
@@ -601,24 +714,108 @@ static void test_docstore__index_rules_enforced(void) {
   BREAK(kz_store_u64le(idx + 28, kz_load_u64le(idx + 28) - 1)); /* overlap */
   BREAK(kz_store_u64le(idx + 4, UINT64_MAX));                   /* offset far out */
   BREAK(kz_store_u32le(idx + 12, 0));                           /* empty frame */
-  BREAK(kz_store_u32le(idx + 60, kz_load_u32le(idx + 60) + 1)); /* last block past the index */
+  BREAK(kz_store_u32le(idx + 60, kz_load_u32le(idx + 60) + 1)); /* last block into the ids */
+  BREAK(kz_store_u32le(idx + 60, kz_load_u32le(idx + 60) - 1)); /* gap before the ids */
   BREAK(kz_store_u32le(idx + 16, KZ_STORE_MAX_RAW_BLOCK_BYTES + 1)); /* raw above the limit */
-  BREAK(kz_store_u32le(idx + 16, 9));                           /* raw too small for 2 records */
+  BREAK(kz_store_u32le(idx + 16, 7));                           /* raw too small for 2 records */
   BREAK(kz_store_u32le(trailer, 4));                            /* n_docs differs */
   BREAK(kz_store_u32le(trailer + 4, 2));                        /* n_blocks differs */
   BREAK(kz_store_u32le(trailer + 4, UINT32_MAX));               /* n_blocks absurd */
   BREAK(kz_store_u64le(trailer + 8, c.index_at - 1));           /* index_offset off */
   BREAK(kz_store_u64le(trailer + 8, UINT64_MAX));
+  BREAK(kz_store_u64le(trailer + 16, c.ids_at + 1));            /* ids_offset off */
+  BREAK(kz_store_u64le(trailer + 16, c.ids_at - 1));
+  BREAK(kz_store_u64le(trailer + 16, c.index_at + 1));          /* past the index */
+  BREAK(kz_store_u64le(trailer + 16, UINT64_MAX));
+  BREAK(trailer[24] ^= 1);                                      /* ids_checksum */
 #undef BREAK
   CHECK_EQ_INT(crafted_open(&c, 5), KZ_OK);
-  /* A body shorter than the trailer, and a zero-document body that claims a block. */
+  /* A body shorter than the trailer; an empty store; one that claims a block or lacks id_end[0]. */
   kz_docstore s;
   CHECK_EQ_INT(kz_docstore_open(&s, c.body.data, KZ_STORE_TRAILER_BYTES - 1, 5), KZ_ERR_CORRUPT);
+  crafted e;
+  CHECK(craft(&e, NULL, NULL, NULL, 0, 0) == 0);
+  CHECK_EQ_INT(e.body.len, 4 + KZ_STORE_TRAILER_BYTES);
+  CHECK_EQ_INT(crafted_open(&e, 0), KZ_OK);
+  kz_store_u32le(e.body.data + e.body.len - KZ_STORE_TRAILER_BYTES + 4, 1);
+  CHECK_EQ_INT(crafted_open(&e, 0), KZ_ERR_CORRUPT);
+  kz_buf_free(&e.body);
   uint8_t empty[KZ_STORE_TRAILER_BYTES] = {0};
-  CHECK_EQ_INT(kz_docstore_open(&s, empty, sizeof empty, 0), KZ_OK);
-  kz_store_u32le(empty + 4, 1);
   CHECK_EQ_INT(kz_docstore_open(&s, empty, sizeof empty, 0), KZ_ERR_CORRUPT);
   kz_buf_free(&c.body);
+}
+
+/*
+ * Each rule of the id table, broken alone with the checksum recomputed, so
+ * the offset checks are tested on their own and not only through the checksum.
+ */
+static void test_docstore__id_table_rules_enforced(void) {
+  enum { N = 12 };
+  char raw[N * 4];
+  memset(raw, 0, sizeof raw);
+  const char *raws[1] = {raw};
+  size_t lens[1] = {sizeof raw};
+  uint32_t firsts[1] = {0};
+  crafted c;
+  CHECK(craft(&c, raws, lens, firsts, 1, N) == 0);
+  for (uint32_t doc = 0; doc < N; doc++) CHECK_EQ_INT(crafted_get(&c, N, doc), KZ_OK);
+  uint8_t *ends = c.body.data + c.ids_at; /* id_end[0 .. N] */
+  uint8_t *save = malloc(c.body.len);
+  memcpy(save, c.body.data, c.body.len);
+#define BREAK(stmt)                                                   \
+  do {                                                                \
+    stmt;                                                             \
+    reseal(&c);                                                       \
+    CHECK_EQ_INT(crafted_open(&c, N), KZ_ERR_CORRUPT);                \
+    memcpy(c.body.data, save, c.body.len);                            \
+  } while (0)
+  BREAK(kz_store_u32le(ends, 1));                          /* id_end[0] != 0 */
+  BREAK(kz_store_u32le(ends + 4 * 5, kz_load_u32le(ends + 4 * 3))); /* decreasing */
+  BREAK(kz_store_u32le(ends + 4 * 5, UINT32_MAX));         /* far out: an id too long */
+  BREAK(kz_store_u32le(ends + 4 * N, kz_load_u32le(ends + 4 * N) - 1)); /* last short of the end */
+  BREAK(kz_store_u32le(ends + 4 * N, kz_load_u32le(ends + 4 * N) + 1)); /* last past the end */
+  BREAK(kz_store_u32le(ends + 4 * N, UINT32_MAX));
+  BREAK(kz_store_u32le(ends + 4 * (N - 1), 0));            /* drops back to 0 */
+#undef BREAK
+  reseal(&c);
+  CHECK_EQ_INT(crafted_open(&c, N), KZ_OK); /* resealing the original changes nothing */
+  /* A changed id byte keeps the offsets consistent; only the checksum sees it. */
+  uint8_t *id_bytes = ends + 4 * (N + 1);
+  id_bytes[0] ^= 0x20;
+  CHECK_EQ_INT(crafted_open(&c, N), KZ_ERR_CORRUPT);
+  reseal(&c);
+  CHECK_EQ_INT(crafted_open(&c, N), KZ_OK); /* resealed: the rules accept another id */
+  memcpy(c.body.data, save, c.body.len);
+  free(save);
+  kz_buf_free(&c.body);
+
+  /* An id longer than KZ_MAX_ID_BYTES: ids "d0" then one of KZ_MAX_ID_BYTES + 1 bytes. */
+  crafted big;
+  const char *one_raw[1] = {"\0\0\0\0" "\0\0\0\0"};
+  size_t one_len[1] = {8};
+  CHECK(craft(&big, one_raw, one_len, firsts, 1, 2) == 0);
+  /* Rebuild the table by hand: ends {0, 2, 2 + L}, bytes "d0" + L x 'z'. */
+  for (uint32_t extra = KZ_MAX_ID_BYTES; extra <= KZ_MAX_ID_BYTES + 1; extra++) {
+    kz_buf b = KZ_BUF_INIT;
+    kz_buf_append(&b, big.body.data, big.ids_at); /* the block */
+    kz_buf_put_u32le(&b, 0);
+    kz_buf_put_u32le(&b, 2);
+    kz_buf_put_u32le(&b, 2 + extra);
+    kz_buf_append(&b, "d0", 2);
+    for (uint32_t k = 0; k < extra; k++) kz_buf_put_u8(&b, 'z');
+    size_t index_at = b.len;
+    kz_buf_append(&b, big.body.data + big.index_at, KZ_STORE_INDEX_ENTRY_BYTES);
+    kz_buf_put_u32le(&b, 2);
+    kz_buf_put_u32le(&b, 1);
+    kz_buf_put_u64le(&b, index_at);
+    kz_buf_put_u64le(&b, big.ids_at);
+    kz_buf_put_u32le(&b, (uint32_t)kz_checksum(b.data + big.ids_at, index_at - big.ids_at));
+    kz_docstore s;
+    int want = extra <= KZ_MAX_ID_BYTES ? KZ_OK : KZ_ERR_CORRUPT;
+    CHECK_EQ_INT(kz_docstore_open(&s, b.data, b.len, 2), want);
+    kz_buf_free(&b);
+  }
+  kz_buf_free(&big.body);
 }
 
 /* Blocks with a valid checksum and frame whose records are malformed: the walk refuses them. */
@@ -629,16 +826,16 @@ static void test_docstore__record_rules_enforced(void) {
     uint32_t docs;
     int rc;
   } cases[] = {
-      {"\0\0\0\0\0", 5, 1, KZ_OK},
-      {"\3abc\0\0\0\0", 8, 1, KZ_OK},
-      {"\4abc\0\0\0\0", 8, 1, KZ_ERR_CORRUPT},                 /* field past the block */
-      {"\0\0\0\0\x80", 5, 1, KZ_ERR_CORRUPT},                  /* varint cut by the end */
-      {"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\1\0\0\0\0", 15, 1, KZ_ERR_CORRUPT}, /* overlong */
-      {"\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01\0\0\0\0", 14, 1, KZ_ERR_CORRUPT}, /* 2^64-1 */
-      {"\0\0\0\0\0\0", 6, 1, KZ_ERR_CORRUPT},                  /* a trailing byte */
-      {"\0\0\0\0\0" "\0\0\0\0\0", 10, 1, KZ_ERR_CORRUPT},      /* one record too many */
-      {"\5abcde\0\0\0\0", 10, 2, KZ_ERR_CORRUPT},              /* one record too few */
-      {"\0\0\0\0\0" "\0\0\0\0\0", 10, 2, KZ_OK},
+      {"\0\0\0\0", 4, 1, KZ_OK},
+      {"\3abc\0\0\0", 7, 1, KZ_OK},
+      {"\4abc\0\0\0", 7, 1, KZ_ERR_CORRUPT},                   /* field past the block */
+      {"\0\0\0\x80", 4, 1, KZ_ERR_CORRUPT},                    /* varint cut by the end */
+      {"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\1\0\0\0", 14, 1, KZ_ERR_CORRUPT}, /* overlong */
+      {"\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01\0\0\0", 13, 1, KZ_ERR_CORRUPT}, /* 2^64-1 */
+      {"\0\0\0\0\0", 5, 1, KZ_ERR_CORRUPT},                    /* a trailing byte */
+      {"\0\0\0\0" "\0\0\0\0", 8, 1, KZ_ERR_CORRUPT},           /* one record too many */
+      {"\5abcde\0\0\0", 9, 2, KZ_ERR_CORRUPT},                 /* one record too few */
+      {"\0\0\0\0" "\0\0\0\0", 8, 2, KZ_OK},
   };
   for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
     crafted c;
@@ -652,15 +849,105 @@ static void test_docstore__record_rules_enforced(void) {
     kz_buf_free(&c.body);
   }
   /* The frame's declared size must agree with raw_len (the checksum covers only the frame). */
-  const char *raw = "\0\0\0\0\0";
-  size_t len = 5;
+  const char *raw = "\0\0\0\0";
+  size_t len = 4;
   uint32_t firsts[1] = {0};
   crafted c;
   CHECK(craft(&c, &raw, &len, firsts, 1, 1) == 0);
   CHECK_EQ_INT(crafted_get(&c, 1, 0), KZ_OK);
-  kz_store_u32le(c.body.data + c.index_at + 16, 6);
-  CHECK_EQ_INT(crafted_get(&c, 1, 0), KZ_ERR_CORRUPT); /* frame says 5, index says 6 */
+  kz_store_u32le(c.body.data + c.index_at + 16, 5);
+  CHECK_EQ_INT(crafted_get(&c, 1, 0), KZ_ERR_CORRUPT); /* frame says 4, index says 5 */
   kz_buf_free(&c.body);
+}
+
+/* Damage confined to the id table of a real store: every flipped byte, and every cut, fails open. */
+static void test_docstore__id_table_damage_fails_open(void) {
+  enum { N = 300 };
+  tdoc *docs = fault_docs(N);
+  tmpdir t;
+  CHECK(tmpdir_make(&t) == 0);
+  CHECK_EQ_INT(write_store(t.path, docs, N, NULL), KZ_OK);
+  size_t size = 0;
+  uint8_t *file = slurp(t.path, &size);
+  CHECK(file != NULL);
+  const uint8_t *body = file + KZ_FILE_HEADER_BYTES;
+  size_t body_size = size - KZ_FILE_HEADER_BYTES - KZ_FILE_FOOTER_BYTES;
+  size_t ids_at = ids_offset_of(body, body_size);
+  size_t index_at = (size_t)kz_load_u64le(body + body_size - KZ_STORE_TRAILER_BYTES + 8);
+  CHECK(ids_at < index_at && index_at - ids_at > 4 * (N + 1));
+  uint8_t *copy = malloc(body_size);
+  kz_docstore s;
+  memcpy(copy, body, body_size);
+  CHECK_EQ_INT(kz_docstore_open(&s, copy, body_size, N), KZ_OK);
+
+  /* Each byte of the offsets and of the id bytes, flipped in one bit and in all bits. */
+  for (size_t pos = ids_at; pos < index_at; pos++) {
+    for (int mode = 0; mode < 2; mode++) {
+      memcpy(copy, body, body_size);
+      copy[pos] ^= mode ? 0xff : (uint8_t)(1u << (pos % 8));
+      int rc = kz_docstore_open(&s, copy, body_size, N);
+      if (rc != KZ_ERR_CORRUPT) fprintf(stderr, "id table byte %zu mode %d: %d\n", pos, mode, rc);
+      CHECK_EQ_INT(rc, KZ_ERR_CORRUPT);
+    }
+  }
+  /* Two neighbouring offsets swapped (a local reorder). */
+  memcpy(copy, body, body_size);
+  uint8_t tmp[4];
+  memcpy(tmp, copy + ids_at + 4 * 10, 4);
+  memcpy(copy + ids_at + 4 * 10, copy + ids_at + 4 * 11, 4);
+  memcpy(copy + ids_at + 4 * 11, tmp, 4);
+  if (memcmp(copy, body, body_size) != 0) CHECK_EQ_INT(kz_docstore_open(&s, copy, body_size, N),
+                                                       KZ_ERR_CORRUPT);
+  /* Bytes cut out of the table (the rest moved up, trailer intact) or inserted into it. */
+  for (size_t cut = 1; cut <= 9; cut++) {
+    for (size_t at = ids_at; at + cut <= index_at; at += 97) {
+      size_t n = body_size - cut;
+      uint8_t *b = malloc(n);
+      memcpy(b, body, at);
+      memcpy(b + at, body + at + cut, body_size - at - cut);
+      CHECK_EQ_INT(kz_docstore_open(&s, b, n, N), KZ_ERR_CORRUPT);
+      free(b);
+      n = body_size + cut;
+      b = malloc(n);
+      memcpy(b, body, at);
+      memset(b + at, 0, cut);
+      memcpy(b + at + cut, body + at, body_size - at);
+      CHECK_EQ_INT(kz_docstore_open(&s, b, n, N), KZ_ERR_CORRUPT);
+      free(b);
+    }
+  }
+  free(copy);
+  free(file);
+  tmpdir_remove(&t);
+  free_docs(docs, N);
+}
+
+/* Ids come from the id table alone: a store whose every block is destroyed still gives them. */
+static void test_docstore__ids_read_without_blocks(void) {
+  enum { N = 300 };
+  tdoc *docs = fault_docs(N);
+  tmpdir t;
+  CHECK(tmpdir_make(&t) == 0);
+  CHECK_EQ_INT(write_store(t.path, docs, N, NULL), KZ_OK);
+  size_t size = 0;
+  uint8_t *file = slurp(t.path, &size);
+  CHECK(file != NULL);
+  uint8_t *body = file + KZ_FILE_HEADER_BYTES;
+  size_t body_size = size - KZ_FILE_HEADER_BYTES - KZ_FILE_FOOTER_BYTES;
+  size_t ids_at = ids_offset_of(body, body_size);
+  CHECK(ids_at > 0);
+  memset(body, 0xa5, ids_at); /* every block: checked lazily, so open still succeeds */
+  kz_docstore s;
+  CHECK_EQ_INT(kz_docstore_open(&s, body, body_size, N), KZ_OK);
+  CHECK(s.n_blocks >= 3);
+  for (uint32_t doc = 0; doc < N; doc++) CHECK(same_id(&s, doc, &docs[doc]));
+  kz_stored_doc d = KZ_STORED_DOC_INIT;
+  CHECK_EQ_INT(kz_docstore_get(&s, 0, &d), KZ_ERR_CORRUPT);
+  CHECK_EQ_INT(kz_docstore_get(&s, N - 1, &d), KZ_ERR_CORRUPT);
+  kz_stored_doc_free(&d);
+  free(file);
+  tmpdir_remove(&t);
+  free_docs(docs, N);
 }
 
 KZ_TEST_MAIN(KZ_TEST(test_docstore__round_trip_random_documents),
@@ -670,7 +957,11 @@ KZ_TEST_MAIN(KZ_TEST(test_docstore__round_trip_random_documents),
              KZ_TEST(test_docstore__abort_removes_file),
              KZ_TEST(test_docstore__open_fails_without_directory),
              KZ_TEST(test_docstore__memory_stays_one_block),
+             KZ_TEST(test_docstore__memory_counts_ids),
              KZ_TEST(test_docstore__truncated_file_and_body),
              KZ_TEST(test_docstore__damaged_bytes_detected),
+             KZ_TEST(test_docstore__id_table_damage_fails_open),
+             KZ_TEST(test_docstore__ids_read_without_blocks),
              KZ_TEST(test_docstore__index_rules_enforced),
+             KZ_TEST(test_docstore__id_table_rules_enforced),
              KZ_TEST(test_docstore__record_rules_enforced))

@@ -1,0 +1,252 @@
+/*
+ * kzsearch_peer.c - kzsearch behind the `exec:` protocol of ../shared/peers,
+ * so that it runs the same corpora, queries and timing as Lucene, Xapian and
+ * SQLite FTS5 (see ../shared/peers/README.md, "Plugging in kzsearch").
+ *
+ *   kzsearch-peer index  CORPUS.jsonl INDEX_DIR
+ *   kzsearch-peer search INDEX_DIR QUERIES.tsv K [--tag T] [--warmup N] [--warmup-seconds S] [--lat F] [--idf I]
+ *   kzsearch-peer count  INDEX_DIR QUERIES.tsv [--warmup N] [--warmup-seconds S] [--lat F]
+ *
+ * QUERIES.tsv lines are "QID \t +TEXT \t ?TEXT ...": each clause becomes a
+ * quoted phrase in kzsearch syntax (one term when it analyzes to one), '+'
+ * clauses required, '?' clauses optional: Lucene's MUST + SHOULD. A query is
+ * timed from its text to the K external ids, as the peers do; printing is
+ * outside the timed part. Uses the public API only.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "kzsearch.h"
+
+typedef struct query {
+  char *qid;
+  char *text; /* in kzsearch syntax */
+} query;
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double thread_cpu_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void die(const char *what, const kz_error *err) {
+  fprintf(stderr, "kzsearch-peer: %s: %s\n", what, err ? err->message : "failed");
+  exit(2);
+}
+
+static long long disk_usage(const char *path) {
+  struct stat st;
+  if (lstat(path, &st) != 0) return 0;
+  if (!S_ISDIR(st.st_mode)) return (long long)st.st_size;
+  long long total = 0;
+  DIR *d = opendir(path);
+  if (!d) return 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    char sub[4096];
+    snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+    total += disk_usage(sub);
+  }
+  closedir(d);
+  return total;
+}
+
+static int do_index(const char *corpus, const char *dir) {
+  kz_error err;
+  kz_writer *w;
+  kz_writer_options o = KZ_WRITER_OPTIONS_INIT;
+  o.rebuild = 1;
+  double t0 = now_s();
+  if (kz_writer_open(&w, dir, &o, &err)) die(dir, &err);
+  kz_ingest_stats st;
+  if (kz_writer_add_path(w, corpus, NULL, &st, &err)) die(corpus, &err);
+  double t1 = now_s();
+  if (kz_writer_commit(w, &err)) die("commit", &err);
+  kz_writer_close(w);
+  double t2 = now_s();
+  printf("index_seconds=%.3f docs=%llu index_bytes=%lld load_seconds=%.3f optimize_seconds=%.3f\n",
+         t2 - t0, (unsigned long long)st.documents, disk_usage(dir), t1 - t0, t2 - t1);
+  return 0;
+}
+
+/* Appends a clause as a quoted phrase; the clause's own quotes are dropped. */
+static void append_clause(char **out, size_t *len, size_t *cap, int must, const char *text) {
+  size_t need = *len + strlen(text) + 5;
+  if (need > *cap) {
+    *cap = need * 2;
+    *out = realloc(*out, *cap);
+    if (!*out) die("out of memory", NULL);
+  }
+  char *p = *out + *len;
+  if (*len) *p++ = ' ';
+  if (must) *p++ = '+';
+  *p++ = '"';
+  for (const char *s = text; *s; s++)
+    if (*s != '"') *p++ = *s;
+  *p++ = '"';
+  *p = 0;
+  *len = (size_t)(p - *out);
+}
+
+static size_t read_queries(const char *path, query **out) {
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    perror(path);
+    exit(2);
+  }
+  size_t n = 0, cap = 0;
+  query *qs = NULL;
+  char *line = NULL;
+  size_t lcap = 0;
+  ssize_t got;
+  while ((got = getline(&line, &lcap, f)) > 0) {
+    while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r')) line[--got] = 0;
+    if (!got) continue;
+    if (n == cap) {
+      cap = cap ? cap * 2 : 256;
+      qs = realloc(qs, cap * sizeof *qs);
+      if (!qs) die("out of memory", NULL);
+    }
+    char *save = NULL, *field = strtok_r(line, "\t", &save);
+    qs[n].qid = strdup(field ? field : "");
+    qs[n].text = NULL;
+    size_t len = 0, tcap = 0;
+    while ((field = strtok_r(NULL, "\t", &save)))
+      if (field[0] && field[1]) append_clause(&qs[n].text, &len, &tcap, field[0] == '+', field + 1);
+    if (!qs[n].text) qs[n].text = strdup("");
+    n++;
+  }
+  free(line);
+  fclose(f);
+  *out = qs;
+  return n;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of a sorted array, as the peers compute it. */
+static double percentile(const double *v, size_t n, double p) {
+  if (!n) return 0;
+  size_t rank = (size_t)(p * (double)n + 0.999999999);
+  if (rank < 1) rank = 1;
+  if (rank > n) rank = n;
+  return v[rank - 1];
+}
+
+static void report(const char *what, double *lat, double *cpu, size_t n) {
+  double tot = 0, ctot = 0;
+  for (size_t i = 0; i < n; i++) tot += lat[i], ctot += cpu[i];
+  qsort(lat, n, sizeof *lat, cmp_double);
+  qsort(cpu, n, sizeof *cpu, cmp_double);
+  fprintf(stderr,
+          "%squeries=%zu total_seconds=%.6f mean_us=%.1f p50_us=%.1f p99_us=%.1f"
+          " cpu_mean_us=%.1f cpu_p50_us=%.1f cpu_p99_us=%.1f\n",
+          what, n, tot * 1e-6, n ? tot / (double)n : 0.0, percentile(lat, n, 0.5),
+          percentile(lat, n, 0.99), n ? ctot / (double)n : 0.0, percentile(cpu, n, 0.5),
+          percentile(cpu, n, 0.99));
+}
+
+static int do_queries(const char *dir, const char *qpath, size_t k, int count_only, int warmup,
+                      double warmup_s, const char *latfile, const char *tag) {
+  kz_error err;
+  kz_index *idx;
+  if (kz_index_open(&idx, dir, &err)) die(dir, &err);
+  query *qs;
+  size_t nq = read_queries(qpath, &qs);
+  double *lat = calloc(nq ? nq : 1, sizeof *lat), *cpu = calloc(nq ? nq : 1, sizeof *cpu);
+  kz_search_options o = KZ_SEARCH_OPTIONS_INIT;
+  o.k = k;
+  o.snippet_bytes = 0;
+  o.ids_only = 1;
+  double start = now_s();
+  for (int pass = 0;; pass++) {
+    int timed = pass >= warmup && now_s() - start >= warmup_s;
+    for (size_t i = 0; i < nq; i++) {
+      kz_hits *hits = NULL;
+      uint64_t count = 0;
+      double c0 = thread_cpu_s(), t0 = now_s();
+      int rc = count_only ? kz_count(&count, idx, qs[i].text, &o, &err)
+                          : kz_search(&hits, idx, qs[i].text, &o, &err);
+      double t1 = now_s(), c1 = thread_cpu_s();
+      if (rc && rc != KZ_ERR_QUERY) die(qs[i].qid, &err); /* a query with no terms matches nothing */
+      if (timed) {
+        lat[i] = (t1 - t0) * 1e6;
+        cpu[i] = (c1 - c0) * 1e6;
+        if (count_only)
+          printf("%s %llu\n", qs[i].qid, (unsigned long long)count);
+        else
+          for (size_t h = 0; h < kz_hits_size(hits); h++) {
+            const kz_hit *hit = kz_hits_at(hits, h);
+            printf("%s Q0 %s %zu %.6f %s\n", qs[i].qid, hit->id, h + 1, hit->score, tag);
+          }
+      }
+      kz_hits_free(hits);
+    }
+    if (timed) break;
+  }
+  fflush(stdout);
+  if (latfile) {
+    FILE *f = fopen(latfile, "w");
+    if (f) {
+      for (size_t i = 0; i < nq; i++) fprintf(f, "%s %.3f %.3f\n", qs[i].qid, lat[i], cpu[i]);
+      fclose(f);
+    }
+  }
+  report(count_only ? "count " : "", lat, cpu, nq);
+  for (size_t i = 0; i < nq; i++) free(qs[i].qid), free(qs[i].text);
+  free(qs);
+  free(lat);
+  free(cpu);
+  kz_index_close(idx);
+  return 0;
+}
+
+static void usage(void) {
+  fprintf(stderr,
+          "usage: kzsearch-peer index CORPUS.jsonl INDEX_DIR\n"
+          "       kzsearch-peer search INDEX_DIR QUERIES.tsv K [--tag T] [--warmup N] "
+          "[--warmup-seconds S] [--lat F] [--idf I]\n"
+          "       kzsearch-peer count INDEX_DIR QUERIES.tsv [--warmup N] [--warmup-seconds S] [--lat F]\n");
+  exit(2);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 4) usage();
+  if (!strcmp(argv[1], "index")) return do_index(argv[2], argv[3]);
+  int search = !strcmp(argv[1], "search");
+  if (!search && strcmp(argv[1], "count")) usage();
+  int argi = 4, warmup = 1;
+  size_t k = 10;
+  double warmup_s = 0;
+  const char *latfile = NULL, *tag = "kzsearch";
+  if (search) {
+    if (argc < 5) usage();
+    k = (size_t)strtoul(argv[4], NULL, 10);
+    if (!k) k = 10;
+    argi = 5;
+  }
+  for (int i = argi; i < argc; i++) {
+    if (!strcmp(argv[i], "--warmup") && i + 1 < argc) warmup = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--warmup-seconds") && i + 1 < argc) warmup_s = atof(argv[++i]);
+    else if (!strcmp(argv[i], "--lat") && i + 1 < argc) latfile = argv[++i];
+    else if (!strcmp(argv[i], "--tag") && i + 1 < argc) tag = argv[++i];
+    else if (!strcmp(argv[i], "--idf") && i + 1 < argc) i++; /* kzsearch has one idf: Lucene's */
+    else usage();
+  }
+  return do_queries(argv[2], argv[3], k, !search, warmup, warmup_s, latfile, tag);
+}

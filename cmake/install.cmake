@@ -1,0 +1,60 @@
+# install.cmake - what `cmake --install` puts under the prefix, included from
+# the top-level CMakeLists.txt after the library targets exist.
+#
+#   bin/kzsearch                          the CLI (statically linked to the library)
+#   include/kzsearch.h                    the one public header
+#   LIBDIR/libkzsearch.so.X.Y.Z + links   the shared library, SONAME libkzsearch.so.MAJOR
+#   LIBDIR/libkzsearch.a                  the static library
+#   LIBDIR/pkgconfig/kzsearch.pc          for `pkg-config [--static] --cflags --libs kzsearch`
+#   LIBDIR/cmake/kzsearch/                for find_package(kzsearch CONFIG): targets
+#                                         kzsearch::kzsearch and kzsearch::kzsearch_static
+#
+# Invariant: every installed file is relocatable; nothing here records the
+# configure-time CMAKE_INSTALL_PREFIX, so `cmake --install BUILD --prefix P`
+# yields a usable tree at any P.
+include(CMakePackageConfigHelpers)
+
+set(KZ_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/kzsearch)
+
+install(TARGETS kzsearch kzsearch_static EXPORT kzsearchTargets
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS kzsearch_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/include/kzsearch.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+
+# CMake package: the exported targets plus a config file that recreates the
+# static library's link dependencies in the consumer.
+install(EXPORT kzsearchTargets NAMESPACE kzsearch:: DESTINATION ${KZ_INSTALL_CMAKEDIR})
+configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/kzsearchConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/kzsearchConfig.cmake
+  INSTALL_DESTINATION ${KZ_INSTALL_CMAKEDIR})
+# The SONAME carries the major version only, so any release of the same major
+# version is a drop-in replacement.
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/kzsearchConfigVersion.cmake
+  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMajorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/kzsearchConfig.cmake
+              ${PROJECT_BINARY_DIR}/kzsearchConfigVersion.cmake
+        DESTINATION ${KZ_INSTALL_CMAKEDIR})
+
+# pkg-config: the prefix is found from the .pc file's own location
+# (${pcfiledir}), which both pkg-config and pkgconf support.
+if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
+  set(KZ_PC_PREFIX "${CMAKE_INSTALL_PREFIX}")
+else()
+  file(RELATIVE_PATH KZ_PC_UP "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
+  string(REGEX REPLACE "/$" "" KZ_PC_UP "${KZ_PC_UP}")
+  set(KZ_PC_PREFIX "\${pcfiledir}/${KZ_PC_UP}")
+endif()
+if(IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDEDIR}")
+  set(KZ_PC_INCLUDEDIR "${CMAKE_INSTALL_INCLUDEDIR}")
+else()
+  set(KZ_PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
+endif()
+if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
+  set(KZ_PC_LIBDIR "${CMAKE_INSTALL_LIBDIR}")
+else()
+  set(KZ_PC_LIBDIR "\${prefix}/${CMAKE_INSTALL_LIBDIR}")
+endif()
+configure_file(${CMAKE_CURRENT_LIST_DIR}/kzsearch.pc.in ${PROJECT_BINARY_DIR}/kzsearch.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/kzsearch.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -1,0 +1,1530 @@
+/*
+ * test_differential.c - the whole engine (writer, segments, reader, query
+ * parser, plan, iterators, top-k) against a brute-force reference written
+ * here from scratch.
+ *
+ * Two corpora go through the public API: a generated one (Zipf-like
+ * vocabulary, a small memory budget so the index has several segments, two
+ * writer sessions so it has several commits) and the bundled sample articles
+ * (read by kz_writer_add_path; the reference parses the same JSON Lines file
+ * with its own small decoder). The same documents go into a reference index:
+ * one term-number array per document (indexed by position) and one
+ * (document, tf) list per term. The shared analyzer (common/analyzer.h) is
+ * the only engine code the reference uses; query evaluation, phrase matching,
+ * BM25 and ranking are all re-implemented below from the specification:
+ *   - idf = ln(1 + (N - df + 0.5) / (df + 0.5)); a term scores
+ *     idf * tf / (tf + k1 * (1 - b + b * dl / avgdl));
+ *   - a phrase (2+ terms, or one word analyzing to 2+ terms) matches where
+ *     its terms sit at their query offsets; it scores as one pseudo-term with
+ *     tf = the number of start positions and idf = the sum of its terms' idf;
+ *   - a group matches when all required clauses match (with none, one
+ *     optional clause), no excluded clause matches; it scores the sum of its
+ *     matching required and optional clauses (Lucene's BooleanQuery);
+ *   - hits rank by score, then by document number (insertion order).
+ *
+ * Queries are generated as trees, rendered to query text for the engine and
+ * evaluated on the tree by the reference, so the engine's parser is checked
+ * too. The generator emits only valid queries (every group keeps a clause
+ * that is not excluded, no NOT under OR, every word analyzes to >= 1 term),
+ * so every engine call must succeed. Everything is deterministic: an own
+ * xorshift PRNG with fixed seeds.
+ *
+ * Owns: a temporary directory per corpus (removed at the end) and every
+ * reference structure (freed at the end, so ASan's leak check stays quiet).
+ */
+#define _XOPEN_SOURCE 700 /* nftw */
+
+#include <ftw.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/analyzer.h"
+#include "common/limits.h"
+#include "kz_test.h"
+#include "kzsearch.h"
+
+/* ======================================================================== */
+/* Small helpers                                                            */
+/* ======================================================================== */
+
+static void *xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p) {
+    fprintf(stderr, "test_differential: out of memory\n");
+    exit(2);
+  }
+  return p;
+}
+
+static void *xcalloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size ? size : 1);
+  if (!p) {
+    fprintf(stderr, "test_differential: out of memory\n");
+    exit(2);
+  }
+  return p;
+}
+
+static void *xrealloc(void *p, size_t n) {
+  void *q = realloc(p, n ? n : 1);
+  if (!q) {
+    fprintf(stderr, "test_differential: out of memory\n");
+    exit(2);
+  }
+  return q;
+}
+
+static char *xstrndup(const char *s, size_t n) {
+  char *d = xmalloc(n + 1);
+  if (n) memcpy(d, s, n);
+  d[n] = 0;
+  return d;
+}
+
+/* A growable NUL-terminated string. */
+typedef struct sbuf {
+  char *s;
+  size_t len, cap;
+} sbuf;
+
+static void sb_putn(sbuf *b, const char *s, size_t n) {
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + n + 1) cap *= 2;
+    b->s = xrealloc(b->s, cap);
+    b->cap = cap;
+  }
+  if (n) memcpy(b->s + b->len, s, n);
+  b->len += n;
+  b->s[b->len] = 0;
+}
+
+static void sb_puts(sbuf *b, const char *s) { sb_putn(b, s, strlen(s)); }
+static void sb_putc(sbuf *b, char c) { sb_putn(b, &c, 1); }
+
+static void sb_clear(sbuf *b) {
+  b->len = 0;
+  if (b->s) b->s[0] = 0;
+}
+
+static void sb_free(sbuf *b) {
+  free(b->s);
+  b->s = NULL;
+  b->len = b->cap = 0;
+}
+
+/* xorshift64* - deterministic on every platform. */
+typedef struct rng {
+  uint64_t s;
+} rng;
+
+static uint64_t rng_next(rng *r) {
+  uint64_t x = r->s;
+  x ^= x >> 12;
+  x ^= x << 25;
+  x ^= x >> 27;
+  r->s = x;
+  return x * 0x2545F4914F6CDD1DULL;
+}
+
+static uint32_t rng_below(rng *r, uint32_t n) { return (uint32_t)(rng_next(r) % n); }
+static uint32_t rng_range(rng *r, uint32_t lo, uint32_t hi) {
+  return lo + rng_below(r, hi - lo + 1);
+}
+static double rng_unit(rng *r) { return (double)(rng_next(r) >> 11) * (1.0 / 9007199254740992.0); }
+static int rng_chance(rng *r, double p) { return rng_unit(r) < p; }
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+  (void)st;
+  (void)flag;
+  (void)ftw;
+  return remove(path);
+}
+
+static void remove_tree(const char *dir) { nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS); }
+
+static int make_temp_dir(char *out, size_t cap) {
+  const char *tmp = getenv("TMPDIR");
+  snprintf(out, cap, "%s/kz_differential_XXXXXX", tmp && *tmp ? tmp : "/tmp");
+  return mkdtemp(out) ? 0 : -1;
+}
+
+/* ======================================================================== */
+/* The reference index                                                      */
+/* ======================================================================== */
+
+#define NO_TERM UINT32_MAX
+
+typedef struct ref_posting {
+  uint32_t doc, tf;
+  uint32_t first; /* index of this document's first position in the term's `pos` */
+} ref_posting;
+
+typedef struct ref_term {
+  char *text;
+  size_t len;
+  ref_posting *post; /* ascending documents */
+  size_t n_post, cap_post;
+  uint32_t *pos;     /* positions, grouped by posting, ascending within each */
+  size_t n_pos, cap_pos;
+} ref_term;
+
+/* The raw bytes of one token, for building queries out of document text. */
+typedef struct ref_span {
+  const char *text;
+  uint32_t len;
+} ref_span;
+
+typedef struct ref_doc {
+  char *id, *title, *body;
+  size_t title_len, body_len;
+  uint32_t *at;       /* term number at each position, NO_TERM for none */
+  uint32_t n_pos;     /* positions spanned */
+  uint32_t dl;        /* tokens */
+  ref_span *spans;    /* dl tokens in position order */
+} ref_doc;
+
+typedef struct ref_index {
+  kz_analyzer *an;
+  ref_term *terms;
+  size_t n_terms, cap_terms;
+  uint32_t *table; /* term number + 1; 0 = empty slot */
+  size_t table_size;
+  ref_doc *docs;
+  size_t n_docs, cap_docs;
+  uint64_t total_len;
+} ref_index;
+
+static uint64_t hash_bytes(const char *s, size_t n) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+  return h;
+}
+
+static uint32_t ref_lookup(const ref_index *r, const char *s, size_t n) {
+  size_t mask = r->table_size - 1;
+  for (size_t i = hash_bytes(s, n) & mask;; i = (i + 1) & mask) {
+    uint32_t v = r->table[i];
+    if (!v) return NO_TERM;
+    const ref_term *t = &r->terms[v - 1];
+    if (t->len == n && memcmp(t->text, s, n) == 0) return v - 1;
+  }
+}
+
+static void table_insert(uint32_t *table, size_t size, const ref_term *t, uint32_t num) {
+  size_t mask = size - 1;
+  size_t i = hash_bytes(t->text, t->len) & mask;
+  while (table[i]) i = (i + 1) & mask;
+  table[i] = num + 1;
+}
+
+static uint32_t ref_intern(ref_index *r, const char *s, size_t n) {
+  uint32_t found = ref_lookup(r, s, n);
+  if (found != NO_TERM) return found;
+  if ((r->n_terms + 1) * 2 > r->table_size) {
+    size_t size = r->table_size * 2;
+    uint32_t *table = xcalloc(size, sizeof *table);
+    for (size_t i = 0; i < r->n_terms; i++) table_insert(table, size, &r->terms[i], (uint32_t)i);
+    free(r->table);
+    r->table = table;
+    r->table_size = size;
+  }
+  if (r->n_terms == r->cap_terms) {
+    r->cap_terms = r->cap_terms ? r->cap_terms * 2 : 1024;
+    r->terms = xrealloc(r->terms, r->cap_terms * sizeof *r->terms);
+  }
+  ref_term *t = &r->terms[r->n_terms];
+  memset(t, 0, sizeof *t);
+  t->text = xstrndup(s, n);
+  t->len = n;
+  table_insert(r->table, r->table_size, t, (uint32_t)r->n_terms);
+  return (uint32_t)r->n_terms++;
+}
+
+static void ref_init(ref_index *r) {
+  memset(r, 0, sizeof *r);
+  if (kz_analyzer_new(&r->an, "english") != KZ_OK) {
+    fprintf(stderr, "test_differential: cannot create the english analyzer\n");
+    exit(2);
+  }
+  r->table_size = 1024;
+  r->table = xcalloc(r->table_size, sizeof *r->table);
+}
+
+static void ref_free(ref_index *r) {
+  for (size_t i = 0; i < r->n_terms; i++) {
+    free(r->terms[i].text);
+    free(r->terms[i].post);
+    free(r->terms[i].pos);
+  }
+  for (size_t i = 0; i < r->n_docs; i++) {
+    ref_doc *d = &r->docs[i];
+    free(d->id);
+    free(d->title);
+    free(d->body);
+    free(d->at);
+    free(d->spans);
+  }
+  free(r->terms);
+  free(r->table);
+  free(r->docs);
+  kz_analyzer_free(r->an);
+  memset(r, 0, sizeof *r);
+}
+
+typedef struct tok_acc {
+  uint32_t *pos, *term;
+  ref_span *span;
+  size_t n, cap;
+} tok_acc;
+
+/* Analyzes one field; positions are shifted by `base`. @return tokens found. */
+static uint32_t analyze_field(ref_index *r, const char *text, size_t len, uint32_t base,
+                              tok_acc *acc) {
+  kz_token tok;
+  int rc;
+  uint32_t n = 0;
+  kz_analyzer_reset(r->an, text, len);
+  while ((rc = kz_analyzer_next(r->an, &tok)) == 1) {
+    if (acc->n == acc->cap) {
+      acc->cap = acc->cap ? acc->cap * 2 : 256;
+      acc->pos = xrealloc(acc->pos, acc->cap * sizeof *acc->pos);
+      acc->term = xrealloc(acc->term, acc->cap * sizeof *acc->term);
+      acc->span = xrealloc(acc->span, acc->cap * sizeof *acc->span);
+    }
+    acc->pos[acc->n] = base + tok.position;
+    acc->term[acc->n] = ref_intern(r, tok.term, tok.term_len);
+    acc->span[acc->n].text = text + tok.start;
+    acc->span[acc->n].len = (uint32_t)(tok.end - tok.start);
+    acc->n++;
+    n++;
+  }
+  if (rc < 0) {
+    fprintf(stderr, "test_differential: analyzer failed (%d)\n", rc);
+    exit(2);
+  }
+  return n;
+}
+
+/* Adds a document: title tokens, then body tokens at positions continuing after them. */
+static void ref_add(ref_index *r, const char *id, size_t id_len, const char *title,
+                    size_t title_len, const char *body, size_t body_len) {
+  if (r->n_docs == r->cap_docs) {
+    r->cap_docs = r->cap_docs ? r->cap_docs * 2 : 1024;
+    r->docs = xrealloc(r->docs, r->cap_docs * sizeof *r->docs);
+  }
+  uint32_t doc = (uint32_t)r->n_docs++;
+  ref_doc *d = &r->docs[doc];
+  memset(d, 0, sizeof *d);
+  d->id = xstrndup(id, id_len);
+  d->title = xstrndup(title ? title : "", title ? title_len : 0);
+  d->body = xstrndup(body ? body : "", body ? body_len : 0);
+  d->title_len = title ? title_len : 0;
+  d->body_len = body ? body_len : 0;
+
+  tok_acc acc = {0};
+  uint32_t t = analyze_field(r, d->title, d->title_len, 0, &acc);
+  uint32_t nb = analyze_field(r, d->body, d->body_len, t, &acc);
+  d->dl = t + nb;
+  d->n_pos = 0;
+  for (size_t i = 0; i < acc.n; i++)
+    if (acc.pos[i] + 1 > d->n_pos) d->n_pos = acc.pos[i] + 1;
+  d->at = xmalloc((d->n_pos ? d->n_pos : 1) * sizeof *d->at);
+  for (uint32_t p = 0; p < d->n_pos; p++) d->at[p] = NO_TERM;
+  d->spans = xmalloc((acc.n ? acc.n : 1) * sizeof *d->spans);
+  for (size_t i = 0; i < acc.n; i++) {
+    d->at[acc.pos[i]] = acc.term[i];
+    d->spans[i] = acc.span[i];
+    ref_term *term = &r->terms[acc.term[i]];
+    if (term->n_pos == term->cap_pos) {
+      term->cap_pos = term->cap_pos ? term->cap_pos * 2 : 8;
+      term->pos = xrealloc(term->pos, term->cap_pos * sizeof *term->pos);
+    }
+    term->pos[term->n_pos++] = acc.pos[i];
+    if (term->n_post && term->post[term->n_post - 1].doc == doc) {
+      term->post[term->n_post - 1].tf++;
+      continue;
+    }
+    if (term->n_post == term->cap_post) {
+      term->cap_post = term->cap_post ? term->cap_post * 2 : 4;
+      term->post = xrealloc(term->post, term->cap_post * sizeof *term->post);
+    }
+    term->post[term->n_post].doc = doc;
+    term->post[term->n_post].tf = 1;
+    term->post[term->n_post].first = (uint32_t)(term->n_pos - 1);
+    term->n_post++;
+  }
+  r->total_len += d->dl;
+  free(acc.pos);
+  free(acc.term);
+  free(acc.span);
+}
+
+/* ======================================================================== */
+/* Queries as trees                                                         */
+/* ======================================================================== */
+
+typedef enum qkind {
+  Q_LEAF, /* a word, or a phrase when `quoted` */
+  Q_LIST, /* clauses: '+' required (`must`), NOT children excluded, others default */
+  Q_AND,  /* all required, NOT children excluded */
+  Q_OR,   /* all optional; never holds a NOT */
+  Q_NOT   /* one child, excluded; only under LIST or AND */
+} qkind;
+
+#define MAX_KIDS 4
+
+typedef struct qnode qnode;
+struct qnode {
+  qkind kind;
+  int must;    /* a LIST clause written with '+' */
+  int quoted;  /* LEAF */
+  char *text;  /* LEAF */
+  qnode *kids[MAX_KIDS];
+  size_t n;
+};
+
+static qnode *qnew(qkind kind) {
+  qnode *n = xcalloc(1, sizeof *n);
+  n->kind = kind;
+  return n;
+}
+
+static void qfree(qnode *n) {
+  if (!n) return;
+  for (size_t i = 0; i < n->n; i++) qfree(n->kids[i]);
+  free(n->text);
+  free(n);
+}
+
+static qnode *qleaf(const char *text, int quoted) {
+  qnode *n = qnew(Q_LEAF);
+  n->text = xstrndup(text, strlen(text));
+  n->quoted = quoted;
+  return n;
+}
+
+static qnode *qnot(qnode *child) {
+  qnode *n = qnew(Q_NOT);
+  n->kids[n->n++] = child;
+  return n;
+}
+
+/* ---- rendering --------------------------------------------------------- */
+
+/* Where a node is written: a list clause, an operand of AND / OR, or right
+ * after a modifier or NOT (only a word, phrase or parenthesised group fits). */
+typedef enum rctx { R_CLAUSE, R_AND, R_OR, R_PRIMARY } rctx;
+
+static void render(rng *r, sbuf *b, const qnode *n, rctx ctx);
+
+static void render_list_body(rng *r, sbuf *b, const qnode *n) {
+  for (size_t i = 0; i < n->n; i++) {
+    const qnode *c = n->kids[i];
+    if (i) sb_putc(b, ' ');
+    if (c->kind == Q_NOT) {
+      sb_puts(b, rng_chance(r, 0.5) ? "-" : "NOT ");
+      render(r, b, c->kids[0], R_PRIMARY);
+    } else if (c->must) {
+      sb_putc(b, '+');
+      render(r, b, c, R_PRIMARY);
+    } else {
+      render(r, b, c, R_CLAUSE);
+    }
+  }
+}
+
+static void render(rng *r, sbuf *b, const qnode *n, rctx ctx) {
+  switch (n->kind) {
+    case Q_LEAF:
+      if (n->quoted) sb_putc(b, '"');
+      sb_puts(b, n->text);
+      if (n->quoted) sb_putc(b, '"');
+      return;
+    case Q_NOT: /* only reached as an AND operand; list clauses handle their own */
+      sb_puts(b, rng_chance(r, 0.5) ? "-" : "NOT ");
+      render(r, b, n->kids[0], R_PRIMARY);
+      return;
+    case Q_LIST:
+      sb_putc(b, '(');
+      render_list_body(r, b, n);
+      sb_putc(b, ')');
+      return;
+    case Q_AND: {
+      /* AND binds tighter than OR, so it may go bare as an OR operand. */
+      int bare = (ctx == R_CLAUSE || ctx == R_OR) && rng_chance(r, 0.6);
+      if (!bare) sb_putc(b, '(');
+      for (size_t i = 0; i < n->n; i++) {
+        const qnode *c = n->kids[i];
+        if (i) sb_puts(b, " AND ");
+        if (c->kind != Q_NOT && rng_chance(r, 0.15)) { /* '+' is redundant in AND */
+          sb_putc(b, '+');
+          render(r, b, c, R_PRIMARY);
+        } else {
+          render(r, b, c, R_AND);
+        }
+      }
+      if (!bare) sb_putc(b, ')');
+      return;
+    }
+    case Q_OR: {
+      int bare = ctx == R_CLAUSE && rng_chance(r, 0.6);
+      if (!bare) sb_putc(b, '(');
+      for (size_t i = 0; i < n->n; i++) {
+        if (i) sb_puts(b, " OR ");
+        render(r, b, n->kids[i], R_OR);
+      }
+      if (!bare) sb_putc(b, ')');
+      return;
+    }
+  }
+}
+
+/* The top level is a list without parentheses. */
+static void render_query(rng *r, sbuf *b, const qnode *root) {
+  sb_clear(b);
+  render_list_body(r, b, root);
+}
+
+/* ======================================================================== */
+/* Reference evaluation                                                     */
+/* ======================================================================== */
+
+typedef struct params {
+  double k1, b;
+  int default_and;
+} params;
+
+typedef struct scored {
+  double score;
+  uint32_t doc;
+} scored;
+
+static double ref_idf(const ref_index *r, uint64_t df) {
+  double n = (double)r->n_docs;
+  return log(1.0 + (n - (double)df + 0.5) / ((double)df + 0.5));
+}
+
+static double bm25(const ref_index *r, const params *p, double idf, double tf, uint32_t dl) {
+  double avgdl = (double)r->total_len / (double)r->n_docs;
+  return idf * tf / (tf + p->k1 * (1.0 - p->b + p->b * (double)dl / avgdl));
+}
+
+#define MAX_LEAF_TERMS 64
+
+/* A word or phrase: analyzed like the engine does it, matched by brute force. */
+static void eval_leaf(const ref_index *r, const params *p, const qnode *n, double *score,
+                      unsigned char *match) {
+  uint32_t ids[MAX_LEAF_TERMS], offs[MAX_LEAF_TERMS];
+  size_t nt = 0;
+  uint32_t first = 0;
+  int missing = 0;
+  kz_token tok;
+  int rc;
+  kz_analyzer_reset(r->an, n->text, strlen(n->text));
+  while ((rc = kz_analyzer_next(r->an, &tok)) == 1) {
+    if (nt == MAX_LEAF_TERMS) break;
+    if (nt == 0) first = tok.position;
+    ids[nt] = ref_lookup(r, tok.term, tok.term_len);
+    offs[nt] = tok.position - first;
+    if (ids[nt] == NO_TERM) missing = 1;
+    nt++;
+  }
+  memset(match, 0, r->n_docs);
+  if (nt == 0) {
+    fprintf(stderr, "test_differential: generator bug: '%s' has no terms\n", n->text);
+    exit(2);
+  }
+  if (missing) return;
+  if (nt == 1) {
+    const ref_term *t = &r->terms[ids[0]];
+    double idf = ref_idf(r, t->n_post);
+    for (size_t i = 0; i < t->n_post; i++) {
+      uint32_t d = t->post[i].doc;
+      match[d] = 1;
+      score[d] = bm25(r, p, idf, (double)t->post[i].tf, r->docs[d].dl);
+    }
+    return;
+  }
+  double idf = 0;
+  size_t rarest = 0;
+  for (size_t i = 0; i < nt; i++) {
+    idf += ref_idf(r, r->terms[ids[i]].n_post);
+    if (r->terms[ids[i]].n_post < r->terms[ids[rarest]].n_post) rarest = i;
+  }
+  /* Every phrase occurrence puts the rarest term at one of its positions, so
+   * trying those as anchors finds each start position exactly once. */
+  const ref_term *t = &r->terms[ids[rarest]];
+  for (size_t i = 0; i < t->n_post; i++) {
+    const ref_doc *d = &r->docs[t->post[i].doc];
+    uint32_t pf = 0;
+    for (uint32_t k = 0; k < t->post[i].tf; k++) {
+      uint32_t anchor = t->pos[t->post[i].first + k];
+      if (anchor < offs[rarest]) continue;
+      uint32_t s = anchor - offs[rarest];
+      size_t j = 0;
+      while (j < nt && s + offs[j] < d->n_pos && d->at[s + offs[j]] == ids[j]) j++;
+      pf += j == nt;
+    }
+    if (pf) {
+      match[t->post[i].doc] = 1;
+      score[t->post[i].doc] = bm25(r, p, idf, (double)pf, d->dl);
+    }
+  }
+}
+
+static void eval(const ref_index *r, const params *p, const qnode *n, double *score,
+                 unsigned char *match) {
+  size_t nd = r->n_docs;
+  if (n->kind == Q_LEAF) {
+    eval_leaf(r, p, n, score, match);
+    return;
+  }
+  double *cs = xmalloc(nd * sizeof *cs);
+  unsigned char *cm = xmalloc(nd);
+  unsigned char *all_required = xmalloc(nd), *any_optional = xcalloc(nd, 1);
+  size_t n_required = 0;
+  memset(all_required, 1, nd);
+  for (size_t d = 0; d < nd; d++) score[d] = 0;
+  for (size_t i = 0; i < n->n; i++) {
+    const qnode *c = n->kids[i];
+    if (c->kind == Q_NOT) continue;
+    int required = n->kind == Q_AND || (n->kind == Q_LIST && (c->must || p->default_and));
+    n_required += required;
+    eval(r, p, c, cs, cm);
+    for (size_t d = 0; d < nd; d++) {
+      if (cm[d]) {
+        score[d] += cs[d];
+        if (!required) any_optional[d] = 1;
+      } else if (required) {
+        all_required[d] = 0;
+      }
+    }
+  }
+  for (size_t d = 0; d < nd; d++) match[d] = n_required ? all_required[d] : any_optional[d];
+  for (size_t i = 0; i < n->n; i++) {
+    if (n->kids[i]->kind != Q_NOT) continue;
+    eval(r, p, n->kids[i]->kids[0], cs, cm);
+    for (size_t d = 0; d < nd; d++)
+      if (cm[d]) match[d] = 0;
+  }
+  free(cs);
+  free(cm);
+  free(all_required);
+  free(any_optional);
+}
+
+static int by_rank(const void *pa, const void *pb) {
+  const scored *a = pa, *b = pb;
+  if (a->score > b->score) return -1;
+  if (a->score < b->score) return 1;
+  return a->doc < b->doc ? -1 : a->doc > b->doc;
+}
+
+/* ======================================================================== */
+/* Query generation                                                         */
+/* ======================================================================== */
+
+typedef struct vocab {
+  char **words;
+  size_t n;
+  double *cdf; /* Zipf-like weights, cumulative, last = 1 */
+} vocab;
+
+typedef struct gen {
+  rng r;
+  const ref_index *ref;
+  const vocab *voc; /* NULL for the sample articles */
+} gen;
+
+static int is_operator(const char *s, size_t n) {
+  return (n == 3 && (!memcmp(s, "AND", 3) || !memcmp(s, "NOT", 3))) ||
+         (n == 2 && !memcmp(s, "OR", 2));
+}
+
+/* A random document with at least `n` tokens (the generator never asks for more than 4). */
+static const ref_doc *pick_doc(gen *g, uint32_t n) {
+  for (;;) {
+    const ref_doc *d = &g->ref->docs[rng_below(&g->r, (uint32_t)g->ref->n_docs)];
+    if (d->dl >= n) return d;
+  }
+}
+
+/* The surface text of one token of a document; operators are lower-cased. */
+static void put_span(sbuf *b, const ref_span *s) {
+  if (is_operator(s->text, s->len)) {
+    for (uint32_t i = 0; i < s->len; i++) sb_putc(b, (char)(s->text[i] | 0x20));
+    return;
+  }
+  sb_putn(b, s->text, s->len);
+}
+
+static void put_vocab_word(gen *g, sbuf *b) {
+  const char *w = g->voc->words[rng_below(&g->r, (uint32_t)g->voc->n)];
+  size_t start = b->len;
+  sb_puts(b, w);
+  if (rng_chance(&g->r, 0.15) && b->s[start] >= 'a' && b->s[start] <= 'z') b->s[start] -= 32;
+  if (rng_chance(&g->r, 0.05)) sb_puts(b, "'s");
+}
+
+/* One bare word: from the vocabulary, from a document, or two document
+ * tokens joined by '-' (which the engine reads as a phrase). */
+static void put_word(gen *g, sbuf *b) {
+  if (g->voc && rng_chance(&g->r, 0.35)) {
+    put_vocab_word(g, b);
+  } else if (rng_chance(&g->r, 0.08)) {
+    const ref_doc *d = pick_doc(g, 2);
+    uint32_t i = rng_below(&g->r, d->dl - 1);
+    put_span(b, &d->spans[i]);
+    sb_putc(b, '-');
+    put_span(b, &d->spans[i + 1]);
+  } else {
+    const ref_doc *d = pick_doc(g, 1);
+    put_span(b, &d->spans[rng_below(&g->r, d->dl)]);
+  }
+}
+
+/* A word that is in no document: 'q' never occurs in the generated vocabulary
+ * and "zq" starts no English word of the samples. */
+static void put_absent_word(gen *g, sbuf *b) {
+  sb_puts(b, "zq");
+  uint32_t n = rng_range(&g->r, 3, 6);
+  for (uint32_t i = 0; i < n; i++) sb_putc(b, (char)('a' + rng_below(&g->r, 26)));
+}
+
+static qnode *gen_leaf(gen *g) {
+  sbuf b = {0};
+  int quoted = 0;
+  double x = rng_unit(&g->r);
+  if (x < 0.52) {
+    put_word(g, &b);
+  } else if (x < 0.80) { /* a phrase from a document, so it matches */
+    uint32_t n = rng_range(&g->r, 2, 4);
+    const ref_doc *d = pick_doc(g, n);
+    uint32_t i = rng_below(&g->r, d->dl - n + 1);
+    for (uint32_t k = 0; k < n; k++) {
+      if (k) sb_putc(&b, ' ');
+      put_span(&b, &d->spans[i + k]);
+    }
+    quoted = 1;
+  } else if (x < 0.90) { /* a random phrase, which mostly does not */
+    uint32_t n = rng_range(&g->r, 2, 4);
+    for (uint32_t k = 0; k < n; k++) {
+      if (k) sb_putc(&b, ' ');
+      put_word(g, &b);
+    }
+    quoted = 1;
+  } else if (x < 0.94) { /* a one-word phrase is a term */
+    put_word(g, &b);
+    quoted = 1;
+  } else {
+    put_absent_word(g, &b);
+  }
+  qnode *n = qleaf(b.s, quoted);
+  sb_free(&b);
+  return n;
+}
+
+/* Any valid node, nested at most `depth` more levels. */
+static qnode *gen_node(gen *g, int depth) {
+  if (depth <= 0 || rng_chance(&g->r, 0.45)) return gen_leaf(g);
+  double x = rng_unit(&g->r);
+  qnode *n;
+  if (x < 0.35) {
+    n = qnew(Q_LIST);
+    n->n = rng_range(&g->r, 2, 4);
+    size_t kept = 0;
+    for (size_t i = 0; i < n->n; i++) {
+      qnode *c = gen_node(g, depth - 1);
+      if (rng_chance(&g->r, 0.22)) {
+        c = qnot(c);
+      } else {
+        c->must = rng_chance(&g->r, 0.25);
+        kept++;
+      }
+      n->kids[i] = c;
+    }
+    if (!kept) { /* a group needs a clause that is not excluded */
+      qnode *c = n->kids[0]->kids[0];
+      n->kids[0]->n = 0;
+      qfree(n->kids[0]);
+      n->kids[0] = c;
+    }
+  } else if (x < 0.70) {
+    n = qnew(Q_AND);
+    n->n = rng_range(&g->r, 2, 3);
+    size_t kept = 0;
+    for (size_t i = 0; i < n->n; i++) {
+      qnode *c = gen_node(g, depth - 1);
+      if (rng_chance(&g->r, 0.25))
+        c = qnot(c);
+      else
+        kept++;
+      n->kids[i] = c;
+    }
+    if (!kept) {
+      qnode *c = n->kids[n->n - 1]->kids[0];
+      n->kids[n->n - 1]->n = 0;
+      qfree(n->kids[n->n - 1]);
+      n->kids[n->n - 1] = c;
+    }
+  } else {
+    n = qnew(Q_OR);
+    n->n = rng_range(&g->r, 2, 3);
+    for (size_t i = 0; i < n->n; i++) n->kids[i] = gen_node(g, depth - 1);
+  }
+  return n;
+}
+
+/* A whole query (the top-level list). *default_and may be set by the shape. */
+static qnode *gen_query(gen *g, int *default_and) {
+  qnode *root = qnew(Q_LIST);
+  uint32_t shape = rng_below(&g->r, 100);
+  *default_and = rng_chance(&g->r, 0.2);
+  if (shape < 14) { /* one word */
+    sbuf b = {0};
+    put_word(g, &b);
+    root->kids[root->n++] = qleaf(b.s, 0);
+    sb_free(&b);
+  } else if (shape < 30) { /* 2-4 bare words, OR or --and */
+    uint32_t n = rng_range(&g->r, 2, 4);
+    for (uint32_t i = 0; i < n; i++) {
+      sbuf b = {0};
+      put_word(g, &b);
+      root->kids[root->n++] = qleaf(b.s, 0);
+      sb_free(&b);
+    }
+    *default_and = rng_chance(&g->r, 0.45);
+  } else if (shape < 44) { /* +required, optional, -excluded leaves */
+    uint32_t n = rng_range(&g->r, 2, 4);
+    size_t kept = 0;
+    for (uint32_t i = 0; i < n; i++) {
+      qnode *c = gen_leaf(g);
+      double x = rng_unit(&g->r);
+      if (x < 0.3) {
+        c = qnot(c);
+      } else {
+        c->must = x < 0.6;
+        kept++;
+      }
+      root->kids[root->n++] = c;
+    }
+    if (!kept) { /* a query needs a term that is not excluded */
+      qnode *c = root->kids[0]->kids[0];
+      root->kids[0]->n = 0;
+      qfree(root->kids[0]);
+      root->kids[0] = c;
+      c->must = 1;
+    }
+  } else if (shape < 70) { /* explicit AND / OR / NOT, nested */
+    qnode *c = gen_node(g, 3);
+    while (c->kind == Q_LEAF) {
+      qfree(c);
+      c = gen_node(g, 3);
+    }
+    root->kids[root->n++] = c;
+    if (rng_chance(&g->r, 0.3)) root->kids[root->n++] = gen_leaf(g);
+  } else if (shape < 82) { /* a phrase, maybe with company */
+    qnode *c;
+    do {
+      c = gen_leaf(g);
+      if (c->quoted) break;
+      qfree(c);
+    } while (1);
+    root->kids[root->n++] = c;
+    if (rng_chance(&g->r, 0.35)) root->kids[root->n++] = gen_leaf(g);
+  } else if (shape < 95) { /* a list of arbitrary clauses */
+    uint32_t n = rng_range(&g->r, 1, 4);
+    size_t kept = 0;
+    for (uint32_t i = 0; i < n; i++) {
+      qnode *c = gen_node(g, 2);
+      double x = rng_unit(&g->r);
+      if (x < 0.2 && i > 0) {
+        c = qnot(c);
+      } else {
+        c->must = x < 0.45;
+        kept++;
+      }
+      root->kids[root->n++] = c;
+    }
+    (void)kept; /* the first clause is never excluded */
+  } else { /* words that occur nowhere, alone or mixed */
+    sbuf b = {0};
+    put_absent_word(g, &b);
+    root->kids[root->n++] = qleaf(b.s, 0);
+    sb_free(&b);
+    if (rng_chance(&g->r, 0.5)) root->kids[root->n++] = gen_leaf(g);
+  }
+  return root;
+}
+
+/* ======================================================================== */
+/* Comparison                                                               */
+/* ======================================================================== */
+
+typedef struct run_stats {
+  const char *corpus;
+  size_t queries, with_matches, searches, mismatches, paged, tie_swaps;
+  uint64_t total_matches;
+} run_stats;
+
+#define MAX_REPORTED 25
+
+static int close_rel(double a, double b, double rel) {
+  double m = fabs(a) > fabs(b) ? fabs(a) : fabs(b);
+  return fabs(a - b) <= rel * m || fabs(a - b) < 1e-300;
+}
+
+static void report(run_stats *st, const char *query, const params *p, const char *fmt, ...) {
+  st->mismatches++;
+  if (st->mismatches > MAX_REPORTED) return;
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "MISMATCH [%s] query {%s} (k1=%g b=%g%s): ", st->corpus, query, p->k1, p->b,
+          p->default_and ? " default_and" : "");
+  vfprintf(stderr, fmt, ap);
+  fprintf(stderr, "\n");
+  va_end(ap);
+}
+
+/*
+ * Runs one query through kz_count and kz_search and compares with the
+ * reference. Scores must agree within 1e-5 relative. The order must be the
+ * reference's, except that documents whose reference scores are within 1e-9
+ * relative of each other may come in either order: the engine may add a
+ * group's clause scores in another order than the reference, and such sums
+ * can differ in their last bits, which flips exact ties. Among hits the
+ * engine itself scores exactly equal, document order is still required.
+ */
+static void compare(kz_index *idx, const ref_index *ref, const qnode *root, const char *query,
+                    const params *p, size_t k, size_t offset, run_stats *st) {
+  size_t nd = ref->n_docs;
+  double *score = xmalloc(nd * sizeof *score);
+  unsigned char *match = xmalloc(nd);
+  scored *expect = xmalloc(nd * sizeof *expect);
+  size_t n_expect = 0;
+  eval(ref, p, root, score, match);
+  for (size_t d = 0; d < nd; d++)
+    if (match[d]) expect[n_expect++] = (scored){score[d], (uint32_t)d};
+  qsort(expect, n_expect, sizeof *expect, by_rank);
+  st->queries++;
+  st->with_matches += n_expect > 0;
+  st->total_matches += n_expect;
+  st->paged += offset > 0;
+
+  kz_search_options o = KZ_SEARCH_OPTIONS_INIT;
+  o.k = k;
+  o.offset = offset;
+  o.default_and = p->default_and;
+  o.bm25_k1 = p->k1;
+  o.bm25_b = p->b;
+  o.snippet_bytes = 0;
+  kz_error err;
+  uint64_t count = 0;
+  int rc = kz_count(&count, idx, query, &o, &err);
+  if (rc != KZ_OK) {
+    report(st, query, p, "kz_count failed: %s: %s", kz_strerror(rc), err.message);
+    goto done;
+  }
+  if (count != n_expect) {
+    report(st, query, p, "kz_count = %llu, reference = %zu", (unsigned long long)count, n_expect);
+    goto done;
+  }
+  kz_hits *hits = NULL;
+  rc = kz_search(&hits, idx, query, &o, &err);
+  st->searches++;
+  if (rc != KZ_OK) {
+    report(st, query, p, "kz_search failed: %s: %s", kz_strerror(rc), err.message);
+    goto done;
+  }
+  size_t want = n_expect > offset ? n_expect - offset : 0;
+  if (want > k) want = k;
+  if (kz_hits_total(hits) != n_expect || kz_hits_size(hits) != want) {
+    report(st, query, p, "total = %llu, size = %zu; reference total = %zu, size = %zu",
+           (unsigned long long)kz_hits_total(hits), kz_hits_size(hits), n_expect, want);
+    kz_hits_free(hits);
+    goto done;
+  }
+  unsigned char *seen = xcalloc(nd, 1);
+  for (size_t i = 0; i < want; i++) {
+    const kz_hit *h = kz_hits_at(hits, i);
+    const scored *e = &expect[offset + i];
+    if (h->doc >= nd || !match[h->doc]) {
+      report(st, query, p, "rank %zu: doc %llu does not match; expected doc %u (%.9g)",
+             offset + i, (unsigned long long)h->doc, e->doc, e->score);
+      break;
+    }
+    if (seen[h->doc]) {
+      report(st, query, p, "rank %zu: doc %llu returned twice", offset + i,
+             (unsigned long long)h->doc);
+      break;
+    }
+    seen[h->doc] = 1;
+    if (strcmp(h->id, ref->docs[h->doc].id) != 0) {
+      report(st, query, p, "rank %zu: doc %llu has id '%s', expected '%s'", offset + i,
+             (unsigned long long)h->doc, h->id, ref->docs[h->doc].id);
+      break;
+    }
+    if (!close_rel(h->score, score[h->doc], 1e-5)) {
+      report(st, query, p, "rank %zu: doc %llu scores %.12g, reference %.12g", offset + i,
+             (unsigned long long)h->doc, h->score, score[h->doc]);
+      break;
+    }
+    if (h->doc != e->doc) {
+      if (!close_rel(score[h->doc], e->score, 1e-9)) {
+        report(st, query, p, "rank %zu: doc %llu (%.12g), expected doc %u (%.12g)", offset + i,
+               (unsigned long long)h->doc, h->score, e->doc, e->score);
+        break;
+      }
+      st->tie_swaps++;
+    }
+    if (i > 0) {
+      const kz_hit *prev = kz_hits_at(hits, i - 1);
+      if (prev->score < h->score || (prev->score == h->score && prev->doc > h->doc)) {
+        report(st, query, p, "ranks %zu/%zu out of order: doc %llu (%.17g) before doc %llu (%.17g)",
+               offset + i - 1, offset + i, (unsigned long long)prev->doc, prev->score,
+               (unsigned long long)h->doc, h->score);
+        break;
+      }
+    }
+  }
+  free(seen);
+  kz_hits_free(hits);
+done:
+  free(score);
+  free(match);
+  free(expect);
+}
+
+static const params PARAM_SETS[] = {
+    {1.2, 0.75, 0}, {0.9, 0.4, 0}, {2.0, 1.0, 0}, {0.5, 0.0, 0},
+};
+
+/* Generates and checks `n` queries. */
+static void run_queries(kz_index *idx, const ref_index *ref, const vocab *voc, uint64_t seed,
+                        size_t n, run_stats *st) {
+  gen g = {{seed}, ref, voc};
+  rng render_rng = {seed ^ 0x9E3779B97F4A7C15ULL};
+  sbuf text = {0};
+  const char *show_env = getenv("KZ_DIFF_SHOW"); /* print the first N queries, for debugging */
+  size_t show = show_env ? (size_t)strtoul(show_env, NULL, 10) : 0;
+  for (size_t i = 0; i < n; i++) {
+    int default_and = 0;
+    qnode *root = gen_query(&g, &default_and);
+    render_query(&render_rng, &text, root);
+    double x = rng_unit(&g.r);
+    params p = PARAM_SETS[x < 0.6 ? 0 : x < 0.85 ? 1 : x < 0.93 ? 2 : 3];
+    p.default_and = default_and;
+    size_t k = 10, offset = 0;
+    double y = rng_unit(&g.r);
+    if (y < 0.1) {
+      offset = rng_range(&g.r, 1, 40);
+    } else if (y < 0.2) {
+      k = rng_range(&g.r, 1, 100);
+      offset = rng_below(&g.r, 11);
+    }
+    if (i < show)
+      printf("[%s] {%s} k1=%g b=%g%s k=%zu offset=%zu\n", st->corpus, text.s, p.k1, p.b,
+             p.default_and ? " default_and" : "", k, offset);
+    compare(idx, ref, root, text.s, &p, k, offset, st);
+    qfree(root);
+  }
+  sb_free(&text);
+}
+
+static void print_stats(const run_stats *st, const kz_index_stats *is) {
+  printf("[%s] %llu documents, %llu segments, generation %llu, %llu terms; %zu queries "
+         "(%zu with matches, %.1f matches on average, %zu paged), %zu near-tie swaps, "
+         "%zu mismatches\n",
+         st->corpus, (unsigned long long)is->documents, (unsigned long long)is->segments,
+         (unsigned long long)is->generation, (unsigned long long)is->terms, st->queries,
+         st->with_matches, st->queries ? (double)st->total_matches / (double)st->queries : 0.0,
+         st->paged, st->tie_swaps, st->mismatches);
+}
+
+/* Index-level statistics must agree with the reference before any query. */
+static int check_index_stats(kz_index *idx, const ref_index *ref, kz_index_stats *is) {
+  kz_error err;
+  if (kz_index_stats_get(idx, is, &err) != KZ_OK) {
+    fprintf(stderr, "kz_index_stats_get: %s\n", err.message);
+    return -1;
+  }
+  double avgdl = (double)ref->total_len / (double)ref->n_docs;
+  if (is->documents != ref->n_docs || !close_rel(is->avg_doc_length, avgdl, 1e-12) ||
+      is->terms != ref->n_terms || is->positions != ref->total_len) {
+    fprintf(stderr,
+            "index stats: %llu documents, avgdl %.9g, %llu terms, %llu positions; reference %zu, "
+            "%.9g, %zu, %llu\n",
+            (unsigned long long)is->documents, is->avg_doc_length, (unsigned long long)is->terms,
+            (unsigned long long)is->positions, ref->n_docs, avgdl, ref->n_terms,
+            (unsigned long long)ref->total_len);
+    return -1;
+  }
+  uint64_t postings = 0;
+  for (size_t i = 0; i < ref->n_terms; i++) postings += ref->terms[i].n_post;
+  if (is->postings != postings) {
+    fprintf(stderr, "index stats: %llu postings, reference %llu\n",
+            (unsigned long long)is->postings, (unsigned long long)postings);
+    return -1;
+  }
+  return 0;
+}
+
+/* ======================================================================== */
+/* The generated corpus                                                     */
+/* ======================================================================== */
+
+#define GEN_VOCAB 800
+#define GEN_DOCS 4200
+#define GEN_FIRST_SESSION 2600
+#define GEN_QUERIES 2500
+/* Small enough for several segments per session, large enough to keep their number sane. */
+#define GEN_MEMORY_BYTES (512u << 10)
+
+static char *make_word(rng *r) {
+  static const char consonants[] = "bcdfghjklmnprstvwz";
+  static const char vowels[] = "aeiou";
+  char w[32];
+  size_t n = 0;
+  uint32_t syllables = rng_range(r, 1, 4);
+  for (uint32_t s = 0; s < syllables; s++) {
+    w[n++] = consonants[rng_below(r, sizeof consonants - 1)];
+    w[n++] = vowels[rng_below(r, sizeof vowels - 1)];
+  }
+  if (rng_chance(r, 0.4)) w[n++] = consonants[rng_below(r, sizeof consonants - 1)];
+  if (rng_chance(r, 0.15)) { /* English-looking endings so stemming has work to do */
+    static const char *const endings[] = {"s", "ing", "ed", "er", "ly", "ness", "ation"};
+    const char *e = endings[rng_below(r, 7)];
+    memcpy(w + n, e, strlen(e));
+    n += strlen(e);
+  }
+  return xstrndup(w, n);
+}
+
+static void make_vocab(vocab *v, rng *r) {
+  v->n = GEN_VOCAB;
+  v->words = xmalloc(v->n * sizeof *v->words);
+  v->cdf = xmalloc(v->n * sizeof *v->cdf);
+  for (size_t i = 0; i < v->n; i++) {
+    char buf[96];
+    if (i % 37 == 5) { /* a compound: two tokens at consecutive positions */
+      char *a = make_word(r), *b = make_word(r);
+      snprintf(buf, sizeof buf, "%s-%s", a, b);
+      free(a);
+      free(b);
+      v->words[i] = xstrndup(buf, strlen(buf));
+    } else if (i % 53 == 7) { /* numbers keep their inner '.' and ',' */
+      uint32_t k = rng_below(r, 3);
+      if (k == 0)
+        snprintf(buf, sizeof buf, "%u", 1900 + rng_below(r, 150));
+      else if (k == 1)
+        snprintf(buf, sizeof buf, "%u.%u", rng_below(r, 100), rng_below(r, 10));
+      else
+        snprintf(buf, sizeof buf, "%u,%03u", 1 + rng_below(r, 99), rng_below(r, 1000));
+      v->words[i] = xstrndup(buf, strlen(buf));
+    } else if (i % 41 == 3) { /* an inner apostrophe stays in the token */
+      char *a = make_word(r), *b = make_word(r);
+      snprintf(buf, sizeof buf, "%c'%s", a[0], b);
+      free(a);
+      free(b);
+      v->words[i] = xstrndup(buf, strlen(buf));
+    } else {
+      v->words[i] = make_word(r);
+    }
+  }
+  double sum = 0;
+  for (size_t i = 0; i < v->n; i++) sum += 1.0 / pow((double)i + 1.0, 1.05);
+  double acc = 0;
+  for (size_t i = 0; i < v->n; i++) {
+    acc += 1.0 / pow((double)i + 1.0, 1.05) / sum;
+    v->cdf[i] = acc;
+  }
+  v->cdf[v->n - 1] = 1.0;
+}
+
+static void free_vocab(vocab *v) {
+  for (size_t i = 0; i < v->n; i++) free(v->words[i]);
+  free(v->words);
+  free(v->cdf);
+}
+
+static const char *zipf_word(const vocab *v, rng *r) {
+  double x = rng_unit(r);
+  size_t lo = 0, hi = v->n - 1;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (v->cdf[mid] < x)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return v->words[lo];
+}
+
+/* Appends `n` words with the odd capital, possessive and punctuation. */
+static void make_text(sbuf *b, const vocab *v, rng *r, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) {
+    if (i) {
+      double x = rng_unit(r);
+      sb_puts(b, x < 0.85 ? " " : x < 0.91 ? ", " : x < 0.96 ? ". " : x < 0.98 ? " - " : "\n");
+    }
+    size_t start = b->len;
+    sb_puts(b, zipf_word(v, r));
+    double x = rng_unit(r);
+    if (x < 0.08) {
+      if (b->s[start] >= 'a' && b->s[start] <= 'z') b->s[start] -= 32;
+    } else if (x < 0.10) {
+      for (size_t j = start; j < b->len; j++)
+        if (b->s[j] >= 'a' && b->s[j] <= 'z') b->s[j] -= 32;
+    }
+    if (rng_chance(r, 0.04) && b->s[b->len - 1] >= 'a') sb_puts(b, "'s");
+  }
+}
+
+static int add_generated(kz_writer *w, ref_index *ref, const vocab *v, rng *r, size_t doc) {
+  sbuf title = {0}, body = {0};
+  char id[32];
+  snprintf(id, sizeof id, "g%05zu", doc);
+  make_text(&title, v, r, rng_range(r, 1, 8));
+  make_text(&body, v, r, rng_below(r, 201));
+  kz_document d = {0};
+  d.id = id;
+  d.id_len = strlen(id);
+  d.title = title.s;
+  d.title_len = title.len;
+  d.body = body.s;
+  d.body_len = body.len;
+  kz_error err;
+  int rc = kz_writer_add(w, &d, &err);
+  if (rc != KZ_OK)
+    fprintf(stderr, "kz_writer_add %s: %s\n", id, err.message);
+  else
+    ref_add(ref, id, strlen(id), title.s, title.len, body.s, body.len);
+  sb_free(&title);
+  sb_free(&body);
+  return rc;
+}
+
+static void test_differential__generated_corpus(void) {
+  char dir[512];
+  CHECK(make_temp_dir(dir, sizeof dir) == 0);
+  rng r = {0x5DEECE66DULL};
+  vocab v;
+  make_vocab(&v, &r);
+  ref_index ref;
+  ref_init(&ref);
+  kz_writer_options wo = KZ_WRITER_OPTIONS_INIT;
+  wo.memory_bytes = GEN_MEMORY_BYTES;
+  kz_error err;
+  int ok = 1;
+
+  /* Two writer sessions: commit, close, reopen, add more, commit. */
+  for (int session = 0; session < 2 && ok; session++) {
+    kz_writer *w = NULL;
+    int rc = kz_writer_open(&w, dir, &wo, &err);
+    if (rc != KZ_OK) {
+      fprintf(stderr, "kz_writer_open: %s\n", err.message);
+      ok = 0;
+      break;
+    }
+    size_t from = session ? GEN_FIRST_SESSION : 0, to = session ? GEN_DOCS : GEN_FIRST_SESSION;
+    for (size_t d = from; d < to && ok; d++) {
+      if (add_generated(w, &ref, &v, &r, d) != KZ_OK) ok = 0;
+      if (d == from + 100) { /* an empty document is refused and changes nothing */
+        kz_document empty = {"empty", 5, "", 0, NULL, 0, NULL, 0, NULL, 0};
+        if (kz_writer_add(w, &empty, &err) != KZ_ERR_DOCUMENT) {
+          fprintf(stderr, "an empty document was not refused with KZ_ERR_DOCUMENT\n");
+          ok = 0;
+        }
+      }
+    }
+    if (ok && (rc = kz_writer_commit(w, &err)) != KZ_OK) {
+      fprintf(stderr, "kz_writer_commit: %s\n", err.message);
+      ok = 0;
+    }
+    kz_writer_close(w);
+  }
+
+  kz_index *idx = NULL;
+  kz_index_stats is;
+  run_stats st = {"generated", 0, 0, 0, 0, 0, 0, 0};
+  if (ok && kz_index_open(&idx, dir, &err) != KZ_OK) {
+    fprintf(stderr, "kz_index_open: %s\n", err.message);
+    ok = 0;
+  }
+  if (ok && check_index_stats(idx, &ref, &is) != 0) ok = 0;
+  if (ok && (is.segments < 3 || is.generation < 2)) {
+    fprintf(stderr, "expected >= 3 segments and >= 2 commits, got %llu and %llu\n",
+            (unsigned long long)is.segments, (unsigned long long)is.generation);
+    ok = 0;
+  }
+  if (ok) {
+    run_queries(idx, &ref, &v, 0xC0FFEE1234ULL, GEN_QUERIES, &st);
+    print_stats(&st, &is);
+  }
+  kz_index_close(idx);
+  ref_free(&ref);
+  free_vocab(&v);
+  remove_tree(dir);
+  CHECK(ok);
+  CHECK_EQ_INT(st.queries, GEN_QUERIES);
+  CHECK_EQ_INT(st.mismatches, 0);
+}
+
+/* ======================================================================== */
+/* The sample articles                                                      */
+/* ======================================================================== */
+
+#define SAMPLE_QUERIES 2000
+
+static const char *skip_ws(const char *p, const char *end) {
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) p++;
+  return p;
+}
+
+static int hex4(const char *p, const char *end, uint32_t *out) {
+  if (end - p < 4) return -1;
+  uint32_t v = 0;
+  for (int i = 0; i < 4; i++) {
+    char c = p[i];
+    v <<= 4;
+    if (c >= '0' && c <= '9')
+      v |= (uint32_t)(c - '0');
+    else if (c >= 'a' && c <= 'f')
+      v |= (uint32_t)(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F')
+      v |= (uint32_t)(c - 'A' + 10);
+    else
+      return -1;
+  }
+  *out = v;
+  return 0;
+}
+
+static void put_utf8(sbuf *b, uint32_t c) {
+  char u[4];
+  if (c < 0x80) {
+    u[0] = (char)c;
+    sb_putn(b, u, 1);
+  } else if (c < 0x800) {
+    u[0] = (char)(0xC0 | (c >> 6));
+    u[1] = (char)(0x80 | (c & 0x3F));
+    sb_putn(b, u, 2);
+  } else if (c < 0x10000) {
+    u[0] = (char)(0xE0 | (c >> 12));
+    u[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+    u[2] = (char)(0x80 | (c & 0x3F));
+    sb_putn(b, u, 3);
+  } else {
+    u[0] = (char)(0xF0 | (c >> 18));
+    u[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+    u[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+    u[3] = (char)(0x80 | (c & 0x3F));
+    sb_putn(b, u, 4);
+  }
+}
+
+/* Decodes the JSON string at p (on its opening quote) into `out` (may be NULL).
+ * @return the byte after the closing quote, NULL when malformed. */
+static const char *json_string(const char *p, const char *end, sbuf *out) {
+  if (p >= end || *p != '"') return NULL;
+  for (p++; p < end; p++) {
+    char c = *p;
+    if (c == '"') return p + 1;
+    if (c != '\\') {
+      if (out) sb_putc(out, c);
+      continue;
+    }
+    if (++p >= end) return NULL;
+    uint32_t cp;
+    switch (*p) {
+      case '"': cp = '"'; break;
+      case '\\': cp = '\\'; break;
+      case '/': cp = '/'; break;
+      case 'b': cp = '\b'; break;
+      case 'f': cp = '\f'; break;
+      case 'n': cp = '\n'; break;
+      case 'r': cp = '\r'; break;
+      case 't': cp = '\t'; break;
+      case 'u':
+        if (hex4(p + 1, end, &cp)) return NULL;
+        p += 4;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+          uint32_t lo;
+          if (end - p >= 7 && p[1] == '\\' && p[2] == 'u' && !hex4(p + 3, end, &lo) &&
+              lo >= 0xDC00 && lo <= 0xDFFF) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            p += 6;
+          } else {
+            cp = 0xFFFD;
+          }
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+          cp = 0xFFFD;
+        }
+        break;
+      default:
+        return NULL;
+    }
+    if (out) put_utf8(out, cp);
+  }
+  return NULL;
+}
+
+/* Skips one JSON value that is not a string we want. @return the byte after it. */
+static const char *json_skip(const char *p, const char *end) {
+  if (p < end && *p == '"') return json_string(p, end, NULL);
+  int depth = 0;
+  while (p < end) {
+    char c = *p;
+    if (c == '"') {
+      if (!(p = json_string(p, end, NULL))) return NULL;
+      continue;
+    }
+    if (c == '{' || c == '[') depth++;
+    if (c == '}' || c == ']') {
+      if (depth == 0) return p;
+      if (--depth == 0) return p + 1;
+    }
+    if (c == ',' && depth == 0) return p;
+    p++;
+  }
+  return NULL;
+}
+
+/* Reads the string members "id", "title" and "body" of one JSON object. */
+static int parse_record(const char *p, const char *end, sbuf *id, sbuf *title, sbuf *body) {
+  p = skip_ws(p, end);
+  if (p >= end || *p++ != '{') return -1;
+  for (;;) {
+    p = skip_ws(p, end);
+    if (p < end && *p == '}') return 0;
+    sbuf key = {0};
+    p = json_string(p, end, &key);
+    if (!p) {
+      sb_free(&key);
+      return -1;
+    }
+    p = skip_ws(p, end);
+    if (p >= end || *p++ != ':') {
+      sb_free(&key);
+      return -1;
+    }
+    p = skip_ws(p, end);
+    sbuf *dst = NULL;
+    if (key.s && !strcmp(key.s, "id")) dst = id;
+    if (key.s && !strcmp(key.s, "title")) dst = title;
+    if (key.s && !strcmp(key.s, "body")) dst = body;
+    sb_free(&key);
+    if (dst && p < end && *p == '"') {
+      sb_clear(dst);
+      p = json_string(p, end, dst);
+    } else {
+      p = json_skip(p, end);
+    }
+    if (!p) return -1;
+    p = skip_ws(p, end);
+    if (p < end && *p == ',') {
+      p++;
+      continue;
+    }
+    if (p < end && *p == '}') return 0;
+    return -1;
+  }
+}
+
+static int load_samples(ref_index *ref, const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return -1;
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  int rc = 0;
+  while ((n = getline(&line, &cap, f)) > 0) {
+    const char *end = line + n;
+    if (skip_ws(line, end) == end) continue;
+    sbuf id = {0}, title = {0}, body = {0};
+    if (parse_record(line, end, &id, &title, &body) != 0 || !id.len) {
+      fprintf(stderr, "%s: cannot parse a record\n", path);
+      rc = -1;
+    } else {
+      ref_add(ref, id.s, id.len, title.s, title.len, body.s, body.len);
+    }
+    sb_free(&id);
+    sb_free(&title);
+    sb_free(&body);
+  }
+  free(line);
+  fclose(f);
+  return rc;
+}
+
+static void test_differential__sample_articles(void) {
+  const char *src = getenv("KZ_SOURCE_DIR");
+  CHECK(src != NULL);
+  char path[1024], dir[512];
+  snprintf(path, sizeof path, "%s/data/kazakhstan/docs.jsonl", src);
+  CHECK(make_temp_dir(dir, sizeof dir) == 0);
+  ref_index ref;
+  ref_init(&ref);
+  int ok = load_samples(&ref, path) == 0 && ref.n_docs == 5;
+  if (!ok) fprintf(stderr, "%s: expected 5 readable articles, got %zu\n", path, ref.n_docs);
+
+  kz_writer_options wo = KZ_WRITER_OPTIONS_INIT;
+  wo.memory_bytes = KZ_MIN_MEMORY_BYTES;
+  kz_writer *w = NULL;
+  kz_error err;
+  kz_ingest_stats ist;
+  if (ok && kz_writer_open(&w, dir, &wo, &err) != KZ_OK) {
+    fprintf(stderr, "kz_writer_open: %s\n", err.message);
+    ok = 0;
+  }
+  if (ok && (kz_writer_add_path(w, path, NULL, &ist, &err) != KZ_OK || ist.documents != 5 ||
+             kz_writer_commit(w, &err) != KZ_OK)) {
+    fprintf(stderr, "indexing %s: %s (%llu documents)\n", path, err.message,
+            (unsigned long long)ist.documents);
+    ok = 0;
+  }
+  kz_writer_close(w);
+
+  kz_index *idx = NULL;
+  kz_index_stats is;
+  run_stats st = {"samples", 0, 0, 0, 0, 0, 0, 0};
+  if (ok && kz_index_open(&idx, dir, &err) != KZ_OK) {
+    fprintf(stderr, "kz_index_open: %s\n", err.message);
+    ok = 0;
+  }
+  if (ok && check_index_stats(idx, &ref, &is) != 0) ok = 0;
+  if (ok) {
+    run_queries(idx, &ref, NULL, 0xA11CE5EEDULL, SAMPLE_QUERIES, &st);
+    print_stats(&st, &is);
+  }
+  /* The queries the generator avoids must be refused, not answered. */
+  static const char *const invalid[] = {"-press", "NOT press", "-press -police",
+                                        "press OR NOT police", "press OR -police"};
+  for (size_t i = 0; ok && i < sizeof invalid / sizeof *invalid; i++) {
+    uint64_t count = 0;
+    kz_hits *hits = NULL;
+    int rc_count = kz_count(&count, idx, invalid[i], NULL, &err);
+    int rc_search = kz_search(&hits, idx, invalid[i], NULL, &err);
+    kz_hits_free(hits);
+    if (rc_count != KZ_ERR_QUERY || rc_search != KZ_ERR_QUERY) {
+      fprintf(stderr, "query {%s}: kz_count %s, kz_search %s; expected KZ_ERR_QUERY\n", invalid[i],
+              kz_strerror(rc_count), kz_strerror(rc_search));
+      ok = 0;
+    }
+  }
+  kz_index_close(idx);
+  ref_free(&ref);
+  remove_tree(dir);
+  CHECK(ok);
+  CHECK_EQ_INT(st.queries, SAMPLE_QUERIES);
+  CHECK_EQ_INT(st.mismatches, 0);
+}
+
+KZ_TEST_MAIN(KZ_TEST(test_differential__generated_corpus),
+             KZ_TEST(test_differential__sample_articles))

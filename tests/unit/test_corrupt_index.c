@@ -1,0 +1,424 @@
+/*
+ * test_corrupt_index.c - damaged indexes through the public API. A small
+ * real index (about 500 generated documents, a small memory budget so that
+ * it has several segments) is built with kz_writer_*, read into memory, and
+ * copied into a scratch directory. Then, for every file of the index, one
+ * damage at a time, restoring the file afterwards so each trial starts from
+ * an intact copy:
+ *   (a) truncation by 1..100 bytes (sampled): kz_index_open must fail with
+ *       KZ_ERR_CORRUPT (the manifest records every file's size);
+ *   (b) one flipped byte (200 random ones per file): kz_index_open fails with
+ *       KZ_ERR_CORRUPT / KZ_ERR_VERSION, or succeeds, and then every one of
+ *       about twenty queries (kz_search with snippets, kz_count, AND/OR,
+ *       phrases, exclusions) returns KZ_OK or KZ_ERR_CORRUPT.
+ * Nothing may crash, hang or touch memory it should not (run under ASan +
+ * UBSan as well). The outcome counts are printed per file kind.
+ * The LOCK file is left alone: readers never read it.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kz_test.h"
+#include "kzsearch.h"
+
+/* ------------------------------------------------------------------------ */
+/* Helpers                                                                  */
+/* ------------------------------------------------------------------------ */
+
+typedef struct rng {
+  uint64_t s;
+} rng;
+
+static uint64_t rnd(rng *r) {
+  r->s ^= r->s << 13;
+  r->s ^= r->s >> 7;
+  r->s ^= r->s << 17;
+  return r->s;
+}
+static size_t rnd_below(rng *r, size_t n) { return n ? (size_t)(rnd(r) % n) : 0; }
+
+#define N_DOCS 500u
+#define VOCABULARY 400u
+#define FLIPS_PER_FILE 200u
+/*
+ * The budget that gives a handful of segments for this corpus. (At the minimum,
+ * 64 KiB, every document becomes its own segment: the writer's fixed buffers
+ * alone exceed it; see the report in the test output.)
+ */
+#define MEMORY_BUDGET (64u << 10)
+
+/* A pronounceable pseudo-word for vocabulary index i (distinct for distinct i). */
+static void word(unsigned i, char *out) {
+  static const char cons[] = "bdfgklmnprstvz", vow[] = "aeiou";
+  size_t n = 0;
+  do {
+    out[n++] = cons[i % 14];
+    i /= 14;
+    out[n++] = vow[i % 5];
+    i /= 5;
+  } while (i);
+  out[n++] = 'x'; /* keeps stems apart: no word is another plus a suffix */
+  out[n] = 0;
+}
+
+/* Word indices skewed towards small ones, so some words are in most documents. */
+static unsigned zipf_word(rng *r) {
+  double u = (double)rnd_below(r, 1000000) / 1e6;
+  unsigned w = (unsigned)(exp(u * log((double)VOCABULARY + 1)) - 1);
+  return w < VOCABULARY ? w : VOCABULARY - 1;
+}
+
+static void append_words(rng *r, char *buf, size_t *len, size_t n) {
+  char w[32];
+  for (size_t i = 0; i < n; i++) {
+    word(zipf_word(r), w);
+    *len += (size_t)sprintf(buf + *len, "%s%s", i ? " " : "", w);
+  }
+}
+
+/* Builds the index at `dir`; returns the number of segments written, or -1. */
+static int build_index(const char *dir) {
+  kz_writer_options o = KZ_WRITER_OPTIONS_INIT;
+  o.language = "english";
+  o.memory_bytes = MEMORY_BUDGET;
+  kz_writer *w;
+  kz_error err;
+  if (kz_writer_open(&w, dir, &o, &err) != KZ_OK) {
+    fprintf(stderr, "kz_writer_open: %s\n", err.message);
+    return -1;
+  }
+  rng r = {0xc0ffee};
+  char *title = malloc(512), *body = malloc(16384);
+  int ok = 1;
+  for (unsigned d = 0; d < N_DOCS && ok; d++) {
+    char id[32], date[32], url[64];
+    size_t tl = 0, bl = 0;
+    append_words(&r, title, &tl, 2 + rnd_below(&r, 5));
+    append_words(&r, body, &bl, 20 + rnd_below(&r, 280));
+    snprintf(id, sizeof id, "doc-%u", d);
+    snprintf(date, sizeof date, "2024-01-%02u", 1 + d % 28);
+    snprintf(url, sizeof url, "https://example.org/%u", d);
+    kz_document doc = {id, strlen(id), title, tl, body, bl, date, strlen(date), url, strlen(url)};
+    if (kz_writer_add(w, &doc, &err) != KZ_OK) {
+      fprintf(stderr, "kz_writer_add: %s\n", err.message);
+      ok = 0;
+    }
+  }
+  free(title);
+  free(body);
+  if (ok && kz_writer_commit(w, &err) != KZ_OK) {
+    fprintf(stderr, "kz_writer_commit: %s\n", err.message);
+    ok = 0;
+  }
+  kz_writer_close(w);
+  if (!ok) return -1;
+  kz_index *idx;
+  if (kz_index_open(&idx, dir, &err) != KZ_OK) return -1;
+  kz_index_stats st;
+  int n = kz_index_stats_get(idx, &st, &err) == KZ_OK ? (int)st.segments : -1;
+  kz_index_close(idx);
+  return n;
+}
+
+typedef struct file_copy {
+  char name[256];
+  uint8_t *data;
+  size_t size;
+} file_copy;
+
+static uint8_t *read_whole(const char *path, size_t *size) {
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) return NULL;
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    close(fd);
+    return NULL;
+  }
+  size_t n = (size_t)st.st_size, got = 0;
+  uint8_t *data = malloc(n ? n : 1);
+  while (data && got < n) {
+    ssize_t k = read(fd, data + got, n - got);
+    if (k <= 0) {
+      if (k < 0 && errno == EINTR) continue;
+      free(data);
+      data = NULL;
+      break;
+    }
+    got += (size_t)k;
+  }
+  close(fd);
+  *size = n;
+  return data;
+}
+
+static int write_whole(const char *dir, const char *name, const uint8_t *data, size_t size) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) return -1;
+  size_t done = 0;
+  while (done < size) {
+    ssize_t k = write(fd, data + done, size - done);
+    if (k < 0) {
+      if (errno == EINTR) continue;
+      close(fd);
+      return -1;
+    }
+    done += (size_t)k;
+  }
+  return close(fd);
+}
+
+static int compare_names(const void *a, const void *b) {
+  return strcmp(((const file_copy *)a)->name, ((const file_copy *)b)->name);
+}
+
+/* Reads every regular file of `dir` but LOCK into memory, sorted by name. */
+static file_copy *read_dir(const char *dir, size_t *n_out) {
+  DIR *d = opendir(dir);
+  if (!d) return NULL;
+  size_t n = 0, cap = 16;
+  file_copy *files = calloc(cap, sizeof *files);
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.' || strcmp(e->d_name, "LOCK") == 0) continue;
+    if (n == cap) files = realloc(files, (cap *= 2) * sizeof *files);
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    snprintf(files[n].name, sizeof files[n].name, "%s", e->d_name);
+    files[n].data = read_whole(path, &files[n].size);
+    if (files[n].data) n++;
+  }
+  closedir(d);
+  qsort(files, n, sizeof *files, compare_names);
+  *n_out = n;
+  return files;
+}
+
+static void remove_tree(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) return;
+  struct dirent *e;
+  char p[512];
+  while ((e = readdir(d)) != NULL) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+    unlink(p);
+  }
+  closedir(d);
+  rmdir(dir);
+}
+
+/* The file's kind: "MANIFEST" or its extension. */
+static const char *kind_of(const char *name) {
+  const char *dot = strrchr(name, '.');
+  return dot ? dot + 1 : name;
+}
+
+static const char *const kKinds[] = {"MANIFEST", "dict", "post", "pos", "norm", "store"};
+#define N_KINDS 6
+
+typedef struct outcome {
+  size_t files, truncations, flips;
+  size_t open_corrupt, open_version, opened;
+  size_t queries_ok, queries_corrupt;
+} outcome;
+
+/* The queries run on every copy that opens: words of every frequency, operators, phrases. */
+static void make_queries(char q[][160], size_t *n) {
+  char a[32], b[32], c[32], d[32], e[32], rare[32];
+  word(0, a), word(1, b), word(2, c), word(5, d), word(40, e), word(VOCABULARY - 1, rare);
+  size_t k = 0;
+  snprintf(q[k++], 160, "%s", a);
+  snprintf(q[k++], 160, "%s", e);
+  snprintf(q[k++], 160, "%s", rare);
+  snprintf(q[k++], 160, "neverseenxq");
+  snprintf(q[k++], 160, "%s %s", a, b);
+  snprintf(q[k++], 160, "%s %s %s %s", c, d, e, rare);
+  snprintf(q[k++], 160, "\"%s %s\"", a, b);
+  snprintf(q[k++], 160, "\"%s %s %s\"", b, a, c);
+  snprintf(q[k++], 160, "+%s %s", a, d);
+  snprintf(q[k++], 160, "%s -%s", a, b);
+  snprintf(q[k++], 160, "(%s OR %s) AND %s NOT %s", c, e, a, d);
+  snprintf(q[k++], 160, "%s AND %s AND %s", a, b, c);
+  snprintf(q[k++], 160, "%s AND \"%s %s\"", d, a, a);
+  *n = k;
+}
+
+/* Runs the queries on an opened index; every status must be KZ_OK or KZ_ERR_CORRUPT. */
+static int run_queries(kz_index *idx, char q[][160], size_t n_q, outcome *out, const char *what) {
+  kz_search_options o = KZ_SEARCH_OPTIONS_INIT;
+  kz_search_options and_paged = KZ_SEARCH_OPTIONS_INIT;
+  and_paged.default_and = 1;
+  and_paged.k = 30;
+  and_paged.offset = 5;
+  kz_error err;
+  kz_index_stats st;
+  int rc = kz_index_stats_get(idx, &st, &err);
+  if (rc != KZ_OK && rc != KZ_ERR_CORRUPT) {
+    fprintf(stderr, "%s: kz_index_stats_get returned %d: %s\n", what, rc, err.message);
+    return 0;
+  }
+  for (size_t i = 0; i < n_q; i++) {
+    for (int pass = 0; pass < 2; pass++) {
+      const kz_search_options *opts = pass ? &and_paged : &o;
+      kz_hits *hits = NULL;
+      rc = kz_search(&hits, idx, q[i], opts, &err);
+      if (rc == KZ_OK) {
+        /* Touch every returned string so a bad pointer shows up under ASan. */
+        size_t sum = 0;
+        for (size_t h = 0; h < kz_hits_size(hits); h++) {
+          const kz_hit *hit = kz_hits_at(hits, h);
+          sum += strlen(hit->id) + strlen(hit->title) + strlen(hit->snippet) + strlen(hit->url);
+          for (size_t s = 0; s < hit->n_highlights; s++) sum += hit->highlights[s].end;
+        }
+        (void)sum;
+        kz_hits_free(hits);
+        out->queries_ok++;
+      } else if (rc == KZ_ERR_CORRUPT) {
+        out->queries_corrupt++;
+      } else {
+        fprintf(stderr, "%s: kz_search(%s) returned %d: %s\n", what, q[i], rc, err.message);
+        return 0;
+      }
+      uint64_t count = 0;
+      rc = kz_count(&count, idx, q[i], opts, &err);
+      if (rc != KZ_OK && rc != KZ_ERR_CORRUPT) {
+        fprintf(stderr, "%s: kz_count(%s) returned %d: %s\n", what, q[i], rc, err.message);
+        return 0;
+      }
+      if (rc == KZ_OK) out->queries_ok++;
+      else out->queries_corrupt++;
+    }
+  }
+  return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Test                                                                     */
+/* ------------------------------------------------------------------------ */
+
+static void test_corrupt_index__truncated_or_flipped_files_fail_cleanly(void) {
+  char base[] = "/tmp/kz_test_corrupt_XXXXXX";
+  CHECK(mkdtemp(base));
+  char orig[128], work[128];
+  snprintf(orig, sizeof orig, "%s/orig", base);
+  snprintf(work, sizeof work, "%s/work", base);
+  int segments = build_index(orig);
+  printf("budget: %d segments\n", segments); CHECK(segments >= 3);
+  size_t n_files = 0;
+  file_copy *files = read_dir(orig, &n_files);
+  CHECK(files && n_files == 1 + 5 * (size_t)segments);
+  CHECK(mkdir(work, 0755) == 0);
+  for (size_t i = 0; i < n_files; i++)
+    CHECK_EQ_INT(write_whole(work, files[i].name, files[i].data, files[i].size), 0);
+
+  char queries[16][160];
+  size_t n_q = 0;
+  make_queries(queries, &n_q);
+  outcome by_kind[N_KINDS];
+  memset(by_kind, 0, sizeof by_kind);
+
+  /* The intact copy opens and answers every query; the common word matches. */
+  kz_index *idx = NULL;
+  kz_error err;
+  CHECK_EQ_INT(kz_index_open(&idx, work, &err), KZ_OK);
+  outcome intact;
+  memset(&intact, 0, sizeof intact);
+  int ok = run_queries(idx, queries, n_q, &intact, "intact");
+  uint64_t count = 0;
+  CHECK_EQ_INT(kz_count(&count, idx, queries[0], NULL, &err), KZ_OK);
+  kz_index_close(idx);
+  CHECK(ok);
+  CHECK_EQ_INT(intact.queries_corrupt, 0);
+  CHECK(count > N_DOCS / 4);
+
+  rng r = {0xbadc0de};
+  static const size_t cuts[] = {1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 64, 99, 100};
+  for (size_t f = 0; f < n_files && ok; f++) {
+    file_copy *fc = &files[f];
+    int kind = 0;
+    while (kind < N_KINDS - 1 && strcmp(kKinds[kind], kind_of(fc->name)) != 0) kind++;
+    CHECK_EQ_STR(kKinds[kind], kind_of(fc->name));
+    outcome *o = &by_kind[kind];
+    o->files++;
+
+    /* (a) truncations */
+    for (size_t c = 0; c < sizeof cuts / sizeof *cuts + 3 && ok; c++) {
+      size_t cut = c < sizeof cuts / sizeof *cuts ? cuts[c] : 1 + rnd_below(&r, 100);
+      if (cut > fc->size) continue;
+      CHECK_EQ_INT(write_whole(work, fc->name, fc->data, fc->size - cut), 0);
+      idx = NULL;
+      int rc = kz_index_open(&idx, work, &err);
+      if (rc != KZ_ERR_CORRUPT) {
+        fprintf(stderr, "%s truncated by %zu: kz_index_open returned %d (%s)\n", fc->name, cut, rc,
+                rc ? err.message : "opened");
+        ok = 0;
+      }
+      kz_index_close(rc == KZ_OK ? idx : NULL);
+      o->truncations++;
+    }
+
+    /* (b) single flipped bytes */
+    uint8_t *copy = malloc(fc->size);
+    for (unsigned k = 0; k < FLIPS_PER_FILE && ok; k++) {
+      memcpy(copy, fc->data, fc->size);
+      size_t at = rnd_below(&r, fc->size);
+      uint8_t mask = (uint8_t)(1 + rnd_below(&r, 255));
+      copy[at] ^= mask;
+      CHECK_EQ_INT(write_whole(work, fc->name, copy, fc->size), 0);
+      idx = NULL;
+      int rc = kz_index_open(&idx, work, &err);
+      o->flips++;
+      char what[320];
+      snprintf(what, sizeof what, "%s byte %zu ^ 0x%02x", fc->name, at, mask);
+      if (rc == KZ_OK) {
+        o->opened++;
+        ok = run_queries(idx, queries, n_q, o, what);
+        kz_index_close(idx);
+      } else if (rc == KZ_ERR_CORRUPT) {
+        o->open_corrupt++;
+      } else if (rc == KZ_ERR_VERSION) {
+        o->open_version++;
+      } else {
+        fprintf(stderr, "%s: kz_index_open returned %d: %s\n", what, rc, err.message);
+        ok = 0;
+      }
+    }
+    free(copy);
+    CHECK_EQ_INT(write_whole(work, fc->name, fc->data, fc->size), 0); /* restore */
+  }
+  CHECK(ok);
+
+  printf("index: %d segments, %zu files, %u documents\n", segments, n_files, N_DOCS);
+  printf("%-9s %5s %6s %6s %8s %8s %7s %10s %12s\n", "kind", "files", "truncs", "flips",
+         "open:bad", "open:ver", "opened", "queries ok", "queries bad");
+  for (int k = 0; k < N_KINDS; k++) {
+    const outcome *o = &by_kind[k];
+    printf("%-9s %5zu %6zu %6zu %8zu %8zu %7zu %10zu %12zu\n", kKinds[k], o->files,
+           o->truncations, o->flips, o->open_corrupt, o->open_version, o->opened, o->queries_ok,
+           o->queries_corrupt);
+  }
+
+  /* After all that the restored copy opens and answers as before. */
+  CHECK_EQ_INT(kz_index_open(&idx, work, &err), KZ_OK);
+  uint64_t again = 0;
+  CHECK_EQ_INT(kz_count(&again, idx, queries[0], NULL, &err), KZ_OK);
+  CHECK_EQ_INT(again, count);
+  kz_index_close(idx);
+
+  for (size_t i = 0; i < n_files; i++) free(files[i].data);
+  free(files);
+  remove_tree(work);
+  remove_tree(orig);
+  rmdir(base);
+}
+
+KZ_TEST_MAIN(KZ_TEST(test_corrupt_index__truncated_or_flipped_files_fail_cleanly))
