@@ -84,8 +84,7 @@ static int new_term(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx) {
 typedef struct phrase_term {
   kz_postings cur;
   uint32_t offset;
-  uint32_t *pos; /* positions of the current doc */
-  uint32_t n_pos, cap_pos;
+  kz_pos_reader pos; /* the current doc's positions, read lazily */
 } phrase_term;
 
 typedef struct phrase_iter {
@@ -95,7 +94,6 @@ typedef struct phrase_iter {
   uint32_t freq; /* phrase occurrences in the current doc, set by matches() */
   size_t n;
   phrase_term *terms; /* sorted by df: terms[0] leads the conjunction */
-  uint32_t *idx;      /* matches() scratch: a read index per term */
 } phrase_iter;
 
 static uint32_t phrase_align(phrase_iter *ph, uint32_t doc) {
@@ -120,45 +118,34 @@ static uint32_t phrase_advance(kz_iter *it, uint32_t target) {
   return phrase_align(ph, kz_postings_advance(&ph->terms[0].cur, target));
 }
 
-static int load_positions(phrase_iter *ph, phrase_term *t) {
-  uint32_t freq = kz_postings_freq(&t->cur);
-  if (freq > kz_segment_doc_length(ph->ctx->seg, ph->base.doc)) return ph->ctx->error = KZ_ERR_CORRUPT;
-  if (freq > t->cap_pos) {
-    uint32_t *p = realloc(t->pos, (size_t)freq * sizeof *p);
-    if (!p) return ph->ctx->error = KZ_ERR_NOMEM;
-    t->pos = p;
-    t->cap_pos = freq;
-  }
-  int n = kz_postings_positions(&t->cur, t->pos, t->cap_pos);
-  if (n < 0) return n;
-  t->n_pos = (uint32_t)n;
-  return KZ_OK;
-}
-
+/*
+ * Counts the phrase's occurrences in the current document. The term with
+ * the fewest occurrences here leads; every other term's positions are
+ * decoded only as far as the lead's candidates need, and when no score is
+ * wanted the first occurrence is enough.
+ */
 static int phrase_matches(kz_iter *it) {
   phrase_iter *ph = (phrase_iter *)it;
-  for (size_t i = 0; i < ph->n; i++)
-    if (load_positions(ph, &ph->terms[i])) {
-      ph->freq = 0;
-      return 0;
-    }
-  /* Each start = lead position - lead offset; every term must sit at start + its offset. */
+  size_t lead = 0;
+  for (size_t i = 0; i < ph->n; i++) {
+    if (kz_postings_pos_reader(&ph->terms[i].cur, &ph->terms[i].pos)) return ph->freq = 0;
+    if (ph->terms[i].pos.left < ph->terms[lead].pos.left) lead = i;
+  }
+  phrase_term *l = &ph->terms[lead];
   uint32_t freq = 0;
-  uint32_t *idx = ph->idx;
-  memset(idx, 0, ph->n * sizeof *idx);
-  const phrase_term *lead = &ph->terms[0];
-  for (uint32_t k = 0; k < lead->n_pos; k++) {
-    if (lead->pos[k] < lead->offset) continue;
-    uint64_t start = lead->pos[k] - lead->offset;
-    size_t i = 1;
+  while (kz_pos_next(&l->pos) == 1) {
+    if (l->pos.pos < l->offset) continue;
+    uint64_t start = (uint64_t)l->pos.pos - l->offset;
+    size_t i = 0;
     for (; i < ph->n; i++) {
-      const phrase_term *t = &ph->terms[i];
+      phrase_term *t = &ph->terms[i];
+      if (i == lead) continue;
       uint64_t want = start + t->offset;
-      while (idx[i] < t->n_pos && t->pos[idx[i]] < want) idx[i]++;
-      if (idx[i] == t->n_pos) goto done;
-      if (t->pos[idx[i]] != want) break;
+      while (t->pos.first || t->pos.pos < want)
+        if (kz_pos_next(&t->pos) != 1) goto done; /* this term has no more occurrences */
+      if (t->pos.pos != want) break;
     }
-    if (i == ph->n) freq++;
+    if (i == ph->n && (++freq, !ph->ctx->scoring)) break;
   }
 done:
   ph->freq = freq;
@@ -172,9 +159,7 @@ static double phrase_score(kz_iter *it) {
 
 static void phrase_free(kz_iter *it) {
   phrase_iter *ph = (phrase_iter *)it;
-  for (size_t i = 0; i < ph->n; i++) free(ph->terms[i].pos);
   free(ph->terms);
-  free(ph->idx);
   free(ph);
 }
 
@@ -190,9 +175,7 @@ static int new_phrase(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx) {
   for (size_t i = 0; i < p->n_terms; i++)
     if (p->terms[i].seg[ctx->seg_index].df == 0) return new_empty(out);
   phrase_iter *ph = calloc(1, sizeof *ph);
-  if (!ph || !(ph->terms = calloc(p->n_terms, sizeof *ph->terms)) ||
-      !(ph->idx = calloc(p->n_terms, sizeof *ph->idx))) {
-    if (ph) free(ph->terms);
+  if (!ph || !(ph->terms = calloc(p->n_terms, sizeof *ph->terms))) {
     free(ph);
     return KZ_ERR_NOMEM;
   }

@@ -38,6 +38,7 @@ typedef struct kz_eval_ctx {
   const kz_segment *seg;
   size_t seg_index;
   double k1, b, avgdl;
+  int scoring; /* scores are wanted (else matching only: phrases stop at their first occurrence) */
   int error; /* sticky KZ_ERR_CORRUPT / KZ_ERR_NOMEM */
 } kz_eval_ctx;
 

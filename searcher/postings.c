@@ -113,26 +113,48 @@ uint32_t kz_postings_advance(kz_postings *c, uint32_t target) {
   return c->doc = c->docs[i];
 }
 
-int kz_postings_positions(kz_postings *c, uint32_t *out, uint32_t cap) {
+/*
+ * Skips `count` varints of [p, end); NULL when the data ends first. Eight
+ * bytes at a time: each byte without its high bit ends one varint, and the
+ * multiply adds up the eight 0/1 flags (a portable popcount).
+ */
+static const uint8_t *skip_varints(const uint8_t *p, const uint8_t *end, uint64_t count) {
+  while (count >= 8 && end - p >= 8) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    uint64_t ends = (~w & 0x8080808080808080ull) >> 7;
+    count -= (ends * 0x0101010101010101ull) >> 56;
+    p += 8;
+  }
+  for (; count && p < end; p++)
+    if (!(*p & 0x80)) count--;
+  return count ? NULL : p;
+}
+
+int kz_postings_pos_reader(kz_postings *c, kz_pos_reader *r) {
   const uint8_t *p = c->pos_ptr;
   /* Skip the positions of the documents passed over since the last call. */
-  for (; c->pos_i < c->i; c->pos_i++) {
-    for (uint32_t k = c->freqs[c->pos_i]; k > 0; k--) {
-      while (p < c->pos_end && (*p & 0x80)) p++;
-      if (p >= c->pos_end) return *c->error = KZ_ERR_CORRUPT;
-      p++;
-    }
+  if (c->pos_i < c->i) {
+    uint64_t skip = 0;
+    for (; c->pos_i < c->i; c->pos_i++) skip += c->freqs[c->pos_i];
+    if (!(p = skip_varints(p, c->pos_end, skip))) return *c->error = KZ_ERR_CORRUPT;
+    c->pos_ptr = p;
   }
-  c->pos_ptr = p;
-  uint32_t freq = c->freqs[c->i];
-  if (freq > cap) return *c->error = KZ_ERR_CORRUPT;
-  uint64_t pos = 0;
-  for (uint32_t k = 0; k < freq; k++) {
-    uint64_t delta;
-    if (kz_varint_get(&p, c->pos_end, &delta)) return *c->error = KZ_ERR_CORRUPT;
-    pos += delta;
-    if ((k > 0 && delta == 0) || pos > UINT32_MAX) return *c->error = KZ_ERR_CORRUPT;
-    out[k] = (uint32_t)pos;
-  }
-  return (int)freq;
+  r->p = p;
+  r->end = c->pos_end;
+  r->left = c->freqs[c->i];
+  r->pos = 0;
+  r->first = 1;
+  r->error = c->error;
+  return KZ_OK;
+}
+
+int kz_postings_positions(kz_postings *c, uint32_t *out, uint32_t cap) {
+  kz_pos_reader r;
+  int rc = kz_postings_pos_reader(c, &r);
+  if (rc) return rc;
+  if (r.left > cap) return *c->error = KZ_ERR_CORRUPT;
+  uint32_t n = 0;
+  while ((rc = kz_pos_next(&r)) == 1) out[n++] = r.pos;
+  return rc < 0 ? rc : (int)n;
 }

@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "common/bytes.h"
 #include "common/postblock.h"
 #include "searcher/segment.h"
 
@@ -34,6 +35,31 @@ uint32_t kz_postings_next(kz_postings *c);
 /* Moves to the first document >= target (never backwards). */
 uint32_t kz_postings_advance(kz_postings *c, uint32_t target);
 static inline uint32_t kz_postings_freq(const kz_postings *c) { return c->freqs[c->i]; }
+
+/* Reads the current document's positions one at a time (lazily). */
+typedef struct kz_pos_reader {
+  const uint8_t *p, *end;
+  uint32_t left; /* positions not yet read */
+  uint32_t pos;  /* the last position read */
+  int first;
+  int *error;
+} kz_pos_reader;
+
+/* Starts reading the current document's positions. @return KZ_OK or KZ_ERR_CORRUPT. */
+int kz_postings_pos_reader(kz_postings *c, kz_pos_reader *r);
+
+/* Reads the next position into r->pos. @return 1, 0 after the last, KZ_ERR_CORRUPT. */
+static inline int kz_pos_next(kz_pos_reader *r) {
+  if (!r->left) return 0;
+  uint64_t delta;
+  if (kz_varint_get(&r->p, r->end, &delta) || (!r->first && delta == 0) ||
+      r->pos + delta > UINT32_MAX)
+    return *r->error = KZ_ERR_CORRUPT;
+  r->pos += (uint32_t)delta;
+  r->first = 0;
+  r->left--;
+  return 1;
+}
 
 /*
  * Decodes the current document's positions (kz_postings_freq of them,

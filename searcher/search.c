@@ -79,7 +79,7 @@ static int evaluate(kz_index *idx, const kz_plan *plan, const kz_search_options 
                     uint64_t *total, kz_error *err) {
   *total = 0;
   for (size_t s = 0; s < idx->n_segs; s++) {
-    kz_eval_ctx ctx = {&idx->segs[s], s, o->bm25_k1, o->bm25_b, idx->avgdl, KZ_OK};
+    kz_eval_ctx ctx = {&idx->segs[s], s, o->bm25_k1, o->bm25_b, idx->avgdl, topk != NULL, KZ_OK};
     kz_iter *it = NULL;
     int rc = kz_iter_build(&it, plan, &ctx);
     if (rc) return kz_error_set(err, rc, "%s", kz_strerror(rc));
