@@ -22,7 +22,7 @@
 /* A JSON Lines record. */
 #define KZ_MAX_LINE_BYTES (KZ_MAX_DOC_BYTES + (1u << 20))
 /* Smallest and default in-memory indexing budgets. */
-#define KZ_MIN_MEMORY_BYTES (64u << 10)
+#define KZ_MIN_MEMORY_BYTES (256u << 10)
 #define KZ_DEFAULT_MEMORY_BYTES (256u << 20)
 
 #endif /* KZ_LIMITS_H */

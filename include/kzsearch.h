@@ -143,8 +143,10 @@ typedef struct kz_search_options {
   double bm25_b;              /* default 0.75 */
   size_t snippet_bytes;       /* approximate snippet length; 0 = no snippets */
   int ids_only;               /* fill only id and score of each hit (the fastest form) */
+  int skip_total;             /* let the search skip documents that cannot reach the top k:
+                                 faster, and kz_hits_total is then only a lower bound */
 } kz_search_options;
-#define KZ_SEARCH_OPTIONS_INIT {KZ_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 200, 0}
+#define KZ_SEARCH_OPTIONS_INIT {KZ_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 200, 0, 0}
 
 /* A highlighted range [start, end) in UTF-8 bytes of the snippet. */
 typedef struct kz_span {

@@ -30,7 +30,7 @@ struct kz_inverter {
   size_t memory;         /* bytes in accumulators and their buffers */
 };
 
-#define INITIAL_TABLE 4096
+#define INITIAL_TABLE 1024
 
 int kz_inverter_new(kz_inverter **out) {
   kz_inverter *inv = calloc(1, sizeof *inv);

@@ -62,6 +62,29 @@ static double term_score(kz_iter *it) {
   term_iter *t = (term_iter *)it;
   return bm25(t->ctx, t->idf, kz_postings_freq(&t->cur), it->doc);
 }
+/*
+ * The best score the term can give: exact for a single block (decoded
+ * already), else the best of its blocks' bounds (max tf with min length).
+ */
+static double term_bound(term_iter *t) {
+  const kz_postings *c = &t->cur;
+  double best = 0;
+  if (!c->skip) {
+    for (uint32_t i = 0; i < c->n; i++) {
+      double s = bm25(t->ctx, t->idf, c->freqs[i], c->docs[i]);
+      if (s > best) best = s;
+    }
+    return best * KZ_BOUND_SLACK;
+  }
+  for (uint32_t b = 0; b < c->n_blocks; b++) {
+    uint32_t max_tf = kz_postings_block_max_tf(c, b), min_len = kz_postings_block_min_length(c, b);
+    double norm = t->ctx->k1 * (1.0 - t->ctx->b + t->ctx->b * (double)min_len / t->ctx->avgdl);
+    double s = t->idf * max_tf / (max_tf + norm);
+    if (s > best) best = s;
+  }
+  return best * KZ_BOUND_SLACK;
+}
+
 static const kz_iter_ops term_ops = {term_next, term_advance, term_matches, term_score, plain_free};
 
 static int new_term(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx) {
@@ -75,6 +98,7 @@ static int new_term(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx) {
   t->idf = p->idf;
   kz_postings_init(&t->cur, ctx->seg, info, &ctx->error);
   t->base.doc = kz_postings_next(&t->cur);
+  t->base.max_score = term_bound(t);
   *out = &t->base;
   return KZ_OK;
 }
@@ -189,6 +213,7 @@ static int new_phrase(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx) {
   }
   qsort(ph->terms, ph->n, sizeof *ph->terms, by_df);
   ph->base.cost = ph->terms[0].cur.df;
+  ph->base.max_score = p->idf * KZ_BOUND_SLACK; /* pf / (pf + norm) < 1 */
   phrase_align(ph, kz_postings_next(&ph->terms[0].cur));
   *out = &ph->base;
   return KZ_OK;
@@ -310,6 +335,7 @@ static int new_multi(kz_iter **out, kz_iter **kids, size_t n, int conj) {
   m->n = n;
   m->kids = kids;
   m->hit = hit;
+  for (size_t i = 0; i < n; i++) m->base.max_score += kids[i]->max_score;
   if (conj) {
     qsort(kids, n, sizeof *kids, by_cost);
     m->base.ops = &conj_ops;
@@ -330,6 +356,8 @@ typedef struct pair_iter {
   kz_iter base;
   kz_iter *main; /* decides the candidates */
   kz_iter *side; /* optional scorer (reqopt) or excluded set (excl) */
+  const double *threshold; /* reqopt at the root with pruning, else NULL */
+  double main_score;       /* main's score of the current doc, when threshold is set */
 } pair_iter;
 
 static void pair_free(kz_iter *it) {
@@ -352,13 +380,17 @@ static int side_matches(pair_iter *p) {
   if (s->doc < p->base.doc) s->ops->advance(s, p->base.doc);
   return s->doc == p->base.doc && s->ops->matches(s);
 }
+/* With pruning, a match whose optional part cannot lift it above the threshold is skipped. */
 static int reqopt_matches(kz_iter *it) {
   pair_iter *p = (pair_iter *)it;
-  return p->main->ops->matches(p->main);
+  if (!p->main->ops->matches(p->main)) return 0;
+  if (!p->threshold) return 1;
+  p->main_score = p->main->ops->score(p->main);
+  return p->main_score + p->side->max_score > *p->threshold;
 }
 static double reqopt_score(kz_iter *it) {
   pair_iter *p = (pair_iter *)it;
-  double s = p->main->ops->score(p->main);
+  double s = p->threshold ? p->main_score : p->main->ops->score(p->main);
   if (side_matches(p)) s += p->side->ops->score(p->side);
   return s;
 }
@@ -384,49 +416,58 @@ static int new_pair(kz_iter **out, kz_iter *main, kz_iter *side, const kz_iter_o
   p->base.ops = ops;
   p->base.doc = main->doc;
   p->base.cost = main->cost;
+  p->base.max_score = main->max_score + (ops == &reqopt_ops ? side->max_score : 0);
   p->main = main;
   p->side = side;
+  p->threshold = NULL;
   *out = &p->base;
   return KZ_OK;
 }
 
 /* ---- building ---------------------------------------------------------- */
 
+static int build(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx, int root);
+
 /* Builds the children in `plans` and combines them as a conjunction or disjunction. */
-static int build_group(kz_iter **out, kz_plan *const *plans, size_t n, int conj, kz_eval_ctx *ctx) {
-  if (n == 1) return kz_iter_build(out, plans[0], ctx);
+static int build_group(kz_iter **out, kz_plan *const *plans, size_t n, int conj, int maxscore,
+                       kz_eval_ctx *ctx) {
+  if (n == 1) return build(out, plans[0], ctx, 0);
   kz_iter **kids = calloc(n, sizeof *kids);
   if (!kids) return KZ_ERR_NOMEM;
   for (size_t i = 0; i < n; i++) {
-    int rc = kz_iter_build(&kids[i], plans[i], ctx);
+    int rc = build(&kids[i], plans[i], ctx, 0);
     if (rc) {
       for (size_t j = 0; j < i; j++) kz_iter_free(kids[j]);
       free(kids);
       return rc;
     }
   }
+  if (maxscore) return kz_iter_maxscore(out, kids, n, ctx->threshold);
   return new_multi(out, kids, n, conj);
 }
 
-int kz_iter_build(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx) {
+/* `root`: the iterator whose scores are the documents' scores, where pruning may apply. */
+static int build(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx, int root) {
   if (p->kind == KZ_P_TERM) return new_term(out, p, ctx);
   if (p->kind == KZ_P_PHRASE) return new_phrase(out, p, ctx);
+  int prune = root && ctx->threshold;
   kz_iter *it = NULL, *side = NULL;
   int rc;
   if (p->n_must) {
-    if ((rc = build_group(&it, p->must, p->n_must, 1, ctx))) return rc;
+    if ((rc = build_group(&it, p->must, p->n_must, 1, 0, ctx))) return rc;
     if (p->n_should) {
-      if ((rc = build_group(&side, p->should, p->n_should, 0, ctx))) {
+      if ((rc = build_group(&side, p->should, p->n_should, 0, 0, ctx))) {
         kz_iter_free(it);
         return rc;
       }
       if ((rc = new_pair(&it, it, side, &reqopt_ops))) return rc;
+      if (prune) ((pair_iter *)it)->threshold = ctx->threshold;
     }
-  } else if ((rc = build_group(&it, p->should, p->n_should, 0, ctx))) {
+  } else if ((rc = build_group(&it, p->should, p->n_should, 0, prune, ctx))) {
     return rc;
   }
-  if (p->n_not) {
-    if ((rc = build_group(&side, p->not, p->n_not, 0, ctx))) {
+  if (p->n_not) { /* exclusion only removes documents, so pruning below it stays valid */
+    if ((rc = build_group(&side, p->not, p->n_not, 0, 0, ctx))) {
       kz_iter_free(it);
       return rc;
     }
@@ -435,6 +476,8 @@ int kz_iter_build(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx) {
   *out = it;
   return KZ_OK;
 }
+
+int kz_iter_build(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx) { return build(out, p, ctx, 1); }
 
 void kz_iter_free(kz_iter *it) {
   if (it) it->ops->free(it);

@@ -30,7 +30,8 @@ typedef struct kz_iter_ops {
 struct kz_iter {
   const kz_iter_ops *ops;
   uint32_t doc;
-  uint64_t cost; /* an estimate of the candidates it yields (document frequency) */
+  uint64_t cost;    /* an estimate of the candidates it yields (document frequency) */
+  double max_score; /* no document scores higher (used for pruning) */
 };
 
 /* What every iterator of one search on one segment shares. */
@@ -39,11 +40,34 @@ typedef struct kz_eval_ctx {
   size_t seg_index;
   double k1, b, avgdl;
   int scoring; /* scores are wanted (else matching only: phrases stop at their first occurrence) */
+  /*
+   * With pruning, the score a document must beat to enter the top k
+   * (-INFINITY until the heap is full; the collector keeps it current), and
+   * NULL without. The root iterator may then skip documents that cannot beat it.
+   */
+  const double *threshold;
   int error; /* sticky KZ_ERR_CORRUPT / KZ_ERR_NOMEM */
 } kz_eval_ctx;
 
-/* Builds the iterator tree of `plan` for ctx->seg. @return KZ_OK or KZ_ERR_NOMEM (or corruption). */
+/*
+ * Builds the iterator tree of `plan` for ctx->seg. With ctx->threshold set,
+ * the root skips documents that cannot reach the top k (MaxScore for a
+ * disjunction, optional clauses left unscored). @return KZ_OK or KZ_ERR_NOMEM.
+ */
 int kz_iter_build(kz_iter **out, const kz_plan *plan, kz_eval_ctx *ctx);
+
+/*
+ * A disjunction that returns only documents whose score can beat
+ * *threshold (MaxScore, Turtle and Flood 1995): children whose bounds add up
+ * to no more than the threshold cannot produce a hit alone, so candidates
+ * come from the others and the weak ones are only probed. Scores are summed
+ * in the children's order, as the plain disjunction does, so results are
+ * identical. Takes ownership of kids (also on failure).
+ */
+int kz_iter_maxscore(kz_iter **out, kz_iter **kids, size_t n, const double *threshold);
+
+/* Bounds compare with this slack so that rounding never prunes a competitive document. */
+#define KZ_BOUND_SLACK (1.0 + 1e-9)
 void kz_iter_free(kz_iter *it);
 
 #endif /* KZ_ITER_H */

@@ -13,6 +13,7 @@
 
 #include "common/bytes.h"
 #include "common/postblock.h"
+#include "common/segment_format.h"
 #include "searcher/segment.h"
 
 typedef struct kz_postings {
@@ -35,6 +36,14 @@ uint32_t kz_postings_next(kz_postings *c);
 /* Moves to the first document >= target (never backwards). */
 uint32_t kz_postings_advance(kz_postings *c, uint32_t target);
 static inline uint32_t kz_postings_freq(const kz_postings *c) { return c->freqs[c->i]; }
+
+/* Block b's largest frequency and smallest document length (terms with a skip table only). */
+static inline uint32_t kz_postings_block_max_tf(const kz_postings *c, uint32_t b) {
+  return kz_load_u32le(c->skip + (size_t)b * KZ_SKIP_ENTRY_BYTES + 12);
+}
+static inline uint32_t kz_postings_block_min_length(const kz_postings *c, uint32_t b) {
+  return kz_load_u32le(c->skip + (size_t)b * KZ_SKIP_ENTRY_BYTES + 16);
+}
 
 /* Reads the current document's positions one at a time (lazily). */
 typedef struct kz_pos_reader {

@@ -6,6 +6,7 @@
  * Everything a search allocates belongs to that call (or to the kz_hits it
  * returns), so concurrent searches on one kz_index share nothing mutable.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,8 +79,11 @@ static int prepare(query *q, kz_index *idx, const char *text, const kz_search_op
 static int evaluate(kz_index *idx, const kz_plan *plan, const kz_search_options *o, kz_topk *topk,
                     uint64_t *total, kz_error *err) {
   *total = 0;
+  int prune = topk && o->skip_total;
+  double threshold = -INFINITY;
   for (size_t s = 0; s < idx->n_segs; s++) {
-    kz_eval_ctx ctx = {&idx->segs[s], s, o->bm25_k1, o->bm25_b, idx->avgdl, topk != NULL, KZ_OK};
+    kz_eval_ctx ctx = {&idx->segs[s], s, o->bm25_k1, o->bm25_b, idx->avgdl, topk != NULL,
+                       prune ? &threshold : NULL, KZ_OK};
     kz_iter *it = NULL;
     int rc = kz_iter_build(&it, plan, &ctx);
     if (rc) return kz_error_set(err, rc, "%s", kz_strerror(rc));
@@ -87,7 +91,10 @@ static int evaluate(kz_index *idx, const kz_plan *plan, const kz_search_options 
     for (uint32_t d = it->doc; d != KZ_DOC_END; d = it->ops->next(it)) {
       if (!it->ops->matches(it)) continue;
       n++;
-      if (topk) kz_topk_push(topk, it->ops->score(it), base + d);
+      if (!topk) continue;
+      kz_topk_push(topk, it->ops->score(it), base + d);
+      /* Documents come in increasing order, so a later one must beat the weakest kept strictly. */
+      if (topk->n == topk->cap) threshold = topk->heap[0].score;
     }
     kz_iter_free(it);
     if (ctx.error) {

@@ -68,7 +68,8 @@ static void append_words(rng *r, char *buf, size_t size, size_t n) {
     /* A skewed choice so that a few terms span several postings blocks. */
     size_t w = rnd_below(r, 4) == 0 ? rnd_below(r, 4) : rnd_below(r, N_WORDS);
     len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? " " : "", kWords[w]);
-    if (rnd_below(r, 50) == 0) len += (size_t)snprintf(buf + len, size - len, " w%zu", rnd_below(r, 5000));
+    if (rnd_below(r, 50) == 0)
+      len += (size_t)snprintf(buf + len, size - len, " w%zu", rnd_below(r, 5000));
   }
 }
 
@@ -177,6 +178,37 @@ static int copy_index(const char *dst) {
     free(data);
   }
   closedir(d);
+  return rc;
+}
+
+/*
+ * Makes `dst` an index of segment `seg` alone (its five files and a manifest
+ * naming only it), so that a loop of damage checks cross-checks one segment
+ * per run instead of all of them.
+ */
+static int copy_segment(const char *dst, size_t seg) {
+  kz_manifest m, one;
+  if (kz_manifest_read(&m, g_index, NULL) != KZ_OK) return -1;
+  int rc = seg < m.n_segments ? 0 : -1;
+  memset(&one, 0, sizeof one);
+  one.generation = m.generation;
+  one.next_segment_id = m.next_segment_id;
+  memcpy(one.language, m.language, sizeof one.language);
+  remove_tree(dst);
+  if (!rc) rc = mkdir(dst, 0755) || kz_manifest_add_segment(&one, &m.segments[seg]);
+  for (int k = 0; k < KZ_SEGFILES && !rc; k++) {
+    char name[64], src[1024], to[1024];
+    kz_segment_file_name(name, sizeof name, m.segments[seg].id, k);
+    snprintf(src, sizeof src, "%s/%s", g_index, name);
+    snprintf(to, sizeof to, "%s/%s", dst, name);
+    uint8_t *data = NULL;
+    size_t size = 0;
+    rc = read_file(src, &data, &size) || write_file(to, data, size);
+    free(data);
+  }
+  if (!rc) rc = kz_manifest_write(&one, dst, NULL, NULL);
+  kz_manifest_free(&one);
+  kz_manifest_free(&m);
   return rc;
 }
 
@@ -415,98 +447,96 @@ static void test_check__no_index_is_an_error(void) {
   rmdir(dir);
 }
 
-/* Flips FLIPS_PER_FILE random bytes of each file, one at a time, restoring it after each check. */
-static void test_check__full_finds_every_random_flip(void) {
-  CHECK(fixture());
+/*
+ * Damages `name` in `dir` FLIPS_PER_FILE times, one damage at a time,
+ * restoring the file after each full check: a random byte flipped, or with
+ * `reseal`, random bytes of the body changed (every fifth time a run of up
+ * to 16) and the footer checksum recomputed so that the cross-checks read
+ * the hostile bytes. Counts damaged copies, those found, and those where a
+ * problem named the file.
+ */
+static void damage_loop(const char *dir, const char *name, int reseal_it, rng *r, size_t *damaged,
+                        size_t *found, size_t *named) {
+  char p[1024];
+  uint8_t *orig, *data;
+  size_t size;
+  path_of(p, sizeof p, dir, name);
+  CHECK(read_file(p, &orig, &size) == 0);
+  data = malloc(size);
+  CHECK(data != NULL);
+  for (int k = 0; k < FLIPS_PER_FILE; k++) {
+    memcpy(data, orig, size);
+    if (!reseal_it) {
+      data[rnd_below(r, size)] ^= (uint8_t)(1 + rnd_below(r, 255));
+    } else {
+      /* Only the body: header and footer damage is the frame check's (see above). */
+      size_t body = size - KZ_FILE_HEADER_BYTES - KZ_FILE_FOOTER_BYTES;
+      size_t at = KZ_FILE_HEADER_BYTES + rnd_below(r, body);
+      size_t run = k % 5 == 4 ? 1 + rnd_below(r, 16) : 1;
+      for (size_t j = 0; j < run && at + j < size - KZ_FILE_FOOTER_BYTES; j++)
+        data[at + j] ^= (uint8_t)(1 + rnd_below(r, 255));
+      reseal(data, size);
+    }
+    CHECK(write_file(p, data, size) == 0);
+    seen s = {0};
+    s.want = name;
+    s.quiet = 1;
+    kz_check_report rep;
+    CHECK_EQ_INT(check(dir, 1, &s, &rep), KZ_OK);
+    (*damaged)++;
+    *found += rep.problems > 0;
+    *named += s.named;
+  }
+  CHECK(write_file(p, orig, size) == 0);
+  free(orig);
+  free(data);
+}
+
+/* Runs damage_loop over every file: the manifest in a whole copy, each segment's files alone. */
+static void damage_every_file(int reseal_it, uint64_t seed, size_t *damaged, size_t *found,
+                              size_t *named) {
   file_list fl;
   CHECK(list_files(&fl) == 0);
   char copy[512];
-  snprintf(copy, sizeof copy, "%s/random", g_root);
+  snprintf(copy, sizeof copy, "%s/damage", g_root);
+  rng r = {seed};
   CHECK(copy_index(copy) == 0);
-  rng r = {0x243f6a8885a308d3ull};
-  size_t damaged = 0, found = 0, named = 0;
-  for (size_t i = 0; i < fl.n; i++) {
-    char p[1024];
-    uint8_t *data;
-    size_t size;
-    path_of(p, sizeof p, copy, fl.names[i]);
-    CHECK(read_file(p, &data, &size) == 0);
-    for (int k = 0; k < FLIPS_PER_FILE; k++) {
-      size_t at = rnd_below(&r, size);
-      uint8_t x = (uint8_t)(1 + rnd_below(&r, 255));
-      data[at] ^= x;
-      CHECK(write_file(p, data, size) == 0);
-      seen s = {0};
-      s.want = fl.names[i];
-      s.quiet = 1;
-      kz_check_report rep;
-      int rc = check(copy, 1, &s, &rep);
-      damaged++;
-      found += rc == KZ_OK && rep.problems > 0;
-      named += s.named;
-      data[at] ^= x;
-    }
-    CHECK(write_file(p, data, size) == 0);
-    free(data);
+  damage_loop(copy, KZ_MANIFEST_NAME, reseal_it, &r, damaged, found, named);
+  for (size_t seg = 0; seg < fl.segments; seg++) {
+    CHECK(copy_segment(copy, seg) == 0);
+    for (int k = 0; k < KZ_SEGFILES; k++)
+      damage_loop(copy, fl.names[1 + seg * KZ_SEGFILES + (size_t)k], reseal_it, &r, damaged, found,
+                  named);
   }
+  remove_tree(copy);
+}
+
+static void test_check__full_finds_every_random_flip(void) {
+  CHECK(fixture());
+  size_t damaged = 0, found = 0, named = 0;
+  damage_every_file(0, 0x243f6a8885a308d3ull, &damaged, &found, &named);
   printf("  random flips: %zu damaged copies, full check found %zu, named the file %zu\n", damaged,
          found, named);
+  CHECK(damaged > 0);
   CHECK_EQ_INT(found, damaged);
   CHECK_EQ_INT(named, damaged);
-  remove_tree(copy);
 }
 
 /*
- * Random flips (and runs of random bytes) whose checksum is recomputed: the
- * cross-checks then decode hostile bytes. They must not crash or fail to
- * run; most are found, but not all can be (a changed letter inside a term
- * that keeps the order is a valid, different index).
+ * Damage whose checksum is recomputed must not crash or stop the check.
+ * Most of it is found, but not all can be: a changed letter inside a term
+ * that keeps the order, say, is a valid, different index.
  */
 static void test_check__resealed_damage_never_crashes(void) {
   CHECK(fixture());
-  file_list fl;
-  CHECK(list_files(&fl) == 0);
-  char copy[512];
-  snprintf(copy, sizeof copy, "%s/resealed", g_root);
-  CHECK(copy_index(copy) == 0);
-  rng r = {0x13198a2e03707344ull};
-  size_t damaged = 0, found = 0;
-  for (size_t i = 0; i < fl.n; i++) {
-    char p[1024];
-    uint8_t *data, *orig;
-    size_t size;
-    path_of(p, sizeof p, copy, fl.names[i]);
-    CHECK(read_file(p, &orig, &size) == 0);
-    data = malloc(size);
-    CHECK(data != NULL);
-    for (int k = 0; k < FLIPS_PER_FILE; k++) {
-      memcpy(data, orig, size);
-      /* Damage only the body: header and footer damage is caught by the frame check. */
-      size_t body = size - KZ_FILE_HEADER_BYTES - KZ_FILE_FOOTER_BYTES;
-      size_t at = KZ_FILE_HEADER_BYTES + rnd_below(&r, body);
-      size_t run = k % 5 == 4 ? 1 + rnd_below(&r, 16) : 1;
-      for (size_t j = 0; j < run && at + j < size - KZ_FILE_FOOTER_BYTES; j++)
-        data[at + j] ^= (uint8_t)(1 + rnd_below(&r, 255));
-      reseal(data, size);
-      CHECK(write_file(p, data, size) == 0);
-      seen s = {0};
-      s.quiet = 1;
-      kz_check_report rep;
-      int rc = check(copy, 1, &s, &rep);
-      CHECK_EQ_INT(rc, KZ_OK);
-      damaged++;
-      found += rep.problems > 0;
-    }
-    CHECK(write_file(p, orig, size) == 0);
-    free(orig);
-    free(data);
-  }
+  size_t damaged = 0, found = 0, named = 0;
+  damage_every_file(1, 0x13198a2e03707344ull, &damaged, &found, &named);
   printf("  resealed damage: %zu damaged copies, full check found %zu (%.1f%%)\n", damaged, found,
-         100.0 * (double)found / (double)damaged);
-  remove_tree(copy);
+         damaged ? 100.0 * (double)found / (double)damaged : 0.0);
+  CHECK(damaged > 0);
 }
 
-/* Damage repeated across a whole segment stops its cross-check after a bounded number of problems. */
+/* Damage repeated across a segment stops its cross-check after a bounded number of problems. */
 static void test_check__problems_per_segment_are_capped(void) {
   CHECK(fixture());
   file_list fl;
@@ -531,7 +561,8 @@ static void test_check__problems_per_segment_are_capped(void) {
   CHECK_EQ_INT(rep.problems, 21);
   CHECK_EQ_INT(s.calls, rep.problems);
   /* A term of several blocks has its skip entries checked first. */
-  CHECK(strstr(s.first_problem, "frequency") != NULL || strstr(s.first_problem, "shortest") != NULL);
+  CHECK(strstr(s.first_problem, "frequency") != NULL ||
+        strstr(s.first_problem, "shortest") != NULL);
   /* The quick check does not look inside. */
   CHECK_EQ_INT(check(copy, 0, &s, &rep), KZ_OK);
   CHECK_EQ_INT(rep.problems, 0);

@@ -52,7 +52,7 @@ static size_t rnd_below(rng *r, size_t n) { return n ? (size_t)(rnd(r) % n) : 0;
  * 64 KiB, every document becomes its own segment: the writer's fixed buffers
  * alone exceed it; see the report in the test output.)
  */
-#define MEMORY_BUDGET (64u << 10)
+#define MEMORY_BUDGET (256u << 10)
 
 /* A pronounceable pseudo-word for vocabulary index i (distinct for distinct i). */
 static void word(unsigned i, char *out) {
