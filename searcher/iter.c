@@ -118,6 +118,7 @@ typedef struct phrase_iter {
   uint32_t freq; /* phrase occurrences in the current doc, set by matches() */
   size_t n;
   phrase_term *terms; /* sorted by df: terms[0] leads the conjunction */
+  const double *threshold; /* set when the phrase is the whole query and pruning is on */
 } phrase_iter;
 
 static uint32_t phrase_align(phrase_iter *ph, uint32_t doc) {
@@ -150,6 +151,15 @@ static uint32_t phrase_advance(kz_iter *it, uint32_t target) {
  */
 static int phrase_matches(kz_iter *it) {
   phrase_iter *ph = (phrase_iter *)it;
+  if (ph->threshold) {
+    /* The phrase occurs at most as often as its rarest term here: skip documents that cannot win. */
+    uint32_t most = UINT32_MAX;
+    for (size_t i = 0; i < ph->n; i++) {
+      uint32_t f = kz_postings_freq(&ph->terms[i].cur);
+      if (f < most) most = f;
+    }
+    if (bm25(ph->ctx, ph->idf, most, it->doc) * KZ_BOUND_SLACK <= *ph->threshold) return ph->freq = 0;
+  }
   size_t lead = 0;
   for (size_t i = 0; i < ph->n; i++) {
     if (kz_postings_pos_reader(&ph->terms[i].cur, &ph->terms[i].pos)) return ph->freq = 0;
@@ -449,8 +459,12 @@ static int build_group(kz_iter **out, kz_plan *const *plans, size_t n, int conj,
 /* `root`: the iterator whose scores are the documents' scores, where pruning may apply. */
 static int build(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx, int root) {
   if (p->kind == KZ_P_TERM) return new_term(out, p, ctx);
-  if (p->kind == KZ_P_PHRASE) return new_phrase(out, p, ctx);
   int prune = root && ctx->threshold;
+  if (p->kind == KZ_P_PHRASE) {
+    int rc = new_phrase(out, p, ctx);
+    if (!rc && prune && (*out)->ops == &phrase_ops) ((phrase_iter *)*out)->threshold = ctx->threshold;
+    return rc;
+  }
   kz_iter *it = NULL, *side = NULL;
   int rc;
   if (p->n_must) {
