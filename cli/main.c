@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd_check.h"
 #include "cmd_index.h"
 #include "cmd_search.h"
 #include "cmd_stats.h"
@@ -25,6 +26,7 @@ static const char synopsis[] =
     "Usage: kzsearch index [-i DIR] [--rebuild] [--lang LANG] [--memory SIZE] PATH...\n"
     "       kzsearch [search] [-i DIR] [-k N] [--offset N] [--and] [--json] [--count] [--] QUERY...\n"
     "       kzsearch stats [-i DIR] [--json]\n"
+    "       kzsearch check [-i DIR] [--full] [--json]\n"
     "       kzsearch --help | --version\n";
 
 static const char help[] =
@@ -43,6 +45,10 @@ static const char help[] =
     "           are joined by spaces. Use 'kzsearch search index' to search for\n"
     "           a word that is also a command name.\n"
     "  stats    Show the size and contents of the index.\n"
+    "  check    Verify the index and list any damage, one 'DIR/FILE: problem'\n"
+    "           line each: the manifest's checksum and every file's size,\n"
+    "           header and footer; with --full also every file's checksum and\n"
+    "           every term, posting, position and stored document.\n"
     "  help     Show this help.\n"
     "\n"
     "Options:\n"
@@ -56,7 +62,8 @@ static const char help[] =
     "  --offset N        search: skip the first N hits, for paging (default 0)\n"
     "  --and             search: every bare word is required (default: any word)\n"
     "  -c, --count       search: print only the exact number of matches\n"
-    "  --json            search, stats: print JSON (see below)\n"
+    "  --full            check: read and cross-check everything (slower)\n"
+    "  --json            search, stats, check: print JSON (see below)\n"
     "  --                search: end of options; later arguments are query text\n"
     "                    even when they start with '-' (kzsearch -- -foo bar).\n"
     "                    Before --, an argument starting with '-' must be a known\n"
@@ -83,6 +90,9 @@ static const char help[] =
     "  (highlights are UTF-8 byte offsets into the snippet; invalid UTF-8 becomes\n"
     "  U+FFFD), then {\"type\":\"summary\",\"total\":N,\"elapsed_us\":N}. With --count,\n"
     "  --json prints only the summary.\n"
+    "  check prints each problem, then \"ok: ...\" or \"damaged: N problems in M\n"
+    "  files\". check --json prints {\"type\":\"problem\",\"file\":\"..\",\"problem\":\"..\"}\n"
+    "  per problem, then {\"type\":\"summary\",\"files\":N,\"problems\":N,..}.\n"
     "\n"
     "Index location (the first that is set):\n"
     "  -i DIR, $KZSEARCH_INDEX, $XDG_DATA_HOME/kzsearch, $HOME/.local/share/kzsearch\n"
@@ -91,7 +101,7 @@ static const char help[] =
     "Exit status:\n"
     "  0  success; search: something matched\n"
     "  1  search: nothing matched; index: some records were skipped (the others\n"
-    "     were committed)\n"
+    "     were committed); check: damage was found\n"
     "  2  an error: bad usage, malformed query, no index, unreadable input, ...\n";
 
 static int usage_error(void) {
@@ -122,6 +132,8 @@ static int dispatch(int argc, char **argv) {
     status = cli_cmd_search(argc - 2, argv + 2);
   else if (strcmp(cmd, "stats") == 0)
     status = cli_cmd_stats(argc - 2, argv + 2);
+  else if (strcmp(cmd, "check") == 0)
+    status = cli_cmd_check(argc - 2, argv + 2);
   else
     status = cli_cmd_search(argc - 1, argv + 1);
   if (status == CLI_EXIT_USAGE) return usage_error();

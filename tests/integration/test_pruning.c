@@ -76,7 +76,14 @@ static void build_index(void) {
 
 static void random_query(char *q, size_t size) {
   size_t len = 0;
-  int kind = (int)(rng() % 4), n = 2 + (int)(rng() % 5);
+  int kind = (int)(rng() % 5), n = 2 + (int)(rng() % 5);
+  if (kind == 4) { /* a lone phrase of frequent words */
+    char w1[16], w2[16];
+    word(w1, sizeof w1, zipf_word() % 8);
+    word(w2, sizeof w2, zipf_word() % 8);
+    snprintf(q, size, "\"%s %s\"", w1, w2);
+    return;
+  }
   for (int i = 0; i < n; i++) {
     char wbuf[16];
     word(wbuf, sizeof wbuf, zipf_word());
