@@ -6,14 +6,29 @@
  * All or nothing per run: if any PATH fails (as opposed to single malformed
  * records, which are reported and skipped), nothing is committed and the
  * previous index stays as it was. Exit 0 when everything was indexed, 1 when
- * records were skipped (the rest is committed), 2 on errors.
+ * records were skipped (the rest is committed), 2 on errors, 130 (SIGINT) or
+ * 143 (SIGTERM) when interrupted.
  *
  * The progress callback reports counts per kz_writer_add_path call, so the
  * context adds the totals of the PATHs already done.
+ *
+ * SIGINT and SIGTERM discard the run: the handler only records the signal;
+ * the progress callback (which the library calls every thousand documents),
+ * the loop over PATHs and the step before the commit look at it, close the
+ * writer without committing (which removes the uncommitted segment files),
+ * print "interrupted; nothing was committed" and exit 128 + the signal
+ * number. The handler is installed without SA_RESTART so that a read blocked
+ * on a pipe or terminal returns (EINTR) instead of waiting for more input,
+ * and with SA_RESETHAND so that a second signal ends the process at once:
+ * that is safe too, since nothing uncommitted is ever visible. A signal
+ * ignored when the command starts stays ignored. A signal that arrives while
+ * the manifest is being replaced is too late to discard anything: the commit
+ * completes and is reported as usual.
  */
 #include "cmd_index.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +54,51 @@ typedef struct ingest_ctx {
   uint64_t done_docs, done_bytes; /* totals of the PATHs already finished */
 } ingest_ctx;
 
+/* The one piece of file-scope mutable state: a signal handler has no context
+ * to write to. 0, or the number of the first SIGINT/SIGTERM received. */
+static volatile sig_atomic_t interrupted_by;
+
+static void on_signal(int signo) {
+  if (!interrupted_by) interrupted_by = signo;
+}
+
+/* The dispositions replaced by catch_signals, for restore_signals. */
+typedef struct saved_signals {
+  struct sigaction int_action, term_action;
+} saved_signals;
+
+/* A signal ignored on entry stays ignored: a shell without job control starts
+ * background commands with SIGINT ignored so that Ctrl-C spares them. */
+static void catch_one(int signo, struct sigaction *saved) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND; /* no SA_RESTART: see the top of the file */
+  if (sigaction(signo, NULL, saved) == 0 && saved->sa_handler != SIG_IGN)
+    sigaction(signo, &sa, NULL);
+}
+
+static void catch_signals(saved_signals *saved) {
+  interrupted_by = 0;
+  catch_one(SIGINT, &saved->int_action);
+  catch_one(SIGTERM, &saved->term_action);
+}
+
+static void restore_signals(const saved_signals *saved) {
+  sigaction(SIGINT, &saved->int_action, NULL);
+  sigaction(SIGTERM, &saved->term_action, NULL);
+}
+
+/* Closes the uncommitted writer after a signal; @return the exit status 128 + signal. */
+static int discard_interrupted(ingest_ctx *c, kz_writer *writer) {
+  int signo = interrupted_by;
+  cli_progress_clear(&c->progress);
+  kz_writer_close(writer);
+  cli_error("interrupted; nothing was committed");
+  return 128 + signo;
+}
+
 static void on_warn(void *ctx, const char *path, uint64_t line, const char *message) {
   ingest_ctx *c = ctx;
   cli_progress_clear(&c->progress);
@@ -53,7 +113,7 @@ static void on_warn(void *ctx, const char *path, uint64_t line, const char *mess
 static int on_progress(void *ctx, uint64_t documents, uint64_t bytes_read) {
   ingest_ctx *c = ctx;
   cli_progress_update(&c->progress, c->done_docs + documents, c->done_bytes + bytes_read);
-  return 0;
+  return interrupted_by != 0; /* non-zero stops the library with KZ_ERR_INTERRUPTED */
 }
 
 /* Checks the PATHs before taking the lock, so typos fail fast and cleanly. */
@@ -78,8 +138,8 @@ static const char *plural(uint64_t n, const char *one, const char *many) {
   return n == 1 ? one : many;
 }
 
-static int run(const char *index_path, const kz_writer_options *wopts, char **paths,
-               size_t n_paths) {
+static int ingest(const char *index_path, const kz_writer_options *wopts, char **paths,
+                  size_t n_paths) {
   ingest_ctx ctx;
   kz_ingest_callbacks cb = {&ctx, on_warn, on_progress};
   kz_ingest_stats total = {0};
@@ -94,6 +154,7 @@ static int run(const char *index_path, const kz_writer_options *wopts, char **pa
     cli_error_kz(index_path, rc, &err);
     return CLI_EXIT_ERROR;
   }
+  if (interrupted_by) return discard_interrupted(&ctx, writer);
   for (size_t i = 0; i < n_paths; i++) {
     kz_ingest_stats st = {0};
     if (strcmp(paths[i], "-") == 0 && cli_term_isatty(stdin)) {
@@ -107,6 +168,9 @@ static int run(const char *index_path, const kz_writer_options *wopts, char **pa
     total.bytes_read += st.bytes_read;
     ctx.done_docs = total.documents;
     ctx.done_bytes = total.bytes_read;
+    /* Whatever stopped the PATH (the progress callback, or a read cut short
+     * by EINTR), a signal means the user asked to stop. */
+    if (interrupted_by) return discard_interrupted(&ctx, writer);
     if (rc != KZ_OK) {
       cli_progress_clear(&ctx.progress);
       cli_error_kz(strcmp(paths[i], "-") == 0 ? "standard input" : paths[i], rc, &err);
@@ -115,6 +179,7 @@ static int run(const char *index_path, const kz_writer_options *wopts, char **pa
       return CLI_EXIT_ERROR;
     }
   }
+  if (interrupted_by) return discard_interrupted(&ctx, writer);
   cli_progress_status(&ctx.progress, "committing...");
   memset(&err, 0, sizeof err);
   rc = kz_writer_commit(writer, &err);
@@ -140,6 +205,16 @@ static int run(const char *index_path, const kz_writer_options *wopts, char **pa
             plural(total.skipped, "record", "records"));
   fputc('\n', stderr);
   return total.skipped ? CLI_EXIT_NONE : CLI_EXIT_OK;
+}
+
+/* ingest() with SIGINT and SIGTERM caught for its duration. */
+static int run(const char *index_path, const kz_writer_options *wopts, char **paths,
+               size_t n_paths) {
+  saved_signals saved;
+  catch_signals(&saved);
+  int status = ingest(index_path, wopts, paths, n_paths);
+  restore_signals(&saved);
+  return status;
 }
 
 int cli_cmd_index(int argc, char **argv) {
@@ -193,9 +268,10 @@ int cli_cmd_index(int argc, char **argv) {
     return CLI_EXIT_ERROR;
   }
   int status = run(index_path, &wopts, paths, n_paths);
-  /* A first run that failed (unknown language, unreadable input) should not
-   * leave an empty directory behind; rmdir fails harmlessly if it is not empty. */
-  if (status == CLI_EXIT_ERROR && created) rmdir(index_path);
+  /* A first run that failed (unknown language, unreadable input) or was
+   * interrupted should not leave an empty directory behind; rmdir fails
+   * harmlessly if it is not empty. */
+  if ((status == CLI_EXIT_ERROR || status > 128) && created) rmdir(index_path);
   free(index_path);
   free(paths);
   return status;

@@ -44,9 +44,10 @@ static void print_json(const char *path, const kz_index_stats *st, const file_ki
                        size_t n_kinds, uint64_t total) {
   fputs("{\"path\":", stdout);
   cli_json_cstring(stdout, path);
-  printf(",\"documents\":%llu,\"segments\":%llu,\"terms\":%llu,\"postings\":%llu,"
+  printf(",\"documents\":%llu,\"deleted_documents\":%llu,\"segments\":%llu,\"terms\":%llu,\"postings\":%llu,"
          "\"positions\":%llu,\"avg_doc_length\":",
-         (unsigned long long)st->documents, (unsigned long long)st->segments,
+         (unsigned long long)st->documents, (unsigned long long)st->deleted_documents,
+         (unsigned long long)st->segments,
          (unsigned long long)st->terms, (unsigned long long)st->postings,
          (unsigned long long)st->positions);
   cli_json_double(stdout, st->avg_doc_length);
@@ -69,6 +70,9 @@ static void print_human(const char *path, const kz_index_stats *st, const file_k
                         size_t n_kinds, uint64_t total) {
   printf("%-24s %s\n", "index", path);
   printf("%-24s %llu\n", "documents", (unsigned long long)st->documents);
+  if (st->deleted_documents)
+    printf("%-24s %llu (not merged away yet)\n", "deleted documents",
+           (unsigned long long)st->deleted_documents);
   printf("%-24s %llu\n", "segments", (unsigned long long)st->segments);
   printf("%-24s %llu\n", "distinct terms", (unsigned long long)st->terms);
   printf("%-24s %llu\n", "postings", (unsigned long long)st->postings);

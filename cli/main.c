@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cmd_check.h"
+#include "cmd_delete.h"
 #include "cmd_index.h"
 #include "cmd_search.h"
 #include "cmd_stats.h"
@@ -27,6 +28,7 @@ static const char synopsis[] =
     "       kzsearch [search] [-i DIR] [-k N] [--offset N] [--and] [--json] [--count] [--] QUERY...\n"
     "       kzsearch stats [-i DIR] [--json]\n"
     "       kzsearch check [-i DIR] [--full] [--json]\n"
+    "       kzsearch delete [-i DIR] [--from FILE] ID...\n"
     "       kzsearch --help | --version\n";
 
 static const char help[] =
@@ -49,6 +51,10 @@ static const char help[] =
     "           line each: the manifest's checksum and every file's size,\n"
     "           header and footer; with --full also every file's checksum and\n"
     "           every term, posting, position and stored document.\n"
+    "  delete   Delete the documents with the given ids (and, with --from FILE,\n"
+    "           the ids listed one per line in FILE, - for stdin) in one commit.\n"
+    "           Ids not in the index are reported, not treated as errors.\n"
+    "           Indexing a document whose id is already in the index replaces it.\n"
     "  help     Show this help.\n"
     "\n"
     "Options:\n"
@@ -56,6 +62,7 @@ static const char help[] =
     "  --rebuild         index: replace the whole index by the given documents\n"
     "  --lang LANG       index: Snowball stemming language of a new index\n"
     "                    (default english)\n"
+    "  --from FILE       delete: read ids from FILE, one per line\n"
     "  --memory SIZE     index: memory to fill before a segment is written, in\n"
     "                    bytes or with a K, M or G suffix (default 256M)\n"
     "  -k N              search: how many hits to show (default 10)\n"
@@ -134,6 +141,8 @@ static int dispatch(int argc, char **argv) {
     status = cli_cmd_stats(argc - 2, argv + 2);
   else if (strcmp(cmd, "check") == 0)
     status = cli_cmd_check(argc - 2, argv + 2);
+  else if (strcmp(cmd, "delete") == 0)
+    status = cli_cmd_delete(argc - 2, argv + 2);
   else
     status = cli_cmd_search(argc - 1, argv + 1);
   if (status == CLI_EXIT_USAGE) return usage_error();

@@ -21,6 +21,7 @@
 #define KZ_MAGIC_POSITIONS 0x53505a4bu /* "KZPS" */
 #define KZ_MAGIC_NORMS 0x4d4e5a4bu     /* "KZNM" */
 #define KZ_MAGIC_STORE 0x53445a4bu     /* "KZDS" */
+#define KZ_MAGIC_DELETES 0x4c445a4bu   /* "KZDL" */
 #define KZ_MAGIC_FOOTER 0x54465a4bu    /* "KZFT" */
 
 /* Field numbers: the first byte of every term in the dictionary. */

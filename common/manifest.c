@@ -4,7 +4,8 @@
  * Body layout (after the 8-byte header): u64 generation, u32 next segment
  * id, u8 language length + bytes, u32 segment count, then per segment:
  * u32 id, u32 doc count, u64 total length, u64 terms, u64 postings,
- * u64 positions, 5 x u64 file sizes.
+ * u64 positions, 5 x u64 file sizes, u32 deleted documents, u64 deletion
+ * file generation (0: none), u64 deletion file size.
  */
 #include "common/manifest.h"
 
@@ -21,12 +22,16 @@
 #include "common/format.h"
 #include "common/limits.h"
 
-#define SEGMENT_RECORD_BYTES (4 + 4 + 8 * 4 + 8 * KZ_SEGFILES)
+#define SEGMENT_RECORD_BYTES (4 + 4 + 8 * 4 + 8 * KZ_SEGFILES + 4 + 8 + 8)
 
 const char *const kz_segfile_ext[KZ_SEGFILES] = {"dict", "post", "pos", "norm", "store"};
 
 void kz_segment_file_name(char *buf, size_t size, uint32_t segment_id, int kind) {
   snprintf(buf, size, "seg-%08x.%s", segment_id, kz_segfile_ext[kind]);
+}
+
+void kz_deletes_file_name(char *buf, size_t size, uint32_t segment_id, uint64_t generation) {
+  snprintf(buf, size, "seg-%08x-%llu.del", segment_id, (unsigned long long)generation);
 }
 
 int kz_manifest_add_segment(kz_manifest *m, const kz_segment_info *info) {
@@ -71,8 +76,14 @@ static int parse(kz_manifest *m, const uint8_t *p, const uint8_t *end) {
     s.n_postings = kz_load_u64le(p + 24);
     s.n_positions = kz_load_u64le(p + 32);
     for (int k = 0; k < KZ_SEGFILES; k++) s.file_bytes[k] = kz_load_u64le(p + 40 + 8 * k);
+    const uint8_t *d = p + 40 + 8 * KZ_SEGFILES;
+    s.deleted_docs = kz_load_u32le(d);
+    s.deletes_gen = kz_load_u64le(d + 4);
+    s.deletes_bytes = kz_load_u64le(d + 12);
     p += SEGMENT_RECORD_BYTES;
-    if (s.id >= m->next_segment_id || s.doc_count == 0 || s.doc_count > KZ_MAX_SEGMENT_DOCS)
+    if (s.id >= m->next_segment_id || s.doc_count == 0 || s.doc_count > KZ_MAX_SEGMENT_DOCS ||
+        s.deleted_docs >= s.doc_count || (s.deleted_docs > 0) != (s.deletes_gen > 0) ||
+        s.deletes_gen > m->generation)
       return KZ_ERR_CORRUPT;
     int rc = kz_manifest_add_segment(m, &s);
     if (rc) return rc;
@@ -129,6 +140,9 @@ int kz_manifest_write(const kz_manifest *m, const char *dir, uint64_t *bytes_out
     rc |= kz_buf_put_u64le(&b, s->n_postings);
     rc |= kz_buf_put_u64le(&b, s->n_positions);
     for (int k = 0; k < KZ_SEGFILES; k++) rc |= kz_buf_put_u64le(&b, s->file_bytes[k]);
+    rc |= kz_buf_put_u32le(&b, s->deleted_docs);
+    rc |= kz_buf_put_u64le(&b, s->deletes_gen);
+    rc |= kz_buf_put_u64le(&b, s->deletes_bytes);
   }
   if (rc) {
     kz_buf_free(&b);

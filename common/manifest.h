@@ -25,6 +25,9 @@ typedef struct kz_segment_info {
   uint64_t total_length; /* sum of document lengths in tokens */
   uint64_t n_terms, n_postings, n_positions;
   uint64_t file_bytes[KZ_SEGFILES];
+  uint32_t deleted_docs;     /* documents deleted or replaced since the segment was written */
+  uint64_t deletes_gen;      /* generation of its deletion file; 0 = none */
+  uint64_t deletes_bytes;    /* size of that file */
 } kz_segment_info;
 
 typedef struct kz_manifest {
@@ -40,6 +43,8 @@ extern const char *const kz_segfile_ext[KZ_SEGFILES];
 
 /* "seg-%08x.<ext>" into buf (at least 32 bytes). */
 void kz_segment_file_name(char *buf, size_t size, uint32_t segment_id, int kind);
+/* "seg-%08x-<generation>.del": the deletions of a segment as of a commit (at least 48 bytes). */
+void kz_deletes_file_name(char *buf, size_t size, uint32_t segment_id, uint64_t generation);
 
 /*
  * Reads DIR/MANIFEST. @return KZ_OK; KZ_ERR_NO_INDEX when it does not exist;

@@ -31,4 +31,8 @@
 #define KZ_STORE_INDEX_ENTRY_BYTES 24u
 #define KZ_STORE_TRAILER_BYTES 28u
 
+/* Deletion file body: u32 doc_count, u32 deleted_count, then a bitmap of doc_count bits
+ * (bit d of byte d / 8, least significant first); bits past doc_count are zero. */
+#define KZ_DELETES_HEADER_BYTES 8u
+
 #endif /* KZ_SEGMENT_FORMAT_H */

@@ -97,7 +97,7 @@ KZ_API void kz_index_close(kz_index *index);
 typedef struct kz_index_stats {
   uint32_t format_version;
   uint64_t generation;        /* commit number of the opened state */
-  uint64_t documents;
+  uint64_t documents;         /* live documents */
   uint64_t segments;
   uint64_t terms;             /* distinct terms across all segments */
   uint64_t postings;          /* (term, document) pairs */
@@ -106,6 +106,7 @@ typedef struct kz_index_stats {
   uint64_t bytes_dict, bytes_postings, bytes_positions, bytes_norms, bytes_store,
       bytes_manifest;
   char language[32];          /* the Snowball language the index was built with */
+  uint64_t deleted_documents; /* deleted or replaced, not yet merged away (not in `documents`) */
 } kz_index_stats;
 
 /* Fills `out` with statistics of the opened index (terms are counted exactly). */
@@ -215,7 +216,9 @@ KZ_API int kz_writer_open(kz_writer **out, const char *path, const kz_writer_opt
                           kz_error *err);
 
 /*
- * Adds one document (invisible to readers until kz_writer_commit).
+ * Adds one document (invisible to readers until kz_writer_commit). When a
+ * document with the same id is in the index (or was added before in this
+ * writer), the new one replaces it: the old version is never returned again.
  * @return KZ_OK; KZ_ERR_DOCUMENT when it has no id; KZ_ERR_LIMIT when it
  *         exceeds a size limit; KZ_ERR_IO, KZ_ERR_NOMEM. After an I/O or memory
  *         error the writer refuses further work; the committed index is intact.
@@ -236,6 +239,7 @@ typedef struct kz_ingest_stats {
   uint64_t skipped;   /* malformed or oversized records, reported through warn */
   uint64_t bytes_read; /* uncompressed input bytes */
   uint64_t empty;     /* documents without any text, reported through warn and not added */
+  uint64_t replaced;  /* added documents that replaced one with the same id */
 } kz_ingest_stats;
 
 /*
@@ -251,6 +255,15 @@ typedef struct kz_ingest_stats {
  */
 KZ_API int kz_writer_add_path(kz_writer *writer, const char *path, const kz_ingest_callbacks *cb,
                               kz_ingest_stats *stats, kz_error *err);
+
+/*
+ * Deletes the document with this id (invisible to readers after the next
+ * commit). Deleting an id that is not in the index is not an error: *found
+ * tells whether a document was deleted.
+ * @return KZ_OK; KZ_ERR_NOMEM (the writer then refuses further work).
+ */
+KZ_API int kz_writer_delete(kz_writer *writer, const char *id, size_t id_len, int *found,
+                            kz_error *err);
 
 /* Makes every added document visible atomically (all or nothing). */
 KZ_API int kz_writer_commit(kz_writer *writer, kz_error *err);

@@ -110,7 +110,7 @@ static int encode_term(scratch *s, const kz_term_acc *a, const uint32_t *lengths
 
 static int write_dict_block(seg_files *f, scratch *s) {
   if (!s->dict_block.len) return KZ_OK;
-  kz_buf_put_u64le(&s->dict_index, f->dict.offset);
+  if (kz_buf_put_u64le(&s->dict_index, f->dict.offset)) return KZ_ERR_NOMEM;
   kz_file_writer_write(&f->dict, s->dict_block.data, s->dict_block.len);
   kz_buf_clear(&s->dict_block);
   return f->dict.error;

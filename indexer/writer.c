@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "common/analyzer.h"
+#include "common/deletes.h"
 #include "common/buf.h"
 #include "common/error.h"
 #include "common/file.h"
@@ -29,6 +30,7 @@
 #include "common/manifest.h"
 #include "indexer/docstore_writer.h"
 #include "indexer/inverter.h"
+#include "indexer/live_docs.h"
 #include "indexer/segment_writer.h"
 #include "indexer/source.h"
 #include "kzsearch.h"
@@ -51,7 +53,9 @@ struct kz_writer {
   uint32_t *lengths;
   size_t cap_lengths;
   kz_buf key;
-  uint64_t added;
+  kz_live_docs *live;        /* ids -> live documents, deletions per segment */
+  uint64_t added, replaced, deleted;
+  uint64_t changes;          /* deletions and replacements not yet committed */
   int failed; /* sticky error after an I/O or memory failure */
 };
 
@@ -89,22 +93,31 @@ static int take_lock(kz_writer *w, kz_error *err) {
   return KZ_OK;
 }
 
-static int segment_named(const kz_manifest *m, uint32_t id) {
-  for (size_t i = 0; i < m->n_segments; i++)
-    if (m->segments[i].id == id) return 1;
+/* Whether `name` is one of the files the manifest names for its segments. */
+static int file_named(const kz_manifest *m, const char *name) {
+  for (size_t i = 0; i < m->n_segments; i++) {
+    char own[64];
+    for (int k = 0; k < KZ_SEGFILES; k++) {
+      kz_segment_file_name(own, sizeof own, m->segments[i].id, k);
+      if (strcmp(own, name) == 0) return 1;
+    }
+    if (m->segments[i].deletes_gen) {
+      kz_deletes_file_name(own, sizeof own, m->segments[i].id, m->segments[i].deletes_gen);
+      if (strcmp(own, name) == 0) return 1;
+    }
+  }
   return 0;
 }
 
-/* Removes segment files the manifest does not name, and a stale MANIFEST.tmp. */
+/* Removes segment and deletion files the manifest does not name, and a stale MANIFEST.tmp. */
 static void remove_unreferenced(const char *dir, const kz_manifest *m) {
   DIR *d = opendir(dir);
   if (!d) return;
   struct dirent *e;
   while ((e = readdir(d))) {
-    unsigned id;
-    char ext[16];
-    int ours = sscanf(e->d_name, "seg-%8x.%15s", &id, ext) == 2 && !segment_named(m, id);
-    if (ours || strcmp(e->d_name, KZ_MANIFEST_NAME ".tmp") == 0) {
+    int stale = (strncmp(e->d_name, "seg-", 4) == 0 && !file_named(m, e->d_name)) ||
+                strcmp(e->d_name, KZ_MANIFEST_NAME ".tmp") == 0;
+    if (stale) {
       char *path = kz_path_join(dir, e->d_name);
       if (path) unlink(path);
       free(path);
@@ -161,6 +174,16 @@ int kz_writer_open(kz_writer **out, const char *path, const kz_writer_options *o
                                                : "cannot create the analyzer for '%s'",
                  w->language);
   if (!rc && (rc = kz_inverter_new(&w->inv))) kz_error_set(err, rc, "out of memory");
+  if (!rc && (rc = kz_live_docs_new(&w->live))) kz_error_set(err, rc, "out of memory");
+  for (size_t i = 0; !rc && !w->rebuild && i < w->committed.n_segments; i++) {
+    /* The ids of the committed documents, so that adding an existing id replaces it. */
+    if ((rc = kz_live_docs_load(w->live, path, &w->committed.segments[i]))) {
+      char name[64];
+      kz_segment_file_name(name, sizeof name, w->committed.segments[i].id, KZ_SEGFILE_STORE);
+      kz_error_set(err, rc, "%s/%s: cannot read the document ids: %s (try kzsearch check)", path,
+                   name, kz_strerror(rc));
+    }
+  }
   if (rc) {
     kz_writer_close(w);
     return rc;
@@ -189,6 +212,7 @@ void kz_writer_close(kz_writer *w) {
   }
   for (size_t i = 0; i < w->n_pending; i++) remove_segment_files(w->dir, w->pending[i].id);
   kz_inverter_free(w->inv);
+  kz_live_docs_free(w->live);
   kz_analyzer_free(w->an);
   kz_manifest_free(&w->committed);
   free(w->pending);
@@ -222,6 +246,7 @@ static int start_segment(kz_writer *w, kz_error *err) {
   free(path);
   w->seg_docs = 0;
   kz_inverter_reset(w->inv);
+  if (!rc && (rc = kz_live_docs_begin(w->live, w->seg_id))) kz_error_set(err, rc, "out of memory");
   return rc ? fail(w, rc) : KZ_OK;
 }
 
@@ -249,6 +274,7 @@ static int flush_segment(kz_writer *w, kz_error *err) {
     return fail(w, rc);
   }
   w->pending[w->n_pending++] = info;
+  kz_live_docs_finish(w->live, info.id, info.doc_count);
   kz_inverter_reset(w->inv);
   return KZ_OK;
 }
@@ -274,6 +300,7 @@ static int invert_field(kz_writer *w, const char *text, size_t len, uint32_t *po
 
 static size_t memory_used(const kz_writer *w) {
   return kz_inverter_memory(w->inv) + (w->store ? kz_docstore_writer_memory(w->store) : 0) +
+         kz_live_docs_memory(w->live) +
          w->cap_lengths * sizeof *w->lengths;
 }
 
@@ -307,6 +334,11 @@ int kz_writer_add(kz_writer *w, const kz_document *doc, kz_error *err) {
   if (!rc) rc = kz_inverter_end_doc(w->inv);
   if (!rc) rc = kz_docstore_writer_add(w->store, doc);
   if (rc) return fail(w, kz_error_set(err, rc, "cannot add document: %s", kz_strerror(rc)));
+  int replaced;
+  if ((rc = kz_live_docs_put(w->live, doc->id, doc->id_len, w->seg_id, w->seg_docs, &replaced)))
+    return fail(w, kz_error_set(err, rc, "out of memory"));
+  w->replaced += replaced;
+  w->changes += replaced;
   w->lengths[w->seg_docs++] = length;
   w->added++;
   if (memory_used(w) >= w->budget || w->seg_docs >= KZ_MAX_SEGMENT_DOCS) return flush_segment(w, err);
@@ -318,7 +350,8 @@ int kz_writer_commit(kz_writer *w, kz_error *err) {
     return kz_error_set(err, w->failed, "the writer stopped after an earlier error; nothing was committed");
   int rc = flush_segment(w, err);
   if (rc) return rc;
-  if (w->n_pending == 0 && !w->rebuild && w->committed.generation > 0) return KZ_OK;
+  if (w->n_pending == 0 && w->changes == 0 && !w->rebuild && w->committed.generation > 0)
+    return KZ_OK;
   kz_manifest next = {0};
   next.generation = w->committed.generation + 1;
   next.next_segment_id = w->next_segment_id;
@@ -331,6 +364,11 @@ int kz_writer_commit(kz_writer *w, kz_error *err) {
     kz_manifest_free(&next);
     return fail(w, kz_error_set(err, rc, "out of memory"));
   }
+  if ((rc = kz_live_docs_write(w->live, w->dir, next.generation, &next))) {
+    kz_manifest_free(&next);
+    return fail(w, kz_error_set(err, rc, "cannot write the deletions in %s: %s", w->dir,
+                                kz_strerror(rc)));
+  }
   if ((rc = kz_manifest_write(&next, w->dir, NULL, err))) {
     kz_manifest_free(&next);
     return fail(w, rc);
@@ -338,8 +376,22 @@ int kz_writer_commit(kz_writer *w, kz_error *err) {
   kz_manifest_free(&w->committed);
   w->committed = next;
   w->n_pending = 0;
-  if (w->rebuild) remove_unreferenced(w->dir, &w->committed); /* the replaced segments */
+  w->changes = 0;
+  kz_live_docs_committed(w->live);
+  /* Replaced segments (rebuild), dropped ones and superseded deletion files. */
+  remove_unreferenced(w->dir, &w->committed);
   w->rebuild = 0;
+  return KZ_OK;
+}
+
+int kz_writer_delete(kz_writer *w, const char *id, size_t id_len, int *found, kz_error *err) {
+  *found = 0;
+  if (w->failed)
+    return kz_error_set(err, w->failed, "the writer stopped after an earlier error");
+  int rc = kz_live_docs_delete(w->live, id, id_len, found);
+  if (rc) return fail(w, kz_error_set(err, rc, "out of memory"));
+  w->deleted += *found;
+  w->changes += *found;
   return KZ_OK;
 }
 
@@ -366,7 +418,7 @@ int kz_writer_add_path(kz_writer *w, const char *path, const kz_ingest_callbacks
   int rc = kz_source_open(&src, path, forward_warning, &wc, err);
   if (rc) return rc;
   kz_document doc;
-  uint64_t skipped_adds = 0;
+  uint64_t skipped_adds = 0, replaced_before = w->replaced;
   /* Empty documents are not malformed: they are reported but do not fail the run. */
   while ((rc = kz_source_next(src, &doc, err)) == 1) {
     kz_error add_err;
@@ -394,6 +446,7 @@ int kz_writer_add_path(kz_writer *w, const char *path, const kz_ingest_callbacks
     }
   }
   st->bytes_read = kz_source_bytes(src);
+  st->replaced = w->replaced - replaced_before;
   st->skipped = kz_source_skipped(src) + skipped_adds;
   kz_source_free(src);
   return rc < 0 ? rc : KZ_OK;

@@ -169,9 +169,9 @@ static void describe_term(char *out, size_t size, const char *key, size_t key_le
  * Checks one segment file; *sound = 1 when nothing is wrong with it.
  * @return KZ_OK (a problem, if any, has been reported) or KZ_ERR_NOMEM.
  */
-static int check_file(checker *ck, const kz_segment_info *info, int kind, int *sound) {
-  char name[64], detail[160] = "";
-  kz_segment_file_name(name, sizeof name, info->id, kind);
+static int check_named_file(checker *ck, const char *name, uint32_t magic, uint64_t expected_size,
+                            int *sound) {
+  char detail[160] = "";
   char *path = kz_path_join(ck->dir, name);
   if (!path) return KZ_ERR_NOMEM;
   *sound = 0;
@@ -184,13 +184,13 @@ static int check_file(checker *ck, const kz_segment_info *info, int kind, int *s
       emit(ck, name, "cannot stat: %s", strerror(errno));
   } else if (!S_ISREG(st.st_mode)) {
     emit(ck, name, "not a regular file");
-  } else if ((uint64_t)st.st_size != info->file_bytes[kind]) {
+  } else if ((uint64_t)st.st_size != expected_size) {
     emit(ck, name, "size is %llu bytes, the manifest says %llu (%s)",
-         (unsigned long long)st.st_size, (unsigned long long)info->file_bytes[kind],
-         (uint64_t)st.st_size < info->file_bytes[kind] ? "truncated?" : "bytes appended?");
+         (unsigned long long)st.st_size, (unsigned long long)expected_size,
+         (uint64_t)st.st_size < expected_size ? "truncated?" : "bytes appended?");
   } else {
     kz_mapped_file f;
-    if (kz_file_map(&f, path, kMagic[kind], detail, sizeof detail) != KZ_OK) {
+    if (kz_file_map(&f, path, magic, detail, sizeof detail) != KZ_OK) {
       emit(ck, name, "%s", detail[0] ? detail : "cannot map");
     } else {
       *sound = 1;
@@ -206,6 +206,12 @@ static int check_file(checker *ck, const kz_segment_info *info, int kind, int *s
   }
   free(path);
   return KZ_OK;
+}
+
+static int check_file(checker *ck, const kz_segment_info *info, int kind, int *sound) {
+  char name[64];
+  kz_segment_file_name(name, sizeof name, info->id, kind);
+  return check_named_file(ck, name, kMagic[kind], info->file_bytes[kind], sound);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -523,6 +529,13 @@ static int run(checker *ck, kz_error *err) {
     for (int k = 0; k < KZ_SEGFILES && !rc; k++) {
       int sound;
       rc = check_file(ck, info, k, &sound);
+      all_sound &= sound;
+    }
+    if (!rc && info->deletes_gen) { /* its bitmap is validated when the segment opens */
+      char name[64];
+      int sound;
+      kz_deletes_file_name(name, sizeof name, info->id, info->deletes_gen);
+      rc = check_named_file(ck, name, KZ_MAGIC_DELETES, info->deletes_bytes, &sound);
       all_sound &= sound;
     }
     if (!rc && ck->full && all_sound) rc = cross_check(ck, info);

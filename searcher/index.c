@@ -24,8 +24,12 @@ int kz_index_open(kz_index **out, const char *path, kz_error *err) {
     return rc;
   }
   char *mpath = kz_path_join(path, KZ_MANIFEST_NAME);
+  if (!mpath) {
+    kz_index_close(idx);
+    return kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
+  }
   struct stat st;
-  if (mpath && stat(mpath, &st) == 0) idx->manifest_bytes = (uint64_t)st.st_size;
+  if (stat(mpath, &st) == 0) idx->manifest_bytes = (uint64_t)st.st_size;
   free(mpath);
   size_t n = idx->manifest.n_segments;
   idx->segs = calloc(n ? n : 1, sizeof *idx->segs);
@@ -116,6 +120,8 @@ int kz_index_stats_get(kz_index *idx, kz_index_stats *out, kz_error *err) {
   out->format_version = KZ_FORMAT_VERSION;
   out->generation = idx->manifest.generation;
   out->documents = idx->n_docs;
+  for (size_t i = 0; i < idx->n_segs; i++) out->deleted_documents += idx->segs[i].info.deleted_docs;
+  out->documents -= out->deleted_documents;
   out->segments = idx->n_segs;
   out->avg_doc_length = idx->n_docs ? (double)idx->total_length / (double)idx->n_docs : 0;
   out->bytes_manifest = idx->manifest_bytes;

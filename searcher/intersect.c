@@ -9,15 +9,23 @@
  * Invariants the SIMD code relies on (and the unit test checks under ASan):
  *   - a vector is loaded from a[i..i+W) only when i + W <= na, likewise b;
  *     whatever does not fill a whole vector goes to the scalar tail merge;
- *   - a vector is stored to out[k..k+W) only inside the block loop, where
- *     k <= min(i, j) (each value written used up one value of each list),
- *     so k + W <= min(na, nb): within the documented room of out;
+ *   - a vector is stored to out[k..k+W) only while k + W <= min(na, nb),
+ *     the documented room of out. k can run up to W - 1 ahead of both i and
+ *     j (the current block of one list may already have given matches), so
+ *     the bound is tested, not inferred; it only fails in the last few
+ *     blocks, which the scalar tail then finishes;
  *   - lanes past the match count are scratch, overwritten by later stores.
  * Everything x86-specific sits between #if KZ_X86 lines and is compiled
  * with target attributes, so no global -mavx2 is needed and other CPUs
  * build the scalar kernels only.
  */
 #include "searcher/intersect.h"
+#ifndef KZ_W_SSE
+#define KZ_W_SSE 8
+#endif
+#ifndef KZ_W_AVX
+#define KZ_W_AVX 16
+#endif
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define KZ_X86 1
@@ -31,8 +39,9 @@
 /*
  * The merge whose every step is a compare and two conditional adds: no
  * branch to mispredict, one iteration per value consumed. Also the tail of
- * the SIMD kernels. out[k] is written before we know it matched; k <=
- * min(i, j) < min(na, nb) keeps that store inside out's room.
+ * the galloping kernels. out[k] is written before we know it matched; the
+ * k matches so far are values below both a[i] and b[j], so k <= min(i, j)
+ * < min(na, nb) keeps that store inside out's room.
  */
 static size_t merge_branchless(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
                                uint32_t *out) {
@@ -81,14 +90,14 @@ static inline size_t gallop(const uint32_t *l, size_t n_windows, size_t stride, 
   return lower_bound(l, step / 2 + 1, hi, stride, x);
 }
 
+/* ---- x86 SIMD kernels ----------------------------------------------------- */
+
+#if KZ_X86
+
 /* Bits set in a 4-bit mask, from a nibble table packed in one constant (no popcnt needed). */
 static inline unsigned popcount4(unsigned m) {
   return (unsigned)(0x4332322132212110ull >> (4 * (m & 15))) & 15;
 }
-
-/* ---- x86 SIMD kernels ----------------------------------------------------- */
-
-#if KZ_X86
 
 #define Z 0x80 /* a pshufb control byte that writes zero */
 /* For each 4-bit match mask, the pshufb control that packs the matching lanes first. */
@@ -179,3 +188,257 @@ static const uint64_t avx_pack[256] = {
     0x0000000706050403u, 0x0000070605040300u, 0x0000070605040301u, 0x0007060504030100u,
     0x0000070605040302u, 0x0007060504030200u, 0x0007060504030201u, 0x0706050403020100u,
 };
+
+/*
+ * 4x4 block merge (Katsov's "shuffling" intersection, as in Lemire et al.,
+ * "SIMD compression and the intersection of sorted integers", 2016): four
+ * values of a against the four rotations of four values of b covers all 16
+ * pairs; the match mask packs the matching values of a with one pshufb.
+ * The block with the smaller last value is used up and replaced (both on
+ * a tie), so every pair of blocks that can share a value meets once. The
+ * tail is the plain merge, which stores only matches: the current block
+ * may hold values already matched (and counted) that it must skip, and an
+ * unconditional store there could land one past out's room.
+ */
+__attribute__((target("sse4.1"))) static size_t merge_sse41(const uint32_t *a, size_t na,
+                                                            const uint32_t *b, size_t nb,
+                                                            uint32_t *out) {
+  size_t i = 0, j = 0, k = 0, room = na < nb ? na : nb;
+  while (i + 4 <= na && j + 4 <= nb && k + 4 <= room) {
+    __m128i va = _mm_loadu_si128((const __m128i *)(a + i));
+    __m128i vb = _mm_loadu_si128((const __m128i *)(b + j));
+    __m128i m0 = _mm_cmpeq_epi32(va, vb);
+    __m128i m1 = _mm_cmpeq_epi32(va, _mm_shuffle_epi32(vb, _MM_SHUFFLE(0, 3, 2, 1)));
+    __m128i m2 = _mm_cmpeq_epi32(va, _mm_shuffle_epi32(vb, _MM_SHUFFLE(1, 0, 3, 2)));
+    __m128i m3 = _mm_cmpeq_epi32(va, _mm_shuffle_epi32(vb, _MM_SHUFFLE(2, 1, 0, 3)));
+    __m128i m = _mm_or_si128(_mm_or_si128(m0, m1), _mm_or_si128(m2, m3));
+    unsigned mask = (unsigned)_mm_movemask_ps(_mm_castsi128_ps(m));
+    __m128i ctl = _mm_loadu_si128((const __m128i *)sse_pack[mask]);
+    _mm_storeu_si128((__m128i *)(out + k), _mm_shuffle_epi8(va, ctl));
+    k += popcount4(mask);
+    uint32_t amax = a[i + 3], bmax = b[j + 3];
+    i += (size_t)(amax <= bmax) * 4;
+    j += (size_t)(bmax <= amax) * 4;
+  }
+  return k + kz_intersect_merge(a + i, na - i, b + j, nb - j, out + k);
+}
+
+/*
+ * 8x8 block merge: eight values of a against each of eight values of b
+ * broadcast straight from memory. Broadcast loads run on the load ports,
+ * leaving the shuffle port to the one vpermd that packs the matches, which
+ * is what makes this faster than eight in-register rotations.
+ */
+__attribute__((target("avx2"))) static size_t merge_avx2(const uint32_t *a, size_t na,
+                                                         const uint32_t *b, size_t nb,
+                                                         uint32_t *out) {
+  size_t i = 0, j = 0, k = 0, room = na < nb ? na : nb;
+  while (i + 8 <= na && j + 8 <= nb && k + 8 <= room) {
+    __m256i va = _mm256_loadu_si256((const __m256i *)(a + i));
+    const int32_t *bj = (const int32_t *)(b + j);
+    __m256i m01 = _mm256_or_si256(_mm256_cmpeq_epi32(va, _mm256_set1_epi32(bj[0])),
+                                  _mm256_cmpeq_epi32(va, _mm256_set1_epi32(bj[1])));
+    __m256i m23 = _mm256_or_si256(_mm256_cmpeq_epi32(va, _mm256_set1_epi32(bj[2])),
+                                  _mm256_cmpeq_epi32(va, _mm256_set1_epi32(bj[3])));
+    __m256i m45 = _mm256_or_si256(_mm256_cmpeq_epi32(va, _mm256_set1_epi32(bj[4])),
+                                  _mm256_cmpeq_epi32(va, _mm256_set1_epi32(bj[5])));
+    __m256i m67 = _mm256_or_si256(_mm256_cmpeq_epi32(va, _mm256_set1_epi32(bj[6])),
+                                  _mm256_cmpeq_epi32(va, _mm256_set1_epi32(bj[7])));
+    __m256i m = _mm256_or_si256(_mm256_or_si256(m01, m23), _mm256_or_si256(m45, m67));
+    unsigned mask = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(m));
+    __m256i perm = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)&avx_pack[mask]));
+    _mm256_storeu_si256((__m256i *)(out + k), _mm256_permutevar8x32_epi32(va, perm));
+    k += popcount4(mask) + popcount4(mask >> 4);
+    uint32_t amax = a[i + 7], bmax = b[j + 7];
+    i += (size_t)(amax <= bmax) * 8;
+    j += (size_t)(bmax <= amax) * 8;
+  }
+  return k + kz_intersect_merge(a + i, na - i, b + j, nb - j, out + k);
+}
+
+/*
+ * SIMD galloping (Lemire et al. 2016, "SIMD Galloping"): for each value x
+ * of the short list s, gallop over whole 8-value windows of the long list l
+ * to the first window whose last value is >= x, then look for x in that
+ * window with two 4-lane compares. pos only moves forward, and every value
+ * before it is below the current x. out[k] is stored before we know it
+ * matched: the k earlier matches are distinct values of l before x's
+ * window end, so k < nl, and k <= i < ns.
+ */
+__attribute__((target("sse4.1"))) static size_t gallop_sse41(const uint32_t *s, size_t ns,
+                                                             const uint32_t *l, size_t nl,
+                                                             uint32_t *out) {
+  enum { W = KZ_W_SSE };
+  size_t i = 0, pos = 0, k = 0;
+  for (; i < ns; i++) {
+    uint32_t x = s[i];
+    if (nl - pos < W) break;
+    if (l[pos + W - 1] < x) {
+      pos += W * gallop(l + pos, (nl - pos) / W, W, x);
+      if (nl - pos < W) break;
+    }
+    __m128i vx = _mm_set1_epi32((int32_t)x), m = _mm_setzero_si128();
+    for (size_t v = 0; v < W; v += 4)
+      m = _mm_or_si128(m, _mm_cmpeq_epi32(vx, _mm_loadu_si128((const __m128i *)(l + pos + v))));
+    out[k] = x;
+    k += !_mm_testz_si128(m, m);
+  }
+  return k + merge_branchless(s + i, ns - i, l + pos, nl - pos, out + k);
+}
+
+/* The same with 16-value windows and two 8-lane compares: one level of galloping fewer. */
+__attribute__((target("avx2"))) static size_t gallop_avx2(const uint32_t *s, size_t ns,
+                                                          const uint32_t *l, size_t nl,
+                                                          uint32_t *out) {
+  enum { W = KZ_W_AVX };
+  size_t i = 0, pos = 0, k = 0;
+#ifdef KZ_PF
+  size_t stride = nl / ns;
+#endif
+  for (; i < ns; i++) {
+    uint32_t x = s[i];
+    if (nl - pos < W) break;
+#ifdef KZ_PF
+    {
+      size_t est = pos + KZ_PF * stride;
+      if (est < nl - W) {
+        for (size_t v = 0; v < KZ_PF_LINES; v++)
+          _mm_prefetch((const char *)(l + est + 16 * v), _MM_HINT_T0);
+      }
+    }
+#endif
+    if (l[pos + W - 1] < x) {
+      pos += W * gallop(l + pos, (nl - pos) / W, W, x);
+      if (nl - pos < W) break;
+    }
+    __m256i vx = _mm256_set1_epi32((int32_t)x), m = _mm256_setzero_si256();
+    for (size_t v = 0; v < W; v += 8)
+      m = _mm256_or_si256(m, _mm256_cmpeq_epi32(vx, _mm256_loadu_si256((const __m256i *)(l + pos + v))));
+    out[k] = x;
+    k += !_mm256_testz_si256(m, m);
+  }
+  return k + merge_branchless(s + i, ns - i, l + pos, nl - pos, out + k);
+}
+
+static int have_avx2(void) { return __builtin_cpu_supports("avx2"); }
+static int have_sse41(void) { return __builtin_cpu_supports("sse4.1"); }
+
+#endif /* KZ_X86 */
+
+/* ---- the public kernels --------------------------------------------------- */
+
+/* The galloping kernels search the values of the shorter list in the longer one. */
+#define SHORTER_FIRST(a, na, b, nb)   \
+  do {                                \
+    if ((na) > (nb)) {                \
+      const uint32_t *t_ = (a);       \
+      size_t n_ = (na);               \
+      (a) = (b);                      \
+      (na) = (nb);                    \
+      (b) = t_;                       \
+      (nb) = n_;                      \
+    }                                 \
+  } while (0)
+
+size_t kz_intersect_merge(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
+                          uint32_t *out) {
+  size_t i = 0, j = 0, k = 0;
+  while (i < na && j < nb) {
+    if (a[i] < b[j]) {
+      i++;
+    } else if (a[i] > b[j]) {
+      j++;
+    } else {
+      out[k++] = a[i];
+      i++;
+      j++;
+    }
+  }
+  return k;
+}
+
+size_t kz_intersect_branchless(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
+                               uint32_t *out) {
+  return merge_branchless(a, na, b, nb, out);
+}
+
+size_t kz_intersect_gallop(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
+                           uint32_t *out) {
+  SHORTER_FIRST(a, na, b, nb);
+  if (na == 0) return 0;
+  size_t pos = 0, k = 0;
+  for (size_t i = 0; i < na; i++) {
+    uint32_t x = a[i];
+    if (b[pos] < x) {
+      pos += gallop(b + pos, nb - pos, 1, x);
+      if (pos == nb) break;
+    }
+    /* k matches so far are distinct values of b before pos: k <= pos < nb, and k <= i < na. */
+    out[k] = x;
+    k += b[pos] == x;
+  }
+  return k;
+}
+
+#if KZ_X86
+static size_t intersect_sse41(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
+                              uint32_t *out) {
+  if (na == 0 || nb == 0) return 0;
+  return merge_sse41(a, na, b, nb, out);
+}
+
+static size_t intersect_avx2(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
+                             uint32_t *out) {
+  if (na == 0 || nb == 0) return 0;
+  return merge_avx2(a, na, b, nb, out);
+}
+
+static size_t intersect_gallop_sse41(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
+                                     uint32_t *out) {
+  SHORTER_FIRST(a, na, b, nb);
+  if (na == 0) return 0;
+  return gallop_sse41(a, na, b, nb, out);
+}
+
+static size_t intersect_gallop_avx2(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
+                                    uint32_t *out) {
+  SHORTER_FIRST(a, na, b, nb);
+  if (na == 0) return 0;
+  return gallop_avx2(a, na, b, nb, out);
+}
+#endif
+
+size_t kz_intersect(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, uint32_t *out) {
+  SHORTER_FIRST(a, na, b, nb);
+  if (na == 0) return 0;
+  int skewed = nb / na >= KZ_INTERSECT_GALLOP_RATIO;
+#if KZ_X86
+  /* __builtin_cpu_supports reads a word libgcc filled at start-up: cheap enough per call. */
+  if (have_avx2()) return skewed ? gallop_avx2(a, na, b, nb, out) : merge_avx2(a, na, b, nb, out);
+  if (have_sse41())
+    return skewed ? gallop_sse41(a, na, b, nb, out) : merge_sse41(a, na, b, nb, out);
+#endif
+  return skewed ? kz_intersect_gallop(a, na, b, nb, out) : merge_branchless(a, na, b, nb, out);
+}
+
+kz_intersect_fn kz_intersect_kernel(kz_intersect_algo algo) {
+  switch (algo) {
+    case KZ_INTERSECT_MERGE: return kz_intersect_merge;
+    case KZ_INTERSECT_BRANCHLESS: return kz_intersect_branchless;
+    case KZ_INTERSECT_GALLOP: return kz_intersect_gallop;
+#if KZ_X86
+    case KZ_INTERSECT_SSE41: return have_sse41() ? intersect_sse41 : NULL;
+    case KZ_INTERSECT_AVX2: return have_avx2() ? intersect_avx2 : NULL;
+    case KZ_INTERSECT_GALLOP_SSE41: return have_sse41() ? intersect_gallop_sse41 : NULL;
+    case KZ_INTERSECT_GALLOP_AVX2: return have_avx2() ? intersect_gallop_avx2 : NULL;
+#endif
+    case KZ_INTERSECT_AUTO: return kz_intersect;
+    default: return NULL;
+  }
+}
+
+const char *kz_intersect_algo_name(kz_intersect_algo algo) {
+  static const char *const names[KZ_INTERSECT_N_ALGOS] = {
+      "merge", "branchless", "gallop", "sse4.1", "avx2", "gallop-sse4.1", "gallop-avx2", "auto"};
+  return (unsigned)algo < KZ_INTERSECT_N_ALGOS ? names[algo] : "?";
+}

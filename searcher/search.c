@@ -12,6 +12,7 @@
 
 #include "common/analyzer.h"
 #include "common/buf.h"
+#include "common/deletes.h"
 #include "common/error.h"
 #include "common/format.h"
 #include "common/limits.h"
@@ -102,6 +103,9 @@ static int count_term_union(const kz_segment *seg, size_t s, const kz_plan *p, u
     for (uint32_t d = kz_postings_next(&c); d != KZ_DOC_END; d = kz_postings_next(&c))
       bits[d >> 6] |= 1ull << (d & 63);
   }
+  if (seg->deleted) /* the bitmap's bytes are the low bytes of the words, in order */
+    for (size_t byte = 0; byte < kz_deletes_bitmap_bytes(seg->info.doc_count); byte++)
+      bits[byte >> 3] &= ~((uint64_t)seg->deleted[byte] << (8 * (byte & 7)));
   uint64_t n = 0;
   for (size_t w = 0; w < words; w++) n += (uint64_t)__builtin_popcountll(bits[w]);
   free(bits);
@@ -130,8 +134,9 @@ static int evaluate(kz_index *idx, const kz_plan *plan, const kz_search_options 
     int rc = kz_iter_build(&it, plan, &ctx);
     if (rc) return kz_error_set(err, rc, "%s", kz_strerror(rc));
     uint64_t base = idx->doc_base[s], n = 0;
+    const uint8_t *deleted = idx->segs[s].deleted;
     for (uint32_t d = it->doc; d != KZ_DOC_END; d = it->ops->next(it)) {
-      if (!it->ops->matches(it)) continue;
+      if (kz_deleted(deleted, d) || !it->ops->matches(it)) continue;
       n++;
       if (!topk) continue;
       kz_topk_push(topk, it->ops->score(it), base + d);

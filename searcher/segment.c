@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/deletes.h"
 #include "common/error.h"
 #include "common/format.h"
 #include "common/segment_format.h"
@@ -89,6 +90,26 @@ int kz_segment_open(kz_segment *s, const char *dir, const kz_segment_info *info,
     kz_segment_close(s);
     return fail(err, KZ_ERR_CORRUPT, dir, info->id, KZ_SEGFILE_DICT, "damaged dictionary trailer or index");
   }
+  if (info->deletes_gen) {
+    char name[64], detail[160] = "";
+    kz_deletes_file_name(name, sizeof name, info->id, info->deletes_gen);
+    char *path = kz_path_join(dir, name);
+    int rc = path ? kz_file_map(&s->deletes_file, path, KZ_MAGIC_DELETES, detail, sizeof detail)
+                  : KZ_ERR_NOMEM;
+    if (rc == KZ_OK && (s->deletes_file.size != info->deletes_bytes ||
+                        kz_deletes_validate(s->deletes_file.body, s->deletes_file.body_size,
+                                            info->doc_count, info->deleted_docs, &s->deleted))) {
+      snprintf(detail, sizeof detail, "does not match the manifest's deletions");
+      rc = KZ_ERR_CORRUPT;
+    }
+    if (rc) {
+      kz_error_set(err, rc, "%s/%s: %s", dir, name, rc == KZ_ERR_NOMEM ? "out of memory" : detail);
+      free(path);
+      kz_segment_close(s);
+      return rc;
+    }
+    free(path);
+  }
   const kz_mapped_file *sf = &s->file[KZ_SEGFILE_STORE];
   if (kz_docstore_open(&s->store, sf->body, sf->body_size, info->doc_count) != KZ_OK) {
     kz_segment_close(s);
@@ -100,6 +121,8 @@ int kz_segment_open(kz_segment *s, const char *dir, const kz_segment_info *info,
 void kz_segment_close(kz_segment *s) {
   if (!s) return;
   for (int k = 0; k < KZ_SEGFILES; k++) kz_file_unmap(&s->file[k]);
+  kz_file_unmap(&s->deletes_file);
+  s->deleted = NULL;
 }
 
 static int compare_key(const uint8_t *a, size_t an, const char *b, size_t bn) {

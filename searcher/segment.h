@@ -24,6 +24,8 @@ typedef struct kz_term_info {
 typedef struct kz_segment {
   kz_segment_info info;
   kz_mapped_file file[KZ_SEGFILES];
+  kz_mapped_file deletes_file;
+  const uint8_t *deleted; /* bitmap of deleted documents, NULL when none (common/deletes.h) */
   const uint8_t *norms; /* info.doc_count little-endian u32 lengths */
   kz_docstore store;
   const uint8_t *dict_index; /* dict_blocks little-endian u64 block offsets */

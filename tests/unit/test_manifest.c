@@ -148,6 +148,9 @@ static void build_body(kz_buf *b, const body_spec *s) {
     kz_buf_put_u32le(b, i == 0 ? s->id0 : i);
     kz_buf_put_u32le(b, i == 0 ? s->docs0 : 10);
     for (int k = 0; k < 4 + KZ_SEGFILES; k++) kz_buf_put_u64le(b, 100);
+    kz_buf_put_u32le(b, 0); /* no deletions */
+    kz_buf_put_u64le(b, 0);
+    kz_buf_put_u64le(b, 0);
   }
   for (size_t i = 0; i < s->trailing; i++) kz_buf_put_u8(b, 0);
 }
@@ -185,7 +188,7 @@ static void test_manifest__round_trips_segments_and_language(void) {
   path_in(p, sizeof p, dir, KZ_MANIFEST_NAME);
   CHECK_EQ_INT(stat(p, &st), 0);
   CHECK_EQ_INT(bytes, st.st_size);
-  CHECK_EQ_INT(bytes, 8 + 8 + 4 + 1 + 7 + 4 + 3 * (4 + 4 + 8 * 4 + 8 * KZ_SEGFILES) + 16);
+  CHECK_EQ_INT(bytes, 8 + 8 + 4 + 1 + 7 + 4 + 3 * (4 + 4 + 8 * 4 + 8 * KZ_SEGFILES + 4 + 8 + 8) + 16);
   path_in(p, sizeof p, dir, KZ_MANIFEST_NAME ".tmp");
   CHECK(stat(p, &st) != 0); /* renamed away */
 
