@@ -2,10 +2,10 @@
  * segment_writer.c - writes a segment's dictionary, postings, positions and
  * norms (see segment_writer.h; layouts in docs/FORMAT.md).
  *
- * Terms are visited in key order. For each, the inverter's varint stream is
- * decoded into doc and freq arrays, cut into blocks of KZ_BLOCK_DOCS and
- * re-encoded with the block codec; the positions stream is copied as it is,
- * and walked once to find where each block's positions start.
+ * Terms arrive in key order as doc and freq arrays; they are cut into
+ * blocks of KZ_BLOCK_DOCS and encoded with the block codec, the positions
+ * are copied as they are and walked once to find where each block's
+ * positions start. The dictionary is front-coded in blocks as terms come.
  */
 #include "indexer/segment_writer.h"
 
@@ -22,17 +22,226 @@
 #include "common/postblock.h"
 #include "common/segment_format.h"
 
-typedef struct seg_files {
+struct kz_segment_writer {
+  char *dir;
+  uint32_t id, n_docs;
+  const uint32_t *lengths;
   kz_file_writer dict, post, pos, norm;
-} seg_files;
+  kz_buf blocks, skips, dict_block, dict_index;
+  char prev_key[KZ_MAX_TERM_KEY_BYTES];
+  size_t prev_len;
+  kz_segment_info info;
+  int error; /* sticky */
+};
 
-typedef struct scratch {
+static kz_file_writer *file_of(kz_segment_writer *w, int k) {
+  kz_file_writer *f[4] = {&w->dict, &w->post, &w->pos, &w->norm};
+  return f[k];
+}
+static const int kKinds[4] = {KZ_SEGFILE_DICT, KZ_SEGFILE_POSTINGS, KZ_SEGFILE_POSITIONS,
+                              KZ_SEGFILE_NORMS};
+static const uint32_t kMagics[4] = {KZ_MAGIC_DICT, KZ_MAGIC_POSTINGS, KZ_MAGIC_POSITIONS,
+                                    KZ_MAGIC_NORMS};
+
+static void free_writer(kz_segment_writer *w) {
+  kz_buf_free(&w->blocks);
+  kz_buf_free(&w->skips);
+  kz_buf_free(&w->dict_block);
+  kz_buf_free(&w->dict_index);
+  free(w->dir);
+  free(w);
+}
+
+int kz_segment_writer_open(kz_segment_writer **out, const char *dir, uint32_t segment_id,
+                           const uint32_t *doc_lengths, uint32_t n_docs) {
+  kz_segment_writer *w = calloc(1, sizeof *w);
+  if (!w) return KZ_ERR_NOMEM;
+  for (int k = 0; k < 4; k++) file_of(w, k)->fd = -1;
+  w->dir = strdup(dir);
+  w->id = segment_id;
+  w->n_docs = n_docs;
+  w->lengths = doc_lengths;
+  w->info.id = segment_id;
+  w->info.doc_count = n_docs;
+  for (uint32_t i = 0; i < n_docs; i++) w->info.total_length += doc_lengths[i];
+  int rc = w->dir ? KZ_OK : KZ_ERR_NOMEM;
+  for (int k = 0; k < 4 && !rc; k++) {
+    char name[64];
+    kz_segment_file_name(name, sizeof name, segment_id, kKinds[k]);
+    char *path = kz_path_join(dir, name);
+    rc = path ? kz_file_writer_open(file_of(w, k), path, kMagics[k]) : KZ_ERR_NOMEM;
+    free(path);
+  }
+  if (rc) {
+    w->error = rc;
+    kz_segment_writer_abort(w);
+    return rc;
+  }
+  *out = w;
+  return KZ_OK;
+}
+
+void kz_segment_writer_abort(kz_segment_writer *w) {
+  if (!w) return;
+  for (int k = 0; k < 4; k++) kz_file_writer_abort(file_of(w, k));
+  free_writer(w);
+}
+
+/* Skips `count` varints of positions that this writer was given, hence well formed. */
+static const uint8_t *skip_varints(const uint8_t *p, const uint8_t *end, uint64_t count) {
+  while (count-- && p < end) {
+    while (p < end && (*p & 0x80)) p++;
+    p++;
+  }
+  return p;
+}
+
+/* Encodes one term's postings (skip table + blocks) into w->skips / w->blocks. */
+static int encode_term(kz_segment_writer *w, const uint32_t *docs, const uint32_t *freqs,
+                       uint32_t df, const uint8_t *pos_start, size_t pos_len) {
+  kz_buf_clear(&w->blocks);
+  kz_buf_clear(&w->skips);
+  uint32_t n_blocks = (df + KZ_BLOCK_DOCS - 1) / KZ_BLOCK_DOCS;
+  const uint8_t *pos = pos_start, *pos_end = pos_start + pos_len;
+  int64_t prev = -1;
+  for (uint32_t b = 0; b < n_blocks; b++) {
+    uint32_t first = b * KZ_BLOCK_DOCS;
+    uint32_t n = df - first < KZ_BLOCK_DOCS ? df - first : KZ_BLOCK_DOCS;
+    uint32_t max_tf = 0, min_len = UINT32_MAX;
+    uint64_t block_positions = 0;
+    for (uint32_t i = first; i < first + n; i++) {
+      if (docs[i] >= w->n_docs) return KZ_ERR_INVALID;
+      if (freqs[i] > max_tf) max_tf = freqs[i];
+      if (w->lengths[docs[i]] < min_len) min_len = w->lengths[docs[i]];
+      block_positions += freqs[i];
+    }
+    if (n_blocks > 1) {
+      if (w->blocks.len > UINT32_MAX || (size_t)(pos - pos_start) > UINT32_MAX) return KZ_ERR_LIMIT;
+      int rc = kz_buf_put_u32le(&w->skips, docs[first + n - 1]);
+      rc |= kz_buf_put_u32le(&w->skips, (uint32_t)w->blocks.len);
+      rc |= kz_buf_put_u32le(&w->skips, (uint32_t)(pos - pos_start));
+      rc |= kz_buf_put_u32le(&w->skips, max_tf);
+      rc |= kz_buf_put_u32le(&w->skips, min_len);
+      if (rc) return KZ_ERR_NOMEM;
+    }
+    int rc = kz_postblock_encode(&w->blocks, prev, docs + first, freqs + first, n);
+    if (rc) return rc;
+    prev = docs[first + n - 1];
+    pos = skip_varints(pos, pos_end, block_positions);
+  }
+  return KZ_OK;
+}
+
+static int write_dict_block(kz_segment_writer *w) {
+  if (!w->dict_block.len) return KZ_OK;
+  if (kz_buf_put_u64le(&w->dict_index, w->dict.offset)) return KZ_ERR_NOMEM;
+  kz_file_writer_write(&w->dict, w->dict_block.data, w->dict_block.len);
+  kz_buf_clear(&w->dict_block);
+  return w->dict.error;
+}
+
+static size_t common_prefix(const char *a, size_t an, const char *b, size_t bn) {
+  size_t n = an < bn ? an : bn, i = 0;
+  while (i < n && a[i] == b[i]) i++;
+  return i;
+}
+
+static int add_term(kz_segment_writer *w, const char *key, size_t key_len, const uint32_t *docs,
+                    const uint32_t *freqs, uint32_t df, const uint8_t *pos, size_t pos_len) {
+  if (key_len == 0 || key_len > KZ_MAX_TERM_KEY_BYTES || df == 0) return KZ_ERR_INVALID;
+  int rc = encode_term(w, docs, freqs, df, pos, pos_len);
+  if (rc) return rc;
+  uint64_t cf = 0;
+  for (uint32_t i = 0; i < df; i++) cf += freqs[i];
+  uint64_t post_off = w->post.offset, pos_off = w->pos.offset;
+  kz_file_writer_write(&w->post, w->skips.data, w->skips.len);
+  kz_file_writer_write(&w->post, w->blocks.data, w->blocks.len);
+  kz_file_writer_write(&w->pos, pos, pos_len);
+  if (w->post.error || w->pos.error) return w->post.error ? w->post.error : w->pos.error;
+
+  int first_in_block = w->info.n_terms % KZ_DICT_BLOCK_TERMS == 0;
+  if (first_in_block) {
+    if ((rc = write_dict_block(w))) return rc;
+    rc |= kz_buf_put_varint(&w->dict_block, post_off);
+    rc |= kz_buf_put_varint(&w->dict_block, pos_off);
+  }
+  size_t shared = first_in_block ? 0 : common_prefix(w->prev_key, w->prev_len, key, key_len);
+  rc |= kz_buf_put_varint(&w->dict_block, shared);
+  rc |= kz_buf_put_varint(&w->dict_block, key_len - shared);
+  rc |= kz_buf_append(&w->dict_block, key + shared, key_len - shared);
+  rc |= kz_buf_put_varint(&w->dict_block, df);
+  rc |= kz_buf_put_varint(&w->dict_block, cf - df);
+  rc |= kz_buf_put_varint(&w->dict_block, w->skips.len + w->blocks.len);
+  rc |= kz_buf_put_varint(&w->dict_block, pos_len);
+  if (rc) return KZ_ERR_NOMEM;
+  memcpy(w->prev_key, key, key_len);
+  w->prev_len = key_len;
+  w->info.n_terms++;
+  w->info.n_postings += df;
+  w->info.n_positions += cf;
+  return KZ_OK;
+}
+
+int kz_segment_writer_term(kz_segment_writer *w, const char *key, size_t key_len, const uint32_t *docs,
+                           const uint32_t *freqs, uint32_t df, const uint8_t *pos, size_t pos_len) {
+  if (!w->error) w->error = add_term(w, key, key_len, docs, freqs, df, pos, pos_len);
+  return w->error;
+}
+
+static int write_dict_end(kz_segment_writer *w) {
+  int rc = write_dict_block(w);
+  if (rc) return rc;
+  uint64_t index_off = w->dict.offset;
+  uint32_t n_blocks = (uint32_t)(w->dict_index.len / 8);
+  kz_file_writer_write(&w->dict, w->dict_index.data, w->dict_index.len);
+  uint8_t trailer[KZ_DICT_TRAILER_BYTES];
+  kz_store_u64le(trailer, w->info.n_terms);
+  kz_store_u64le(trailer + 8, index_off);
+  kz_store_u32le(trailer + 16, n_blocks);
+  kz_store_u32le(trailer + 20, KZ_DICT_BLOCK_TERMS);
+  return kz_file_writer_write(&w->dict, trailer, sizeof trailer);
+}
+
+static int write_norms(kz_file_writer *f, const uint32_t *lengths, uint32_t n_docs) {
+  uint8_t tmp[4096];
+  kz_store_u32le(tmp, n_docs);
+  kz_file_writer_write(f, tmp, 4);
+  for (uint32_t i = 0; i < n_docs;) {
+    size_t k = 0;
+    for (; k < sizeof tmp / 4 && i < n_docs; k++, i++) kz_store_u32le(tmp + 4 * k, lengths[i]);
+    kz_file_writer_write(f, tmp, 4 * k);
+  }
+  return f->error;
+}
+
+int kz_segment_writer_finish(kz_segment_writer *w, kz_segment_info *info, kz_error *err) {
+  int rc = w->error;
+  if (!rc) rc = write_dict_end(w);
+  if (!rc) rc = write_norms(&w->norm, w->lengths, w->n_docs);
+  for (int k = 0; k < 4 && !rc; k++)
+    rc = kz_file_writer_finish(file_of(w, k), &w->info.file_bytes[kKinds[k]]);
+  if (rc) {
+    int saved = errno;
+    char name[64];
+    kz_segment_file_name(name, sizeof name, w->id, KZ_SEGFILE_POSTINGS);
+    kz_error_set(err, rc, "cannot write segment %s in %s: %s", name, w->dir,
+                 rc == KZ_ERR_IO ? strerror(saved) : kz_strerror(rc));
+    kz_segment_writer_abort(w);
+    return rc;
+  }
+  *info = w->info;
+  free_writer(w);
+  return KZ_OK;
+}
+
+/* ---- from the inverter ------------------------------------------------- */
+
+typedef struct arrays {
   uint32_t *docs, *freqs;
   size_t cap;
-  kz_buf blocks, skips, dict_block, dict_index;
-} scratch;
+} arrays;
 
-static int reserve_arrays(scratch *s, size_t n) {
+static int reserve_arrays(arrays *s, size_t n) {
   if (n <= s->cap) return KZ_OK;
   size_t cap = s->cap ? s->cap : 1024;
   while (cap < n) cap *= 2;
@@ -47,7 +256,7 @@ static int reserve_arrays(scratch *s, size_t n) {
 }
 
 /* Decodes a term's inverter stream into s->docs / s->freqs. */
-static int decode_docs(scratch *s, const kz_term_acc *a) {
+static int decode_docs(arrays *s, const kz_term_acc *a) {
   int rc = reserve_arrays(s, a->df);
   if (rc) return rc;
   const uint8_t *p = a->docs.data, *end = p + a->docs.len;
@@ -62,176 +271,34 @@ static int decode_docs(scratch *s, const kz_term_acc *a) {
   return KZ_OK;
 }
 
-/* Skips `count` varints; the stream was produced by the inverter, so it is well formed. */
-static const uint8_t *skip_varints(const uint8_t *p, uint64_t count) {
-  while (count--) {
-    while (*p & 0x80) p++;
-    p++;
-  }
-  return p;
-}
-
-/*
- * Encodes one term's postings (skip table + blocks) into s->skips / s->blocks
- * and returns the bytes of positions it owns.
- */
-static int encode_term(scratch *s, const kz_term_acc *a, const uint32_t *lengths) {
-  kz_buf_clear(&s->blocks);
-  kz_buf_clear(&s->skips);
-  uint32_t n_blocks = (a->df + KZ_BLOCK_DOCS - 1) / KZ_BLOCK_DOCS;
-  const uint8_t *pos_start = a->pos.data, *pos = pos_start;
-  int64_t prev = -1;
-  for (uint32_t b = 0; b < n_blocks; b++) {
-    uint32_t first = b * KZ_BLOCK_DOCS;
-    uint32_t n = a->df - first < KZ_BLOCK_DOCS ? a->df - first : KZ_BLOCK_DOCS;
-    uint32_t max_tf = 0, min_len = UINT32_MAX;
-    uint64_t block_positions = 0;
-    for (uint32_t i = first; i < first + n; i++) {
-      if (s->freqs[i] > max_tf) max_tf = s->freqs[i];
-      if (lengths[s->docs[i]] < min_len) min_len = lengths[s->docs[i]];
-      block_positions += s->freqs[i];
-    }
-    if (n_blocks > 1) {
-      if (s->blocks.len > UINT32_MAX || (size_t)(pos - pos_start) > UINT32_MAX) return KZ_ERR_LIMIT;
-      int rc = kz_buf_put_u32le(&s->skips, s->docs[first + n - 1]);
-      rc |= kz_buf_put_u32le(&s->skips, (uint32_t)s->blocks.len);
-      rc |= kz_buf_put_u32le(&s->skips, (uint32_t)(pos - pos_start));
-      rc |= kz_buf_put_u32le(&s->skips, max_tf);
-      rc |= kz_buf_put_u32le(&s->skips, min_len);
-      if (rc) return KZ_ERR_NOMEM;
-    }
-    int rc = kz_postblock_encode(&s->blocks, prev, s->docs + first, s->freqs + first, n);
-    if (rc) return rc;
-    prev = s->docs[first + n - 1];
-    pos = skip_varints(pos, block_positions);
-  }
-  return KZ_OK;
-}
-
-static int write_dict_block(seg_files *f, scratch *s) {
-  if (!s->dict_block.len) return KZ_OK;
-  if (kz_buf_put_u64le(&s->dict_index, f->dict.offset)) return KZ_ERR_NOMEM;
-  kz_file_writer_write(&f->dict, s->dict_block.data, s->dict_block.len);
-  kz_buf_clear(&s->dict_block);
-  return f->dict.error;
-}
-
-static size_t common_prefix(const char *a, size_t an, const char *b, size_t bn) {
-  size_t n = an < bn ? an : bn, i = 0;
-  while (i < n && a[i] == b[i]) i++;
-  return i;
-}
-
-static int write_terms(seg_files *f, scratch *s, kz_term_acc **terms, size_t n_terms,
-                       const uint32_t *lengths, kz_segment_info *info) {
-  const kz_term_acc *prev = NULL;
-  for (size_t t = 0; t < n_terms; t++) {
-    const kz_term_acc *a = terms[t];
-    if (a->key_len > KZ_MAX_TERM_KEY_BYTES) continue; /* the analyzer caps tokens well below */
-    int rc = decode_docs(s, a);
-    if (!rc) rc = encode_term(s, a, lengths);
-    if (rc) return rc;
-    uint64_t post_off = f->post.offset, pos_off = f->pos.offset;
-    kz_file_writer_write(&f->post, s->skips.data, s->skips.len);
-    kz_file_writer_write(&f->post, s->blocks.data, s->blocks.len);
-    kz_file_writer_write(&f->pos, a->pos.data, a->pos.len);
-    if (f->post.error || f->pos.error) return f->post.error ? f->post.error : f->pos.error;
-
-    size_t in_block = info->n_terms % KZ_DICT_BLOCK_TERMS;
-    if (in_block == 0) {
-      if ((rc = write_dict_block(f, s))) return rc;
-      rc |= kz_buf_put_varint(&s->dict_block, post_off);
-      rc |= kz_buf_put_varint(&s->dict_block, pos_off);
-      prev = NULL;
-    }
-    size_t shared = prev ? common_prefix(prev->key, prev->key_len, a->key, a->key_len) : 0;
-    rc |= kz_buf_put_varint(&s->dict_block, shared);
-    rc |= kz_buf_put_varint(&s->dict_block, a->key_len - shared);
-    rc |= kz_buf_append(&s->dict_block, a->key + shared, a->key_len - shared);
-    rc |= kz_buf_put_varint(&s->dict_block, a->df);
-    rc |= kz_buf_put_varint(&s->dict_block, a->cf - a->df);
-    rc |= kz_buf_put_varint(&s->dict_block, s->skips.len + s->blocks.len);
-    rc |= kz_buf_put_varint(&s->dict_block, a->pos.len);
-    if (rc) return KZ_ERR_NOMEM;
-    prev = a;
-    info->n_terms++;
-    info->n_postings += a->df;
-    info->n_positions += a->cf;
-  }
-  int rc = write_dict_block(f, s);
-  if (rc) return rc;
-  uint64_t index_off = f->dict.offset;
-  uint32_t n_blocks = (uint32_t)(s->dict_index.len / 8);
-  kz_file_writer_write(&f->dict, s->dict_index.data, s->dict_index.len);
-  uint8_t trailer[KZ_DICT_TRAILER_BYTES];
-  kz_store_u64le(trailer, info->n_terms);
-  kz_store_u64le(trailer + 8, index_off);
-  kz_store_u32le(trailer + 16, n_blocks);
-  kz_store_u32le(trailer + 20, KZ_DICT_BLOCK_TERMS);
-  return kz_file_writer_write(&f->dict, trailer, sizeof trailer);
-}
-
-static int write_norms(kz_file_writer *w, const uint32_t *lengths, uint32_t n_docs) {
-  uint8_t tmp[4096];
-  kz_store_u32le(tmp, n_docs);
-  kz_file_writer_write(w, tmp, 4);
-  for (uint32_t i = 0; i < n_docs;) {
-    size_t k = 0;
-    for (; k < sizeof tmp / 4 && i < n_docs; k++, i++) kz_store_u32le(tmp + 4 * k, lengths[i]);
-    kz_file_writer_write(w, tmp, 4 * k);
-  }
-  return w->error;
-}
-
 int kz_segment_write(const char *dir, uint32_t segment_id, kz_inverter *inv,
                      const uint32_t *doc_lengths, uint32_t n_docs, kz_segment_info *info,
                      kz_error *err) {
-  seg_files f;
-  kz_file_writer *w[4] = {&f.dict, &f.post, &f.pos, &f.norm};
-  const int kinds[4] = {KZ_SEGFILE_DICT, KZ_SEGFILE_POSTINGS, KZ_SEGFILE_POSITIONS, KZ_SEGFILE_NORMS};
-  const uint32_t magics[4] = {KZ_MAGIC_DICT, KZ_MAGIC_POSTINGS, KZ_MAGIC_POSITIONS, KZ_MAGIC_NORMS};
-  scratch s;
-  memset(&s, 0, sizeof s);
-  memset(info, 0, sizeof *info);
-  info->id = segment_id;
-  info->doc_count = n_docs;
-  for (uint32_t i = 0; i < n_docs; i++) info->total_length += doc_lengths[i];
-
-  int rc = KZ_OK;
-  for (int k = 0; k < 4; k++) {
+  kz_segment_writer *w;
+  int rc = kz_segment_writer_open(&w, dir, segment_id, doc_lengths, n_docs);
+  if (rc) {
     char name[64];
-    kz_segment_file_name(name, sizeof name, segment_id, kinds[k]);
-    char *path = kz_path_join(dir, name);
-    if (!path) {
-      rc = KZ_ERR_NOMEM;
-      for (int j = k; j < 4; j++) memset(w[j], 0, sizeof *w[j]), w[j]->fd = -1;
-      break;
-    }
-    int orc = kz_file_writer_open(w[k], path, magics[k]);
-    free(path);
-    if (orc && !rc) rc = orc;
+    kz_segment_file_name(name, sizeof name, segment_id, KZ_SEGFILE_DICT);
+    return kz_error_set(err, rc, "cannot create segment %s in %s: %s", name, dir,
+                        rc == KZ_ERR_IO ? strerror(errno) : kz_strerror(rc));
   }
   kz_term_acc **terms = NULL;
   size_t n_terms = 0;
-  if (!rc) rc = kz_inverter_sorted(inv, &terms, &n_terms);
-  if (!rc) rc = write_terms(&f, &s, terms, n_terms, doc_lengths, info);
-  if (!rc) rc = write_norms(&f.norm, doc_lengths, n_docs);
-  for (int k = 0; k < 4 && !rc; k++) rc = kz_file_writer_finish(w[k], &info->file_bytes[kinds[k]]);
-  if (rc) {
-    int saved = errno;
-    for (int k = 0; k < 4; k++) kz_file_writer_abort(w[k]);
-    char name[64];
-    kz_segment_file_name(name, sizeof name, segment_id, KZ_SEGFILE_POSTINGS);
-    if (rc == KZ_ERR_IO)
-      kz_error_set(err, rc, "cannot write segment %s in %s: %s", name, dir, strerror(saved));
-    else
-      kz_error_set(err, rc, "cannot write segment %s in %s: %s", name, dir, kz_strerror(rc));
+  arrays s = {0};
+  rc = kz_inverter_sorted(inv, &terms, &n_terms);
+  for (size_t t = 0; t < n_terms && !rc; t++) {
+    const kz_term_acc *a = terms[t];
+    if (a->key_len > KZ_MAX_TERM_KEY_BYTES) continue; /* the analyzer caps tokens well below */
+    rc = decode_docs(&s, a);
+    if (!rc) rc = kz_segment_writer_term(w, a->key, a->key_len, s.docs, s.freqs, a->df, a->pos.data,
+                                         a->pos.len);
   }
   free(s.docs);
   free(s.freqs);
-  kz_buf_free(&s.blocks);
-  kz_buf_free(&s.skips);
-  kz_buf_free(&s.dict_block);
-  kz_buf_free(&s.dict_index);
-  return rc;
+  if (rc) {
+    kz_segment_writer_abort(w);
+    return kz_error_set(err, rc, "cannot write segment %08x in %s: %s", segment_id, dir,
+                        rc == KZ_ERR_IO ? strerror(errno) : kz_strerror(rc));
+  }
+  return kz_segment_writer_finish(w, info, err);
 }
