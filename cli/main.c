@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cmd_check.h"
+#include "cmd_compact.h"
 #include "cmd_delete.h"
 #include "cmd_index.h"
 #include "cmd_search.h"
@@ -29,6 +30,7 @@ static const char synopsis[] =
     "       kzsearch stats [-i DIR] [--json]\n"
     "       kzsearch check [-i DIR] [--full] [--json]\n"
     "       kzsearch delete [-i DIR] [--from FILE] ID...\n"
+    "       kzsearch compact [-i DIR]\n"
     "       kzsearch --help | --version\n";
 
 static const char help[] =
@@ -55,6 +57,9 @@ static const char help[] =
     "           the ids listed one per line in FILE, - for stdin) in one commit.\n"
     "           Ids not in the index are reported, not treated as errors.\n"
     "           Indexing a document whose id is already in the index replaces it.\n"
+    "  compact  Merge every segment into one, leaving out deleted and replaced\n"
+    "           documents. (Segments are also merged automatically after each\n"
+    "           commit, ten of similar size at a time.)\n"
     "  help     Show this help.\n"
     "\n"
     "Options:\n"
@@ -143,6 +148,8 @@ static int dispatch(int argc, char **argv) {
     status = cli_cmd_check(argc - 2, argv + 2);
   else if (strcmp(cmd, "delete") == 0)
     status = cli_cmd_delete(argc - 2, argv + 2);
+  else if (strcmp(cmd, "compact") == 0)
+    status = cli_cmd_compact(argc - 2, argv + 2);
   else
     status = cli_cmd_search(argc - 1, argv + 1);
   if (status == CLI_EXIT_USAGE) return usage_error();

@@ -194,8 +194,9 @@ typedef struct kz_writer_options {
   const char *language;       /* Snowball language for a new index (default "english") */
   size_t memory_bytes;        /* in-memory budget before a segment is written (default 256 MiB) */
   int rebuild;                /* start from an empty index; the old one stays until commit */
+  int no_auto_merge;          /* never merge segments after a commit (kz_writer_compact still does) */
 } kz_writer_options;
-#define KZ_WRITER_OPTIONS_INIT {KZ_WRITER_OPTIONS_VERSION, NULL, 0, 0}
+#define KZ_WRITER_OPTIONS_INIT {KZ_WRITER_OPTIONS_VERSION, NULL, 0, 0, 0}
 
 /* A document to add. Strings need not be NUL-terminated; NULL means absent. */
 typedef struct kz_document {
@@ -265,8 +266,21 @@ KZ_API int kz_writer_add_path(kz_writer *writer, const char *path, const kz_inge
 KZ_API int kz_writer_delete(kz_writer *writer, const char *id, size_t id_len, int *found,
                             kz_error *err);
 
-/* Makes every added document visible atomically (all or nothing). */
+/*
+ * Makes every added and deleted document visible atomically (all or
+ * nothing). Afterwards, unless the options say no_auto_merge, segments are
+ * merged as the merge policy picks (adjacent segments of similar size, ten at
+ * a time), each merge its own atomic commit.
+ */
 KZ_API int kz_writer_commit(kz_writer *writer, kz_error *err);
+
+/*
+ * Commits, then merges every segment into one, leaving out deleted and
+ * replaced documents. Results are the same before and after, except that
+ * BM25 statistics stop counting the deleted documents (docs/FORMAT.md,
+ * "Deletions"). @return as kz_writer_commit.
+ */
+KZ_API int kz_writer_compact(kz_writer *writer, kz_error *err);
 
 /* Documents added since the writer was opened (committed or not). */
 KZ_API uint64_t kz_writer_added(const kz_writer *writer);

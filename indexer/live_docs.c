@@ -1,8 +1,8 @@
 /*
  * live_docs.c - live-document bookkeeping for the writer (see live_docs.h).
  *
- * Segment states are kept in increasing segment-id order (ids grow as
- * segments are created), so a state is found by binary search.
+ * Segment states are kept in increasing segment-id order, so a state is
+ * found by binary search.
  */
 #include "indexer/live_docs.h"
 
@@ -14,7 +14,7 @@
 #include "common/format.h"
 #include "indexer/idmap.h"
 #include "kzsearch.h"
-#include "searcher/docstore.h"
+#include "common/docstore.h"
 
 typedef struct seg_state {
   uint32_t id;
@@ -86,7 +86,12 @@ static seg_state *push_state(kz_live_docs *l, uint32_t id) {
     l->segs = s;
     l->cap_segs = cap;
   }
-  seg_state *s = &l->segs[l->n_segs++];
+  /* Keep the states sorted by id: merged segments take new ids but old places. */
+  size_t at = l->n_segs;
+  while (at > 0 && l->segs[at - 1].id > id) at--;
+  memmove(&l->segs[at + 1], &l->segs[at], (l->n_segs - at) * sizeof *l->segs);
+  l->n_segs++;
+  seg_state *s = &l->segs[at];
   memset(s, 0, sizeof *s);
   s->id = id;
   return s;

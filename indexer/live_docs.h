@@ -20,7 +20,7 @@ void kz_live_docs_free(kz_live_docs *l);
 
 /*
  * Registers a committed segment: reads its ids (document store) and its
- * current deletions. Segments must be added in increasing id order.
+ * current deletions.
  * @return KZ_OK, KZ_ERR_IO, KZ_ERR_CORRUPT, KZ_ERR_NOMEM.
  */
 int kz_live_docs_load(kz_live_docs *l, const char *dir, const kz_segment_info *info);

@@ -31,6 +31,7 @@
 #include "indexer/docstore_writer.h"
 #include "indexer/inverter.h"
 #include "indexer/live_docs.h"
+#include "indexer/merger.h"
 #include "indexer/segment_writer.h"
 #include "indexer/source.h"
 #include "kzsearch.h"
@@ -42,6 +43,7 @@ struct kz_writer {
   kz_segment_info *pending; /* segments written since, not yet committed */
   size_t n_pending, cap_pending;
   int rebuild;
+  int auto_merge;
   uint32_t next_segment_id;
   char language[KZ_MAX_LANGUAGE_BYTES + 1];
   size_t budget;
@@ -146,6 +148,7 @@ int kz_writer_open(kz_writer **out, const char *path, const kz_writer_options *o
   }
   w->lock_fd = -1;
   w->rebuild = o->rebuild;
+  w->auto_merge = !o->no_auto_merge;
   w->budget = o->memory_bytes ? o->memory_bytes : KZ_DEFAULT_MEMORY_BYTES;
   int rc = take_lock(w, err);
   if (!rc) {
@@ -345,7 +348,71 @@ int kz_writer_add(kz_writer *w, const kz_document *doc, kz_error *err) {
   return KZ_OK;
 }
 
+/* Reads the committed segments' ids and deletions again, after merges renumbered them. */
+static int reload_live_docs(kz_writer *w, kz_error *err) {
+  int rc = kz_live_docs_reset(w->live);
+  for (size_t i = 0; !rc && i < w->committed.n_segments; i++)
+    rc = kz_live_docs_load(w->live, w->dir, &w->committed.segments[i]);
+  return rc ? fail(w, kz_error_set(err, rc, "cannot read the document ids in %s: %s", w->dir,
+                                   kz_strerror(rc)))
+            : KZ_OK;
+}
+
+/* Replaces committed segments [first, first + count) by their merge, in one commit. */
+static int merge_committed(kz_writer *w, size_t first, size_t count, kz_error *err) {
+  kz_segment_info merged;
+  uint32_t id = w->next_segment_id++;
+  int rc = kz_merge_segments(w->dir, w->committed.segments + first, count, id, &merged, err);
+  if (rc) return fail(w, rc);
+  kz_manifest next = {0};
+  next.generation = w->committed.generation + 1;
+  next.next_segment_id = w->next_segment_id;
+  snprintf(next.language, sizeof next.language, "%s", w->language);
+  for (size_t i = 0; i < w->committed.n_segments && !rc; i++) {
+    if (i == first && merged.doc_count) rc = kz_manifest_add_segment(&next, &merged);
+    if (i < first || i >= first + count) rc = kz_manifest_add_segment(&next, &w->committed.segments[i]);
+  }
+  if (!rc) rc = kz_manifest_write(&next, w->dir, NULL, err);
+  else kz_error_set(err, rc, "out of memory");
+  if (rc) {
+    kz_manifest_free(&next);
+    remove_segment_files(w->dir, id);
+    return fail(w, rc);
+  }
+  kz_manifest_free(&w->committed);
+  w->committed = next;
+  remove_unreferenced(w->dir, &w->committed); /* the merged-away segments */
+  return reload_live_docs(w, err);
+}
+
+/* Merges what the policy picks until it picks nothing. */
+static int merge_by_policy(kz_writer *w, kz_error *err) {
+  size_t first, count;
+  int rc = KZ_OK;
+  while (!rc && kz_merge_policy_pick(&w->committed, &first, &count))
+    rc = merge_committed(w, first, count, err);
+  return rc;
+}
+
+int kz_writer_compact(kz_writer *w, kz_error *err) {
+  int rc = kz_writer_commit(w, err);
+  if (rc) return rc;
+  int deleted = 0;
+  for (size_t i = 0; i < w->committed.n_segments; i++) deleted |= w->committed.segments[i].deleted_docs > 0;
+  if (w->committed.n_segments > 1 || deleted)
+    rc = merge_committed(w, 0, w->committed.n_segments, err);
+  return rc;
+}
+
+static int commit_changes(kz_writer *w, kz_error *err);
+
 int kz_writer_commit(kz_writer *w, kz_error *err) {
+  int rc = commit_changes(w, err);
+  if (!rc && w->auto_merge) rc = merge_by_policy(w, err);
+  return rc;
+}
+
+static int commit_changes(kz_writer *w, kz_error *err) {
   if (w->failed)
     return kz_error_set(err, w->failed, "the writer stopped after an earlier error; nothing was committed");
   int rc = flush_segment(w, err);

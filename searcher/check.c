@@ -42,9 +42,9 @@
 #include "common/manifest.h"
 #include "common/segment_format.h"
 #include "kzsearch.h"
-#include "searcher/docstore.h"
-#include "searcher/postings.h"
-#include "searcher/segment.h"
+#include "common/docstore.h"
+#include "common/postings.h"
+#include "common/segment.h"
 
 /* Problems reported for one segment's cross-check before it is abandoned. */
 #define MAX_SEGMENT_PROBLEMS 20u

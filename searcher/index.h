@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "common/manifest.h"
-#include "searcher/segment.h"
+#include "common/segment.h"
 
 struct kz_index {
   char *path;

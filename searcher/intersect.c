@@ -20,12 +20,6 @@
  * build the scalar kernels only.
  */
 #include "searcher/intersect.h"
-#ifndef KZ_W_SSE
-#define KZ_W_SSE 8
-#endif
-#ifndef KZ_W_AVX
-#define KZ_W_AVX 16
-#endif
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define KZ_X86 1
@@ -88,6 +82,26 @@ static inline size_t gallop(const uint32_t *l, size_t n_windows, size_t stride, 
   /* Window step / 2 is below x (window 0 when step is 1); the answer is in (step / 2, hi]. */
   size_t hi = step < n_windows ? step : n_windows;
   return lower_bound(l, step / 2 + 1, hi, stride, x);
+}
+
+/*
+ * Moves pos (whose windows before it hold values < x, and which has a whole
+ * window left) to the first W-value window whose last value is >= x, or to
+ * a place with less than a window left when there is none. The next four
+ * windows are tested at once, with independent loads and no branch per
+ * window: at ratios up to ~1:4W the answer is among them and the only
+ * branch is well predicted; further away, galloping takes over.
+ */
+static inline size_t skip_windows(const uint32_t *l, size_t nl, size_t pos, size_t w,
+                                  uint32_t x) {
+  if (l[pos + w - 1] >= x) return pos;
+  if (nl - pos >= 5 * w) {
+    const uint32_t *last = l + pos + 2 * w - 1;
+    size_t t = (size_t)(last[0] < x) + (last[w] < x) + (last[2 * w] < x) + (last[3 * w] < x);
+    if (t < 4) return pos + (t + 1) * w;
+    pos += 4 * w; /* its window's last value is below x, as gallop() expects */
+  }
+  return pos + w * gallop(l + pos, (nl - pos) / w, w, x);
 }
 
 /* ---- x86 SIMD kernels ----------------------------------------------------- */
@@ -257,63 +271,54 @@ __attribute__((target("avx2"))) static size_t merge_avx2(const uint32_t *a, size
 }
 
 /*
- * SIMD galloping (Lemire et al. 2016, "SIMD Galloping"): for each value x
- * of the short list s, gallop over whole 8-value windows of the long list l
- * to the first window whose last value is >= x, then look for x in that
- * window with two 4-lane compares. pos only moves forward, and every value
- * before it is below the current x. out[k] is stored before we know it
- * matched: the k earlier matches are distinct values of l before x's
- * window end, so k < nl, and k <= i < ns.
+ * SIMD galloping (after Lemire et al. 2016, "SIMD Galloping"): for each
+ * value x of the short list s, gallop over whole W-value windows of the long
+ * list l to the first window whose last value is >= x, then look for x in
+ * that window with W/4 (SSE) or W/8 (AVX2) compares. The compares are
+ * independent loads of adjacent cache lines, cheaper than the dependent
+ * probes of the binary-search levels they replace; windows of 32 (SSE) and
+ * 64 (AVX2) values measured fastest (bench/RESULTS.md), ahead of 8 and 16.
+ * pos only moves forward, and every value before it is below the current
+ * x. out[k] is stored before we know it matched: the k earlier matches are
+ * distinct values of l before x's window end, so k < nl, and k <= i < ns.
  */
 __attribute__((target("sse4.1"))) static size_t gallop_sse41(const uint32_t *s, size_t ns,
                                                              const uint32_t *l, size_t nl,
                                                              uint32_t *out) {
-  enum { W = KZ_W_SSE };
+  enum { W = 32 };
   size_t i = 0, pos = 0, k = 0;
   for (; i < ns; i++) {
     uint32_t x = s[i];
     if (nl - pos < W) break;
-    if (l[pos + W - 1] < x) {
-      pos += W * gallop(l + pos, (nl - pos) / W, W, x);
-      if (nl - pos < W) break;
-    }
+    pos = skip_windows(l, nl, pos, W, x);
+    if (nl - pos < W) break;
     __m128i vx = _mm_set1_epi32((int32_t)x), m = _mm_setzero_si128();
-    for (size_t v = 0; v < W; v += 4)
-      m = _mm_or_si128(m, _mm_cmpeq_epi32(vx, _mm_loadu_si128((const __m128i *)(l + pos + v))));
+    for (size_t v = 0; v < W; v += 4) {
+      __m128i window = _mm_loadu_si128((const __m128i *)(l + pos + v));
+      m = _mm_or_si128(m, _mm_cmpeq_epi32(vx, window));
+    }
     out[k] = x;
     k += !_mm_testz_si128(m, m);
   }
   return k + merge_branchless(s + i, ns - i, l + pos, nl - pos, out + k);
 }
 
-/* The same with 16-value windows and two 8-lane compares: one level of galloping fewer. */
+/* The same with 64-value windows and 8-lane compares. */
 __attribute__((target("avx2"))) static size_t gallop_avx2(const uint32_t *s, size_t ns,
                                                           const uint32_t *l, size_t nl,
                                                           uint32_t *out) {
-  enum { W = KZ_W_AVX };
+  enum { W = 64 };
   size_t i = 0, pos = 0, k = 0;
-#ifdef KZ_PF
-  size_t stride = nl / ns;
-#endif
   for (; i < ns; i++) {
     uint32_t x = s[i];
     if (nl - pos < W) break;
-#ifdef KZ_PF
-    {
-      size_t est = pos + KZ_PF * stride;
-      if (est < nl - W) {
-        for (size_t v = 0; v < KZ_PF_LINES; v++)
-          _mm_prefetch((const char *)(l + est + 16 * v), _MM_HINT_T0);
-      }
-    }
-#endif
-    if (l[pos + W - 1] < x) {
-      pos += W * gallop(l + pos, (nl - pos) / W, W, x);
-      if (nl - pos < W) break;
-    }
+    pos = skip_windows(l, nl, pos, W, x);
+    if (nl - pos < W) break;
     __m256i vx = _mm256_set1_epi32((int32_t)x), m = _mm256_setzero_si256();
-    for (size_t v = 0; v < W; v += 8)
-      m = _mm256_or_si256(m, _mm256_cmpeq_epi32(vx, _mm256_loadu_si256((const __m256i *)(l + pos + v))));
+    for (size_t v = 0; v < W; v += 8) {
+      __m256i window = _mm256_loadu_si256((const __m256i *)(l + pos + v));
+      m = _mm256_or_si256(m, _mm256_cmpeq_epi32(vx, window));
+    }
     out[k] = x;
     k += !_mm256_testz_si256(m, m);
   }

@@ -36,8 +36,8 @@ typedef enum kz_intersect_algo {
   KZ_INTERSECT_GALLOP,       /* exponential + binary search of the shorter list's values */
   KZ_INTERSECT_SSE41,        /* 4x4 block all-pairs compare (x86-64, SSE4.1) */
   KZ_INTERSECT_AVX2,         /* 8x8 block all-pairs compare (x86-64, AVX2) */
-  KZ_INTERSECT_GALLOP_SSE41, /* gallop to an 8-value window, compare it with SSE4.1 */
-  KZ_INTERSECT_GALLOP_AVX2,  /* gallop to a 16-value window, compare it with AVX2 */
+  KZ_INTERSECT_GALLOP_SSE41, /* gallop to a 32-value window, compare it with SSE4.1 */
+  KZ_INTERSECT_GALLOP_AVX2,  /* gallop to a 64-value window, compare it with AVX2 */
   KZ_INTERSECT_AUTO,         /* kz_intersect: picks one of the above by size ratio and CPU */
   KZ_INTERSECT_N_ALGOS
 } kz_intersect_algo;

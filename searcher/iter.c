@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "kzsearch.h"
-#include "searcher/postings.h"
+#include "common/postings.h"
 
 static inline double bm25(const kz_eval_ctx *ctx, double idf, double tf, uint32_t doc) {
   double dl = kz_segment_doc_length(ctx->seg, doc);

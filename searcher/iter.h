@@ -15,7 +15,7 @@
 
 #include "common/postblock.h"
 #include "searcher/plan.h"
-#include "searcher/segment.h"
+#include "common/segment.h"
 
 typedef struct kz_iter kz_iter;
 

@@ -17,7 +17,7 @@
 
 #include "common/analyzer.h"
 #include "searcher/query_parse.h"
-#include "searcher/segment.h"
+#include "common/segment.h"
 
 typedef enum kz_pkind { KZ_P_TERM, KZ_P_PHRASE, KZ_P_BOOL } kz_pkind;
 

@@ -165,6 +165,13 @@ static void test_live_updates__replace_and_delete_match_reference(void) {
   CHECK(kz_writer_commit(w, &err) == KZ_OK);
   kz_writer_close(w);
   CHECK(verify(dir));
+  kz_index *idx;
+  kz_index_stats st;
+  CHECK(kz_index_open(&idx, dir, &err) == KZ_OK);
+  CHECK(kz_index_stats_get(idx, &st, &err) == KZ_OK);
+  kz_index_close(idx);
+  printf("%llu segments after automatic merges\n", (unsigned long long)st.segments);
+  CHECK(st.segments < (uint64_t)commits / 2); /* the merge policy ran */
   printf("%d steps, %d commits, %d replacements, %d deletions, %d deletions of absent ids\n", STEPS,
          commits + 1, replaced, deleted, missing);
   CHECK(replaced > 0 && deleted > 0 && missing > 0);

@@ -7,7 +7,7 @@
  * KZ_DICT_BLOCK_TERMS front-coded entries. Every offset and length read
  * from disk is checked against the mapped sizes before use.
  */
-#include "searcher/segment.h"
+#include "common/segment.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
  * last doc, block offset, positions offset, max tf and min length. advance()
  * binary-searches that table so skipped blocks are never decoded.
  */
-#include "searcher/postings.h"
+#include "common/postings.h"
 
 #include <string.h>
 

@@ -1,0 +1,72 @@
+/*
+ * cmd_compact.c - `kzsearch compact [-i DIR]`: merges every segment into
+ * one, leaving out deleted and replaced documents (kz_writer_compact), and
+ * says how many segments and documents there were before and after.
+ */
+#include "cmd_compact.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index_path.h"
+#include "kzsearch.h"
+#include "options.h"
+#include "report.h"
+#include "term.h"
+
+enum { OPT_INDEX = 1, OPT_HELP };
+
+static const cli_option options[] = {
+    {"index", 'i', 1, OPT_INDEX},
+    {"help", 'h', 0, OPT_HELP},
+};
+
+/* Reads the statistics of the committed index; 0 or -1 after printing an error. */
+static int read_stats(const char *path, kz_index_stats *st) {
+  kz_index *idx = NULL;
+  kz_error err;
+  if (cli_index_path_open(&idx, path) != 0) return -1;
+  int rc = kz_index_stats_get(idx, st, &err);
+  kz_index_close(idx);
+  if (rc) cli_error_kz(path, rc, &err);
+  return rc ? -1 : 0;
+}
+
+int cli_cmd_compact(int argc, char **argv) {
+  const char *index_opt = NULL, *value;
+  cli_parser parser;
+  int id;
+  cli_parser_init(&parser, argc, argv, options, sizeof options / sizeof options[0]);
+  while ((id = cli_parser_next(&parser, &value)) != CLI_OPT_END) {
+    switch (id) {
+      case OPT_INDEX: index_opt = value; break;
+      case OPT_HELP: return CLI_EXIT_HELP;
+      case CLI_OPT_OPERAND: cli_error("compact: unexpected argument '%s'", value); return CLI_EXIT_USAGE;
+      default: return CLI_EXIT_USAGE;
+    }
+  }
+  char *path = NULL;
+  kz_index_stats before, after;
+  if (cli_index_path_resolve(index_opt, &path) != 0 || read_stats(path, &before) != 0) {
+    free(path);
+    return CLI_EXIT_ERROR;
+  }
+  kz_writer *w = NULL;
+  kz_error err;
+  int status = CLI_EXIT_ERROR;
+  uint64_t t0 = cli_clock_ns();
+  if (kz_writer_open(&w, path, NULL, &err) != KZ_OK || kz_writer_compact(w, &err) != KZ_OK) {
+    cli_error_kz(path, err.code, &err);
+  } else if (read_stats(path, &after) == 0) {
+    fprintf(stderr,
+            "compacted %llu segments into %llu (%llu documents, %llu deleted ones removed) in %.2f s\n",
+            (unsigned long long)before.segments, (unsigned long long)after.segments,
+            (unsigned long long)after.documents, (unsigned long long)before.deleted_documents,
+            (double)(cli_clock_ns() - t0) / 1e9);
+    status = CLI_EXIT_OK;
+  }
+  kz_writer_close(w);
+  free(path);
+  return status;
+}

@@ -1,0 +1,67 @@
+/*
+ * segment.h - one opened, immutable segment: its five files mapped
+ * read-only and validated, the term dictionary's block index, the norms and
+ * the document store. Read-only after open, so any number of threads may use it.
+ */
+#ifndef KZ_SEGMENT_H
+#define KZ_SEGMENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/bytes.h"
+#include "common/file.h"
+#include "common/manifest.h"
+#include "common/docstore.h"
+
+typedef struct kz_term_info {
+  uint32_t df;
+  uint64_t cf;
+  uint64_t post_off, post_len; /* byte range in the postings file */
+  uint64_t pos_off, pos_len;   /* byte range in the positions file */
+} kz_term_info;
+
+typedef struct kz_segment {
+  kz_segment_info info;
+  kz_mapped_file file[KZ_SEGFILES];
+  kz_mapped_file deletes_file;
+  const uint8_t *deleted; /* bitmap of deleted documents, NULL when none (common/deletes.h) */
+  const uint8_t *norms; /* info.doc_count little-endian u32 lengths */
+  kz_docstore store;
+  const uint8_t *dict_index; /* dict_blocks little-endian u64 block offsets */
+  uint32_t dict_blocks;
+  uint64_t dict_terms;
+  uint64_t dict_index_off;
+} kz_segment;
+
+/*
+ * Maps and validates DIR/seg-ID.* against the manifest's record.
+ * @return KZ_OK, KZ_ERR_IO, KZ_ERR_CORRUPT, KZ_ERR_VERSION (err names the file and the problem).
+ */
+int kz_segment_open(kz_segment *s, const char *dir, const kz_segment_info *info, kz_error *err);
+void kz_segment_close(kz_segment *s);
+
+/* @return 1 found (out filled), 0 absent, KZ_ERR_CORRUPT. */
+int kz_segment_lookup(const kz_segment *s, const char *key, size_t key_len, kz_term_info *out);
+
+static inline uint32_t kz_segment_doc_length(const kz_segment *s, uint32_t doc) {
+  return kz_load_u32le(s->norms + 4 * (size_t)doc);
+}
+
+/* Walks the dictionary in key order. */
+typedef struct kz_dict_iter {
+  const kz_segment *seg;
+  uint32_t block;          /* current block */
+  uint32_t in_block;       /* entries read from it */
+  const uint8_t *p, *end;  /* read position and end of the current block */
+  char key[256];
+  size_t key_len;
+  kz_term_info info;
+  uint64_t next_post, next_pos;
+} kz_dict_iter;
+
+void kz_dict_iter_init(kz_dict_iter *it, const kz_segment *seg);
+/* @return 1 with it->key / it->info set, 0 at the end, KZ_ERR_CORRUPT. */
+int kz_dict_iter_next(kz_dict_iter *it);
+
+#endif /* KZ_SEGMENT_H */

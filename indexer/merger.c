@@ -1,0 +1,242 @@
+/*
+ * merger.c - rewrites adjacent committed segments as one, leaving out their
+ * deleted documents (see merger.h).
+ *
+ * Surviving documents keep their order and are renumbered from 0, so the
+ * merged segment holds them exactly where the sources did in the index's
+ * global order. Terms are merged from the sources' sorted dictionaries; for
+ * each, the sources' postings are concatenated (source order is document
+ * order) and the positions re-encoded; the stored documents are copied.
+ */
+#include "indexer/merger.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/deletes.h"
+#include "common/docstore.h"
+#include "common/error.h"
+#include "common/postings.h"
+#include "common/segment.h"
+#include "indexer/docstore_writer.h"
+#include "indexer/segment_writer.h"
+
+typedef struct merge {
+  const char *dir;
+  kz_segment *segs;
+  size_t n;
+  uint32_t **remap;      /* per source: new doc number, or KZ_DOC_END when deleted */
+  uint32_t *lengths;     /* of the merged documents */
+  uint32_t n_docs;
+  /* one merged term */
+  uint32_t *docs, *freqs;
+  size_t cap;
+  uint32_t *pos;         /* one document's positions */
+  uint32_t cap_pos;
+  kz_buf pos_out;
+  int error;             /* postings cursors report corruption here */
+} merge;
+
+static int grow_term(merge *m, size_t n) {
+  if (n <= m->cap) return KZ_OK;
+  size_t cap = m->cap ? m->cap * 2 : 1024;
+  while (cap < n) cap *= 2;
+  uint32_t *d = realloc(m->docs, cap * sizeof *d), *f;
+  if (!d) return KZ_ERR_NOMEM;
+  m->docs = d;
+  if (!(f = realloc(m->freqs, cap * sizeof *f))) return KZ_ERR_NOMEM;
+  m->freqs = f;
+  m->cap = cap;
+  return KZ_OK;
+}
+
+/* Numbers the surviving documents and collects their lengths. */
+static int build_remap(merge *m) {
+  uint64_t total = 0;
+  for (size_t i = 0; i < m->n; i++) total += m->segs[i].info.doc_count - m->segs[i].info.deleted_docs;
+  if (total > KZ_MAX_SEGMENT_DOCS) return KZ_ERR_LIMIT;
+  m->lengths = malloc((total ? total : 1) * sizeof *m->lengths);
+  m->remap = calloc(m->n, sizeof *m->remap);
+  if (!m->lengths || !m->remap) return KZ_ERR_NOMEM;
+  for (size_t i = 0; i < m->n; i++) {
+    const kz_segment *s = &m->segs[i];
+    m->remap[i] = malloc((s->info.doc_count ? s->info.doc_count : 1) * sizeof **m->remap);
+    if (!m->remap[i]) return KZ_ERR_NOMEM;
+    for (uint32_t d = 0; d < s->info.doc_count; d++) {
+      if (kz_deleted(s->deleted, d)) {
+        m->remap[i][d] = KZ_DOC_END;
+        continue;
+      }
+      m->lengths[m->n_docs] = kz_segment_doc_length(s, d);
+      m->remap[i][d] = m->n_docs++;
+    }
+  }
+  return KZ_OK;
+}
+
+static int copy_documents(merge *m, kz_docstore_writer *out) {
+  kz_stored_doc doc = KZ_STORED_DOC_INIT;
+  int rc = KZ_OK;
+  for (size_t i = 0; i < m->n && !rc; i++)
+    for (uint32_t d = 0; d < m->segs[i].info.doc_count && !rc; d++) {
+      if (m->remap[i][d] == KZ_DOC_END) continue;
+      if ((rc = kz_docstore_get(&m->segs[i].store, d, &doc))) break;
+      kz_document kd = {doc.field[KZ_STORED_ID], doc.len[KZ_STORED_ID],
+                        doc.field[KZ_STORED_TITLE], doc.len[KZ_STORED_TITLE],
+                        doc.field[KZ_STORED_BODY], doc.len[KZ_STORED_BODY],
+                        doc.field[KZ_STORED_DATE], doc.len[KZ_STORED_DATE],
+                        doc.field[KZ_STORED_URL], doc.len[KZ_STORED_URL]};
+      rc = kz_docstore_writer_add(out, &kd);
+    }
+  kz_stored_doc_free(&doc);
+  return rc;
+}
+
+/* Appends source i's postings of one term (the survivors, renumbered) to the merged term. */
+static int append_postings(merge *m, size_t i, const kz_term_info *info, uint32_t *df) {
+  kz_postings c;
+  kz_postings_init(&c, &m->segs[i], info, &m->error);
+  for (uint32_t d = kz_postings_next(&c); d != KZ_DOC_END; d = kz_postings_next(&c)) {
+    uint32_t nd = m->remap[i][d];
+    if (nd == KZ_DOC_END) continue;
+    uint32_t freq = kz_postings_freq(&c);
+    if (freq > kz_segment_doc_length(&m->segs[i], d)) return KZ_ERR_CORRUPT;
+    if (freq > m->cap_pos) {
+      uint32_t *p = realloc(m->pos, (size_t)freq * sizeof *p);
+      if (!p) return KZ_ERR_NOMEM;
+      m->pos = p;
+      m->cap_pos = freq;
+    }
+    int n = kz_postings_positions(&c, m->pos, m->cap_pos);
+    if (n < 0) return n;
+    int rc = grow_term(m, (size_t)*df + 1);
+    if (rc) return rc;
+    m->docs[*df] = nd;
+    m->freqs[*df] = freq;
+    (*df)++;
+    uint32_t prev = 0;
+    for (int k = 0; k < n; k++) {
+      if (kz_buf_put_varint(&m->pos_out, m->pos[k] - prev)) return KZ_ERR_NOMEM;
+      prev = m->pos[k];
+    }
+  }
+  return m->error;
+}
+
+static int key_less(const kz_dict_iter *a, const kz_dict_iter *b) {
+  size_t n = a->key_len < b->key_len ? a->key_len : b->key_len;
+  int c = memcmp(a->key, b->key, n);
+  return c < 0 || (c == 0 && a->key_len < b->key_len);
+}
+
+static int merge_terms(merge *m, kz_segment_writer *out) {
+  kz_dict_iter *its = calloc(m->n, sizeof *its);
+  int *live = calloc(m->n, sizeof *live);
+  int rc = its && live ? KZ_OK : KZ_ERR_NOMEM;
+  for (size_t i = 0; i < m->n && !rc; i++) {
+    kz_dict_iter_init(&its[i], &m->segs[i]);
+    if ((live[i] = kz_dict_iter_next(&its[i])) < 0) rc = live[i];
+  }
+  while (!rc) {
+    const kz_dict_iter *min = NULL;
+    for (size_t i = 0; i < m->n; i++)
+      if (live[i] == 1 && (!min || key_less(&its[i], min))) min = &its[i];
+    if (!min) break;
+    char key[256];
+    size_t key_len = min->key_len;
+    memcpy(key, min->key, key_len);
+    uint32_t df = 0;
+    kz_buf_clear(&m->pos_out);
+    for (size_t i = 0; i < m->n && !rc; i++) {
+      if (live[i] != 1 || its[i].key_len != key_len || memcmp(its[i].key, key, key_len) != 0) continue;
+      rc = append_postings(m, i, &its[i].info, &df);
+      if (!rc && (live[i] = kz_dict_iter_next(&its[i])) < 0) rc = live[i];
+    }
+    if (!rc && df) /* a term all of whose documents were deleted disappears */
+      rc = kz_segment_writer_term(out, key, key_len, m->docs, m->freqs, df, m->pos_out.data,
+                                  m->pos_out.len);
+  }
+  free(its);
+  free(live);
+  return rc;
+}
+
+int kz_merge_segments(const char *dir, const kz_segment_info *sources, size_t n, uint32_t new_id,
+                      kz_segment_info *out, kz_error *err) {
+  merge m;
+  memset(&m, 0, sizeof m);
+  m.dir = dir;
+  m.segs = calloc(n ? n : 1, sizeof *m.segs);
+  if (!m.segs) return kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
+  int rc = KZ_OK;
+  for (; m.n < n && !rc; m.n++)
+    if ((rc = kz_segment_open(&m.segs[m.n], dir, &sources[m.n], err))) break;
+  kz_docstore_writer *store = NULL;
+  kz_segment_writer *seg = NULL;
+  char name[64];
+  kz_segment_file_name(name, sizeof name, new_id, KZ_SEGFILE_STORE);
+  char *store_path = kz_path_join(dir, name);
+  if (!rc && !store_path) rc = kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
+  if (!rc && (rc = build_remap(&m))) kz_error_set(err, rc, "cannot merge: %s", kz_strerror(rc));
+  if (!rc && (rc = kz_docstore_writer_open(&store, store_path)))
+    kz_error_set(err, rc, "cannot create %s", store_path);
+  if (!rc && (rc = kz_segment_writer_open(&seg, dir, new_id, m.lengths, m.n_docs)))
+    kz_error_set(err, rc, "cannot create segment %08x in %s", new_id, dir);
+  if (!rc && ((rc = copy_documents(&m, store)) || (rc = merge_terms(&m, seg))))
+    kz_error_set(err, rc, "cannot merge segments in %s: %s", dir, kz_strerror(rc));
+  if (!rc) {
+    rc = kz_segment_writer_finish(seg, out, err);
+    seg = NULL;
+  }
+  if (!rc) {
+    rc = kz_docstore_writer_finish(store, &out->file_bytes[KZ_SEGFILE_STORE]);
+    store = NULL;
+    if (rc) kz_error_set(err, rc, "cannot write %s", store_path);
+  }
+  if (rc) { /* nothing of the new segment may stay behind */
+    kz_segment_writer_abort(seg);
+    kz_docstore_writer_abort(store);
+    for (int k = 0; k < KZ_SEGFILES; k++) {
+      kz_segment_file_name(name, sizeof name, new_id, k);
+      char *p = kz_path_join(dir, name);
+      if (p) unlink(p);
+      free(p);
+    }
+  }
+  for (size_t i = 0; i < m.n; i++) kz_segment_close(&m.segs[i]);
+  for (size_t i = 0; m.remap && i < n; i++) free(m.remap[i]);
+  free(m.remap);
+  free(m.segs);
+  free(m.lengths);
+  free(m.docs);
+  free(m.freqs);
+  free(m.pos);
+  kz_buf_free(&m.pos_out);
+  free(store_path);
+  return rc;
+}
+
+static unsigned level_of(const kz_segment_info *s) {
+  uint64_t live = s->doc_count - s->deleted_docs;
+  unsigned level = 0;
+  while (live >= KZ_MERGE_FACTOR) {
+    live /= KZ_MERGE_FACTOR;
+    level++;
+  }
+  return level;
+}
+
+int kz_merge_policy_pick(const kz_manifest *m, size_t *first, size_t *count) {
+  size_t run = 0;
+  for (size_t i = 0; i < m->n_segments; i++) {
+    run = i > 0 && level_of(&m->segments[i]) == level_of(&m->segments[i - 1]) ? run + 1 : 1;
+    if (run == KZ_MERGE_FACTOR) {
+      *first = i + 1 - run;
+      *count = run;
+      return 1;
+    }
+  }
+  return 0;
+}
