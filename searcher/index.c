@@ -12,7 +12,7 @@
 #include "common/format.h"
 #include "kzsearch.h"
 
-int kz_index_open(kz_index **out, const char *path, kz_error *err) {
+static int open_once(kz_index **out, const char *path, uint64_t *generation, kz_error *err) {
   kz_index *idx = calloc(1, sizeof *idx);
   if (!idx || !(idx->path = strdup(path))) {
     free(idx);
@@ -23,6 +23,7 @@ int kz_index_open(kz_index **out, const char *path, kz_error *err) {
     kz_index_close(idx);
     return rc;
   }
+  *generation = idx->manifest.generation;
   char *mpath = kz_path_join(path, KZ_MANIFEST_NAME);
   if (!mpath) {
     kz_index_close(idx);
@@ -53,6 +54,33 @@ int kz_index_open(kz_index **out, const char *path, kz_error *err) {
   if (idx->avgdl <= 0) idx->avgdl = 1.0;
   *out = idx;
   return KZ_OK;
+}
+
+/* The generation MANIFEST holds now, or 0 when it cannot be read. */
+static uint64_t current_generation(const char *path) {
+  kz_manifest m;
+  if (kz_manifest_read(&m, path, NULL) != KZ_OK) return 0;
+  uint64_t g = m.generation;
+  kz_manifest_free(&m);
+  return g;
+}
+
+/*
+ * A writer may commit (and remove merged-away segment files) between our
+ * reading MANIFEST and mapping the files it names: then a file is missing
+ * and MANIFEST has moved on, and opening again sees the new commit. Files
+ * already mapped stay readable after their removal, so an opened index is
+ * never disturbed.
+ */
+#define OPEN_RETRIES 20
+
+int kz_index_open(kz_index **out, const char *path, kz_error *err) {
+  for (int attempt = 0;; attempt++) {
+    uint64_t generation = 0;
+    int rc = open_once(out, path, &generation, err);
+    if (rc != KZ_ERR_IO || attempt == OPEN_RETRIES || current_generation(path) == generation)
+      return rc;
+  }
 }
 
 void kz_index_close(kz_index *idx) {
