@@ -195,8 +195,10 @@ typedef struct kz_writer_options {
   size_t memory_bytes;        /* in-memory budget before a segment is written (default 256 MiB) */
   int rebuild;                /* start from an empty index; the old one stays until commit */
   int no_auto_merge;          /* never merge segments after a commit (kz_writer_compact still does) */
+  size_t max_doc_bytes;       /* larger documents are refused with KZ_ERR_LIMIT (default and
+                                 upper bound: 64 MiB) */
 } kz_writer_options;
-#define KZ_WRITER_OPTIONS_INIT {KZ_WRITER_OPTIONS_VERSION, NULL, 0, 0, 0}
+#define KZ_WRITER_OPTIONS_INIT {KZ_WRITER_OPTIONS_VERSION, NULL, 0, 0, 0, 0}
 
 /* A document to add. Strings need not be NUL-terminated; NULL means absent. */
 typedef struct kz_document {

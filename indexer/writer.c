@@ -47,6 +47,7 @@ struct kz_writer {
   uint32_t next_segment_id;
   char language[KZ_MAX_LANGUAGE_BYTES + 1];
   size_t budget;
+  size_t max_doc_bytes;
   kz_analyzer *an;
   kz_inverter *inv;
   /* the segment being built */
@@ -149,6 +150,8 @@ int kz_writer_open(kz_writer **out, const char *path, const kz_writer_options *o
   w->lock_fd = -1;
   w->rebuild = o->rebuild;
   w->auto_merge = !o->no_auto_merge;
+  w->max_doc_bytes = o->max_doc_bytes && o->max_doc_bytes < KZ_MAX_DOC_BYTES ? o->max_doc_bytes
+                                                                             : KZ_MAX_DOC_BYTES;
   w->budget = o->memory_bytes ? o->memory_bytes : KZ_DEFAULT_MEMORY_BYTES;
   int rc = take_lock(w, err);
   if (!rc) {
@@ -316,9 +319,9 @@ int kz_writer_add(kz_writer *w, const kz_document *doc, kz_error *err) {
     return kz_error_set(err, KZ_ERR_LIMIT, "document id is %zu bytes; the limit is %d",
                         doc->id_len, KZ_MAX_ID_BYTES);
   size_t total = doc->id_len + doc->title_len + doc->body_len + doc->date_len + doc->url_len;
-  if (total > KZ_MAX_DOC_BYTES)
-    return kz_error_set(err, KZ_ERR_LIMIT, "document %.*s is %zu bytes; the limit is %u",
-                        (int)(doc->id_len > 64 ? 64 : doc->id_len), doc->id, total, KZ_MAX_DOC_BYTES);
+  if (total > w->max_doc_bytes)
+    return kz_error_set(err, KZ_ERR_LIMIT, "document %.*s is %zu bytes; the limit is %zu",
+                        (int)(doc->id_len > 64 ? 64 : doc->id_len), doc->id, total, w->max_doc_bytes);
   if (doc->title_len == 0 && doc->body_len == 0)
     return kz_error_set(err, KZ_ERR_DOCUMENT, "document %.*s has no text (empty title and body)",
                         (int)(doc->id_len > 64 ? 64 : doc->id_len), doc->id);
