@@ -24,5 +24,7 @@
 /* Smallest and default in-memory indexing budgets. */
 #define KZ_MIN_MEMORY_BYTES (256u << 10)
 #define KZ_DEFAULT_MEMORY_BYTES (256u << 20)
+/* Indexing threads of one writer. */
+#define KZ_MAX_THREADS 64
 
 #endif /* KZ_LIMITS_H */

@@ -197,8 +197,10 @@ typedef struct kz_writer_options {
   int no_auto_merge;          /* never merge segments after a commit (kz_writer_compact still does) */
   size_t max_doc_bytes;       /* larger documents are refused with KZ_ERR_LIMIT (default and
                                  upper bound: 64 MiB) */
+  unsigned threads;           /* indexing threads, each building its own segments (default 1);
+                                 memory_bytes is shared by all of them */
 } kz_writer_options;
-#define KZ_WRITER_OPTIONS_INIT {KZ_WRITER_OPTIONS_VERSION, NULL, 0, 0, 0, 0}
+#define KZ_WRITER_OPTIONS_INIT {KZ_WRITER_OPTIONS_VERSION, NULL, 0, 0, 0, 0, 0}
 
 /* A document to add. Strings need not be NUL-terminated; NULL means absent. */
 typedef struct kz_document {

@@ -1,8 +1,13 @@
 /*
- * writer.c - the public writer (kz_writer_*): takes the index lock, analyzes
- * documents into the inverter and the document store of the segment being
- * built, writes a segment whenever memory passes the budget, and commits all
- * written segments at once by replacing the manifest.
+ * writer.c - the public writer (kz_writer_*): takes the index lock, hands
+ * documents in batches to the indexing threads (indexer/workers.c), each of
+ * which builds its own segment and writes it when its share of the memory
+ * budget is used, records replacements and deletions (live_docs.c), and
+ * commits all written segments at once by replacing the manifest.
+ *
+ * Everything that depends on the documents' order happens here, on the
+ * caller's thread: segment ids, document numbers and the id map are decided
+ * before a batch is queued, so the threads need no coordination.
  *
  * Crash safety: segment files are written under fresh ids that no manifest
  * names yet, so until the manifest rename nothing committed changes. Files
@@ -32,7 +37,9 @@
 #include "indexer/inverter.h"
 #include "indexer/live_docs.h"
 #include "indexer/merger.h"
+#include "indexer/segment_builder.h"
 #include "indexer/segment_writer.h"
+#include "indexer/workers.h"
 #include "indexer/source.h"
 #include "kzsearch.h"
 
@@ -48,14 +55,11 @@ struct kz_writer {
   char language[KZ_MAX_LANGUAGE_BYTES + 1];
   size_t budget;
   size_t max_doc_bytes;
-  kz_analyzer *an;
-  kz_inverter *inv;
-  /* the segment being built */
-  kz_docstore_writer *store;
-  uint32_t seg_id, seg_docs;
-  uint32_t *lengths;
-  size_t cap_lengths;
-  kz_buf key;
+  kz_workers *pool;
+  unsigned threads;
+  unsigned next_thread;      /* takes the next batch */
+  uint32_t *thread_segment;  /* the segment each thread builds, 0 = none */
+  uint32_t *thread_docs;     /* documents queued for it */
   kz_live_docs *live;        /* ids -> live documents, deletions per segment */
   uint64_t added, replaced, deleted;
   uint64_t changes;          /* deletions and replacements not yet committed */
@@ -175,11 +179,16 @@ int kz_writer_open(kz_writer **out, const char *path, const kz_writer_options *o
     else
       snprintf(w->language, sizeof w->language, "%s", lang);
   }
-  if (!rc && (rc = kz_analyzer_new(&w->an, w->language)))
+  w->threads = o->threads ? o->threads : 1;
+  if (!rc && w->threads > KZ_MAX_THREADS)
+    rc = kz_error_set(err, KZ_ERR_INVALID, "at most %d indexing threads", KZ_MAX_THREADS);
+  if (!rc && (rc = kz_workers_new(&w->pool, path, w->language, w->threads)))
     kz_error_set(err, rc, rc == KZ_ERR_INVALID ? "unknown language '%s' (see libstemmer's list)"
-                                               : "cannot create the analyzer for '%s'",
+                                               : "cannot start the indexing threads for '%s'",
                  w->language);
-  if (!rc && (rc = kz_inverter_new(&w->inv))) kz_error_set(err, rc, "out of memory");
+  if (!rc && (!(w->thread_segment = calloc(w->threads, sizeof *w->thread_segment)) ||
+              !(w->thread_docs = calloc(w->threads, sizeof *w->thread_docs))))
+    rc = kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
   if (!rc && (rc = kz_live_docs_new(&w->live))) kz_error_set(err, rc, "out of memory");
   for (size_t i = 0; !rc && !w->rebuild && i < w->committed.n_segments; i++) {
     /* The ids of the committed documents, so that adding an existing id replaces it. */
@@ -200,30 +209,16 @@ int kz_writer_open(kz_writer **out, const char *path, const kz_writer_options *o
   return KZ_OK;
 }
 
-static void remove_segment_files(const char *dir, uint32_t id) {
-  for (int k = 0; k < KZ_SEGFILES; k++) {
-    char name[64];
-    kz_segment_file_name(name, sizeof name, id, k);
-    char *p = kz_path_join(dir, name);
-    if (p) unlink(p);
-    free(p);
-  }
-}
 
 void kz_writer_close(kz_writer *w) {
   if (!w) return;
-  if (w->store) { /* an unfinished segment: discard */
-    kz_docstore_writer_abort(w->store);
-    remove_segment_files(w->dir, w->seg_id);
-  }
-  for (size_t i = 0; i < w->n_pending; i++) remove_segment_files(w->dir, w->pending[i].id);
-  kz_inverter_free(w->inv);
+  kz_workers_free(w->pool); /* discards the segments being built */
+  for (size_t i = 0; i < w->n_pending; i++) kz_remove_segment_files(w->dir, w->pending[i].id);
   kz_live_docs_free(w->live);
-  kz_analyzer_free(w->an);
   kz_manifest_free(&w->committed);
   free(w->pending);
-  free(w->lengths);
-  kz_buf_free(&w->key);
+  free(w->thread_segment);
+  free(w->thread_docs);
   if (w->lock_fd >= 0) close(w->lock_fd); /* releases the lock */
   free(w->dir);
   free(w);
@@ -238,77 +233,51 @@ static int fail(kz_writer *w, int rc) {
   return rc;
 }
 
-static int start_segment(kz_writer *w, kz_error *err) {
-  char name[64];
-  w->seg_id = w->next_segment_id++;
-  kz_segment_file_name(name, sizeof name, w->seg_id, KZ_SEGFILE_STORE);
-  char *path = kz_path_join(w->dir, name);
-  if (!path) return fail(w, kz_error_set(err, KZ_ERR_NOMEM, "out of memory"));
-  int rc = kz_docstore_writer_open(&w->store, path);
-  if (rc) {
-    w->store = NULL;
-    kz_error_set(err, rc, "cannot create %s: %s", path, strerror(errno));
+/* Adds segments the threads finished to the pending list. */
+static int collect_finished(kz_writer *w, kz_segment_info *infos, size_t n, kz_error *err) {
+  for (size_t i = 0; i < n; i++) {
+    if (w->n_pending == w->cap_pending) {
+      size_t cap = w->cap_pending ? w->cap_pending * 2 : 8;
+      kz_segment_info *p = realloc(w->pending, cap * sizeof *p);
+      if (!p) {
+        for (size_t j = i; j < n; j++) kz_remove_segment_files(w->dir, infos[j].id);
+        return fail(w, kz_error_set(err, KZ_ERR_NOMEM, "out of memory"));
+      }
+      w->pending = p;
+      w->cap_pending = cap;
+    }
+    w->pending[w->n_pending++] = infos[i];
+    kz_live_docs_finish(w->live, infos[i].id, infos[i].doc_count);
   }
-  free(path);
-  w->seg_docs = 0;
-  kz_inverter_reset(w->inv);
-  if (!rc && (rc = kz_live_docs_begin(w->live, w->seg_id))) kz_error_set(err, rc, "out of memory");
-  return rc ? fail(w, rc) : KZ_OK;
-}
-
-static int flush_segment(kz_writer *w, kz_error *err) {
-  if (!w->store) return KZ_OK;
-  kz_segment_info info;
-  int rc = kz_segment_write(w->dir, w->seg_id, w->inv, w->lengths, w->seg_docs, &info, err);
-  if (!rc) {
-    rc = kz_docstore_writer_finish(w->store, &info.file_bytes[KZ_SEGFILE_STORE]);
-    w->store = NULL;
-    if (rc) kz_error_set(err, rc, "cannot write the document store in %s: %s", w->dir, kz_strerror(rc));
-  }
-  if (!rc && w->n_pending == w->cap_pending) {
-    size_t cap = w->cap_pending ? w->cap_pending * 2 : 8;
-    kz_segment_info *p = realloc(w->pending, cap * sizeof *p);
-    if (!p)
-      rc = kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
-    else
-      w->pending = p, w->cap_pending = cap;
-  }
-  if (rc) {
-    if (w->store) kz_docstore_writer_abort(w->store);
-    w->store = NULL;
-    remove_segment_files(w->dir, w->seg_id);
-    return fail(w, rc);
-  }
-  w->pending[w->n_pending++] = info;
-  kz_live_docs_finish(w->live, info.id, info.doc_count);
-  kz_inverter_reset(w->inv);
   return KZ_OK;
 }
 
-/* Analyzes one field into the inverter; positions continue from *position. */
-static int invert_field(kz_writer *w, const char *text, size_t len, uint32_t *position) {
-  if (!text || !len) return KZ_OK;
-  kz_token tok;
-  int rc;
-  uint32_t base = *position, next = base;
-  kz_analyzer_reset(w->an, text, len);
-  while ((rc = kz_analyzer_next(w->an, &tok)) == 1) {
-    kz_buf_clear(&w->key);
-    if (kz_buf_put_u8(&w->key, KZ_FIELD_TEXT) || kz_buf_append(&w->key, tok.term, tok.term_len))
-      return KZ_ERR_NOMEM;
-    if ((rc = kz_inverter_add(w->inv, (const char *)w->key.data, w->key.len, base + tok.position)))
-      return rc;
-    next = base + tok.position + 1;
+/* Queues what is staged, finishes every segment being built and waits for the threads. */
+static int flush_all(kz_writer *w, kz_error *err) {
+  int rc = KZ_OK;
+  for (unsigned t = 0; t < w->threads && !rc; t++) {
+    if (!w->thread_segment[t]) continue;
+    rc = kz_workers_flush_batch(w->pool, t);
+    if (!rc) rc = kz_workers_finish(w->pool, t);
+    w->thread_segment[t] = 0;
   }
-  *position = next;
-  return rc;
+  kz_segment_info *infos = NULL;
+  size_t n = 0;
+  kz_error werr;
+  int wrc = kz_workers_wait(w->pool, &infos, &n, &werr);
+  int crc = collect_finished(w, infos, n, err);
+  free(infos);
+  if (wrc) {
+    if (err) *err = werr;
+    return fail(w, wrc);
+  }
+  if (rc) return fail(w, kz_error_set(err, rc, "cannot queue documents: %s", kz_strerror(rc)));
+  return crc;
 }
 
-static size_t memory_used(const kz_writer *w) {
-  return kz_inverter_memory(w->inv) + (w->store ? kz_docstore_writer_memory(w->store) : 0) +
-         kz_live_docs_memory(w->live) +
-         w->cap_lengths * sizeof *w->lengths;
-}
+/* A thread's batch is queued when it reaches this many documents or bytes. */
+#define BATCH_DOCS 256
+#define BATCH_BYTES (1u << 20)
 
 int kz_writer_add(kz_writer *w, const kz_document *doc, kz_error *err) {
   if (w->failed)
@@ -325,29 +294,37 @@ int kz_writer_add(kz_writer *w, const kz_document *doc, kz_error *err) {
   if (doc->title_len == 0 && doc->body_len == 0)
     return kz_error_set(err, KZ_ERR_DOCUMENT, "document %.*s has no text (empty title and body)",
                         (int)(doc->id_len > 64 ? 64 : doc->id_len), doc->id);
-  if (!w->store && start_segment(w, err)) return w->failed;
-  if (w->seg_docs == w->cap_lengths) {
-    size_t cap = w->cap_lengths ? w->cap_lengths * 2 : 4096;
-    uint32_t *l = realloc(w->lengths, cap * sizeof *l);
-    if (!l) return fail(w, kz_error_set(err, KZ_ERR_NOMEM, "out of memory"));
-    w->lengths = l;
-    w->cap_lengths = cap;
+  unsigned t = w->next_thread;
+  int rc = KZ_OK;
+  if (!w->thread_segment[t]) {
+    uint32_t id = w->next_segment_id++;
+    if ((rc = kz_live_docs_begin(w->live, id)) || (rc = kz_workers_begin(w->pool, t, id)))
+      return fail(w, kz_error_set(err, rc, "cannot start a segment: %s", kz_strerror(rc)));
+    w->thread_segment[t] = id;
+    w->thread_docs[t] = 0;
   }
-  uint32_t length = 0;
-  kz_inverter_begin_doc(w->inv, w->seg_docs);
-  int rc = invert_field(w, doc->title, doc->title_len, &length);
-  if (!rc) rc = invert_field(w, doc->body, doc->body_len, &length);
-  if (!rc) rc = kz_inverter_end_doc(w->inv);
-  if (!rc) rc = kz_docstore_writer_add(w->store, doc);
-  if (rc) return fail(w, kz_error_set(err, rc, "cannot add document: %s", kz_strerror(rc)));
   int replaced;
-  if ((rc = kz_live_docs_put(w->live, doc->id, doc->id_len, w->seg_id, w->seg_docs, &replaced)))
+  if ((rc = kz_workers_stage(w->pool, t, doc)) ||
+      (rc = kz_live_docs_put(w->live, doc->id, doc->id_len, w->thread_segment[t],
+                             w->thread_docs[t], &replaced)))
     return fail(w, kz_error_set(err, rc, "out of memory"));
+  w->thread_docs[t]++;
   w->replaced += replaced;
   w->changes += replaced;
-  w->lengths[w->seg_docs++] = length;
   w->added++;
-  if (memory_used(w) >= w->budget || w->seg_docs >= KZ_MAX_SEGMENT_DOCS) return flush_segment(w, err);
+  /* Small budgets get small batches, so segments still split near the budget. */
+  size_t share = w->budget / w->threads, batch_bytes = share / 8 < BATCH_BYTES ? share / 8 : BATCH_BYTES;
+  if (kz_workers_staged(w->pool, t) < BATCH_DOCS && kz_workers_staged_bytes(w->pool, t) < batch_bytes)
+    return KZ_OK;
+  if ((rc = kz_workers_flush_batch(w->pool, t)))
+    return flush_all(w, err) ? w->failed : fail(w, kz_error_set(err, rc, "%s", kz_strerror(rc)));
+  size_t shared = kz_live_docs_memory(w->live) / w->threads;
+  if (kz_workers_memory(w->pool, t) + shared >= share || w->thread_docs[t] >= KZ_MAX_SEGMENT_DOCS - BATCH_DOCS) {
+    if ((rc = kz_workers_finish(w->pool, t)))
+      return flush_all(w, err) ? w->failed : fail(w, kz_error_set(err, rc, "%s", kz_strerror(rc)));
+    w->thread_segment[t] = 0;
+  }
+  w->next_thread = (t + 1) % w->threads;
   return KZ_OK;
 }
 
@@ -379,7 +356,7 @@ static int merge_committed(kz_writer *w, size_t first, size_t count, kz_error *e
   else kz_error_set(err, rc, "out of memory");
   if (rc) {
     kz_manifest_free(&next);
-    remove_segment_files(w->dir, id);
+    kz_remove_segment_files(w->dir, id);
     return fail(w, rc);
   }
   kz_manifest_free(&w->committed);
@@ -418,7 +395,7 @@ int kz_writer_commit(kz_writer *w, kz_error *err) {
 static int commit_changes(kz_writer *w, kz_error *err) {
   if (w->failed)
     return kz_error_set(err, w->failed, "the writer stopped after an earlier error; nothing was committed");
-  int rc = flush_segment(w, err);
+  int rc = flush_all(w, err);
   if (rc) return rc;
   if (w->n_pending == 0 && w->changes == 0 && !w->rebuild && w->committed.generation > 0)
     return KZ_OK;

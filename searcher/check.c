@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 
 #include "common/bytes.h"
+#include "common/analyzer.h"
 #include "common/error.h"
 #include "common/file.h"
 #include "common/format.h"
@@ -522,6 +523,10 @@ static int run(checker *ck, kz_error *err) {
     emit(ck, KZ_MANIFEST_NAME, "%s", what[0] ? what : kz_strerror(rc));
     return KZ_OK;
   }
+  kz_analyzer *probe = NULL; /* searching needs the language the manifest names */
+  if (kz_analyzer_new_cached(&probe, m.language, 0) == KZ_ERR_INVALID)
+    emit(ck, KZ_MANIFEST_NAME, "names a language this kzsearch does not know ('%s')", m.language);
+  kz_analyzer_free(probe);
   rc = check_segment_ids(ck, &m);
   for (size_t i = 0; i < m.n_segments && !rc; i++) {
     const kz_segment_info *info = &m.segments[i];

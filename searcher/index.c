@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/analyzer.h"
 #include "common/error.h"
 #include "common/format.h"
 #include "kzsearch.h"
@@ -24,6 +25,16 @@ static int open_once(kz_index **out, const char *path, uint64_t *generation, kz_
     return rc;
   }
   *generation = idx->manifest.generation;
+  kz_analyzer *probe = NULL; /* every query will need the index's language */
+  rc = kz_analyzer_new_cached(&probe, idx->manifest.language, 0);
+  kz_analyzer_free(probe);
+  if (rc) {
+    if (rc == KZ_ERR_INVALID) rc = KZ_ERR_CORRUPT;
+    kz_error_set(err, rc, "%s/%s: %s", path, KZ_MANIFEST_NAME,
+                 rc == KZ_ERR_CORRUPT ? "names a language this kzsearch does not know" : kz_strerror(rc));
+    kz_index_close(idx);
+    return rc;
+  }
   char *mpath = kz_path_join(path, KZ_MANIFEST_NAME);
   if (!mpath) {
     kz_index_close(idx);

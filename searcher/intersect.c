@@ -84,26 +84,6 @@ static inline size_t gallop(const uint32_t *l, size_t n_windows, size_t stride, 
   return lower_bound(l, step / 2 + 1, hi, stride, x);
 }
 
-/*
- * Moves pos (whose windows before it hold values < x, and which has a whole
- * window left) to the first W-value window whose last value is >= x, or to
- * a place with less than a window left when there is none. The next four
- * windows are tested at once, with independent loads and no branch per
- * window: at ratios up to ~1:4W the answer is among them and the only
- * branch is well predicted; further away, galloping takes over.
- */
-static inline size_t skip_windows(const uint32_t *l, size_t nl, size_t pos, size_t w,
-                                  uint32_t x) {
-  if (l[pos + w - 1] >= x) return pos;
-  if (nl - pos >= 5 * w) {
-    const uint32_t *last = l + pos + 2 * w - 1;
-    size_t t = (size_t)(last[0] < x) + (last[w] < x) + (last[2 * w] < x) + (last[3 * w] < x);
-    if (t < 4) return pos + (t + 1) * w;
-    pos += 4 * w; /* its window's last value is below x, as gallop() expects */
-  }
-  return pos + w * gallop(l + pos, (nl - pos) / w, w, x);
-}
-
 /* ---- x86 SIMD kernels ----------------------------------------------------- */
 
 #if KZ_X86
@@ -111,6 +91,16 @@ static inline size_t skip_windows(const uint32_t *l, size_t nl, size_t pos, size
 /* Bits set in a 4-bit mask, from a nibble table packed in one constant (no popcnt needed). */
 static inline unsigned popcount4(unsigned m) {
   return (unsigned)(0x4332322132212110ull >> (4 * (m & 15))) & 15;
+}
+
+/*
+ * step when x <= y, else 0, from the sign of a 64-bit difference: written
+ * as a comparison, gcc turns the block loops' advance into a branch, which
+ * mispredicts half the time when neither list is denser.
+ */
+static inline size_t advance_if_le(uint32_t x, uint32_t y, size_t step) {
+  uint64_t below = (uint64_t)((int64_t)y - (int64_t)x) >> 63; /* 1 when x > y */
+  return (1 - (size_t)below) * step;
 }
 
 #define Z 0x80 /* a pshufb control byte that writes zero */
@@ -210,9 +200,9 @@ static const uint64_t avx_pack[256] = {
  * pairs; the match mask packs the matching values of a with one pshufb.
  * The block with the smaller last value is used up and replaced (both on
  * a tie), so every pair of blocks that can share a value meets once. The
- * tail is the plain merge, which stores only matches: the current block
- * may hold values already matched (and counted) that it must skip, and an
- * unconditional store there could land one past out's room.
+ * tail is the plain merge: the current block may hold values already
+ * matched (and counted) that the tail must skip, and a merge that stores
+ * only matches keeps within out's room without a subtler argument.
  */
 __attribute__((target("sse4.1"))) static size_t merge_sse41(const uint32_t *a, size_t na,
                                                             const uint32_t *b, size_t nb,
@@ -231,19 +221,19 @@ __attribute__((target("sse4.1"))) static size_t merge_sse41(const uint32_t *a, s
     _mm_storeu_si128((__m128i *)(out + k), _mm_shuffle_epi8(va, ctl));
     k += popcount4(mask);
     uint32_t amax = a[i + 3], bmax = b[j + 3];
-    i += (size_t)(amax <= bmax) * 4;
-    j += (size_t)(bmax <= amax) * 4;
+    i += advance_if_le(amax, bmax, 4);
+    j += advance_if_le(bmax, amax, 4);
   }
   return k + kz_intersect_merge(a + i, na - i, b + j, nb - j, out + k);
 }
 
 /*
  * 8x8 block merge: eight values of a against each of eight values of b
- * broadcast straight from memory. Broadcast loads run on the load ports,
- * leaving the shuffle port to the one vpermd that packs the matches, which
- * is what makes this faster than eight in-register rotations.
+ * broadcast straight from memory. Broadcasts from memory run on the load
+ * ports, so the shuffle port, which eight in-register rotations would
+ * keep busy, has only the one vpermd that packs the matches.
  */
-__attribute__((target("avx2"))) static size_t merge_avx2(const uint32_t *a, size_t na,
+__attribute__((target("avx2,popcnt"))) static size_t merge_avx2(const uint32_t *a, size_t na,
                                                          const uint32_t *b, size_t nb,
                                                          uint32_t *out) {
   size_t i = 0, j = 0, k = 0, room = na < nb ? na : nb;
@@ -262,10 +252,10 @@ __attribute__((target("avx2"))) static size_t merge_avx2(const uint32_t *a, size
     unsigned mask = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(m));
     __m256i perm = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)&avx_pack[mask]));
     _mm256_storeu_si256((__m256i *)(out + k), _mm256_permutevar8x32_epi32(va, perm));
-    k += popcount4(mask) + popcount4(mask >> 4);
+    k += (size_t)_mm_popcnt_u32(mask);
     uint32_t amax = a[i + 7], bmax = b[j + 7];
-    i += (size_t)(amax <= bmax) * 8;
-    j += (size_t)(bmax <= amax) * 8;
+    i += advance_if_le(amax, bmax, 8);
+    j += advance_if_le(bmax, amax, 8);
   }
   return k + kz_intersect_merge(a + i, na - i, b + j, nb - j, out + k);
 }
@@ -290,8 +280,10 @@ __attribute__((target("sse4.1"))) static size_t gallop_sse41(const uint32_t *s, 
   for (; i < ns; i++) {
     uint32_t x = s[i];
     if (nl - pos < W) break;
-    pos = skip_windows(l, nl, pos, W, x);
-    if (nl - pos < W) break;
+    if (l[pos + W - 1] < x) {
+      pos += W * gallop(l + pos, (nl - pos) / W, W, x);
+      if (nl - pos < W) break;
+    }
     __m128i vx = _mm_set1_epi32((int32_t)x), m = _mm_setzero_si128();
     for (size_t v = 0; v < W; v += 4) {
       __m128i window = _mm_loadu_si128((const __m128i *)(l + pos + v));
@@ -312,8 +304,10 @@ __attribute__((target("avx2"))) static size_t gallop_avx2(const uint32_t *s, siz
   for (; i < ns; i++) {
     uint32_t x = s[i];
     if (nl - pos < W) break;
-    pos = skip_windows(l, nl, pos, W, x);
-    if (nl - pos < W) break;
+    if (l[pos + W - 1] < x) {
+      pos += W * gallop(l + pos, (nl - pos) / W, W, x);
+      if (nl - pos < W) break;
+    }
     __m256i vx = _mm256_set1_epi32((int32_t)x), m = _mm256_setzero_si256();
     for (size_t v = 0; v < W; v += 8) {
       __m256i window = _mm256_loadu_si256((const __m256i *)(l + pos + v));
@@ -325,7 +319,9 @@ __attribute__((target("avx2"))) static size_t gallop_avx2(const uint32_t *s, siz
   return k + merge_branchless(s + i, ns - i, l + pos, nl - pos, out + k);
 }
 
-static int have_avx2(void) { return __builtin_cpu_supports("avx2"); }
+static int have_avx2(void) {
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+}
 static int have_sse41(void) { return __builtin_cpu_supports("sse4.1"); }
 
 #endif /* KZ_X86 */

@@ -1,0 +1,159 @@
+/*
+ * segment_builder.c - one segment from documents (see segment_builder.h).
+ *
+ * A document's title and body are analyzed one after the other; body
+ * positions continue after the title's, and the document's length is its
+ * number of tokens (docs/FORMAT.md, "Analysis").
+ */
+#include "indexer/segment_builder.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/analyzer.h"
+#include "common/buf.h"
+#include "common/error.h"
+#include "common/file.h"
+#include "common/format.h"
+#include "common/limits.h"
+#include "indexer/docstore_writer.h"
+#include "indexer/inverter.h"
+#include "indexer/segment_writer.h"
+
+struct kz_builder {
+  char *dir;
+  kz_analyzer *an;
+  kz_inverter *inv;
+  kz_docstore_writer *store; /* NULL when no segment is being built */
+  uint32_t id, docs;
+  uint32_t *lengths;
+  size_t cap_lengths;
+  kz_buf key;
+};
+
+void kz_remove_segment_files(const char *dir, uint32_t id) {
+  for (int k = 0; k < KZ_SEGFILES; k++) {
+    char name[64];
+    kz_segment_file_name(name, sizeof name, id, k);
+    char *p = kz_path_join(dir, name);
+    if (p) unlink(p);
+    free(p);
+  }
+}
+
+int kz_builder_new(kz_builder **out, const char *dir, const char *language) {
+  kz_builder *b = calloc(1, sizeof *b);
+  if (!b || !(b->dir = strdup(dir))) {
+    free(b);
+    return KZ_ERR_NOMEM;
+  }
+  int rc = kz_analyzer_new(&b->an, language);
+  if (!rc) rc = kz_inverter_new(&b->inv);
+  if (rc) {
+    kz_builder_free(b);
+    return rc;
+  }
+  *out = b;
+  return KZ_OK;
+}
+
+void kz_builder_discard(kz_builder *b) {
+  if (!b->store) return;
+  kz_docstore_writer_abort(b->store);
+  b->store = NULL;
+  kz_remove_segment_files(b->dir, b->id);
+  kz_inverter_reset(b->inv);
+}
+
+void kz_builder_free(kz_builder *b) {
+  if (!b) return;
+  kz_builder_discard(b);
+  kz_inverter_free(b->inv);
+  kz_analyzer_free(b->an);
+  free(b->lengths);
+  kz_buf_free(&b->key);
+  free(b->dir);
+  free(b);
+}
+
+int kz_builder_begin(kz_builder *b, uint32_t segment_id) {
+  char name[64];
+  kz_segment_file_name(name, sizeof name, segment_id, KZ_SEGFILE_STORE);
+  char *path = kz_path_join(b->dir, name);
+  if (!path) return KZ_ERR_NOMEM;
+  int rc = kz_docstore_writer_open(&b->store, path);
+  free(path);
+  if (rc) {
+    b->store = NULL;
+    return rc;
+  }
+  b->id = segment_id;
+  b->docs = 0;
+  kz_inverter_reset(b->inv);
+  return KZ_OK;
+}
+
+int kz_builder_active(const kz_builder *b) { return b->store != NULL; }
+uint32_t kz_builder_docs(const kz_builder *b) { return b->docs; }
+
+size_t kz_builder_memory(const kz_builder *b) {
+  return kz_inverter_memory(b->inv) + (b->store ? kz_docstore_writer_memory(b->store) : 0) +
+         b->cap_lengths * sizeof *b->lengths;
+}
+
+/* Analyzes one field into the inverter; positions continue from *position. */
+static int invert_field(kz_builder *b, const char *text, size_t len, uint32_t *position) {
+  if (!text || !len) return KZ_OK;
+  kz_token tok;
+  int rc;
+  uint32_t base = *position, next = base;
+  kz_analyzer_reset(b->an, text, len);
+  while ((rc = kz_analyzer_next(b->an, &tok)) == 1) {
+    kz_buf_clear(&b->key);
+    if (kz_buf_put_u8(&b->key, KZ_FIELD_TEXT) || kz_buf_append(&b->key, tok.term, tok.term_len))
+      return KZ_ERR_NOMEM;
+    if ((rc = kz_inverter_add(b->inv, (const char *)b->key.data, b->key.len, base + tok.position)))
+      return rc;
+    next = base + tok.position + 1;
+  }
+  *position = next;
+  return rc;
+}
+
+int kz_builder_add(kz_builder *b, const kz_document *doc) {
+  if (b->docs == b->cap_lengths) {
+    size_t cap = b->cap_lengths ? b->cap_lengths * 2 : 4096;
+    uint32_t *l = realloc(b->lengths, cap * sizeof *l);
+    if (!l) return KZ_ERR_NOMEM;
+    b->lengths = l;
+    b->cap_lengths = cap;
+  }
+  uint32_t length = 0;
+  kz_inverter_begin_doc(b->inv, b->docs);
+  int rc = invert_field(b, doc->title, doc->title_len, &length);
+  if (!rc) rc = invert_field(b, doc->body, doc->body_len, &length);
+  if (!rc) rc = kz_inverter_end_doc(b->inv);
+  if (!rc) rc = kz_docstore_writer_add(b->store, doc);
+  if (rc) return rc;
+  b->lengths[b->docs++] = length;
+  return KZ_OK;
+}
+
+int kz_builder_finish(kz_builder *b, kz_segment_info *info, kz_error *err) {
+  int rc = kz_segment_write(b->dir, b->id, b->inv, b->lengths, b->docs, info, err);
+  if (!rc) {
+    rc = kz_docstore_writer_finish(b->store, &info->file_bytes[KZ_SEGFILE_STORE]);
+    b->store = NULL;
+    if (rc) kz_error_set(err, rc, "cannot write the document store in %s: %s", b->dir, kz_strerror(rc));
+  }
+  if (rc) {
+    if (b->store) kz_docstore_writer_abort(b->store);
+    b->store = NULL;
+    kz_remove_segment_files(b->dir, b->id);
+  }
+  kz_inverter_reset(b->inv);
+  return rc;
+}
