@@ -41,12 +41,13 @@
 #include "report.h"
 #include "term.h"
 
-enum { OPT_INDEX = 1, OPT_REBUILD, OPT_LANG, OPT_MEMORY, OPT_HELP };
+enum { OPT_INDEX = 1, OPT_REBUILD, OPT_LANG, OPT_MEMORY, OPT_THREADS, OPT_MAX_DOC, OPT_HELP };
 
 static const cli_option options[] = {
     {"index", 'i', 1, OPT_INDEX},    {"rebuild", 0, 0, OPT_REBUILD},
     {"lang", 0, 1, OPT_LANG},        {"language", 0, 1, OPT_LANG},
     {"memory", 0, 1, OPT_MEMORY},    {"help", 'h', 0, OPT_HELP},
+    {"threads", 0, 1, OPT_THREADS},  {"max-doc-size", 0, 1, OPT_MAX_DOC},
 };
 
 typedef struct ingest_ctx {
@@ -219,6 +220,8 @@ static int run(const char *index_path, const kz_writer_options *wopts, char **pa
 
 int cli_cmd_index(int argc, char **argv) {
   kz_writer_options wopts = KZ_WRITER_OPTIONS_INIT;
+  long cores = sysconf(_SC_NPROCESSORS_ONLN); /* --threads defaults to the number of cores */
+  wopts.threads = cores < 1 ? 1 : cores > 64 ? 64 : (unsigned)cores;
   const char *index_opt = NULL;
   cli_parser parser;
   const char *value;
@@ -245,6 +248,22 @@ int cli_cmd_index(int argc, char **argv) {
           goto usage;
         }
         wopts.memory_bytes = (size_t)size;
+        break;
+      case OPT_THREADS:
+        if (cli_parse_u64(value, "--threads", &size) != 0) goto usage;
+        if (size == 0 || size > 64) {
+          cli_error("invalid value for --threads: '%s' (1 to 64)", value);
+          goto usage;
+        }
+        wopts.threads = (unsigned)size;
+        break;
+      case OPT_MAX_DOC:
+        if (cli_parse_size(value, "--max-doc-size", &size) != 0) goto usage;
+        if (size == 0 || size > SIZE_MAX) {
+          cli_error("invalid value for --max-doc-size: '%s' (must be more than 0)", value);
+          goto usage;
+        }
+        wopts.max_doc_bytes = (size_t)size;
         break;
       case OPT_HELP: free(paths); return CLI_EXIT_HELP;
       default: goto usage;

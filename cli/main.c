@@ -25,7 +25,8 @@
 #include "report.h"
 
 static const char synopsis[] =
-    "Usage: kzsearch index [-i DIR] [--rebuild] [--lang LANG] [--memory SIZE] PATH...\n"
+    "Usage: kzsearch index [-i DIR] [--rebuild] [--lang LANG] [--memory SIZE] [--threads N]\n"
+    "                      [--max-doc-size SIZE] PATH...\n"
     "       kzsearch [search] [-i DIR] [-k N] [--offset N] [--and] [--json] [--count] [--] QUERY...\n"
     "       kzsearch stats [-i DIR] [--json]\n"
     "       kzsearch check [-i DIR] [--full] [--json]\n"
@@ -69,7 +70,10 @@ static const char help[] =
     "                    (default english)\n"
     "  --from FILE       delete: read ids from FILE, one per line\n"
     "  --memory SIZE     index: memory to fill before a segment is written, in\n"
-    "                    bytes or with a K, M or G suffix (default 256M)\n"
+    "                    bytes or with a K, M or G suffix (default 256M), shared by\n"
+    "                    all indexing threads\n"
+    "  --threads N       index: indexing threads (default: the number of cores)\n"
+    "  --max-doc-size SIZE  index: skip and report larger documents (default 64M)\n"
     "  -k N              search: how many hits to show (default 10)\n"
     "  --offset N        search: skip the first N hits, for paging (default 0)\n"
     "  --and             search: every bare word is required (default: any word)\n"
