@@ -84,7 +84,12 @@ int kz_file_writer_write(kz_file_writer *w, const void *data, size_t n) {
 }
 
 int kz_file_writer_finish(kz_file_writer *w, uint64_t *size_out) {
-  if (flush_buf(w)) return w->error;
+  if (flush_buf(w)) { /* as promised: the file is removed and everything freed */
+    int rc = w->error;
+    kz_file_writer_abort(w);
+    w->error = rc;
+    return rc;
+  }
   uint8_t f[KZ_FILE_FOOTER_BYTES];
   kz_store_u32le(f, KZ_MAGIC_FOOTER);
   kz_store_u32le(f + 4, KZ_FORMAT_VERSION);

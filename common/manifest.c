@@ -122,6 +122,13 @@ int kz_manifest_read(kz_manifest *m, const char *dir, kz_error *err) {
 }
 
 int kz_manifest_write(const kz_manifest *m, const char *dir, uint64_t *bytes_out, kz_error *err) {
+  int replaced;
+  return kz_manifest_commit(m, dir, bytes_out, &replaced, err);
+}
+
+int kz_manifest_commit(const kz_manifest *m, const char *dir, uint64_t *bytes_out, int *replaced,
+                       kz_error *err) {
+  *replaced = 0;
   kz_buf b = KZ_BUF_INIT;
   size_t lang_len = strlen(m->language);
   int rc = KZ_OK;
@@ -168,7 +175,11 @@ int kz_manifest_write(const kz_manifest *m, const char *dir, uint64_t *bytes_out
     unlink(tmp);
     goto out;
   }
-  if (kz_fsync_dir(dir) != KZ_OK) rc = kz_error_set(err, KZ_ERR_IO, "cannot sync directory %s", dir);
+  *replaced = 1; /* readers see the new manifest from now on, durable or not */
+  if (kz_fsync_dir(dir) != KZ_OK)
+    rc = kz_error_set(err, KZ_ERR_IO,
+                      "committed, but cannot sync directory %s: the commit may not survive a crash",
+                      dir);
 out:
   free(tmp);
   free(final);

@@ -53,6 +53,14 @@ void kz_deletes_file_name(char *buf, size_t size, uint32_t segment_id, uint64_t 
 int kz_manifest_read(kz_manifest *m, const char *dir, kz_error *err);
 /* Writes DIR/MANIFEST atomically (tmp + fsync + rename + fsync dir). */
 int kz_manifest_write(const kz_manifest *m, const char *dir, uint64_t *bytes_out, kz_error *err);
+/*
+ * As kz_manifest_write, telling in *replaced whether the rename happened: on
+ * an error after it (the directory sync failed) the new manifest is what
+ * readers see, though it may not survive a crash, so the caller must treat
+ * the commit as done but keep every file the old manifest named.
+ */
+int kz_manifest_commit(const kz_manifest *m, const char *dir, uint64_t *bytes_out, int *replaced,
+                       kz_error *err);
 int kz_manifest_add_segment(kz_manifest *m, const kz_segment_info *info);
 void kz_manifest_free(kz_manifest *m);
 

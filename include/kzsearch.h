@@ -258,6 +258,10 @@ typedef struct kz_ingest_stats {
  * @return KZ_OK; KZ_ERR_IO when `path` cannot be read; KZ_ERR_INTERRUPTED
  *         when progress asked to stop; KZ_ERR_CORRUPT for a damaged .zst.
  */
+/*
+ * (On failure, the documents added before the error stay added, uncommitted:
+ * close the writer without committing to discard them, as the CLI does.)
+ */
 KZ_API int kz_writer_add_path(kz_writer *writer, const char *path, const kz_ingest_callbacks *cb,
                               kz_ingest_stats *stats, kz_error *err);
 
@@ -274,7 +278,11 @@ KZ_API int kz_writer_delete(kz_writer *writer, const char *id, size_t id_len, in
  * Makes every added and deleted document visible atomically (all or
  * nothing). Afterwards, unless the options say no_auto_merge, segments are
  * merged as the merge policy picks (adjacent segments of similar size, ten at
- * a time), each merge its own atomic commit.
+ * a time), each merge its own atomic commit; a merge that fails leaves the
+ * segments unmerged and does not fail the commit.
+ * @return KZ_OK; on an error nothing was committed, except KZ_ERR_IO with a
+ *         message saying "committed, but cannot sync": then the commit is
+ *         visible but may not survive a crash.
  */
 KZ_API int kz_writer_commit(kz_writer *writer, kz_error *err);
 
@@ -282,7 +290,8 @@ KZ_API int kz_writer_commit(kz_writer *writer, kz_error *err);
  * Commits, then merges every segment into one, leaving out deleted and
  * replaced documents. Results are the same before and after, except that
  * BM25 statistics stop counting the deleted documents (docs/FORMAT.md,
- * "Deletions"). @return as kz_writer_commit.
+ * "Deletions"). The commit's changes stay committed even when the merge
+ * fails. @return as kz_writer_commit, or the merge's error.
  */
 KZ_API int kz_writer_compact(kz_writer *writer, kz_error *err);
 

@@ -343,7 +343,7 @@ static int merge_committed(kz_writer *w, size_t first, size_t count, kz_error *e
   kz_segment_info merged;
   uint32_t id = w->next_segment_id++;
   int rc = kz_merge_segments(w->dir, w->committed.segments + first, count, id, &merged, err);
-  if (rc) return fail(w, rc);
+  if (rc) return rc; /* nothing changed: the index keeps its segments */
   kz_manifest next = {0};
   next.generation = w->committed.generation + 1;
   next.next_segment_id = w->next_segment_id;
@@ -352,17 +352,20 @@ static int merge_committed(kz_writer *w, size_t first, size_t count, kz_error *e
     if (i == first && merged.doc_count) rc = kz_manifest_add_segment(&next, &merged);
     if (i < first || i >= first + count) rc = kz_manifest_add_segment(&next, &w->committed.segments[i]);
   }
-  if (!rc) rc = kz_manifest_write(&next, w->dir, NULL, err);
+  int replaced = 0;
+  if (!rc) rc = kz_manifest_commit(&next, w->dir, NULL, &replaced, err);
   else kz_error_set(err, rc, "out of memory");
-  if (rc) {
+  if (!replaced) { /* the index is as it was: only the merged segment goes */
     kz_manifest_free(&next);
     kz_remove_segment_files(w->dir, id);
-    return fail(w, rc);
+    return rc;
   }
   kz_manifest_free(&w->committed);
   w->committed = next;
-  remove_unreferenced(w->dir, &w->committed); /* the merged-away segments */
-  return reload_live_docs(w, err);
+  /* The merged-away segments go, unless a crash could still bring back the old manifest. */
+  if (!rc) remove_unreferenced(w->dir, &w->committed);
+  int lrc = reload_live_docs(w, err);
+  return rc ? rc : lrc;
 }
 
 /* Merges what the policy picks until it picks nothing. */
@@ -388,7 +391,15 @@ static int commit_changes(kz_writer *w, kz_error *err);
 
 int kz_writer_commit(kz_writer *w, kz_error *err) {
   int rc = commit_changes(w, err);
-  if (!rc && w->auto_merge) rc = merge_by_policy(w, err);
+  /*
+   * Merging is an optimisation of an index already committed: a merge that
+   * fails (a full disk, say) leaves the segments as they are, and the next
+   * commit tries again, so it does not fail this commit.
+   */
+  if (!rc && w->auto_merge) {
+    kz_error merge_err;
+    merge_by_policy(w, &merge_err);
+  }
   return rc;
 }
 
@@ -416,18 +427,22 @@ static int commit_changes(kz_writer *w, kz_error *err) {
     return fail(w, kz_error_set(err, rc, "cannot write the deletions in %s: %s", w->dir,
                                 kz_strerror(rc)));
   }
-  if ((rc = kz_manifest_write(&next, w->dir, NULL, err))) {
+  int replaced = 0;
+  rc = kz_manifest_commit(&next, w->dir, NULL, &replaced, err);
+  if (!replaced) {
     kz_manifest_free(&next);
     return fail(w, rc);
   }
+  /* Readers see the new manifest: its segments are committed and no longer ours to remove. */
   kz_manifest_free(&w->committed);
   w->committed = next;
   w->n_pending = 0;
   w->changes = 0;
   kz_live_docs_committed(w->live);
+  w->rebuild = 0;
+  if (rc) return fail(w, rc); /* not durable: keep every file the old manifest named */
   /* Replaced segments (rebuild), dropped ones and superseded deletion files. */
   remove_unreferenced(w->dir, &w->committed);
-  w->rebuild = 0;
   return KZ_OK;
 }
 

@@ -72,23 +72,31 @@ static inline size_t lower_bound(const uint32_t *l, size_t lo, size_t hi, size_t
 /*
  * The first window t >= 1 of l (n_windows whole windows of `stride`
  * values) whose last value is >= x, or n_windows; window 0's last value is
- * known to be < x. Exponential steps find a range that holds the answer
- * in O(log distance) probes, then a binary search inside it.
+ * known to be < x. Probes windows hint, 3 * hint, 7 * hint, ... (steps
+ * doubling) until one is >= x, then binary-searches the last step: about
+ * 2 log2(t / hint) + log2(hint) probes. hint 1 is classic galloping; the
+ * SIMD kernels pass the expected distance (the lists' size ratio), so that
+ * when values are spread evenly the first probe lands near the answer and
+ * only the binary search remains.
  */
-static inline size_t gallop(const uint32_t *l, size_t n_windows, size_t stride, uint32_t x) {
+static inline size_t gallop(const uint32_t *l, size_t n_windows, size_t stride, size_t hint,
+                            uint32_t x) {
   const uint32_t *key = l + stride - 1;
-  size_t step = 1;
-  while (step < n_windows && key[step * stride] < x) step <<= 1;
-  /* Window step / 2 is below x (window 0 when step is 1); the answer is in (step / 2, hi]. */
-  size_t hi = step < n_windows ? step : n_windows;
-  return lower_bound(l, step / 2 + 1, hi, stride, x);
+  size_t lo = 0, step = hint; /* window lo is below x; the answer is in (lo, lo + step] */
+  for (;;) {
+    size_t probe = lo + step;
+    if (probe >= n_windows) return lower_bound(l, lo + 1, n_windows, stride, x);
+    if (key[probe * stride] >= x) return lower_bound(l, lo + 1, probe, stride, x);
+    lo = probe;
+    step <<= 1;
+  }
 }
 
 /* ---- x86 SIMD kernels ----------------------------------------------------- */
 
 #if KZ_X86
 
-/* Bits set in a 4-bit mask, from a nibble table packed in one constant (no popcnt needed). */
+/* Bits set in a 4-bit mask, from a nibble table in one constant: SSE4.1 does not imply popcnt. */
 static inline unsigned popcount4(unsigned m) {
   return (unsigned)(0x4332322132212110ull >> (4 * (m & 15))) & 15;
 }
@@ -125,7 +133,7 @@ static const uint8_t sse_pack[16][16] = {
 };
 #undef Z
 
-/* For each 8-bit match mask, the source lanes of the matches in order, one byte each (vpermd indices). */
+/* For each 8-bit match mask, the source lanes of the matches in order (vpermd indices, bytes). */
 static const uint64_t avx_pack[256] = {
     0x0000000000000000u, 0x0000000000000000u, 0x0000000000000001u, 0x0000000000000100u,
     0x0000000000000002u, 0x0000000000000200u, 0x0000000000000201u, 0x0000000000020100u,
@@ -231,7 +239,8 @@ __attribute__((target("sse4.1"))) static size_t merge_sse41(const uint32_t *a, s
  * 8x8 block merge: eight values of a against each of eight values of b
  * broadcast straight from memory. Broadcasts from memory run on the load
  * ports, so the shuffle port, which eight in-register rotations would
- * keep busy, has only the one vpermd that packs the matches.
+ * keep busy, has only the one vpermd that packs the matches. Every AVX2
+ * CPU has popcnt, but it is checked with it all the same.
  */
 __attribute__((target("avx2,popcnt"))) static size_t merge_avx2(const uint32_t *a, size_t na,
                                                          const uint32_t *b, size_t nb,
@@ -276,12 +285,12 @@ __attribute__((target("sse4.1"))) static size_t gallop_sse41(const uint32_t *s, 
                                                              const uint32_t *l, size_t nl,
                                                              uint32_t *out) {
   enum { W = 32 };
-  size_t i = 0, pos = 0, k = 0;
+  size_t i = 0, pos = 0, k = 0, hint = nl / ns / W ? nl / ns / W : 1;
   for (; i < ns; i++) {
     uint32_t x = s[i];
     if (nl - pos < W) break;
     if (l[pos + W - 1] < x) {
-      pos += W * gallop(l + pos, (nl - pos) / W, W, x);
+      pos += W * gallop(l + pos, (nl - pos) / W, W, hint, x);
       if (nl - pos < W) break;
     }
     __m128i vx = _mm_set1_epi32((int32_t)x), m = _mm_setzero_si128();
@@ -300,12 +309,12 @@ __attribute__((target("avx2"))) static size_t gallop_avx2(const uint32_t *s, siz
                                                           const uint32_t *l, size_t nl,
                                                           uint32_t *out) {
   enum { W = 64 };
-  size_t i = 0, pos = 0, k = 0;
+  size_t i = 0, pos = 0, k = 0, hint = nl / ns / W ? nl / ns / W : 1;
   for (; i < ns; i++) {
     uint32_t x = s[i];
     if (nl - pos < W) break;
     if (l[pos + W - 1] < x) {
-      pos += W * gallop(l + pos, (nl - pos) / W, W, x);
+      pos += W * gallop(l + pos, (nl - pos) / W, W, hint, x);
       if (nl - pos < W) break;
     }
     __m256i vx = _mm256_set1_epi32((int32_t)x), m = _mm256_setzero_si256();
@@ -371,7 +380,7 @@ size_t kz_intersect_gallop(const uint32_t *a, size_t na, const uint32_t *b, size
   for (size_t i = 0; i < na; i++) {
     uint32_t x = a[i];
     if (b[pos] < x) {
-      pos += gallop(b + pos, nb - pos, 1, x);
+      pos += gallop(b + pos, nb - pos, 1, 1, x);
       if (pos == nb) break;
     }
     /* k matches so far are distinct values of b before pos: k <= pos < nb, and k <= i < na. */

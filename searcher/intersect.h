@@ -45,9 +45,9 @@ typedef enum kz_intersect_algo {
 /*
  * From this ratio of the longer to the shorter list on, kz_intersect
  * gallops instead of merging. Measured between the AVX2 kernels, where the
- * two cross between 1:8 and 1:10 (bench/RESULTS.md, "Intersection").
+ * two cross between 1:4 and 1:10 (bench/RESULTS.md, "Intersection").
  */
-#define KZ_INTERSECT_GALLOP_RATIO 10
+#define KZ_INTERSECT_GALLOP_RATIO 8
 
 /* The best kernel for these sizes on this CPU. */
 size_t kz_intersect(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, uint32_t *out);
