@@ -72,24 +72,16 @@ static inline size_t lower_bound(const uint32_t *l, size_t lo, size_t hi, size_t
 /*
  * The first window t >= 1 of l (n_windows whole windows of `stride`
  * values) whose last value is >= x, or n_windows; window 0's last value is
- * known to be < x. Probes windows hint, 3 * hint, 7 * hint, ... (steps
- * doubling) until one is >= x, then binary-searches the last step: about
- * 2 log2(t / hint) + log2(hint) probes. hint 1 is classic galloping; the
- * SIMD kernels pass the expected distance (the lists' size ratio), so that
- * when values are spread evenly the first probe lands near the answer and
- * only the binary search remains.
+ * known to be < x. Exponential steps find a range that holds the answer
+ * in O(log distance) probes, then a binary search inside it.
  */
-static inline size_t gallop(const uint32_t *l, size_t n_windows, size_t stride, size_t hint,
-                            uint32_t x) {
+static inline size_t gallop(const uint32_t *l, size_t n_windows, size_t stride, uint32_t x) {
   const uint32_t *key = l + stride - 1;
-  size_t lo = 0, step = hint; /* window lo is below x; the answer is in (lo, lo + step] */
-  for (;;) {
-    size_t probe = lo + step;
-    if (probe >= n_windows) return lower_bound(l, lo + 1, n_windows, stride, x);
-    if (key[probe * stride] >= x) return lower_bound(l, lo + 1, probe, stride, x);
-    lo = probe;
-    step <<= 1;
-  }
+  size_t step = 1;
+  while (step < n_windows && key[step * stride] < x) step <<= 1;
+  /* Window step / 2 is below x (window 0 when step is 1); the answer is in (step / 2, hi]. */
+  size_t hi = step < n_windows ? step : n_windows;
+  return lower_bound(l, step / 2 + 1, hi, stride, x);
 }
 
 /* ---- x86 SIMD kernels ----------------------------------------------------- */
@@ -275,8 +267,8 @@ __attribute__((target("avx2,popcnt"))) static size_t merge_avx2(const uint32_t *
  * list l to the first window whose last value is >= x, then look for x in
  * that window with W/4 (SSE) or W/8 (AVX2) compares. The compares are
  * independent loads of adjacent cache lines, cheaper than the dependent
- * probes of the binary-search levels they replace; windows of 32 (SSE) and
- * 64 (AVX2) values measured fastest (bench/RESULTS.md), ahead of 8 and 16.
+ * probes of the binary-search levels they replace. For AVX2, windows of 64
+ * measured faster than 32 and 16 (bench/RESULTS.md); SSE4.1 takes 32.
  * pos only moves forward, and every value before it is below the current
  * x. out[k] is stored before we know it matched: the k earlier matches are
  * distinct values of l before x's window end, so k < nl, and k <= i < ns.
@@ -285,12 +277,12 @@ __attribute__((target("sse4.1"))) static size_t gallop_sse41(const uint32_t *s, 
                                                              const uint32_t *l, size_t nl,
                                                              uint32_t *out) {
   enum { W = 32 };
-  size_t i = 0, pos = 0, k = 0, hint = nl / ns / W ? nl / ns / W : 1;
+  size_t i = 0, pos = 0, k = 0;
   for (; i < ns; i++) {
     uint32_t x = s[i];
     if (nl - pos < W) break;
     if (l[pos + W - 1] < x) {
-      pos += W * gallop(l + pos, (nl - pos) / W, W, hint, x);
+      pos += W * gallop(l + pos, (nl - pos) / W, W, x);
       if (nl - pos < W) break;
     }
     __m128i vx = _mm_set1_epi32((int32_t)x), m = _mm_setzero_si128();
@@ -309,12 +301,12 @@ __attribute__((target("avx2"))) static size_t gallop_avx2(const uint32_t *s, siz
                                                           const uint32_t *l, size_t nl,
                                                           uint32_t *out) {
   enum { W = 64 };
-  size_t i = 0, pos = 0, k = 0, hint = nl / ns / W ? nl / ns / W : 1;
+  size_t i = 0, pos = 0, k = 0;
   for (; i < ns; i++) {
     uint32_t x = s[i];
     if (nl - pos < W) break;
     if (l[pos + W - 1] < x) {
-      pos += W * gallop(l + pos, (nl - pos) / W, W, hint, x);
+      pos += W * gallop(l + pos, (nl - pos) / W, W, x);
       if (nl - pos < W) break;
     }
     __m256i vx = _mm256_set1_epi32((int32_t)x), m = _mm256_setzero_si256();
@@ -380,7 +372,7 @@ size_t kz_intersect_gallop(const uint32_t *a, size_t na, const uint32_t *b, size
   for (size_t i = 0; i < na; i++) {
     uint32_t x = a[i];
     if (b[pos] < x) {
-      pos += gallop(b + pos, nb - pos, 1, 1, x);
+      pos += gallop(b + pos, nb - pos, 1, x);
       if (pos == nb) break;
     }
     /* k matches so far are distinct values of b before pos: k <= pos < nb, and k <= i < na. */

@@ -26,4 +26,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
     }                                                                           \
   } while (0)
 
+/* As FUZZ_REQUIRE, printing a formatted explanation first (the status, the error message). */
+#define FUZZ_REQUIRE_MSG(cond, ...)                                             \
+  do {                                                                          \
+    if (!(cond)) {                                                              \
+      fprintf(stderr, "%s:%d: fuzz property broken: %s\n  ", __FILE__, __LINE__, #cond); \
+      fprintf(stderr, __VA_ARGS__);                                             \
+      fputc('\n', stderr);                                                      \
+      abort();                                                                  \
+    }                                                                           \
+  } while (0)
+
 #endif /* KZ_FUZZ_H */
