@@ -1,2 +1,0 @@
-/* Moved to common/postings.h (shared by the indexer and the searcher); this forwarding header goes once no file includes it. */
-#include "common/postings.h"
