@@ -13,7 +13,7 @@ shared=${KZ_SHARED_DIR:-$root/../shared}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); nproc $(nproc); load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# kzsearch $($kz --version | awk '{print $2}'), $reps runs each, pinned to CPU 1, default --memory (256M)"
+echo "# kzsearch $($kz --version | awk '{print $2}'), $reps runs each, one indexing thread pinned to CPU 1, default --memory (256M)"
 printf '| corpus | docs | raw MB | wall s | cpu s | MB/s (wall) | MB/s (cpu) | index MB | without store MB | index / raw | peak RSS MB |\n'
 printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
 for name in ${KZ_CORPORA:-reuters21578 wikipedia}; do
@@ -24,7 +24,7 @@ for name in ${KZ_CORPORA:-reuters21578 wikipedia}; do
   : >"$tmp/runs"
   for r in $(seq "$reps"); do
     rm -rf "$tmp/idx"
-    /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" taskset -c 1 "$kz" index -i "$tmp/idx" "$tmp/$name.jsonl" 2>"$tmp/log" || true
+    /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" taskset -c 1 "$kz" index --threads 1 -i "$tmp/idx" "$tmp/$name.jsonl" 2>"$tmp/log" || true
     read -r wall user sys rss <"$tmp/time"
     total=$(du -sb "$tmp/idx" | cut -f1)
     store=$(cat "$tmp"/idx/*.store | wc -c)

@@ -147,7 +147,9 @@ int kz_builder_finish(kz_builder *b, kz_segment_info *info, kz_error *err) {
   if (!rc) {
     rc = kz_docstore_writer_finish(b->store, &info->file_bytes[KZ_SEGFILE_STORE]);
     b->store = NULL;
-    if (rc) kz_error_set(err, rc, "cannot write the document store in %s: %s", b->dir, kz_strerror(rc));
+    if (rc)
+      kz_error_set(err, rc, "cannot write the document store in %s: %s", b->dir,
+                   rc == KZ_ERR_IO ? strerror(errno) : kz_strerror(rc));
   }
   if (rc) {
     if (b->store) kz_docstore_writer_abort(b->store);

@@ -7,7 +7,9 @@
  */
 #include "indexer/workers.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +42,7 @@ typedef struct worker {
 } worker;
 
 struct kz_workers {
+  char *dir;
   pthread_mutex_t lock;
   pthread_cond_t idle;
   worker *w;
@@ -58,11 +61,16 @@ static void batch_free(kz_doc_batch *b) {
   memset(b, 0, sizeof *b);
 }
 
+/* The system's reason for an I/O error (errno read right after the failure), else the status name. */
+static const char *why(int rc, int saved_errno) {
+  return rc == KZ_ERR_IO && saved_errno ? strerror(saved_errno) : kz_strerror(rc);
+}
+
 static int run_job(worker *me, job *j, kz_segment_info *info, kz_error *err) {
   switch (j->kind) {
     case JOB_BEGIN: {
       int rc = kz_builder_begin(me->builder, j->segment_id);
-      if (rc) kz_error_set(err, rc, "cannot start segment %08x: %s", j->segment_id, kz_strerror(rc));
+      if (rc) kz_error_set(err, rc, "cannot start segment %08x: %s", j->segment_id, why(rc, errno));
       return rc;
     }
     case JOB_DOCS:
@@ -72,7 +80,7 @@ static int run_job(worker *me, job *j, kz_segment_info *info, kz_error *err) {
         kz_document d = {base + o[0], l[0], base + o[1], l[1], base + o[2], l[2],
                          base + o[3], l[3], base + o[4], l[4]};
         int rc = kz_builder_add(me->builder, &d);
-        if (rc) return kz_error_set(err, rc, "cannot add document: %s", kz_strerror(rc));
+        if (rc) return kz_error_set(err, rc, "cannot add document: %s", why(rc, errno));
       }
       return KZ_OK;
     case JOB_FINISH:
@@ -141,7 +149,7 @@ int kz_workers_new(kz_workers **out, const char *dir, const char *language, unsi
   pthread_mutex_init(&ws->lock, NULL);
   pthread_cond_init(&ws->idle, NULL);
   ws->n = n;
-  int rc = KZ_OK;
+  int rc = (ws->dir = strdup(dir)) ? KZ_OK : KZ_ERR_NOMEM;
   for (unsigned i = 0; i < n; i++) {
     worker *me = &ws->w[i];
     me->pool = ws;
@@ -149,12 +157,18 @@ int kz_workers_new(kz_workers **out, const char *dir, const char *language, unsi
     pthread_cond_init(&me->wake, NULL);
     if (!rc) rc = kz_builder_new(&me->builder, dir, language);
   }
+  /* Signals go to the caller's threads, never to ours: a program's SIGINT
+   * handler must be able to interrupt the reading thread. */
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &old);
   for (unsigned i = 0; i < n && !rc; i++) {
     if (pthread_create(&ws->w[i].thread, NULL, worker_main, &ws->w[i]) != 0)
       rc = KZ_ERR_NOMEM;
     else
       ws->w[i].started = 1;
   }
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
   if (rc) {
     kz_workers_free(ws);
     return rc;
@@ -177,9 +191,12 @@ void kz_workers_free(kz_workers *ws) {
     batch_free(&me->staged);
     pthread_cond_destroy(&me->wake);
   }
+  /* Segments finished but never handed over are not committed: remove them. */
+  for (size_t i = 0; i < ws->n_done; i++) kz_remove_segment_files(ws->dir, ws->done[i].id);
   pthread_cond_destroy(&ws->idle);
   pthread_mutex_destroy(&ws->lock);
   free(ws->done);
+  free(ws->dir);
   free(ws->w);
   free(ws);
 }

@@ -423,9 +423,10 @@ static int commit_changes(kz_writer *w, kz_error *err) {
     return fail(w, kz_error_set(err, rc, "out of memory"));
   }
   if ((rc = kz_live_docs_write(w->live, w->dir, next.generation, &next))) {
+    int saved = errno;
     kz_manifest_free(&next);
     return fail(w, kz_error_set(err, rc, "cannot write the deletions in %s: %s", w->dir,
-                                kz_strerror(rc)));
+                                rc == KZ_ERR_IO ? strerror(saved) : kz_strerror(rc)));
   }
   int replaced = 0;
   rc = kz_manifest_commit(&next, w->dir, NULL, &replaced, err);
