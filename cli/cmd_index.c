@@ -188,7 +188,7 @@ static int ingest(const char *index_path, const kz_writer_options *wopts, char *
   kz_writer_close(writer);
   if (rc != KZ_OK) {
     cli_error_kz(index_path, rc, &err);
-    cli_error("nothing was committed; the index is unchanged");
+    if (rc != KZ_ERR_UNSYNCED) cli_error("nothing was committed; the index is unchanged");
     return CLI_EXIT_ERROR;
   }
 

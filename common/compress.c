@@ -2,11 +2,12 @@
  * compress.c - zstd wrapper (see compress.h).
  *
  * The streaming reader keeps one input buffer of ZSTD_DStreamInSize() bytes;
- * a plain (uncompressed) stream goes straight from fread to the caller.
+ * a plain (uncompressed) stream goes straight from read(2) to the caller.
  */
 #include "common/compress.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 #include <zstd.h>
 
 #include "kzsearch.h"
@@ -63,25 +64,34 @@ int kz_zstd_reader_new(kz_zstd_reader **out, FILE *f, int compressed) {
   return KZ_OK;
 }
 
+/*
+ * One read(2): what is available now, so a pipe's documents are indexed as
+ * they come and a signal (EINTR) interrupts a blocked read instead of stdio
+ * quietly reading on. -1 with errno set on error.
+ */
+static ssize_t read_some(kz_zstd_reader *r, void *dst, size_t cap) {
+  return read(fileno(r->f), dst, cap);
+}
+
 int kz_zstd_reader_read(kz_zstd_reader *r, void *dst, size_t cap, size_t *got) {
   *got = 0;
   if (!r->ds) {
-    size_t n = fread(dst, 1, cap, r->f);
-    if (n == 0 && ferror(r->f)) return KZ_ERR_IO;
-    *got = n;
+    ssize_t n = read_some(r, dst, cap);
+    if (n < 0) return KZ_ERR_IO;
+    *got = (size_t)n;
     return KZ_OK;
   }
   ZSTD_outBuffer ob = {dst, cap, 0};
   while (ob.pos == 0) {
     if (r->ib.pos == r->ib.size) {
       if (r->eof) break;
-      size_t n = fread(r->in, 1, r->in_cap, r->f);
+      ssize_t n = read_some(r, r->in, r->in_cap);
+      if (n < 0) return KZ_ERR_IO;
       if (n == 0) {
-        if (ferror(r->f)) return KZ_ERR_IO;
         r->eof = 1;
         break;
       }
-      r->ib.size = n;
+      r->ib.size = (size_t)n;
       r->ib.pos = 0;
     }
     size_t ret = ZSTD_decompressStream(r->ds, &ob, &r->ib);

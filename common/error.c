@@ -20,6 +20,7 @@ const char *kz_strerror(int status) {
     case KZ_ERR_LOCKED: return "index is locked by another writer";
     case KZ_ERR_DOCUMENT: return "malformed document";
     case KZ_ERR_INTERRUPTED: return "interrupted";
+    case KZ_ERR_UNSYNCED: return "committed, but not synced to disk";
     default: return "unknown error";
   }
 }

@@ -115,6 +115,7 @@ int kz_file_writer_finish(kz_file_writer *w, uint64_t *size_out) {
 }
 
 void kz_file_writer_abort(kz_file_writer *w) {
+  int saved_errno = errno; /* the caller's message wants the failure's reason, not unlink's */
   if (w->fd >= 0) {
     close(w->fd);
     w->fd = -1;
@@ -128,6 +129,7 @@ void kz_file_writer_abort(kz_file_writer *w) {
   w->buf = NULL;
   kz_checksum_discard(&w->sum);
   if (!w->error) w->error = KZ_ERR_INVALID;
+  errno = saved_errno;
 }
 
 static int check_frame(const uint8_t *data, size_t size, uint32_t magic, char *detail,

@@ -177,9 +177,9 @@ int kz_manifest_commit(const kz_manifest *m, const char *dir, uint64_t *bytes_ou
   }
   *replaced = 1; /* readers see the new manifest from now on, durable or not */
   if (kz_fsync_dir(dir) != KZ_OK)
-    rc = kz_error_set(err, KZ_ERR_IO,
-                      "committed, but cannot sync directory %s: the commit may not survive a crash",
-                      dir);
+    rc = kz_error_set(err, KZ_ERR_UNSYNCED,
+                      "committed, but cannot sync directory %s (%s): the commit may not survive a crash",
+                      dir, strerror(errno));
 out:
   free(tmp);
   free(final);

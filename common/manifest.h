@@ -54,10 +54,10 @@ int kz_manifest_read(kz_manifest *m, const char *dir, kz_error *err);
 /* Writes DIR/MANIFEST atomically (tmp + fsync + rename + fsync dir). */
 int kz_manifest_write(const kz_manifest *m, const char *dir, uint64_t *bytes_out, kz_error *err);
 /*
- * As kz_manifest_write, telling in *replaced whether the rename happened: on
- * an error after it (the directory sync failed) the new manifest is what
- * readers see, though it may not survive a crash, so the caller must treat
- * the commit as done but keep every file the old manifest named.
+ * As kz_manifest_write, telling in *replaced whether the rename happened.
+ * KZ_ERR_UNSYNCED comes after it (the directory sync failed): the new
+ * manifest is what readers see, though it may not survive a crash, so the
+ * caller must treat the commit as done but keep every file the old manifest named.
  */
 int kz_manifest_commit(const kz_manifest *m, const char *dir, uint64_t *bytes_out, int *replaced,
                        kz_error *err);

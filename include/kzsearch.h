@@ -63,7 +63,9 @@ typedef enum kz_status {
   KZ_ERR_LIMIT = -8,          /* an input exceeds a documented limit */
   KZ_ERR_LOCKED = -9,         /* another writer holds the index lock */
   KZ_ERR_DOCUMENT = -10,      /* a document is malformed and was not added */
-  KZ_ERR_INTERRUPTED = -11    /* the operation was cancelled */
+  KZ_ERR_INTERRUPTED = -11,   /* the operation was cancelled */
+  KZ_ERR_UNSYNCED = -12       /* committed and visible, but the index directory could not be
+                                 synced, so the commit may not survive a crash */
 } kz_status;
 
 /* @return a static, human-readable name for a status code. */
@@ -280,9 +282,8 @@ KZ_API int kz_writer_delete(kz_writer *writer, const char *id, size_t id_len, in
  * merged as the merge policy picks (adjacent segments of similar size, ten at
  * a time), each merge its own atomic commit; a merge that fails leaves the
  * segments unmerged and does not fail the commit.
- * @return KZ_OK; on an error nothing was committed, except KZ_ERR_IO with a
- *         message saying "committed, but cannot sync": then the commit is
- *         visible but may not survive a crash.
+ * @return KZ_OK; KZ_ERR_UNSYNCED when the commit is visible but may not
+ *         survive a crash; on any other error nothing was committed.
  */
 KZ_API int kz_writer_commit(kz_writer *writer, kz_error *err);
 

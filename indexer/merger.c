@@ -10,6 +10,7 @@
  */
 #include "indexer/merger.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -163,6 +164,9 @@ static int merge_terms(merge *m, kz_segment_writer *out) {
   return rc;
 }
 
+/* The system's reason for an I/O error (errno, kept by the abort paths), else the status name. */
+static const char *why(int rc) { return rc == KZ_ERR_IO ? strerror(errno) : kz_strerror(rc); }
+
 int kz_merge_segments(const char *dir, const kz_segment_info *sources, size_t n, uint32_t new_id,
                       kz_segment_info *out, kz_error *err) {
   merge m;
@@ -181,11 +185,11 @@ int kz_merge_segments(const char *dir, const kz_segment_info *sources, size_t n,
   if (!rc && !store_path) rc = kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
   if (!rc && (rc = build_remap(&m))) kz_error_set(err, rc, "cannot merge: %s", kz_strerror(rc));
   if (!rc && (rc = kz_docstore_writer_open(&store, store_path)))
-    kz_error_set(err, rc, "cannot create %s", store_path);
+    kz_error_set(err, rc, "cannot create %s: %s", store_path, why(rc));
   if (!rc && (rc = kz_segment_writer_open(&seg, dir, new_id, m.lengths, m.n_docs)))
-    kz_error_set(err, rc, "cannot create segment %08x in %s", new_id, dir);
+    kz_error_set(err, rc, "cannot create segment %08x in %s: %s", new_id, dir, why(rc));
   if (!rc && ((rc = copy_documents(&m, store)) || (rc = merge_terms(&m, seg))))
-    kz_error_set(err, rc, "cannot merge segments in %s: %s", dir, kz_strerror(rc));
+    kz_error_set(err, rc, "cannot merge segments in %s: %s", dir, why(rc));
   if (!rc) {
     rc = kz_segment_writer_finish(seg, out, err);
     seg = NULL;
@@ -193,7 +197,7 @@ int kz_merge_segments(const char *dir, const kz_segment_info *sources, size_t n,
   if (!rc) {
     rc = kz_docstore_writer_finish(store, &out->file_bytes[KZ_SEGFILE_STORE]);
     store = NULL;
-    if (rc) kz_error_set(err, rc, "cannot write %s", store_path);
+    if (rc) kz_error_set(err, rc, "cannot write %s: %s", store_path, why(rc));
   }
   if (rc) { /* nothing of the new segment may stay behind */
     kz_segment_writer_abort(seg);

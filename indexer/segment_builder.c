@@ -35,6 +35,7 @@ struct kz_builder {
 };
 
 void kz_remove_segment_files(const char *dir, uint32_t id) {
+  int saved_errno = errno; /* missing files are expected; the reason of a failure is kept */
   for (int k = 0; k < KZ_SEGFILES; k++) {
     char name[64];
     kz_segment_file_name(name, sizeof name, id, k);
@@ -42,6 +43,7 @@ void kz_remove_segment_files(const char *dir, uint32_t id) {
     if (p) unlink(p);
     free(p);
   }
+  errno = saved_errno;
 }
 
 int kz_builder_new(kz_builder **out, const char *dir, const char *language) {

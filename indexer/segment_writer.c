@@ -83,8 +83,10 @@ int kz_segment_writer_open(kz_segment_writer **out, const char *dir, uint32_t se
 
 void kz_segment_writer_abort(kz_segment_writer *w) {
   if (!w) return;
+  int saved_errno = errno; /* keep the failure's reason for the caller's message */
   for (int k = 0; k < 4; k++) kz_file_writer_abort(file_of(w, k));
   free_writer(w);
+  errno = saved_errno;
 }
 
 /* Skips `count` varints of positions that this writer was given, hence well formed. */

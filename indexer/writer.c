@@ -275,6 +275,25 @@ static int flush_all(kz_writer *w, kz_error *err) {
   return crc;
 }
 
+/*
+ * A queueing call failed: a thread met an error before (the pool refuses
+ * further jobs) or memory ran out. Waits for the threads and reports the
+ * thread's own message, which names the cause.
+ */
+static int pool_failed(kz_writer *w, int rc, kz_error *err) {
+  kz_segment_info *infos = NULL;
+  size_t n = 0;
+  kz_error werr;
+  int wrc = kz_workers_wait(w->pool, &infos, &n, &werr);
+  collect_finished(w, infos, n, err); /* so that close removes them */
+  free(infos);
+  if (wrc) {
+    if (err) *err = werr;
+    return fail(w, wrc);
+  }
+  return fail(w, kz_error_set(err, rc, "cannot queue documents: %s", kz_strerror(rc)));
+}
+
 /* A thread's batch is queued when it reaches this many documents or bytes. */
 #define BATCH_DOCS 256
 #define BATCH_BYTES (1u << 20)
@@ -298,8 +317,8 @@ int kz_writer_add(kz_writer *w, const kz_document *doc, kz_error *err) {
   int rc = KZ_OK;
   if (!w->thread_segment[t]) {
     uint32_t id = w->next_segment_id++;
-    if ((rc = kz_live_docs_begin(w->live, id)) || (rc = kz_workers_begin(w->pool, t, id)))
-      return fail(w, kz_error_set(err, rc, "cannot start a segment: %s", kz_strerror(rc)));
+    if ((rc = kz_live_docs_begin(w->live, id))) return fail(w, kz_error_set(err, rc, "out of memory"));
+    if ((rc = kz_workers_begin(w->pool, t, id))) return pool_failed(w, rc, err);
     w->thread_segment[t] = id;
     w->thread_docs[t] = 0;
   }
@@ -316,12 +335,10 @@ int kz_writer_add(kz_writer *w, const kz_document *doc, kz_error *err) {
   size_t share = w->budget / w->threads, batch_bytes = share / 8 < BATCH_BYTES ? share / 8 : BATCH_BYTES;
   if (kz_workers_staged(w->pool, t) < BATCH_DOCS && kz_workers_staged_bytes(w->pool, t) < batch_bytes)
     return KZ_OK;
-  if ((rc = kz_workers_flush_batch(w->pool, t)))
-    return flush_all(w, err) ? w->failed : fail(w, kz_error_set(err, rc, "%s", kz_strerror(rc)));
+  if ((rc = kz_workers_flush_batch(w->pool, t))) return pool_failed(w, rc, err);
   size_t shared = kz_live_docs_memory(w->live) / w->threads;
   if (kz_workers_memory(w->pool, t) + shared >= share || w->thread_docs[t] >= KZ_MAX_SEGMENT_DOCS - BATCH_DOCS) {
-    if ((rc = kz_workers_finish(w->pool, t)))
-      return flush_all(w, err) ? w->failed : fail(w, kz_error_set(err, rc, "%s", kz_strerror(rc)));
+    if ((rc = kz_workers_finish(w->pool, t))) return pool_failed(w, rc, err);
     w->thread_segment[t] = 0;
   }
   w->next_thread = (t + 1) % w->threads;
@@ -425,13 +442,16 @@ static int commit_changes(kz_writer *w, kz_error *err) {
   if ((rc = kz_live_docs_write(w->live, w->dir, next.generation, &next))) {
     int saved = errno;
     kz_manifest_free(&next);
-    return fail(w, kz_error_set(err, rc, "cannot write the deletions in %s: %s", w->dir,
-                                rc == KZ_ERR_IO ? strerror(saved) : kz_strerror(rc)));
+    kz_error_set(err, rc, "cannot write the deletions in %s: %s", w->dir,
+                 rc == KZ_ERR_IO ? strerror(saved) : kz_strerror(rc));
+    remove_unreferenced(w->dir, &w->committed); /* this commit's deletion files */
+    return fail(w, rc);
   }
   int replaced = 0;
   rc = kz_manifest_commit(&next, w->dir, NULL, &replaced, err);
   if (!replaced) {
     kz_manifest_free(&next);
+    remove_unreferenced(w->dir, &w->committed); /* the writer stops: nothing of it stays */
     return fail(w, rc);
   }
   /* Readers see the new manifest: its segments are committed and no longer ours to remove. */

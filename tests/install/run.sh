@@ -85,6 +85,29 @@ run_consumer() {
 readelf_has() { # readelf_has FILE REGEX: the dynamic section matches REGEX
   readelf -d "$1" | grep -qE "$2"
 }
+lacks_libkzsearch() { # lacks_libkzsearch FILE: FILE does not need libkzsearch.so
+  ! readelf -d "$1" | grep -q libkzsearch
+}
+cli_version_is() { # cli_version_is BINARY VERSION
+  "$1" --version | grep -qx "kzsearch $2"
+}
+exports_only_kz() { # exports_only_kz LIBRARY: every exported code or data symbol is kz_*
+  nm -D --defined-only "$1" | awk '$2 ~ /^[TtDdBbRr]$/ {print $3}' |
+    grep -v '^kz_' | grep -vE '^_(init|fini)$' | { ! grep .; }
+}
+names_no_tree() { # names_no_tree DIR...: no file names the build or the source tree
+  ! grep -rlF -e "$KZ_BUILD_DIR" -e "$source_root" "$@"
+}
+pc_static_lists_deps() { # the static link line names every dependency
+  local l x
+  l=$(PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --static --libs kzsearch) || return 1
+  for x in -lkzsearch -lstemmer -lm -lzstd -lxxhash -lutf8proc -ljson-c; do
+    case " $l " in
+    *" $x "*) ;;
+    *) echo "missing $x in: $l"; return 1 ;;
+    esac
+  done
+}
 
 # ---------------------------------------------------------------- install
 install_args=(--install "$KZ_BUILD_DIR" --prefix "$prefix")
@@ -95,8 +118,7 @@ if [ "$failed" -ne 0 ]; then
   exit 1
 fi
 
-check "bin/kzsearch is installed and runs" \
-  bash -c '"$1" --version | grep -qx "kzsearch $2"' _ "$prefix/$bindir/kzsearch" "$version"
+check "bin/kzsearch is installed and runs" cli_version_is "$prefix/$bindir/kzsearch" "$version"
 check "the only installed header is kzsearch.h" \
   test "$(cd "$prefix/$includedir" && find . -type f)" = "./kzsearch.h"
 check "the static library is installed" test -f "$libdir/libkzsearch.a"
@@ -108,17 +130,15 @@ if command -v readelf >/dev/null 2>&1; then
     readelf_has "$libdir/libkzsearch.so.$version" "\(SONAME\).*\[libkzsearch\.so\.$major\]"
 fi
 if command -v nm >/dev/null 2>&1; then
-  check "the shared library exports only kz_ functions" bash -c \
-    'nm -D --defined-only "$1" | awk "\$2 ~ /^[TtDdBbRr]$/ {print \$3}" | grep -v "^kz_" | grep -vE "^_(init|fini)$" | { ! grep .; }' \
-    _ "$libdir/libkzsearch.so.$version"
+  check "the shared library exports only kz_ functions" \
+    exports_only_kz "$libdir/libkzsearch.so.$version"
 fi
 check "the CMake package files are installed" \
   test -f "$libdir/cmake/kzsearch/kzsearchConfig.cmake" \
   -a -f "$libdir/cmake/kzsearch/kzsearchConfigVersion.cmake" \
   -a -f "$libdir/cmake/kzsearch/kzsearchTargets.cmake"
-check "no installed text file names the build or source tree" bash -c \
-  '! grep -rlF -e "$1" -e "$2" "$3/$4/pkgconfig" "$3/$4/cmake" "$3/$5"' \
-  _ "$KZ_BUILD_DIR" "$source_root" "$prefix" "$libdir_rel" "$includedir"
+check "no installed text file names the build or source tree" \
+  names_no_tree "$libdir/pkgconfig" "$libdir/cmake" "$prefix/$includedir"
 
 # ---------------------------------------------------------------- find_package
 check "find_package consumer configures" "$CMAKE" -S "$here" -B "$tmp/cmake-build" \
@@ -135,7 +155,7 @@ if command -v readelf >/dev/null 2>&1; then
   check "kzsearch::kzsearch consumer needs libkzsearch.so.$major" \
     readelf_has "$tmp/cmake-build/consumer_shared" "\(NEEDED\).*\[libkzsearch\.so\.$major\]"
   check "kzsearch::kzsearch_static consumer does not need libkzsearch.so" \
-    bash -c '! readelf -d "$1" | grep -q libkzsearch' _ "$tmp/cmake-build/consumer_static"
+    lacks_libkzsearch "$tmp/cmake-build/consumer_static"
 fi
 
 # ---------------------------------------------------------------- pkg-config
@@ -158,9 +178,7 @@ pc_build() {
 }
 check "pkg-config reports version $version" \
   test "$(PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --modversion kzsearch)" = "$version"
-check "pkg-config --static lists the private dependencies" bash -c \
-  'l=$(PKG_CONFIG_PATH="$1" pkg-config --static --libs kzsearch) && for x in -lkzsearch -lstemmer -lm -lzstd -lxxhash -lutf8proc -ljson-c; do case " $l " in *" $x "*) ;; *) echo "missing $x in: $l"; exit 1;; esac; done' \
-  _ "$libdir/pkgconfig"
+check "pkg-config --static lists the private dependencies" pc_static_lists_deps
 check "pkg-config consumers build (shared and static)" pc_build "$prefix"
 LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
   run_consumer "$tmp/pc_shared" "pkg-config shared consumer runs"

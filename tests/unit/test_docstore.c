@@ -22,7 +22,7 @@
 #include "common/limits.h"
 #include "indexer/docstore_writer.h"
 #include "kz_test.h"
-#include "searcher/docstore.h"
+#include "common/docstore.h"
 
 /* The writer never produces a block the reader refuses. */
 _Static_assert(KZ_STORE_BLOCK_BYTES <= KZ_STORE_MAX_RAW_BLOCK_BYTES,

@@ -4,7 +4,8 @@
  * every single-byte flip and every truncation (KZ_ERR_CORRUPT, or
  * KZ_ERR_VERSION for the header's version field), a newer format with an
  * intact footer (KZ_ERR_VERSION naming it), and hand-framed bodies with
- * valid checksums that each break one rule of docs/FORMAT.md, "Manifest".
+ * valid checksums that each break one rule of docs/FORMAT.md, "Manifest"
+ * (deletion records included).
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -26,25 +27,41 @@
 /* Helpers                                                                  */
 /* ------------------------------------------------------------------------ */
 
-static char *make_dir(void) {
-  char tmpl[] = "/tmp/kz_test_manifest_XXXXXX";
-  char *d = mkdtemp(tmpl);
-  return d ? strdup(d) : NULL;
-}
-
 static void path_in(char *out, size_t size, const char *dir, const char *name) {
   snprintf(out, size, "%s/%s", dir, name);
 }
 
-static void remove_dir(char *dir) {
-  if (!dir) return;
+/* Scratch directories, also removed at exit so that a failed CHECK leaves none behind. */
+static char *scratch[16];
+static size_t n_scratch;
+
+static void clear_dir(const char *dir) {
   char p[512];
   path_in(p, sizeof p, dir, KZ_MANIFEST_NAME);
   unlink(p);
   path_in(p, sizeof p, dir, KZ_MANIFEST_NAME ".tmp");
   unlink(p);
   rmdir(dir);
-  free(dir);
+}
+
+static void remove_scratch(void) {
+  for (size_t i = 0; i < n_scratch; i++) {
+    clear_dir(scratch[i]);
+    free(scratch[i]);
+  }
+  n_scratch = 0;
+}
+
+static char *make_dir(void) {
+  char tmpl[] = "/tmp/kz_test_manifest_XXXXXX";
+  if (n_scratch == sizeof scratch / sizeof *scratch || !mkdtemp(tmpl)) return NULL;
+  if (n_scratch == 0) atexit(remove_scratch);
+  return scratch[n_scratch++] = strdup(tmpl);
+}
+
+/* Removes the directory now (its name stays registered until exit). */
+static void remove_dir(const char *dir) {
+  if (dir) clear_dir(dir);
 }
 
 static uint8_t *read_file(const char *dir, size_t *size) {
@@ -95,6 +112,11 @@ static kz_segment_info sample_segment(uint32_t id, uint32_t docs) {
   s.n_postings = 0xfedcba9876ull + id;
   s.n_positions = UINT64_MAX - id;
   for (int k = 0; k < KZ_SEGFILES; k++) s.file_bytes[k] = 24 + 1000ull * id + (uint64_t)k;
+  if (docs > 2) { /* a segment with deletions as of an earlier commit */
+    s.deleted_docs = docs - 1;
+    s.deletes_gen = 41;
+    s.deletes_bytes = 24 + 8 + (docs + 7) / 8;
+  }
   return s;
 }
 
@@ -120,7 +142,9 @@ static int same_manifest(const kz_manifest *a, const kz_manifest *b) {
     if (x->id != y->id || x->doc_count != y->doc_count || x->total_length != y->total_length ||
         x->n_terms != y->n_terms || x->n_postings != y->n_postings ||
         x->n_positions != y->n_positions ||
-        memcmp(x->file_bytes, y->file_bytes, sizeof x->file_bytes) != 0)
+        memcmp(x->file_bytes, y->file_bytes, sizeof x->file_bytes) != 0 ||
+        x->deleted_docs != y->deleted_docs || x->deletes_gen != y->deletes_gen ||
+        x->deletes_bytes != y->deletes_bytes)
       return 0;
   }
   return 1;
@@ -136,6 +160,8 @@ typedef struct body_spec {
   uint32_t records;   /* records actually written */
   uint32_t id0, docs0; /* the first record's id and doc count */
   size_t trailing;    /* extra bytes after the last record */
+  uint32_t deleted0;  /* the first record's deletions: count, file generation */
+  uint64_t del_gen0;
 } body_spec;
 
 static void build_body(kz_buf *b, const body_spec *s) {
@@ -148,9 +174,9 @@ static void build_body(kz_buf *b, const body_spec *s) {
     kz_buf_put_u32le(b, i == 0 ? s->id0 : i);
     kz_buf_put_u32le(b, i == 0 ? s->docs0 : 10);
     for (int k = 0; k < 4 + KZ_SEGFILES; k++) kz_buf_put_u64le(b, 100);
-    kz_buf_put_u32le(b, 0); /* no deletions */
-    kz_buf_put_u64le(b, 0);
-    kz_buf_put_u64le(b, 0);
+    kz_buf_put_u32le(b, i == 0 ? s->deleted0 : 0); /* deletions: count, generation, file size */
+    kz_buf_put_u64le(b, i == 0 ? s->del_gen0 : 0);
+    kz_buf_put_u64le(b, i == 0 && s->del_gen0 ? 33 : 0);
   }
   for (size_t i = 0; i < s->trailing; i++) kz_buf_put_u8(b, 0);
 }
@@ -293,7 +319,7 @@ static void test_manifest__flipped_or_truncated_bytes_are_corrupt(void) {
 static void test_manifest__newer_version_is_reported(void) {
   char *dir = make_dir();
   CHECK(dir);
-  body_spec s = {1, 1, 7, "english", 0, 0, 0, 0, 0};
+  body_spec s = {1, 1, 7, "english", 0, 0, 0, 0, 0, 0, 0};
   kz_buf b = KZ_BUF_INIT;
   build_body(&b, &s);
   /* A v2 header with a valid-looking v2 footer and a matching checksum. */
@@ -336,10 +362,24 @@ static void test_manifest__newer_version_is_reported(void) {
 static void test_manifest__rejects_inconsistent_bodies(void) {
   char *dir = make_dir();
   CHECK(dir);
-  const body_spec good = {5, 9, 7, "english", 3, 3, 8, 1, 0};
+  const body_spec good = {5, 9, 7, "english", 3, 3, 8, 2, 0, 0, 0};
   CHECK_EQ_INT(read_framed(dir, &good), KZ_OK);
-
   body_spec s = good;
+  s.deleted0 = 1; /* deletions recorded by the current commit */
+  s.del_gen0 = 5;
+  CHECK_EQ_INT(read_framed(dir, &s), KZ_OK);
+  s.deleted0 = 2; /* every document deleted: the segment should have been dropped */
+  CHECK_EQ_INT(read_framed(dir, &s), KZ_ERR_CORRUPT);
+  s.deleted0 = 1;
+  s.del_gen0 = 6; /* a deletion file from a later commit than this one */
+  CHECK_EQ_INT(read_framed(dir, &s), KZ_ERR_CORRUPT);
+  s.del_gen0 = 0; /* deletions without a file */
+  CHECK_EQ_INT(read_framed(dir, &s), KZ_ERR_CORRUPT);
+  s.deleted0 = 0; /* a file without deletions */
+  s.del_gen0 = 3;
+  CHECK_EQ_INT(read_framed(dir, &s), KZ_ERR_CORRUPT);
+
+  s = good;
   s.id0 = 9; /* id not below next_segment_id */
   CHECK_EQ_INT(read_framed(dir, &s), KZ_ERR_CORRUPT);
   s = good;
@@ -386,8 +426,26 @@ static void test_manifest__rejects_inconsistent_bodies(void) {
   remove_dir(dir);
 }
 
+static void test_manifest__write_to_missing_dir_fails_cleanly(void) {
+  char *dir = make_dir();
+  CHECK(dir);
+  char missing[512];
+  path_in(missing, sizeof missing, dir, "missing");
+  kz_manifest m;
+  sample_manifest(&m);
+  kz_error err;
+  memset(&err, 0, sizeof err);
+  CHECK_EQ_INT(kz_manifest_write(&m, missing, NULL, &err), KZ_ERR_IO);
+  CHECK_EQ_INT(err.code, KZ_ERR_IO);
+  CHECK(strstr(err.message, "MANIFEST.tmp") != NULL);
+  kz_manifest_free(&m);
+  CHECK_EQ_INT(kz_manifest_read(&m, dir, NULL), KZ_ERR_NO_INDEX); /* nothing appeared beside it */
+  remove_dir(dir);
+}
+
 KZ_TEST_MAIN(KZ_TEST(test_manifest__round_trips_segments_and_language),
              KZ_TEST(test_manifest__missing_is_no_index),
              KZ_TEST(test_manifest__flipped_or_truncated_bytes_are_corrupt),
              KZ_TEST(test_manifest__newer_version_is_reported),
-             KZ_TEST(test_manifest__rejects_inconsistent_bodies))
+             KZ_TEST(test_manifest__rejects_inconsistent_bodies),
+             KZ_TEST(test_manifest__write_to_missing_dir_fails_cleanly))

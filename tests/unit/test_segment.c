@@ -7,8 +7,9 @@
  * term's docs, freqs and positions kept in plain arrays. Checked against it:
  * the segment statistics, kz_segment_lookup (present and absent keys),
  * kz_dict_iter, the postings cursor's next/advance/positions (advance
- * against a plain lower_bound, from random and boundary targets), and the
- * document lengths. Also: a segment of documents without any term, and
+ * against a plain lower_bound, from random and boundary targets; positions
+ * whole, through the lazy reader, or partly, after skipped documents), the
+ * skip entries' per-block bounds, and the document lengths. Also: a segment of documents without any term, and
  * open's refusal of size mismatches and missing files.
  *
  * The fixture is built once, on first use, and removed at exit.
@@ -25,14 +26,14 @@
 #include "common/format.h"
 #include "common/manifest.h"
 #include "common/postblock.h"
+#include "common/postings.h"
+#include "common/segment.h"
 #include "common/segment_format.h"
 #include "indexer/docstore_writer.h"
 #include "indexer/inverter.h"
 #include "indexer/segment_writer.h"
 #include "kz_test.h"
 #include "kzsearch.h"
-#include "searcher/postings.h"
-#include "searcher/segment.h"
 
 /* ------------------------------------------------------------------------ */
 /* Helpers                                                                  */
@@ -107,6 +108,7 @@ static long find_ref(const char *key, size_t len) {
   return -1;
 }
 
+/* Removes dir and the files (and empty directories) in it. */
 static void remove_tree(const char *dir) {
   DIR *d = opendir(dir);
   if (!d) return;
@@ -115,10 +117,27 @@ static void remove_tree(const char *dir) {
   while ((e = readdir(d)) != NULL) {
     if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
     snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-    unlink(p);
+    if (unlink(p) != 0) rmdir(p);
   }
   closedir(d);
   rmdir(dir);
+}
+
+/* Small tests' scratch directories, removed at exit too so that a failed CHECK leaves none. */
+static char scratch[8][64];
+static size_t n_scratch;
+
+static void remove_scratch(void) {
+  for (size_t i = 0; i < n_scratch; i++) remove_tree(scratch[i]);
+  n_scratch = 0;
+}
+
+static const char *make_scratch(const char *tmpl) {
+  if (n_scratch == sizeof scratch / sizeof *scratch) return NULL;
+  snprintf(scratch[n_scratch], sizeof scratch[0], "%s", tmpl);
+  if (!mkdtemp(scratch[n_scratch])) return NULL;
+  if (n_scratch == 0) atexit(remove_scratch);
+  return scratch[n_scratch++];
 }
 
 static void free_term(term_ref *t) {
@@ -332,9 +351,36 @@ static int fixture_build(void) {
   return ok;
 }
 
-/* Compares the cursor's current positions with the reference posting j of t. */
+/*
+ * Reads the current document's positions through the lazy reader, stopping
+ * after `limit` of them (the cursor must not care how many were read).
+ */
+static int read_with_reader(kz_postings *c, uint32_t *buf, uint32_t limit) {
+  kz_pos_reader r;
+  if (kz_postings_pos_reader(c, &r) != KZ_OK) return -1;
+  int n = 0, rc = 0;
+  while ((uint32_t)n < limit && (rc = kz_pos_next(&r)) == 1) buf[n++] = r.pos;
+  return (uint32_t)n < limit && rc < 0 ? rc : n;
+}
+
+/*
+ * Compares the cursor's current positions with the reference posting j of t,
+ * read with kz_postings_positions or, depending on the document, with the
+ * lazy reader, in full or only the first one.
+ */
 static int positions_match(kz_postings *c, const term_ref *t, uint32_t j, uint32_t *buf) {
-  int got = kz_postings_positions(c, buf, fx.max_freq);
+  uint32_t how = (t->docs[j] * 2654435761u) >> 30; /* 0..3, fixed per document */
+  int got = how < 2   ? kz_postings_positions(c, buf, fx.max_freq)
+            : how == 2 ? read_with_reader(c, buf, UINT32_MAX)
+                       : read_with_reader(c, buf, 1);
+  if (how == 3 && got == 1) {
+    if (buf[0] != t->positions[t->pos_first[j]]) {
+      fprintf(stderr, "doc %u: first position %u, expected %u\n", t->docs[j], buf[0],
+              t->positions[t->pos_first[j]]);
+      return 0;
+    }
+    return 1;
+  }
   if (got != (int)t->freqs[j]) {
     fprintf(stderr, "term %zu bytes, doc %u: %d positions, expected %u\n", t->key_len, t->docs[j],
             got, t->freqs[j]);
@@ -638,6 +684,34 @@ static void test_segment__postings_advance_matches_lower_bound(void) {
   CHECK(ok);
 }
 
+static void test_segment__skip_entries_bound_each_block(void) {
+  CHECK(fixture_build());
+  size_t checked = 0;
+  for (size_t i = 0; i < fx.n_terms; i++) {
+    const term_ref *t = &fx.terms[i];
+    if (t->df <= KZ_BLOCK_DOCS) continue;
+    kz_term_info info;
+    CHECK_EQ_INT(kz_segment_lookup(&fx.seg, t->key, t->key_len, &info), 1);
+    int error = 0;
+    kz_postings c;
+    kz_postings_init(&c, &fx.seg, &info, &error);
+    CHECK(c.skip != NULL);
+    CHECK_EQ_INT(c.n_blocks, (t->df + KZ_BLOCK_DOCS - 1) / KZ_BLOCK_DOCS);
+    for (uint32_t b = 0; b < c.n_blocks; b++) {
+      uint32_t max_tf = 0, min_len = UINT32_MAX;
+      for (uint32_t j = b * KZ_BLOCK_DOCS; j < t->df && j < (b + 1) * KZ_BLOCK_DOCS; j++) {
+        if (t->freqs[j] > max_tf) max_tf = t->freqs[j];
+        if (fx.lengths[t->docs[j]] < min_len) min_len = fx.lengths[t->docs[j]];
+      }
+      CHECK_EQ_INT(kz_postings_block_max_tf(&c, b), max_tf);
+      CHECK_EQ_INT(kz_postings_block_min_length(&c, b), min_len);
+      checked++;
+    }
+    CHECK_EQ_INT(error, 0);
+  }
+  CHECK(checked > 1000);
+}
+
 static void test_segment__doc_lengths_round_trip(void) {
   CHECK(fixture_build());
   for (uint32_t d = 0; d < N_DOCS; d++) {
@@ -687,8 +761,8 @@ static int write_termless(const char *dir, uint32_t id, uint32_t n_docs, kz_segm
 }
 
 static void test_segment__empty_dictionary_opens_and_finds_nothing(void) {
-  char dir[] = "/tmp/kz_test_segment_empty_XXXXXX";
-  CHECK(mkdtemp(dir));
+  const char *dir = make_scratch("/tmp/kz_test_segment_empty_XXXXXX");
+  CHECK(dir);
   kz_segment_info info;
   kz_error err;
   memset(&err, 0, sizeof err);
@@ -726,8 +800,8 @@ static void test_segment__empty_dictionary_opens_and_finds_nothing(void) {
 }
 
 static void test_segment__open_rejects_size_mismatch_and_missing_files(void) {
-  char dir[] = "/tmp/kz_test_segment_open_XXXXXX";
-  CHECK(mkdtemp(dir));
+  const char *dir = make_scratch("/tmp/kz_test_segment_open_XXXXXX");
+  CHECK(dir);
   kz_segment_info info;
   kz_error err;
   CHECK_EQ_INT(write_termless(dir, 3, 8, &info, &err), KZ_OK);
@@ -756,12 +830,58 @@ static void test_segment__open_rejects_size_mismatch_and_missing_files(void) {
   remove_tree(dir);
 }
 
+static size_t count_entries(const char *dir) {
+  DIR *d = opendir(dir);
+  size_t n = 0;
+  struct dirent *e;
+  while (d && (e = readdir(d)) != NULL)
+    if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) n++;
+  if (d) closedir(d);
+  return n;
+}
+
+static void test_segment__failed_write_leaves_no_files(void) {
+  const char *dir = make_scratch("/tmp/kz_test_segment_fail_XXXXXX");
+  CHECK(dir);
+  kz_inverter *inv;
+  CHECK_EQ_INT(kz_inverter_new(&inv), KZ_OK);
+  kz_inverter_begin_doc(inv, 0);
+  CHECK_EQ_INT(kz_inverter_add(inv, "\0word", 5, 0), KZ_OK);
+  CHECK_EQ_INT(kz_inverter_end_doc(inv), KZ_OK);
+  uint32_t length = 1;
+  /* The positions file cannot be created: a directory has its name. */
+  char name[64], blocker[256];
+  kz_segment_file_name(name, sizeof name, 5, KZ_SEGFILE_POSITIONS);
+  snprintf(blocker, sizeof blocker, "%s/%s", dir, name);
+  CHECK_EQ_INT(mkdir(blocker, 0755), 0);
+  kz_segment_info info;
+  kz_error err;
+  memset(&err, 0, sizeof err);
+  CHECK_EQ_INT(kz_segment_write(dir, 5, inv, &length, 1, &info, &err), KZ_ERR_IO);
+  CHECK_EQ_INT(err.code, KZ_ERR_IO);
+  CHECK(strstr(err.message, dir) != NULL);
+  CHECK_EQ_INT(count_entries(dir), 1); /* the dict, post and norm files were removed */
+  rmdir(blocker);
+  /* A directory that does not exist. */
+  char missing[300];
+  snprintf(missing, sizeof missing, "%s/missing", dir);
+  CHECK_EQ_INT(kz_segment_write(missing, 5, inv, &length, 1, &info, &err), KZ_ERR_IO);
+  /* The inverter is intact: the same segment can be written once the way is clear. */
+  CHECK_EQ_INT(kz_segment_write(dir, 5, inv, &length, 1, &info, &err), KZ_OK);
+  CHECK_EQ_INT(info.n_terms, 1);
+  CHECK_EQ_INT(count_entries(dir), 4);
+  kz_inverter_free(inv);
+  remove_tree(dir);
+}
+
 KZ_TEST_MAIN(KZ_TEST(test_segment__records_statistics_and_valid_files),
              KZ_TEST(test_segment__lookup_finds_every_term),
              KZ_TEST(test_segment__lookup_misses_absent_terms),
              KZ_TEST(test_segment__dict_iter_visits_all_terms_in_order),
              KZ_TEST(test_segment__postings_next_yields_docs_freqs_positions),
              KZ_TEST(test_segment__postings_advance_matches_lower_bound),
+             KZ_TEST(test_segment__skip_entries_bound_each_block),
              KZ_TEST(test_segment__doc_lengths_round_trip),
              KZ_TEST(test_segment__empty_dictionary_opens_and_finds_nothing),
-             KZ_TEST(test_segment__open_rejects_size_mismatch_and_missing_files))
+             KZ_TEST(test_segment__open_rejects_size_mismatch_and_missing_files),
+             KZ_TEST(test_segment__failed_write_leaves_no_files))
