@@ -32,13 +32,18 @@ int main(void) {
   int (*commit_fn)(kz_writer *, kz_error *) = kz_writer_commit;
   uint64_t (*added_fn)(const kz_writer *) = kz_writer_added;
   void (*writer_close_fn)(kz_writer *) = kz_writer_close;
+  int (*delete_fn)(kz_writer *, const char *, size_t, int *, kz_error *) = kz_writer_delete;
+  int (*compact_fn)(kz_writer *, kz_error *) = kz_writer_compact;
+  int (*check_fn)(const char *, int, kz_check_problem_fn, void *, kz_check_report *, kz_error *) =
+      kz_index_check;
   const void *all[] = {
       (const void *)&version_fn,   (const void *)&strerror_fn,    (const void *)&index_open_fn,
       (const void *)&index_close_fn, (const void *)&stats_fn,     (const void *)&search_fn,
       (const void *)&count_fn,     (const void *)&hits_size_fn,   (const void *)&hits_total_fn,
       (const void *)&hits_at_fn,   (const void *)&hits_free_fn,   (const void *)&writer_open_fn,
       (const void *)&writer_add_fn, (const void *)&add_path_fn,   (const void *)&commit_fn,
-      (const void *)&added_fn,     (const void *)&writer_close_fn};
+      (const void *)&added_fn,     (const void *)&writer_close_fn, (const void *)&delete_fn,
+      (const void *)&compact_fn,   (const void *)&check_fn};
   (void)all;
 
   kz_search_options search_opts = KZ_SEARCH_OPTIONS_INIT;
