@@ -10,6 +10,7 @@
 #   fresh    index B into an empty directory (before the commit there is no
 #            index, which search and stats must report as such, exit 2)
 #   replace  index B again over A+B (every document replaced by id)
+#   threads  append with two indexing threads (when kzsearch has --threads)
 #   delete   delete two documents of B and one of A
 #   compact  merge A+B's segments into one
 # A first run under the fault shim (tests/fault/fault_shim.c, libkzfault.so)
@@ -302,6 +303,11 @@ prepare append a "$ALL_MODES" 1 index --threads 1 --memory 256K "$tmp/b.jsonl"
 prepare rebuild a "$few" "$stride" index --threads 1 --memory 256K --rebuild "$tmp/b.jsonl"
 prepare fresh none "$few" "$stride" index --threads 1 --memory 256K "$tmp/b.jsonl"
 prepare replace ab "$few" "$stride" index --threads 1 --memory 256K "$tmp/b.jsonl"
+# Several indexing threads: the order of their file operations, and so
+# which one is the Nth, varies from run to run; every assertion still holds.
+if "$KZ" --help 2>/dev/null | grep -q -- "--threads"; then
+  prepare threads a "$few" "$stride" index --threads 2 --memory 256K "$tmp/b.jsonl"
+fi
 if "$KZ" delete --help >/dev/null 2>&1; then
   prepare delete ab "$ALL_MODES" 1 delete b-1 b-2 seed-000
 fi
