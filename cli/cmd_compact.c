@@ -1,7 +1,8 @@
 /*
  * cmd_compact.c - `kzsearch compact [-i DIR]`: merges every segment into
  * one, leaving out deleted and replaced documents (kz_writer_compact), and
- * says how many segments and documents there were before and after.
+ * says how many segments and documents there were before and after. While
+ * it merges, a terminal shows "merging N segments (D docs)...".
  */
 #include "cmd_compact.h"
 
@@ -55,15 +56,22 @@ int cli_cmd_compact(int argc, char **argv) {
   kz_writer *w = NULL;
   kz_error err;
   int status = CLI_EXIT_ERROR;
-  uint64_t t0 = cli_clock_ns();
-  if (kz_writer_open(&w, path, NULL, &err) != KZ_OK || kz_writer_compact(w, &err) != KZ_OK) {
+  cli_progress progress;
+  cli_progress_init(&progress, stderr);
+  kz_writer_options wopts = KZ_WRITER_OPTIONS_INIT;
+  wopts.merge_progress = cli_progress_merge;
+  wopts.merge_ctx = &progress;
+  int rc = kz_writer_open(&w, path, &wopts, &err);
+  if (rc == KZ_OK) rc = kz_writer_compact(w, &err);
+  cli_progress_clear(&progress);
+  if (rc != KZ_OK) {
     cli_error_kz(path, err.code, &err);
   } else if (read_stats(path, &after) == 0) {
     fprintf(stderr,
             "compacted %llu segments into %llu (%llu documents, %llu deleted ones removed) in %.2f s\n",
             (unsigned long long)before.segments, (unsigned long long)after.segments,
             (unsigned long long)after.documents, (unsigned long long)before.deleted_documents,
-            (double)(cli_clock_ns() - t0) / 1e9);
+            (double)(cli_clock_ns() - progress.start_ns) / 1e9);
     status = CLI_EXIT_OK;
   }
   kz_writer_close(w);

@@ -10,7 +10,8 @@
  * 143 (SIGTERM) when interrupted.
  *
  * The progress callback reports counts per kz_writer_add_path call, so the
- * context adds the totals of the PATHs already done.
+ * context adds the totals of the PATHs already done. The commit's automatic
+ * merges show on the same line ("merging 10 segments (123,456 docs)...").
  *
  * SIGINT and SIGTERM discard the run: the handler only records the signal;
  * the progress callback (which the library calls every thousand documents),
@@ -139,9 +140,10 @@ static const char *plural(uint64_t n, const char *one, const char *many) {
   return n == 1 ? one : many;
 }
 
-static int ingest(const char *index_path, const kz_writer_options *wopts, char **paths,
+static int ingest(const char *index_path, const kz_writer_options *opts, char **paths,
                   size_t n_paths) {
   ingest_ctx ctx;
+  kz_writer_options wopts = *opts;
   kz_ingest_callbacks cb = {&ctx, on_warn, on_progress};
   kz_ingest_stats total = {0};
   kz_writer *writer = NULL;
@@ -149,8 +151,10 @@ static int ingest(const char *index_path, const kz_writer_options *wopts, char *
   memset(&err, 0, sizeof err);
   ctx.done_docs = ctx.done_bytes = 0;
   cli_progress_init(&ctx.progress, stderr);
+  wopts.merge_progress = cli_progress_merge; /* the commit's automatic merges */
+  wopts.merge_ctx = &ctx.progress;
 
-  int rc = kz_writer_open(&writer, index_path, wopts, &err);
+  int rc = kz_writer_open(&writer, index_path, &wopts, &err);
   if (rc != KZ_OK) {
     cli_error_kz(index_path, rc, &err);
     return CLI_EXIT_ERROR;

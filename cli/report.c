@@ -43,3 +43,17 @@ void cli_format_bytes(char *buf, size_t size, uint64_t bytes) {
   }
   snprintf(buf, size, "%.1f %s", v, units[u]);
 }
+
+void cli_format_count(char *buf, size_t size, uint64_t n) {
+  char digits[24];
+  int len = snprintf(digits, sizeof digits, "%llu", (unsigned long long)n);
+  size_t out = 0;
+  for (int i = 0; i < len && out + 1 < size; i++) {
+    if (i > 0 && (len - i) % 3 == 0) {
+      buf[out++] = ',';
+      if (out + 1 >= size) break;
+    }
+    buf[out++] = digits[i];
+  }
+  if (size) buf[out] = 0;
+}

@@ -34,4 +34,7 @@ void cli_error_kz(const char *context, int status, const kz_error *err);
 /* Formats a byte count in decimal units ("512 B", "19.0 MB") into buf. */
 void cli_format_bytes(char *buf, size_t size, uint64_t bytes);
 
+/* Formats a count with thousands separators ("123,456") into buf. */
+void cli_format_count(char *buf, size_t size, uint64_t n);
+
 #endif /* KZ_CLI_REPORT_H */

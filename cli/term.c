@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "report.h"
+
 int cli_term_isatty(FILE *f) { return isatty(fileno(f)) == 1; }
 
 int cli_term_color(FILE *f) {
@@ -65,6 +67,21 @@ void cli_progress_update(cli_progress *p, uint64_t documents, uint64_t bytes) {
 void cli_progress_status(cli_progress *p, const char *text) {
   if (!p->enabled) return;
   draw(p, text);
+}
+
+void cli_progress_merge(void *progress, const kz_merge_event *e) {
+  cli_progress *p = progress;
+  if (!p->enabled || e->phase != KZ_MERGE_START) return;
+  char live[32], deleted[32], line[160];
+  cli_format_count(live, sizeof live, e->live_documents);
+  cli_format_count(deleted, sizeof deleted, e->documents - e->live_documents);
+  if (e->documents > e->live_documents)
+    snprintf(line, sizeof line, "merging %llu segments (%s docs, %s deleted left out)...",
+             (unsigned long long)e->segments, live, deleted);
+  else
+    snprintf(line, sizeof line, "merging %llu segments (%s docs)...",
+             (unsigned long long)e->segments, live);
+  draw(p, line);
 }
 
 void cli_progress_clear(cli_progress *p) {

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "kzsearch.h"
+
 #define CLI_BOLD "\033[1m"
 #define CLI_RESET "\033[0m"
 
@@ -43,6 +45,13 @@ void cli_progress_update(cli_progress *p, uint64_t documents, uint64_t bytes);
 
 /* Replaces the line with a fixed text (for example "committing..."). */
 void cli_progress_status(cli_progress *p, const char *text);
+
+/*
+ * A kz_merge_progress_fn for kz_writer_options (ctx: a cli_progress): shows
+ * "merging N segments (D docs)..." when a merge starts (the line stays until
+ * the next one or until cleared: merges report no progress in between).
+ */
+void cli_progress_merge(void *progress, const kz_merge_event *event);
 
 /* Erases the line so that the next message starts in column 0 of a clean line. */
 void cli_progress_clear(cli_progress *p);

@@ -190,7 +190,38 @@ KZ_API void kz_hits_free(kz_hits *hits);
 
 typedef struct kz_writer kz_writer;
 
-#define KZ_WRITER_OPTIONS_VERSION 1
+/*
+ * A merge of committed segments, as kz_writer_options.merge_progress hears of
+ * it. Merges run inside kz_writer_commit (the merge policy's, unless
+ * no_auto_merge) and kz_writer_compact, on the caller's thread, after the
+ * commit itself is visible; each is reported once when it starts and once
+ * when it ends. The library owns the struct (valid during the call only)
+ * and may add members at its end; callers ignore phases they do not know.
+ */
+typedef enum kz_merge_phase {
+  KZ_MERGE_START = 0,    /* the merge begins: done_documents is 0 */
+  KZ_MERGE_PROGRESS = 1, /* part of the way: done_documents grew (reserved; not reported yet) */
+  KZ_MERGE_END = 2       /* the merge is over: see status */
+} kz_merge_phase;
+
+typedef struct kz_merge_event {
+  kz_merge_phase phase;
+  int status;              /* at KZ_MERGE_END: KZ_OK or the merge's error (KZ_ERR_UNSYNCED:
+                              merged and visible, not yet durable); before: KZ_OK */
+  int compact;             /* 1: kz_writer_compact's merge of every segment; 0: the policy's */
+  uint64_t segments;       /* segments being merged into one */
+  uint64_t index_segments; /* segments in the index when the merge starts */
+  uint64_t documents;      /* documents in them, deleted and replaced ones included */
+  uint64_t live_documents; /* of those, the ones the merged segment keeps */
+  uint64_t done_documents; /* live documents merged so far; at KZ_MERGE_END, live_documents
+                              when the merge took effect, 0 when the segments stay as they were */
+} kz_merge_event;
+
+/* Called on the writer's thread; it must not use the writer. */
+typedef void (*kz_merge_progress_fn)(void *ctx, const kz_merge_event *event);
+
+/* Version 2 added merge_progress and merge_ctx; version 1 structs are still accepted. */
+#define KZ_WRITER_OPTIONS_VERSION 2
 typedef struct kz_writer_options {
   unsigned version;           /* KZ_WRITER_OPTIONS_VERSION */
   const char *language;       /* Snowball language for a new index (default "english") */
@@ -201,8 +232,11 @@ typedef struct kz_writer_options {
                                  upper bound: 64 MiB) */
   unsigned threads;           /* indexing threads, each building its own segments (default 1);
                                  memory_bytes is shared by all of them */
+  /* Version 2: */
+  kz_merge_progress_fn merge_progress; /* told of every merge as it starts and ends; may be NULL */
+  void *merge_ctx;                     /* passed to merge_progress */
 } kz_writer_options;
-#define KZ_WRITER_OPTIONS_INIT {KZ_WRITER_OPTIONS_VERSION, NULL, 0, 0, 0, 0, 0}
+#define KZ_WRITER_OPTIONS_INIT {KZ_WRITER_OPTIONS_VERSION, NULL, 0, 0, 0, 0, 0, NULL, NULL}
 
 /* A document to add. Strings need not be NUL-terminated; NULL means absent. */
 typedef struct kz_document {
@@ -281,7 +315,8 @@ KZ_API int kz_writer_delete(kz_writer *writer, const char *id, size_t id_len, in
  * nothing). Afterwards, unless the options say no_auto_merge, segments are
  * merged as the merge policy picks (adjacent segments of similar size, ten at
  * a time), each merge its own atomic commit; a merge that fails leaves the
- * segments unmerged and does not fail the commit.
+ * segments unmerged and does not fail the commit. Each merge is reported to
+ * the options' merge_progress as it starts and ends.
  * @return KZ_OK; KZ_ERR_UNSYNCED when the commit is visible but may not
  *         survive a crash; on any other error nothing was committed.
  */
@@ -292,7 +327,9 @@ KZ_API int kz_writer_commit(kz_writer *writer, kz_error *err);
  * replaced documents. Results are the same before and after, except that
  * BM25 statistics stop counting the deleted documents (docs/FORMAT.md,
  * "Deletions"). The commit's changes stay committed even when the merge
- * fails. @return as kz_writer_commit, or the merge's error.
+ * fails. The merge is reported to merge_progress with `compact` set (after
+ * any automatic merges of the commit). @return as kz_writer_commit, or the
+ * merge's error.
  */
 KZ_API int kz_writer_compact(kz_writer *writer, kz_error *err);
 

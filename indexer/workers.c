@@ -8,6 +8,9 @@
 #include "indexer/workers.h"
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -89,6 +92,17 @@ static int run_job(worker *me, job *j, kz_segment_info *info, kz_error *err) {
   return KZ_ERR_INVALID;
 }
 
+/*
+ * A finished segment frees its many small term buffers; glibc keeps such
+ * freed memory in the thread's arena, where it counts as resident until
+ * reused. Handing it back keeps the process near its --memory budget.
+ */
+static void release_free_memory(void) {
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+}
+
 static void *worker_main(void *arg) {
   worker *me = arg;
   kz_workers *ws = me->pool;
@@ -110,6 +124,7 @@ static void *worker_main(void *arg) {
     size_t memory = kz_builder_memory(me->builder);
     batch_free(&j->batch);
     int finished = j->kind == JOB_FINISH && !failed && !rc;
+    if (j->kind == JOB_FINISH) release_free_memory();
     free(j);
 
     pthread_mutex_lock(&ws->lock);

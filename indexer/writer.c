@@ -64,6 +64,8 @@ struct kz_writer {
   uint64_t added, replaced, deleted;
   uint64_t changes;          /* deletions and replacements not yet committed */
   int failed; /* sticky error after an I/O or memory failure */
+  kz_merge_progress_fn merge_progress; /* the caller's, may be NULL */
+  void *merge_ctx;
 };
 
 /* ---- lock and leftovers ------------------------------------------------ */
@@ -139,7 +141,8 @@ int kz_writer_open(kz_writer **out, const char *path, const kz_writer_options *o
                    kz_error *err) {
   kz_writer_options defaults = KZ_WRITER_OPTIONS_INIT;
   const kz_writer_options *o = opts ? opts : &defaults;
-  if (o->version != KZ_WRITER_OPTIONS_VERSION)
+  /* A version 1 struct ends before merge_progress: those members must not be read. */
+  if (o->version < 1 || o->version > KZ_WRITER_OPTIONS_VERSION)
     return kz_error_set(err, KZ_ERR_INVALID, "unsupported kz_writer_options version %u", o->version);
   if (o->memory_bytes && o->memory_bytes < KZ_MIN_MEMORY_BYTES)
     return kz_error_set(err, KZ_ERR_INVALID, "the memory budget must be at least %u bytes",
@@ -157,6 +160,10 @@ int kz_writer_open(kz_writer **out, const char *path, const kz_writer_options *o
   w->max_doc_bytes = o->max_doc_bytes && o->max_doc_bytes < KZ_MAX_DOC_BYTES ? o->max_doc_bytes
                                                                              : KZ_MAX_DOC_BYTES;
   w->budget = o->memory_bytes ? o->memory_bytes : KZ_DEFAULT_MEMORY_BYTES;
+  if (o->version >= 2) {
+    w->merge_progress = o->merge_progress;
+    w->merge_ctx = o->merge_ctx;
+  }
   int rc = take_lock(w, err);
   if (!rc) {
     rc = kz_manifest_read(&w->committed, path, err);
@@ -355,9 +362,14 @@ static int reload_live_docs(kz_writer *w, kz_error *err) {
             : KZ_OK;
 }
 
-/* Replaces committed segments [first, first + count) by their merge, in one commit. */
-static int merge_committed(kz_writer *w, size_t first, size_t count, kz_error *err) {
+/*
+ * Replaces committed segments [first, first + count) by their merge, in one
+ * commit. *visible tells whether the new manifest replaced the old one.
+ */
+static int merge_and_commit(kz_writer *w, size_t first, size_t count, int *visible,
+                            kz_error *err) {
   kz_segment_info merged;
+  *visible = 0;
   uint32_t id = w->next_segment_id++;
   int rc = kz_merge_segments(w->dir, w->committed.segments + first, count, id, &merged, err);
   if (rc) return rc; /* nothing changed: the index keeps its segments */
@@ -379,10 +391,34 @@ static int merge_committed(kz_writer *w, size_t first, size_t count, kz_error *e
   }
   kz_manifest_free(&w->committed);
   w->committed = next;
+  *visible = 1;
   /* The merged-away segments go, unless a crash could still bring back the old manifest. */
   if (!rc) remove_unreferenced(w->dir, &w->committed);
   int lrc = reload_live_docs(w, err);
   return rc ? rc : lrc;
+}
+
+/* merge_and_commit, told to the caller's merge_progress as it starts and as it ends. */
+static int merge_committed(kz_writer *w, size_t first, size_t count, int compact, kz_error *err) {
+  kz_merge_event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.phase = KZ_MERGE_START;
+  ev.compact = compact;
+  ev.segments = count;
+  ev.index_segments = w->committed.n_segments;
+  for (size_t i = first; i < first + count; i++) {
+    const kz_segment_info *s = &w->committed.segments[i];
+    ev.documents += s->doc_count;
+    ev.live_documents += s->doc_count - s->deleted_docs;
+  }
+  if (w->merge_progress) w->merge_progress(w->merge_ctx, &ev);
+  int visible;
+  int rc = merge_and_commit(w, first, count, &visible, err);
+  ev.phase = KZ_MERGE_END;
+  ev.status = rc;
+  ev.done_documents = visible ? ev.live_documents : 0;
+  if (w->merge_progress) w->merge_progress(w->merge_ctx, &ev);
+  return rc;
 }
 
 /* Merges what the policy picks until it picks nothing. */
@@ -390,7 +426,7 @@ static int merge_by_policy(kz_writer *w, kz_error *err) {
   size_t first, count;
   int rc = KZ_OK;
   while (!rc && kz_merge_policy_pick(&w->committed, &first, &count))
-    rc = merge_committed(w, first, count, err);
+    rc = merge_committed(w, first, count, 0, err);
   return rc;
 }
 
@@ -400,7 +436,7 @@ int kz_writer_compact(kz_writer *w, kz_error *err) {
   int deleted = 0;
   for (size_t i = 0; i < w->committed.n_segments; i++) deleted |= w->committed.segments[i].deleted_docs > 0;
   if (w->committed.n_segments > 1 || deleted)
-    rc = merge_committed(w, 0, w->committed.n_segments, err);
+    rc = merge_committed(w, 0, w->committed.n_segments, 1, err);
   return rc;
 }
 

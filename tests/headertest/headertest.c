@@ -49,8 +49,14 @@ int main(void) {
   kz_search_options search_opts = KZ_SEARCH_OPTIONS_INIT;
   kz_writer_options writer_opts = KZ_WRITER_OPTIONS_INIT;
   if (search_opts.version != KZ_SEARCH_OPTIONS_VERSION ||
-      writer_opts.version != KZ_WRITER_OPTIONS_VERSION)
+      writer_opts.version != KZ_WRITER_OPTIONS_VERSION || writer_opts.merge_progress != 0 ||
+      writer_opts.merge_ctx != 0)
     return 1;
+  /* The merge callback's documented type, and the event it receives. */
+  kz_merge_progress_fn merge_fn = writer_opts.merge_progress;
+  kz_merge_event event = {KZ_MERGE_START, KZ_OK, 0, 0, 0, 0, 0, 0};
+  (void)merge_fn;
+  (void)event;
 
   /* The header's version macros must describe the library it is linked to. */
   const char *linked = version_fn();
