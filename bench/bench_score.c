@@ -10,20 +10,23 @@
  *            the norms as searcher/iter.c does (replicated here, with the
  *            idf of searcher/plan.c);
  *   bm25-tab decode plus the same score with k1 * (1 - b + b * dl / avgdl)
- *            precomputed per document: what a per-segment norm cache would
- *            save.
- *   Printed as ns per posting and as a ratio to decode.
+ *            precomputed per document (the opened index's norm table);
+ *   engine   the whole search of the term as one query, exhaustive
+ *            (skip_total = 0, k = 10, ids only): the engine's own
+ *            block-at-a-time scoring loop and top-k heap, per posting it
+ *            scored (its counter, searcher/search_internal.h).
+ *   Printed as ns per posting and as a ratio to decode (the baseline).
  * Part 2, end to end: kz_search (k = 10, ids only, no snippets) on 2- and
  *   3-term disjunctions of frequent terms, skip_total = 0 (exhaustive: every
- *   posting scored) against skip_total = 1 (MaxScore). Per query the median
- *   of --runs runs of each, interleaved; printed per query and summed. The
- *   top 10 must be the same in both modes (checked). Postings scored are
- *   not instrumented (that would touch engine files): for skip_total = 0 it
- *   is the sum of the terms' df by construction; for skip_total = 1 only
- *   kz_hits_total is visible, the documents that reached the collector.
+ *   posting scored) against skip_total = 1 (block-max MaxScore). Per query
+ *   the median of --runs runs of each, interleaved, and the postings each
+ *   mode scored; printed per query and summed. The top 10 (ids and scores)
+ *   must be the same in both modes (checked).
+ * Part 3, with --query-file FILE: the same comparison for every query of the
+ *   file (one per line, kzsearch syntax), summed by number of words.
  * Times are CPU time of the thread (bench_harness.h), medians.
  *
- * usage: bench_score INDEX_DIR [--runs R] [--terms N] [--queries N]
+ * usage: bench_score INDEX_DIR [--runs R] [--terms N] [--queries N] [--query-file FILE]
  */
 #include <math.h>
 #include <stdint.h>
@@ -37,6 +40,7 @@
 #include "common/segment.h"
 #include "kzsearch.h"
 #include "searcher/index.h"
+#include "searcher/search_internal.h"
 
 #define MIN_RUN_SECONDS 0.02
 #define MAX_RUNS 64
@@ -62,14 +66,17 @@ static double idf_of(uint64_t n_docs, uint64_t df) {
 
 /* ---- part 1: per posting -------------------------------------------------- */
 
-typedef enum { DECODE, BM25, BM25_TABLE, N_MODES } mode;
-static const char *const mode_name[N_MODES] = {"decode", "bm25", "bm25-tab"};
+typedef enum { DECODE, BM25, BM25_TABLE, ENGINE, N_MODES } mode;
+static const char *const mode_name[N_MODES] = {"decode", "bm25", "bm25-tab", "engine"};
 
 typedef struct score_ctx {
+  kz_index *idx;
+  const char *text; /* the term as a query */
   const kz_segment *seg;
   double idf, avgdl;
   const double *norm; /* k1 * (1 - b + b * dl / avgdl) per document */
   int error;
+  uint64_t scored; /* ENGINE: the postings the search scored */
 } score_ctx;
 
 /* One pass over the term's postings; returns a value that depends on all of them. */
@@ -93,6 +100,21 @@ static double pass(score_ctx *ctx, const kz_term_info *info, mode m, kz_postings
         sum += ctx->idf * tf / (tf + ctx->norm[d]);
       }
       break;
+    case ENGINE: {
+      kz_search_options o = KZ_SEARCH_OPTIONS_INIT;
+      o.ids_only = 1;
+      o.snippet_bytes = 0;
+      kz_hits *h = NULL;
+      kz_error err;
+      if (kz_search(&h, ctx->idx, ctx->text, &o, &err) != KZ_OK) {
+        ctx->error = KZ_ERR_CORRUPT;
+        break;
+      }
+      ctx->scored = kz_hits_counters(h).scored;
+      sum = kz_hits_size(h) ? kz_hits_at(h, 0)->score : 0;
+      kz_hits_free(h);
+      break;
+    }
     default:
       break;
   }
@@ -114,7 +136,8 @@ static void run_per_posting(kz_index *idx, const kz_segment *seg, const term *te
   uint64_t postings = 0;
   volatile double sink = 0;
   for (size_t t = 0; t < n_terms; t++) {
-    score_ctx ctx = {seg, idf_of(idx->n_docs, terms[t].df_all), idx->avgdl, norm, 0};
+    score_ctx ctx = {idx, terms[t].key, seg, idf_of(idx->n_docs, terms[t].df_all), idx->avgdl,
+                     norm, 0, 0};
     size_t reps[N_MODES];
     double check[N_MODES];
     for (int m = 0; m < N_MODES; m++) {
@@ -123,7 +146,8 @@ static void run_per_posting(kz_index *idx, const kz_segment *seg, const term *te
       double dt = bench_now() - t0;
       reps[m] = dt >= MIN_RUN_SECONDS ? 1 : (size_t)(MIN_RUN_SECONDS / (dt > 1e-9 ? dt : 1e-9)) + 1;
     }
-    if (ctx.error || fabs(check[BM25] - check[BM25_TABLE]) > 1e-9 * fabs(check[BM25])) {
+    if (ctx.error || fabs(check[BM25] - check[BM25_TABLE]) > 1e-9 * fabs(check[BM25]) ||
+        (idx->n_segs == 1 && ctx.scored != terms[t].info.df)) {
       fprintf(stderr, "bench_score: '%s' does not decode or score consistently\n", terms[t].key);
       exit(1);
     }
@@ -137,10 +161,13 @@ static void run_per_posting(kz_index *idx, const kz_segment *seg, const term *te
     double med[N_MODES];
     for (int m = 0; m < N_MODES; m++) {
       med[m] = bench_median(samples[m], (size_t)runs);
+      /* The engine scores the term in every segment; the other modes in the largest one. */
+      double per = m == ENGINE ? (double)ctx.scored / terms[t].info.df : 1.0;
+      med[m] /= per;
       total[m] += med[m];
       printf("%-16.16s %8u  %-9s %12.3f %9.2fx %9.3f\n", terms[t].key, terms[t].info.df,
              mode_name[m], med[m] * 1e9 / terms[t].info.df, med[m] / med[DECODE],
-             samples[m][0] * 1e9 / terms[t].info.df);
+             samples[m][0] / per * 1e9 / terms[t].info.df);
     }
     postings += terms[t].info.df;
     fflush(stdout);
@@ -160,7 +187,7 @@ static void run_per_posting(kz_index *idx, const kz_segment *seg, const term *te
 
 /* The top k of one search, to compare both modes. */
 typedef struct result {
-  uint64_t total;
+  uint64_t total, scored;
   size_t n;
   uint64_t doc[10];
   double score[10];
@@ -182,6 +209,7 @@ static int search_once(kz_index *idx, const char *q, int skip_total, result *r, 
     return rc;
   }
   r->total = kz_hits_total(h);
+  r->scored = kz_hits_counters(h).scored;
   r->n = kz_hits_size(h) < 10 ? kz_hits_size(h) : 10;
   for (size_t i = 0; i < r->n; i++) {
     r->doc[i] = kz_hits_at(h, i)->doc;
@@ -201,6 +229,74 @@ static int usable_as_query(kz_index *idx, const term *t) {
   return kz_count(&n, idx, t->key, NULL, NULL) == KZ_OK && n == t->df_all;
 }
 
+/*
+ * Runs q exhaustively and pruned, `runs` times each, interleaved: the
+ * results of the last runs and the median seconds. Fails when the top 10
+ * (ids and score bits) differ.
+ */
+static int measure(kz_index *idx, const char *q, int runs, result *a, result *b, double *exh_s,
+                   double *pru_s) {
+  double exh[MAX_RUNS], pru[MAX_RUNS];
+  for (int run = 0; run < runs; run++)
+    if (search_once(idx, q, 0, a, &exh[run]) || search_once(idx, q, 1, b, &pru[run])) return 1;
+  int same = a->n == b->n;
+  for (size_t i = 0; same && i < a->n; i++)
+    same = a->doc[i] == b->doc[i] && a->score[i] == b->score[i];
+  if (!same) {
+    fprintf(stderr, "bench_score: '%s': pruned top 10 differs from the exhaustive one\n", q);
+    return 1;
+  }
+  *exh_s = bench_median(exh, (size_t)runs);
+  *pru_s = bench_median(pru, (size_t)runs);
+  return 0;
+}
+
+/* Part 3: every query of a file (one per line, kzsearch syntax), summed up by number of words. */
+static int run_query_file(kz_index *idx, const char *path, int runs) {
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    perror(path);
+    return 1;
+  }
+  enum { MAX_WIDTH = 6 };
+  double exh[MAX_WIDTH + 1] = {0}, pru[MAX_WIDTH + 1] = {0};
+  uint64_t s_exh[MAX_WIDTH + 1] = {0}, s_pru[MAX_WIDTH + 1] = {0};
+  size_t count[MAX_WIDTH + 1] = {0}, slower[MAX_WIDTH + 1] = {0};
+  char line[1024];
+  while (fgets(line, sizeof line, f)) {
+    line[strcspn(line, "\n")] = 0;
+    if (!line[0]) continue;
+    size_t width = 1;
+    for (const char *p = line; *p; p++) width += *p == ' ';
+    if (width > MAX_WIDTH) width = MAX_WIDTH;
+    result a, b;
+    double me, mp;
+    if (measure(idx, line, runs, &a, &b, &me, &mp)) {
+      fclose(f);
+      return 1;
+    }
+    exh[width] += me;
+    pru[width] += mp;
+    s_exh[width] += a.scored;
+    s_pru[width] += b.scored;
+    slower[width] += mp > me * 1.05;
+    if (getenv("KZ_BENCH_VERBOSE")) printf("%-40s %8llu %8llu %8.3f %8.3f\n", line, (unsigned long long)a.scored, (unsigned long long)b.scored, me * 1e3, mp * 1e3);
+    count[width]++;
+  }
+  fclose(f);
+  printf("\n== queries of %s, k = 10, ids only, %d runs: exhaustive against pruned ==\n", path, runs);
+  printf("%6s %8s %14s %14s %8s %10s %10s %8s %12s\n", "words", "queries", "scored exh.",
+         "scored pruned", "fewer", "exh. ms", "pruned ms", "speedup", "slower >5%");
+  for (size_t w = 1; w <= MAX_WIDTH; w++) {
+    if (!count[w]) continue;
+    printf("%6zu %8zu %14llu %14llu %7.1fx %10.3f %10.3f %7.2fx %12zu\n", w, count[w],
+           (unsigned long long)s_exh[w], (unsigned long long)s_pru[w],
+           (double)s_exh[w] / (double)(s_pru[w] ? s_pru[w] : 1), exh[w] * 1e3, pru[w] * 1e3,
+           exh[w] / pru[w], slower[w]);
+  }
+  return 0;
+}
+
 static int run_end_to_end(kz_index *idx, const term *terms, size_t n_terms, size_t n_queries,
                           int runs) {
   /* The pool: the 40 most frequent usable terms. */
@@ -215,13 +311,13 @@ static int run_end_to_end(kz_index *idx, const term *terms, size_t n_terms, size
   printf("\n== end to end: kz_search, k = 10, ids only; %zu queries of 2 and of 3 frequent terms"
          " (from the %zu most frequent usable), %d runs ==\n",
          n_queries, n_pool, runs);
-  printf("%-34s %9s %9s %9s %8s %9s %9s\n", "query", "postings", "matched", "collected",
-         "exh. ms", "pruned ms", "speedup");
+  printf("%-34s %9s %9s %9s %9s %8s %9s %9s\n", "query", "postings", "matched", "scored",
+         "fewer", "exh. ms", "pruned ms", "speedup");
   bench_rng r = {12345};
   for (int width = 2; width <= 3; width++) {
     double sum_exh = 0, sum_pru = 0;
     double *ratios = malloc(n_queries * sizeof *ratios);
-    uint64_t sum_postings = 0, sum_matched = 0, sum_collected = 0;
+    uint64_t sum_postings = 0, sum_matched = 0, sum_scored_exh = 0, sum_scored_pru = 0;
     for (size_t q = 0; q < n_queries; q++) {
       size_t pick[3];
       for (int w = 0; w < width; w++) {
@@ -239,37 +335,30 @@ static int run_end_to_end(kz_index *idx, const term *terms, size_t n_terms, size
         snprintf(text + len, sizeof text - len, "%s%s", w ? " " : "", terms[pick[w]].key);
         postings += terms[pick[w]].df_all;
       }
-      double exh[MAX_RUNS], pru[MAX_RUNS];
+      double me, mp;
       result a, b;
-      for (int run = 0; run < runs; run++) {
-        if (search_once(idx, text, 0, &a, &exh[run]) || search_once(idx, text, 1, &b, &pru[run]))
-          return 1;
-      }
-      int same = a.n == b.n;
-      for (size_t i = 0; same && i < a.n; i++)
-        same = a.doc[i] == b.doc[i] && fabs(a.score[i] - b.score[i]) <= 1e-9 * fabs(a.score[i]);
-      if (!same) {
-        fprintf(stderr, "bench_score: '%s': pruned top 10 differs from the exhaustive one\n", text);
-        return 1;
-      }
-      double me = bench_median(exh, (size_t)runs), mp = bench_median(pru, (size_t)runs);
-      printf("%-34.34s %9llu %9llu %9llu %8.3f %9.3f %8.2fx\n", text, (unsigned long long)postings,
-             (unsigned long long)a.total, (unsigned long long)b.total, me * 1e3, mp * 1e3, me / mp);
+      if (measure(idx, text, runs, &a, &b, &me, &mp)) return 1;
+      printf("%-34.34s %9llu %9llu %9llu %8.1fx %8.3f %9.3f %8.2fx\n", text,
+             (unsigned long long)postings, (unsigned long long)a.total,
+             (unsigned long long)b.scored, (double)a.scored / (double)(b.scored ? b.scored : 1),
+             me * 1e3, mp * 1e3, me / mp);
       fflush(stdout);
       sum_exh += me;
       sum_pru += mp;
       ratios[q] = me / mp;
       sum_postings += postings;
       sum_matched += a.total;
-      sum_collected += b.total;
+      sum_scored_exh += a.scored;
+      sum_scored_pru += b.scored;
     }
     double med_ratio = bench_median(ratios, n_queries);
     printf("%d terms: sum of medians %.3f ms exhaustive, %.3f ms pruned (%.2fx overall, median "
-           "query %.2fx);\n  exhaustive %.2f ns per posting scored (%llu postings); documents "
-           "matched %llu, collected under skip_total %llu\n",
+           "query %.2fx);\n  postings scored: %llu exhaustive, %llu pruned (%.1fx fewer); "
+           "exhaustive %.2f ns per posting scored; documents matched %llu\n",
            width, sum_exh * 1e3, sum_pru * 1e3, sum_exh / sum_pru, med_ratio,
-           sum_exh * 1e9 / (double)sum_postings, (unsigned long long)sum_postings,
-           (unsigned long long)sum_matched, (unsigned long long)sum_collected);
+           (unsigned long long)sum_scored_exh, (unsigned long long)sum_scored_pru,
+           (double)sum_scored_exh / (double)(sum_scored_pru ? sum_scored_pru : 1),
+           sum_exh * 1e9 / (double)sum_scored_exh, (unsigned long long)sum_matched);
     free(ratios);
   }
   return 0;
@@ -280,6 +369,7 @@ static int run_end_to_end(kz_index *idx, const term *terms, size_t n_terms, size
 int main(int argc, char **argv) {
   const char *dir = NULL;
   long runs = 7, n_top = 5, n_queries = 10;
+  const char *query_file = NULL;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
       runs = strtol(argv[++i], NULL, 10);
@@ -287,6 +377,8 @@ int main(int argc, char **argv) {
       n_top = strtol(argv[++i], NULL, 10);
     } else if (!strcmp(argv[i], "--queries") && i + 1 < argc) {
       n_queries = strtol(argv[++i], NULL, 10);
+    } else if (!strcmp(argv[i], "--query-file") && i + 1 < argc) {
+      query_file = argv[++i];
     } else if (argv[i][0] != '-' && !dir) {
       dir = argv[i];
     } else {
@@ -295,7 +387,9 @@ int main(int argc, char **argv) {
     }
   }
   if (!dir || runs < 1 || runs > MAX_RUNS || n_top < 1 || n_queries < 1 || n_queries > 10000) {
-    fprintf(stderr, "usage: bench_score INDEX_DIR [--runs R (1..%d)] [--terms N] [--queries N]\n",
+    fprintf(stderr,
+            "usage: bench_score INDEX_DIR [--runs R (1..%d)] [--terms N] [--queries N] "
+            "[--query-file FILE]\n",
             MAX_RUNS);
     return 2;
   }
@@ -357,6 +451,7 @@ int main(int argc, char **argv) {
          (unsigned)seg->info.doc_count);
   run_per_posting(idx, seg, terms, (size_t)n_top < n_used ? (size_t)n_top : n_used, (int)runs);
   rc = run_end_to_end(idx, terms, n_used, (size_t)n_queries, (int)runs);
+  if (!rc && query_file) rc = run_query_file(idx, query_file, (int)runs);
   for (size_t t = 0; t < n_terms; t++) free(terms[t].key);
   free(terms);
   kz_index_close(idx);

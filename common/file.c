@@ -132,8 +132,9 @@ void kz_file_writer_abort(kz_file_writer *w) {
   errno = saved_errno;
 }
 
-static int check_frame(const uint8_t *data, size_t size, uint32_t magic, char *detail,
-                       size_t detail_size) {
+/* Checks the frame of a file whose format version may be min_version .. KZ_FORMAT_VERSION. */
+static int check_frame(const uint8_t *data, size_t size, uint32_t magic, uint32_t min_version,
+                       char *detail, size_t detail_size) {
   if (size < KZ_FILE_HEADER_BYTES + KZ_FILE_FOOTER_BYTES) {
     if (detail) snprintf(detail, detail_size, "file is too short (%zu bytes)", size);
     return KZ_ERR_CORRUPT;
@@ -150,7 +151,16 @@ static int check_frame(const uint8_t *data, size_t size, uint32_t magic, char *d
                version, KZ_FORMAT_VERSION);
     return KZ_ERR_VERSION;
   }
-  if (version != KZ_FORMAT_VERSION) {
+  if (version >= 1 && version < min_version && kz_load_u32le(foot) == KZ_MAGIC_FOOTER &&
+      kz_load_u32le(foot + 4) == version) {
+    if (detail)
+      snprintf(detail, detail_size,
+               "this index has format v%u; this kzsearch reads v%u (rebuild it from its "
+               "documents: kzsearch index --rebuild)",
+               version, KZ_FORMAT_VERSION);
+    return KZ_ERR_VERSION;
+  }
+  if (version < min_version || version > KZ_FORMAT_VERSION) {
     if (detail) snprintf(detail, detail_size, "unknown format version %u in header", version);
     return KZ_ERR_CORRUPT;
   }
@@ -158,6 +168,39 @@ static int check_frame(const uint8_t *data, size_t size, uint32_t magic, char *d
     if (detail) snprintf(detail, detail_size, "missing or damaged footer (truncated file?)");
     return KZ_ERR_CORRUPT;
   }
+  return KZ_OK;
+}
+
+/* Maps the open file fd (and closes it) and checks its frame. */
+static int map_fd(kz_mapped_file *f, int fd, uint32_t magic, uint32_t min_version, char *detail,
+                  size_t detail_size) {
+  memset(f, 0, sizeof *f);
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    if (detail) snprintf(detail, detail_size, "cannot stat: %s", strerror(errno));
+    close(fd);
+    return KZ_ERR_IO;
+  }
+  size_t size = (size_t)st.st_size;
+  if (size < KZ_FILE_HEADER_BYTES + KZ_FILE_FOOTER_BYTES) {
+    close(fd);
+    return check_frame(NULL, size, magic, min_version, detail, detail_size);
+  }
+  void *m = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+  close(fd);
+  if (m == MAP_FAILED) {
+    if (detail) snprintf(detail, detail_size, "cannot map: %s", strerror(errno));
+    return KZ_ERR_IO;
+  }
+  int rc = check_frame(m, size, magic, min_version, detail, detail_size);
+  if (rc) {
+    munmap(m, size);
+    return rc;
+  }
+  f->data = m;
+  f->size = size;
+  f->body = f->data + KZ_FILE_HEADER_BYTES;
+  f->body_size = size - KZ_FILE_HEADER_BYTES - KZ_FILE_FOOTER_BYTES;
   return KZ_OK;
 }
 
@@ -169,33 +212,7 @@ int kz_file_map(kz_mapped_file *f, const char *path, uint32_t magic, char *detai
     if (detail) snprintf(detail, detail_size, "cannot open: %s", strerror(errno));
     return KZ_ERR_IO;
   }
-  struct stat st;
-  if (fstat(fd, &st) != 0) {
-    if (detail) snprintf(detail, detail_size, "cannot stat: %s", strerror(errno));
-    close(fd);
-    return KZ_ERR_IO;
-  }
-  size_t size = (size_t)st.st_size;
-  if (size < KZ_FILE_HEADER_BYTES + KZ_FILE_FOOTER_BYTES) {
-    close(fd);
-    return check_frame(NULL, size, magic, detail, detail_size);
-  }
-  void *m = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
-  close(fd);
-  if (m == MAP_FAILED) {
-    if (detail) snprintf(detail, detail_size, "cannot map: %s", strerror(errno));
-    return KZ_ERR_IO;
-  }
-  int rc = check_frame(m, size, magic, detail, detail_size);
-  if (rc) {
-    munmap(m, size);
-    return rc;
-  }
-  f->data = m;
-  f->size = size;
-  f->body = f->data + KZ_FILE_HEADER_BYTES;
-  f->body_size = size - KZ_FILE_HEADER_BYTES - KZ_FILE_FOOTER_BYTES;
-  return KZ_OK;
+  return map_fd(f, fd, magic, KZ_FORMAT_VERSION, detail, detail_size);
 }
 
 void kz_file_unmap(kz_mapped_file *f) {
@@ -208,10 +225,15 @@ int kz_file_verify_checksum(const kz_mapped_file *f) {
   return kz_checksum(f->data, covered) == kz_load_u64le(f->data + covered) ? KZ_OK : KZ_ERR_CORRUPT;
 }
 
-int kz_file_read_all(const char *path, uint32_t magic, uint8_t **data_out, size_t *size_out,
-                     char *detail, size_t detail_size) {
+int kz_file_read_all(const char *path, uint32_t magic, uint32_t min_version, uint8_t **data_out,
+                     size_t *size_out, char *detail, size_t detail_size) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (detail) snprintf(detail, detail_size, "cannot open: %s", strerror(errno));
+    return KZ_ERR_IO;
+  }
   kz_mapped_file f;
-  int rc = kz_file_map(&f, path, magic, detail, detail_size);
+  int rc = map_fd(&f, fd, magic, min_version, detail, detail_size);
   if (rc) return rc;
   if (kz_file_verify_checksum(&f) != KZ_OK) {
     if (detail) snprintf(detail, detail_size, "checksum mismatch");

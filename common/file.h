@@ -43,7 +43,7 @@ typedef struct kz_mapped_file {
  * Maps `path` read-only and checks its frame: size, header magic and
  * version, footer magic and version (not the checksum).
  * @return KZ_OK; KZ_ERR_IO (cannot open or map); KZ_ERR_CORRUPT (too short,
- *         wrong magic); KZ_ERR_VERSION (written by a newer format).
+ *         wrong magic); KZ_ERR_VERSION (written by a newer or an older format).
  * On error `detail` (may be NULL, 160 bytes) says what is wrong.
  */
 int kz_file_map(kz_mapped_file *f, const char *path, uint32_t magic, char *detail, size_t detail_size);
@@ -51,9 +51,13 @@ void kz_file_unmap(kz_mapped_file *f);
 /* @return KZ_OK when the footer checksum matches the bytes, else KZ_ERR_CORRUPT. */
 int kz_file_verify_checksum(const kz_mapped_file *f);
 
-/* Reads a whole small file into memory with the same frame checks (the manifest). */
-int kz_file_read_all(const char *path, uint32_t magic, uint8_t **data_out, size_t *size_out,
-                     char *detail, size_t detail_size);
+/*
+ * Reads a whole small file into memory (the manifest) with the same frame
+ * checks and its checksum, accepting format versions min_version ..
+ * KZ_FORMAT_VERSION (the version is at data + 4).
+ */
+int kz_file_read_all(const char *path, uint32_t magic, uint32_t min_version, uint8_t **data_out,
+                     size_t *size_out, char *detail, size_t detail_size);
 
 /* fsync a directory so that renames and creations in it are durable. */
 int kz_fsync_dir(const char *dir);

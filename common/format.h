@@ -1,5 +1,5 @@
 /*
- * format.h - constants of the on-disk format v1 (normative text: docs/FORMAT.md).
+ * format.h - constants of the on-disk format v2 (normative text: docs/FORMAT.md).
  *
  * Every index file is   header | body | footer
  *   header (8 bytes):   u32 magic, u32 format version
@@ -9,7 +9,13 @@
 #ifndef KZ_FORMAT_H
 #define KZ_FORMAT_H
 
-#define KZ_FORMAT_VERSION 1u
+#define KZ_FORMAT_VERSION 2u
+/*
+ * The oldest version whose MANIFEST is still read (its layout has not
+ * changed), so that `kzsearch index --rebuild` can replace such an index in
+ * place; its segments are not readable.
+ */
+#define KZ_FORMAT_OLDEST_MANIFEST 1u
 
 #define KZ_FILE_HEADER_BYTES 8u
 #define KZ_FILE_FOOTER_BYTES 16u

@@ -104,8 +104,10 @@ int kz_manifest_read(kz_manifest *m, const char *dir, kz_error *err) {
   uint8_t *data = NULL;
   size_t size = 0;
   char detail[160] = "";
-  int rc = kz_file_read_all(path, KZ_MAGIC_MANIFEST, &data, &size, detail, sizeof detail);
+  int rc = kz_file_read_all(path, KZ_MAGIC_MANIFEST, KZ_FORMAT_OLDEST_MANIFEST, &data, &size,
+                            detail, sizeof detail);
   if (rc == KZ_OK) {
+    m->format_version = kz_load_u32le(data + 4);
     rc = parse(m, data + KZ_FILE_HEADER_BYTES, data + size - KZ_FILE_FOOTER_BYTES);
     if (rc == KZ_ERR_CORRUPT) snprintf(detail, sizeof detail, "inconsistent contents");
   }

@@ -31,6 +31,7 @@ typedef struct kz_segment_info {
 } kz_segment_info;
 
 typedef struct kz_manifest {
+  uint32_t format_version; /* of the MANIFEST read; below KZ_FORMAT_VERSION its segments are unreadable */
   uint64_t generation;
   uint32_t next_segment_id;
   char language[KZ_MAX_LANGUAGE_BYTES + 1];
@@ -49,6 +50,8 @@ void kz_deletes_file_name(char *buf, size_t size, uint32_t segment_id, uint64_t 
 /*
  * Reads DIR/MANIFEST. @return KZ_OK; KZ_ERR_NO_INDEX when it does not exist;
  * KZ_ERR_CORRUPT / KZ_ERR_VERSION / KZ_ERR_IO with err naming the file.
+ * The manifest of an index of an older format (from KZ_FORMAT_OLDEST_MANIFEST
+ * on) reads too, with m->format_version saying so: only a rebuild may use it.
  */
 int kz_manifest_read(kz_manifest *m, const char *dir, kz_error *err);
 /* Writes DIR/MANIFEST atomically (tmp + fsync + rename + fsync dir). */

@@ -4,12 +4,19 @@
  * A term with more than one block starts with a skip table: per block its
  * last doc, block offset, positions offset, max tf and min length. advance()
  * binary-searches that table so skipped blocks are never decoded.
+ *
+ * A block's positions are runs of up to 128 values that cut across its
+ * documents: each document's first position + 1, then the differences to
+ * the previous position. Asking for a document's positions reads the runs
+ * that hold them, skipping runs that hold only positions of documents
+ * passed over without decoding them, and sums the values up.
  */
 #include "common/postings.h"
 
 #include <string.h>
 
 #include "common/bytes.h"
+#include "common/runs.h"
 #include "common/segment_format.h"
 #include "kzsearch.h"
 
@@ -21,9 +28,11 @@ static uint32_t corrupt(kz_postings *c) {
 }
 
 void kz_postings_init(kz_postings *c, const kz_segment *seg, const kz_term_info *info, int *error) {
+  c->unpack = seg->unpack;
   c->error = error;
   c->df = info->df;
   c->doc_limit = seg->info.doc_count;
+  c->norms = seg->norms;
   c->n_blocks = (info->df + KZ_BLOCK_DOCS - 1) / KZ_BLOCK_DOCS;
   const uint8_t *data = seg->file[KZ_SEGFILE_POSTINGS].data + info->post_off;
   c->end = data + info->post_len;
@@ -34,6 +43,7 @@ void kz_postings_init(kz_postings *c, const kz_segment *seg, const kz_term_info 
   c->block = UINT32_MAX; /* nothing decoded yet */
   c->n = c->i = 0;
   c->doc = 0;
+  c->docs_only = 0;
   if (c->n_blocks > 1) {
     uint64_t skip_bytes = (uint64_t)c->n_blocks * KZ_SKIP_ENTRY_BYTES;
     if (skip_bytes > info->post_len) {
@@ -43,10 +53,6 @@ void kz_postings_init(kz_postings *c, const kz_segment *seg, const kz_term_info 
     c->skip = data;
     c->blocks = data + skip_bytes;
   }
-}
-
-static inline uint32_t skip_last_doc(const kz_postings *c, uint32_t b) {
-  return kz_load_u32le(c->skip + (size_t)b * KZ_SKIP_ENTRY_BYTES);
 }
 
 /* Decodes block b and positions the cursor on its first document. */
@@ -65,18 +71,23 @@ static uint32_t load_block(kz_postings *c, uint32_t b) {
       return corrupt(c);
     start = c->blocks + off;
     pos = c->pos + pos_off;
-    if (b > 0) prev = skip_last_doc(c, b - 1);
+    if (b > 0) prev = kz_postings_block_last(c, b - 1);
   }
   uint32_t n = b + 1 < c->n_blocks ? KZ_BLOCK_DOCS : c->df - b * KZ_BLOCK_DOCS;
   const uint8_t *next;
-  if (kz_postblock_decode(start, c->end, prev, n, c->doc_limit, c->docs, c->freqs, &next) != KZ_OK)
+  if (kz_postblock_decode(c->unpack, start, c->end, prev, n, c->doc_limit, c->docs,
+                          c->docs_only ? NULL : c->freqs, &next) != KZ_OK)
     return corrupt(c);
-  if (c->skip && c->docs[n - 1] != skip_last_doc(c, b)) return corrupt(c);
+  if (c->skip && c->docs[n - 1] != kz_postings_block_last(c, b)) return corrupt(c);
   c->block = b;
   c->n = n;
   c->i = 0;
-  c->pos_ptr = pos;
-  c->pos_i = 0;
+  c->pos_block = c->pos_run = pos;
+  c->pos_total = c->pos_read = c->pos_at = 0;
+  if (!c->docs_only)
+    for (uint32_t i = 0; i < n; i++) c->pos_total += c->freqs[i];
+  c->pos_i = c->pos_buf_n = c->pos_buf_bits = 0;
+  c->pos_doc = KZ_DOC_END;
   c->doc = c->docs[0];
   return c->doc;
 }
@@ -100,82 +111,116 @@ uint32_t kz_postings_advance(kz_postings *c, uint32_t target) {
     uint32_t lo = c->block + 1, hi = c->n_blocks;
     while (lo < hi) {
       uint32_t mid = lo + (hi - lo) / 2;
-      if (skip_last_doc(c, mid) < target)
+      if (kz_postings_block_last(c, mid) < target)
         lo = mid + 1;
       else
         hi = mid;
     }
     if (load_block(c, lo) == KZ_DOC_END) return KZ_DOC_END;
   }
-  uint32_t i = c->i;
-  while (c->docs[i] < target) i++; /* the block's last doc is >= target */
-  c->i = i;
-  return c->doc = c->docs[i];
+  /*
+   * The first document >= target in docs[i .. n), which holds one (the
+   * block's last): a branchless binary search, whose probes a branch
+   * predictor could not guess anyway.
+   */
+  const uint32_t *d = c->docs + c->i;
+  uint32_t len = c->n - c->i;
+  while (len > 1) {
+    uint32_t half = len / 2;
+    d = d[half - 1] < target ? d + half : d;
+    len -= half;
+  }
+  c->i = (uint32_t)(d - c->docs);
+  return c->doc = *d;
+}
+
+/* The length of the block's next run. */
+static uint32_t next_run_length(const kz_postings *c) {
+  uint64_t left = c->pos_total - c->pos_read;
+  return left < KZ_PACK_VALUES ? (uint32_t)left : KZ_PACK_VALUES;
+}
+
+/* Decodes the block's next run (n values) into out; *bits gets its width. @return 0 or -1. */
+static int decode_run(kz_postings *c, uint32_t n, uint32_t *out, unsigned *bits) {
+  const uint8_t *run = c->pos_run;
+  if (n == 0 || kz_run_decode(c->unpack, &c->pos_run, c->pos_end, n, out)) return -1;
+  *bits = kz_run_bits(run, n);
+  c->pos_read += n;
+  return 0;
 }
 
 /*
- * Skips `count` varints of [p, end); NULL when the data ends first. Eight
- * bytes at a time: each byte without its high bit ends one varint, and the
- * multiply adds up the eight 0/1 flags (a portable popcount).
+ * Puts the run reader where the current document's positions begin: past
+ * whole runs of earlier documents (skipped, not decoded), or, when they
+ * were read already, back at the run they begin in.
  */
-static const uint8_t *skip_varints_portable(const uint8_t *p, const uint8_t *end, uint64_t count) {
-  while (count >= 8 && end - p >= 8) {
-    uint64_t w;
-    memcpy(&w, p, 8);
-    uint64_t ends = (~w & 0x8080808080808080ull) >> 7;
-    count -= (ends * 0x0101010101010101ull) >> 56;
-    p += 8;
+static int seek_document(kz_postings *c) {
+  for (; c->pos_i < c->i; c->pos_i++) c->pos_at += c->freqs[c->pos_i];
+  if (c->pos_doc != c->doc) {
+    while (c->pos_read + KZ_PACK_VALUES <= c->pos_at) {
+      c->pos_buf_n = 0;
+      if (kz_run_skip(&c->pos_run, c->pos_end, KZ_PACK_VALUES)) return -1;
+      c->pos_read += KZ_PACK_VALUES;
+    }
+    c->pos_doc = c->doc;
+    int buffered = c->pos_at < c->pos_read;
+    c->pos_doc_run = buffered ? c->pos_buf_run : c->pos_run;
+    c->pos_doc_first = buffered ? c->pos_read - c->pos_buf_n : c->pos_read;
+  } else if (c->pos_at < c->pos_read - c->pos_buf_n) { /* read again */
+    c->pos_run = c->pos_doc_run;
+    c->pos_read = c->pos_doc_first;
+    c->pos_buf_n = 0;
   }
-  for (; count && p < end; p++)
-    if (!(*p & 0x80)) count--;
-  return count ? NULL : p;
-}
-
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-/* The same, 32 bytes at a time: the sign bits of a 32-byte load are the continuation flags. */
-__attribute__((target("avx2,popcnt"))) static const uint8_t *skip_varints_avx2(
-    const uint8_t *p, const uint8_t *end, uint64_t count) {
-  while (count >= 32 && end - p >= 32) {
-    uint32_t more = (uint32_t)_mm256_movemask_epi8(_mm256_loadu_si256((const __m256i *)p));
-    count -= 32 - (uint64_t)__builtin_popcount(more);
-    p += 32;
-  }
-  return skip_varints_portable(p, end, count);
-}
-#endif
-
-static const uint8_t *skip_varints(const uint8_t *p, const uint8_t *end, uint64_t count) {
-#if defined(__x86_64__) && defined(__GNUC__)
-  if (count >= 64 && __builtin_cpu_supports("avx2")) return skip_varints_avx2(p, end, count);
-#endif
-  return skip_varints_portable(p, end, count);
-}
-
-int kz_postings_pos_reader(kz_postings *c, kz_pos_reader *r) {
-  const uint8_t *p = c->pos_ptr;
-  /* Skip the positions of the documents passed over since the last call. */
-  if (c->pos_i < c->i) {
-    uint64_t skip = 0;
-    for (; c->pos_i < c->i; c->pos_i++) skip += c->freqs[c->pos_i];
-    if (!(p = skip_varints(p, c->pos_end, skip))) return *c->error = KZ_ERR_CORRUPT;
-    c->pos_ptr = p;
-  }
-  r->p = p;
-  r->end = c->pos_end;
-  r->left = c->freqs[c->i];
-  r->pos = 0;
-  r->first = 1;
-  r->error = c->error;
-  return KZ_OK;
+  return 0;
 }
 
 int kz_postings_positions(kz_postings *c, uint32_t *out, uint32_t cap) {
-  kz_pos_reader r;
-  int rc = kz_postings_pos_reader(c, &r);
-  if (rc) return rc;
-  if (r.left > cap) return *c->error = KZ_ERR_CORRUPT;
-  uint32_t n = 0;
-  while ((rc = kz_pos_next(&r)) == 1) out[n++] = r.pos;
-  return rc < 0 ? rc : (int)n;
+  return kz_postings_first_positions(c, out, cap, UINT32_MAX);
+}
+
+int kz_postings_first_positions(kz_postings *c, uint32_t *out, uint32_t cap, uint32_t limit) {
+  if (c->doc == KZ_DOC_END || c->block >= c->n_blocks) return *c->error = KZ_ERR_CORRUPT;
+  uint32_t f = c->freqs[c->i] < limit ? c->freqs[c->i] : limit;
+  if (f > cap || seek_document(c)) return *c->error = KZ_ERR_CORRUPT;
+  uint64_t at = c->pos_at;
+  unsigned bits = 0;
+  for (uint32_t k = 0; k < f;) {
+    if (at >= c->pos_read) {
+      uint32_t n = next_run_length(c);
+      unsigned b;
+      if (at == c->pos_read && n <= f - k) { /* the whole run is this document's: decode in place */
+        if (decode_run(c, n, out + k, &b)) return *c->error = KZ_ERR_CORRUPT;
+        c->pos_buf_n = 0;
+        k += n;
+        at += n;
+        if (b > bits) bits = b;
+        continue;
+      }
+      c->pos_buf_run = c->pos_run;
+      if (decode_run(c, n, c->pos_buf, &c->pos_buf_bits)) return *c->error = KZ_ERR_CORRUPT;
+      c->pos_buf_n = n;
+    }
+    uint64_t buf_first = c->pos_read - c->pos_buf_n;
+    uint32_t from = (uint32_t)(at - buf_first), take = c->pos_buf_n - from;
+    if (take > f - k) take = f - k;
+    memcpy(out + k, c->pos_buf + from, take * sizeof *out);
+    k += take;
+    at += take;
+    if (c->pos_buf_bits > bits) bits = c->pos_buf_bits;
+  }
+  /*
+   * Values are position + 1, then differences >= 1, so their sums (minus 1)
+   * increase: they are the positions unless they passed 2^32, which f
+   * values of `bits` bits can only do when f * 2^bits reaches it.
+   */
+  c->unpack->scan(out, f, UINT32_MAX);
+  if (((uint64_t)f << bits) >= ((uint64_t)1 << 32))
+    for (uint32_t k = 1; k < f; k++)
+      if (out[k] <= out[k - 1]) return *c->error = KZ_ERR_CORRUPT;
+  if (out[f - 1] >= kz_load_u32le(c->norms + 4 * (size_t)c->doc)) return *c->error = KZ_ERR_CORRUPT;
+  return (int)f;
+}
+
+const uint8_t *kz_postings_block_positions_end(const kz_postings *c) {
+  return c->pos_read == c->pos_total ? c->pos_run : NULL;
 }

@@ -1,7 +1,7 @@
 /*
  * postings.h - a cursor over one term's postings in one segment: next,
  * advance (skipping whole blocks through the skip table), the current
- * frequency, and the current document's positions, decoded lazily.
+ * frequency, and the current document's positions, decoded on demand.
  *
  * The cursor ends on KZ_DOC_END. Damaged bytes stop it at KZ_DOC_END and
  * set *error to KZ_ERR_CORRUPT, so hot loops test one integer, not a status.
@@ -11,28 +11,49 @@
 
 #include <stdint.h>
 
+#include "common/bitpack.h"
 #include "common/bytes.h"
 #include "common/postblock.h"
-#include "common/segment_format.h"
 #include "common/segment.h"
+#include "common/segment_format.h"
 
 typedef struct kz_postings {
+  const kz_unpacker *unpack;
   const uint8_t *blocks, *end;  /* block area of this term */
   const uint8_t *skip;          /* skip table, NULL for a single block */
   const uint8_t *pos, *pos_end; /* this term's positions */
+  const uint8_t *norms;         /* the segment's document lengths (positions stay below them) */
   uint32_t df, n_blocks, doc_limit;
   uint32_t block;               /* decoded block; n_blocks when exhausted */
   uint32_t n, i;                /* docs in the block, index of the current one */
   uint32_t doc;
-  const uint8_t *pos_ptr;       /* positions of docs[pos_i] start here */
-  uint32_t pos_i;
+  int docs_only; /* kz_postings_docs_only: frequencies and positions are not decoded */
   int *error;
+  /*
+   * Positions of the decoded block: its runs start at pos_block; pos_run is
+   * the next run not yet read and pos_buf holds the last one read, the
+   * values pos_read - pos_buf_n .. pos_read - 1 of the block. Doc pos_i's
+   * positions start at value pos_at.
+   */
+  const uint8_t *pos_block, *pos_run, *pos_buf_run; /* pos_buf_run: where pos_buf's run starts */
+  uint64_t pos_total, pos_read, pos_at;
+  uint32_t pos_i, pos_buf_n, pos_buf_bits; /* pos_buf's values have at most pos_buf_bits bits */
+  /* The document whose positions were last asked for, and the run they begin in. */
+  uint32_t pos_doc;
+  const uint8_t *pos_doc_run;
+  uint64_t pos_doc_first; /* that run's first value in the block */
   uint32_t docs[KZ_BLOCK_DOCS], freqs[KZ_BLOCK_DOCS];
+  uint32_t pos_buf[KZ_PACK_VALUES];
 } kz_postings;
 
 /* Starts a cursor before the first posting; call next() or advance() to position it. */
 void kz_postings_init(kz_postings *c, const kz_segment *seg, const kz_term_info *info, int *error);
 uint32_t kz_postings_next(kz_postings *c);
+/*
+ * From the next block on, decode documents only: for matching without
+ * scores. The frequencies and positions of such blocks are undefined.
+ */
+static inline void kz_postings_docs_only(kz_postings *c) { c->docs_only = 1; }
 /* Moves to the first document >= target (never backwards). */
 uint32_t kz_postings_advance(kz_postings *c, uint32_t target);
 static inline uint32_t kz_postings_freq(const kz_postings *c) { return c->freqs[c->i]; }
@@ -44,37 +65,32 @@ static inline uint32_t kz_postings_block_max_tf(const kz_postings *c, uint32_t b
 static inline uint32_t kz_postings_block_min_length(const kz_postings *c, uint32_t b) {
   return kz_load_u32le(c->skip + (size_t)b * KZ_SKIP_ENTRY_BYTES + 16);
 }
-
-/* Reads the current document's positions one at a time (lazily). */
-typedef struct kz_pos_reader {
-  const uint8_t *p, *end;
-  uint32_t left; /* positions not yet read */
-  uint32_t pos;  /* the last position read */
-  int first;
-  int *error;
-} kz_pos_reader;
-
-/* Starts reading the current document's positions. @return KZ_OK or KZ_ERR_CORRUPT. */
-int kz_postings_pos_reader(kz_postings *c, kz_pos_reader *r);
-
-/* Reads the next position into r->pos. @return 1, 0 after the last, KZ_ERR_CORRUPT. */
-static inline int kz_pos_next(kz_pos_reader *r) {
-  if (!r->left) return 0;
-  uint64_t delta;
-  if (kz_varint_get(&r->p, r->end, &delta) || (!r->first && delta == 0) ||
-      r->pos + delta > UINT32_MAX)
-    return *r->error = KZ_ERR_CORRUPT;
-  r->pos += (uint32_t)delta;
-  r->first = 0;
-  r->left--;
-  return 1;
+/* Block b's last document (terms with a skip table only). */
+static inline uint32_t kz_postings_block_last(const kz_postings *c, uint32_t b) {
+  return kz_load_u32le(c->skip + (size_t)b * KZ_SKIP_ENTRY_BYTES);
 }
 
 /*
  * Decodes the current document's positions (kz_postings_freq of them,
- * increasing) into out, which has room for `cap`.
+ * strictly increasing, below the document's length) into out, which has
+ * room for `cap`. Positions of documents passed over are skipped, not decoded;
+ * a document's positions may be read again.
  * @return the number decoded, or KZ_ERR_CORRUPT (also stored in *error).
  */
 int kz_postings_positions(kz_postings *c, uint32_t *out, uint32_t cap);
+
+/*
+ * The same for only the first min(freq, limit) positions (cap need only
+ * hold those): where an early occurrence settles the question, the rest is
+ * not decoded.
+ */
+int kz_postings_first_positions(kz_postings *c, uint32_t *out, uint32_t cap, uint32_t limit);
+
+/*
+ * After the positions of the block's last document were read: where the
+ * block's positions end (the next block's must start there). NULL when some
+ * run of the block was never read.
+ */
+const uint8_t *kz_postings_block_positions_end(const kz_postings *c);
 
 #endif /* KZ_POSTINGS_H */

@@ -57,6 +57,7 @@ static int open_dict(kz_segment *s) {
 int kz_segment_open(kz_segment *s, const char *dir, const kz_segment_info *info, kz_error *err) {
   memset(s, 0, sizeof *s);
   s->info = *info;
+  s->unpack = kz_unpacker_default();
   for (int k = 0; k < KZ_SEGFILES; k++) {
     char name[64], detail[160] = "";
     kz_segment_file_name(name, sizeof name, info->id, k);
@@ -200,22 +201,42 @@ int kz_dict_iter_next(kz_dict_iter *it) {
   }
 }
 
+/*
+ * Block b's first key, in place: a block's first entry shares nothing with
+ * the one before, so its key bytes follow the block's offsets whole.
+ */
+static int block_first_key(const kz_segment *s, uint32_t b, const uint8_t **key, size_t *len) {
+  uint64_t off = kz_load_u64le(s->dict_index + 8 * (size_t)b);
+  uint64_t end = b + 1 < s->dict_blocks ? kz_load_u64le(s->dict_index + 8 * ((size_t)b + 1))
+                                        : s->dict_index_off;
+  const uint8_t *p = s->file[KZ_SEGFILE_DICT].data + off, *e = s->file[KZ_SEGFILE_DICT].data + end;
+  uint64_t skip, shared, suffix;
+  if (kz_varint_get(&p, e, &skip) || kz_varint_get(&p, e, &skip) ||
+      kz_varint_get(&p, e, &shared) || kz_varint_get(&p, e, &suffix) || shared != 0 ||
+      suffix > KZ_MAX_TERM_KEY_BYTES || suffix > (uint64_t)(e - p))
+    return KZ_ERR_CORRUPT;
+  *key = p;
+  *len = (size_t)suffix;
+  return KZ_OK;
+}
+
 int kz_segment_lookup(const kz_segment *s, const char *key, size_t key_len, kz_term_info *out) {
   if (s->dict_blocks == 0) return 0;
   /* Find the last block whose first term is <= key. */
   uint32_t lo = 0, hi = s->dict_blocks; /* invariant: answer in [lo, hi) */
   while (hi - lo > 1) {
     uint32_t mid = lo + (hi - lo) / 2;
-    kz_dict_iter it;
-    kz_dict_iter_init(&it, s);
-    if (enter_block(&it, mid) || read_entry(&it)) return KZ_ERR_CORRUPT;
-    if (compare_key((const uint8_t *)it.key, it.key_len, key, key_len) <= 0)
+    const uint8_t *first;
+    size_t first_len;
+    if (block_first_key(s, mid, &first, &first_len)) return KZ_ERR_CORRUPT;
+    if (compare_key(first, first_len, key, key_len) <= 0)
       lo = mid;
     else
       hi = mid;
   }
   kz_dict_iter it;
-  kz_dict_iter_init(&it, s);
+  it.seg = s;
+  memset(&it.info, 0, sizeof it.info); /* padding too: callers may compare term infos whole */
   if (enter_block(&it, lo)) return KZ_ERR_CORRUPT;
   while (it.in_block < KZ_DICT_BLOCK_TERMS && it.p < it.end) {
     if (read_entry(&it)) return KZ_ERR_CORRUPT;

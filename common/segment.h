@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/bitpack.h"
 #include "common/bytes.h"
 #include "common/file.h"
 #include "common/manifest.h"
@@ -23,6 +24,7 @@ typedef struct kz_term_info {
 
 typedef struct kz_segment {
   kz_segment_info info;
+  const kz_unpacker *unpack; /* the postings decoders this CPU runs best (bitpack.h) */
   kz_mapped_file file[KZ_SEGFILES];
   kz_mapped_file deletes_file;
   const uint8_t *deleted; /* bitmap of deleted documents, NULL when none (common/deletes.h) */

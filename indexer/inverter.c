@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/bytes.h"
 #include "common/checksum.h"
 #include "kzsearch.h"
 
@@ -128,7 +129,11 @@ static kz_term_acc *find_or_add(kz_inverter *inv, const char *key, size_t key_le
 }
 
 /* Appends a varint to one of a term's buffers, keeping the memory count exact. */
-static int put_varint(kz_inverter *inv, kz_buf *b, uint64_t v) {
+static inline int put_varint(kz_inverter *inv, kz_buf *b, uint64_t v) {
+  if (b->cap - b->len >= KZ_VARINT_MAX_BYTES) { /* the common case: room already there */
+    b->len += kz_varint_put(b->data + b->len, v);
+    return KZ_OK;
+  }
   size_t before = b->cap;
   int rc = kz_buf_put_varint(b, v);
   inv->memory += b->cap - before;

@@ -3,9 +3,8 @@
  * norms (see segment_writer.h; layouts in docs/FORMAT.md).
  *
  * Terms arrive in key order as doc and freq arrays; they are cut into
- * blocks of KZ_BLOCK_DOCS and encoded with the block codec, the positions
- * are copied as they are and walked once to find where each block's
- * positions start. The dictionary is front-coded in blocks as terms come.
+ * blocks of KZ_BLOCK_DOCS and encoded with the block codec, and each
+ * block's positions are re-encoded as runs (common/runs.h). The dictionary is front-coded in blocks as terms come.
  */
 #include "indexer/segment_writer.h"
 
@@ -20,6 +19,7 @@
 #include "common/file.h"
 #include "common/format.h"
 #include "common/postblock.h"
+#include "common/runs.h"
 #include "common/segment_format.h"
 
 struct kz_segment_writer {
@@ -27,7 +27,7 @@ struct kz_segment_writer {
   uint32_t id, n_docs;
   const uint32_t *lengths;
   kz_file_writer dict, post, pos, norm;
-  kz_buf blocks, skips, dict_block, dict_index;
+  kz_buf blocks, skips, positions, dict_block, dict_index;
   char prev_key[KZ_MAX_TERM_KEY_BYTES];
   size_t prev_len;
   kz_segment_info info;
@@ -46,6 +46,7 @@ static const uint32_t kMagics[4] = {KZ_MAGIC_DICT, KZ_MAGIC_POSTINGS, KZ_MAGIC_P
 static void free_writer(kz_segment_writer *w) {
   kz_buf_free(&w->blocks);
   kz_buf_free(&w->skips);
+  kz_buf_free(&w->positions);
   kz_buf_free(&w->dict_block);
   kz_buf_free(&w->dict_index);
   free(w->dir);
@@ -89,20 +90,41 @@ void kz_segment_writer_abort(kz_segment_writer *w) {
   errno = saved_errno;
 }
 
-/* Skips `count` varints of positions that this writer was given, hence well formed. */
-static const uint8_t *skip_varints(const uint8_t *p, const uint8_t *end, uint64_t count) {
-  while (count-- && p < end) {
-    while (p < end && (*p & 0x80)) p++;
-    p++;
+/*
+ * Re-encodes the positions of one block's documents (`count` of them, in
+ * the writer's input encoding: per document its first position, then the
+ * differences, as varints) as runs of 128 values and a last shorter run:
+ * each document's first position + 1, then the differences (docs/FORMAT.md,
+ * "Positions").
+ */
+static int encode_block_positions(kz_buf *out, const uint8_t **pos, const uint8_t *pos_end,
+                                  const uint32_t *freqs, uint32_t count) {
+  uint32_t run[KZ_PACK_VALUES];
+  size_t n = 0;
+  const uint8_t *p = *pos;
+  for (uint32_t d = 0; d < count; d++) {
+    for (uint32_t k = 0; k < freqs[d]; k++) {
+      uint64_t v;
+      if (kz_varint_get(&p, pos_end, &v) || v >= UINT32_MAX || (k > 0 && v == 0))
+        return KZ_ERR_INVALID;
+      run[n++] = (uint32_t)v + (k == 0);
+      if (n == KZ_PACK_VALUES) {
+        int rc = kz_run_encode(out, run, n);
+        if (rc) return rc;
+        n = 0;
+      }
+    }
   }
-  return p;
+  *pos = p;
+  return n ? kz_run_encode(out, run, n) : KZ_OK;
 }
 
-/* Encodes one term's postings (skip table + blocks) into w->skips / w->blocks. */
+/* Encodes one term's postings (skip table + blocks) into w->skips / w->blocks, positions into w->positions. */
 static int encode_term(kz_segment_writer *w, const uint32_t *docs, const uint32_t *freqs,
                        uint32_t df, const uint8_t *pos_start, size_t pos_len) {
   kz_buf_clear(&w->blocks);
   kz_buf_clear(&w->skips);
+  kz_buf_clear(&w->positions);
   uint32_t n_blocks = (df + KZ_BLOCK_DOCS - 1) / KZ_BLOCK_DOCS;
   const uint8_t *pos = pos_start, *pos_end = pos_start + pos_len;
   int64_t prev = -1;
@@ -110,28 +132,26 @@ static int encode_term(kz_segment_writer *w, const uint32_t *docs, const uint32_
     uint32_t first = b * KZ_BLOCK_DOCS;
     uint32_t n = df - first < KZ_BLOCK_DOCS ? df - first : KZ_BLOCK_DOCS;
     uint32_t max_tf = 0, min_len = UINT32_MAX;
-    uint64_t block_positions = 0;
     for (uint32_t i = first; i < first + n; i++) {
       if (docs[i] >= w->n_docs) return KZ_ERR_INVALID;
       if (freqs[i] > max_tf) max_tf = freqs[i];
       if (w->lengths[docs[i]] < min_len) min_len = w->lengths[docs[i]];
-      block_positions += freqs[i];
     }
     if (n_blocks > 1) {
-      if (w->blocks.len > UINT32_MAX || (size_t)(pos - pos_start) > UINT32_MAX) return KZ_ERR_LIMIT;
+      if (w->blocks.len > UINT32_MAX || w->positions.len > UINT32_MAX) return KZ_ERR_LIMIT;
       int rc = kz_buf_put_u32le(&w->skips, docs[first + n - 1]);
       rc |= kz_buf_put_u32le(&w->skips, (uint32_t)w->blocks.len);
-      rc |= kz_buf_put_u32le(&w->skips, (uint32_t)(pos - pos_start));
+      rc |= kz_buf_put_u32le(&w->skips, (uint32_t)w->positions.len);
       rc |= kz_buf_put_u32le(&w->skips, max_tf);
       rc |= kz_buf_put_u32le(&w->skips, min_len);
       if (rc) return KZ_ERR_NOMEM;
     }
     int rc = kz_postblock_encode(&w->blocks, prev, docs + first, freqs + first, n);
+    if (!rc) rc = encode_block_positions(&w->positions, &pos, pos_end, freqs + first, n);
     if (rc) return rc;
     prev = docs[first + n - 1];
-    pos = skip_varints(pos, pos_end, block_positions);
   }
-  return KZ_OK;
+  return pos == pos_end ? KZ_OK : KZ_ERR_INVALID;
 }
 
 static int write_dict_block(kz_segment_writer *w) {
@@ -158,7 +178,7 @@ static int add_term(kz_segment_writer *w, const char *key, size_t key_len, const
   uint64_t post_off = w->post.offset, pos_off = w->pos.offset;
   kz_file_writer_write(&w->post, w->skips.data, w->skips.len);
   kz_file_writer_write(&w->post, w->blocks.data, w->blocks.len);
-  kz_file_writer_write(&w->pos, pos, pos_len);
+  kz_file_writer_write(&w->pos, w->positions.data, w->positions.len);
   if (w->post.error || w->pos.error) return w->post.error ? w->post.error : w->pos.error;
 
   int first_in_block = w->info.n_terms % KZ_DICT_BLOCK_TERMS == 0;
@@ -174,7 +194,7 @@ static int add_term(kz_segment_writer *w, const char *key, size_t key_len, const
   rc |= kz_buf_put_varint(&w->dict_block, df);
   rc |= kz_buf_put_varint(&w->dict_block, cf - df);
   rc |= kz_buf_put_varint(&w->dict_block, w->skips.len + w->blocks.len);
-  rc |= kz_buf_put_varint(&w->dict_block, pos_len);
+  rc |= kz_buf_put_varint(&w->dict_block, w->positions.len);
   if (rc) return KZ_ERR_NOMEM;
   memcpy(w->prev_key, key, key_len);
   w->prev_len = key_len;

@@ -26,8 +26,10 @@ int kz_segment_writer_open(kz_segment_writer **out, const char *dir, uint32_t se
 
 /*
  * Appends one term, keys strictly increasing: its `df` documents (strictly
- * increasing, below n_docs) with their frequencies, and its positions in the
- * on-disk encoding (docs/FORMAT.md, "Positions"), pos_len bytes.
+ * increasing, below n_docs) with their frequencies, and its positions,
+ * pos_len bytes: per document, its first position and then the differences
+ * to the previous one, as varints (the inverter's encoding; the writer
+ * re-encodes them in the on-disk format, docs/FORMAT.md, "Positions").
  * @return KZ_OK, KZ_ERR_IO, KZ_ERR_NOMEM, KZ_ERR_LIMIT (sticky: the writer is then only good for abort).
  */
 int kz_segment_writer_term(kz_segment_writer *w, const char *key, size_t key_len, const uint32_t *docs,

@@ -171,6 +171,12 @@ int kz_writer_open(kz_writer **out, const char *path, const kz_writer_options *o
       memset(&w->committed, 0, sizeof w->committed);
       w->committed.next_segment_id = 1;
       rc = KZ_OK;
+    } else if (!rc && w->committed.format_version != KZ_FORMAT_VERSION && !o->rebuild) {
+      /* Its segments are unreadable now; new ones beside them would not help (docs/FORMAT.md). */
+      rc = kz_error_set(err, KZ_ERR_VERSION,
+                        "%s: this index has format v%u; this kzsearch reads v%u (rebuild it from "
+                        "its documents: kzsearch index --rebuild)",
+                        path, w->committed.format_version, KZ_FORMAT_VERSION);
     } else if (!rc && o->language && !o->rebuild && strcmp(o->language, w->committed.language) != 0) {
       rc = kz_error_set(err, KZ_ERR_INVALID,
                         "index %s was built with language '%s'; use --rebuild to change it to '%s'",

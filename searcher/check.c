@@ -66,6 +66,9 @@ typedef struct checker {
   unsigned seg_problems;
   int stop;                  /* MAX_SEGMENT_PROBLEMS reached: skip the rest of the segment */
   kz_stored_doc doc;         /* scratch for the document store */
+  uint32_t *pos;             /* scratch for one document's positions */
+  uint32_t cap_pos;
+  int error;                 /* KZ_ERR_NOMEM met while cross-checking */
 } checker;
 
 /* ------------------------------------------------------------------------ */
@@ -241,11 +244,11 @@ static void check_skip_entry(checker *ck, const kz_segment *seg, const kz_postin
     seg_problem(ck, KZ_SEGFILE_POSTINGS,
                 "%s: skip entry %u says the shortest document has %u tokens, the block's has %u",
                 term, c->block, kz_postings_block_min_length(c, c->block), min_len);
-  if (expected_pos && c->pos_ptr != expected_pos)
+  if (expected_pos && c->pos_block != expected_pos)
     seg_problem(ck, KZ_SEGFILE_POSTINGS,
                 "%s: skip entry %u: its positions start %lld bytes away from the end of the "
                 "previous block's",
-                term, c->block, (long long)(c->pos_ptr - expected_pos));
+                term, c->block, (long long)(c->pos_block - expected_pos));
 }
 
 /*
@@ -283,25 +286,32 @@ static void check_postings(checker *ck, const kz_segment *seg, const kz_term_inf
                   d, len);
       return;
     }
-    kz_pos_reader r;
-    int rc = kz_postings_pos_reader(&c, &r);
-    uint32_t n = 0, last = 0;
-    while (rc == KZ_OK && (rc = kz_pos_next(&r)) == 1) {
-      if ((n > 0 && r.pos <= last) || r.pos >= len) {
-        seg_problem(ck, KZ_SEGFILE_POSITIONS, "%s: position %u in document %u %s", term, r.pos,
-                    d,
-                    r.pos >= len ? "is past the document's end" : "does not follow the previous one");
-        return;
-      }
-      last = r.pos;
-      n++;
-      rc = KZ_OK;
-    }
-    if (rc < 0 || n != freq) {
-      seg_problem(ck, KZ_SEGFILE_POSITIONS, "%s: positions in document %u do not decode", term, d);
+    /* Every run of up to 128 positions takes a byte at least: more cannot be stored. */
+    if (freq > ti->pos_len * KZ_PACK_VALUES) {
+      seg_problem(ck, KZ_SEGFILE_POSITIONS,
+                  "%s: frequency %u in document %u does not fit the term's %llu position bytes",
+                  term, freq, d, (unsigned long long)ti->pos_len);
       return;
     }
-    pos_end = r.p;
+    if (freq > ck->cap_pos) {
+      uint32_t *p = realloc(ck->pos, (size_t)freq * sizeof *p);
+      if (!p) {
+        ck->error = KZ_ERR_NOMEM;
+        ck->stop = 1;
+        return;
+      }
+      ck->pos = p;
+      ck->cap_pos = freq;
+    }
+    /* The cursor checks that they increase and stay inside the document. */
+    if (kz_postings_positions(&c, ck->pos, ck->cap_pos) != (int)freq) {
+      seg_problem(ck, KZ_SEGFILE_POSITIONS,
+                  "%s: the positions of document %u do not decode, do not increase or pass the "
+                  "document's end",
+                  term, d);
+      return;
+    }
+    if (c.i + 1 == c.n) pos_end = kz_postings_block_positions_end(&c);
   }
   if (ck->stop) return;
   if (error) {
@@ -523,6 +533,14 @@ static int run(checker *ck, kz_error *err) {
     emit(ck, KZ_MANIFEST_NAME, "%s", what[0] ? what : kz_strerror(rc));
     return KZ_OK;
   }
+  if (m.format_version != KZ_FORMAT_VERSION) { /* an older format: its segments cannot be read */
+    emit(ck, KZ_MANIFEST_NAME,
+         "this index has format v%u; this kzsearch reads v%u (rebuild it from its documents: "
+         "kzsearch index --rebuild)",
+         m.format_version, KZ_FORMAT_VERSION);
+    kz_manifest_free(&m);
+    return KZ_OK;
+  }
   kz_analyzer *probe = NULL; /* searching needs the language the manifest names */
   if (kz_analyzer_new_cached(&probe, m.language, 0) == KZ_ERR_INVALID)
     emit(ck, KZ_MANIFEST_NAME, "names a language this kzsearch does not know ('%s')", m.language);
@@ -562,7 +580,9 @@ int kz_index_check(const char *path, int full, kz_check_problem_fn problem, void
   ck.doc = (kz_stored_doc)KZ_STORED_DOC_INIT;
   if (!path) return kz_error_set(err, KZ_ERR_INVALID, "no index path given");
   int rc = run(&ck, err);
+  if (!rc && ck.error) rc = kz_error_set(err, ck.error, "out of memory");
   kz_stored_doc_free(&ck.doc);
+  free(ck.pos);
   if (report) *report = ck.report;
   return rc;
 }

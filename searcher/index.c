@@ -11,6 +11,7 @@
 #include "common/analyzer.h"
 #include "common/error.h"
 #include "common/format.h"
+#include "searcher/scoring.h"
 #include "kzsearch.h"
 
 static int open_once(kz_index **out, const char *path, uint64_t *generation, kz_error *err) {
@@ -20,6 +21,11 @@ static int open_once(kz_index **out, const char *path, uint64_t *generation, kz_
     return kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
   }
   int rc = kz_manifest_read(&idx->manifest, path, err);
+  if (!rc && idx->manifest.format_version != KZ_FORMAT_VERSION)
+    rc = kz_error_set(err, KZ_ERR_VERSION,
+                      "%s: this index has format v%u; this kzsearch reads v%u (rebuild it from its "
+                      "documents: kzsearch index --rebuild)",
+                      path, idx->manifest.format_version, KZ_FORMAT_VERSION);
   if (rc) {
     kz_index_close(idx);
     return rc;
@@ -63,6 +69,16 @@ static int open_once(kz_index **out, const char *path, uint64_t *generation, kz_
   }
   idx->avgdl = idx->n_docs ? (double)idx->total_length / (double)idx->n_docs : 1.0;
   if (idx->avgdl <= 0) idx->avgdl = 1.0;
+  const kz_search_options defaults = KZ_SEARCH_OPTIONS_INIT;
+  idx->norms_k1 = defaults.bm25_k1;
+  idx->norms_b = defaults.bm25_b;
+  if (!(idx->norms = calloc(n ? n : 1, sizeof *idx->norms))) rc = KZ_ERR_NOMEM;
+  for (size_t i = 0; i < n && !rc; i++)
+    rc = kz_bm25_norm_table(&idx->norms[i], &idx->segs[i], idx->norms_k1, idx->norms_b, idx->avgdl);
+  if (rc) {
+    kz_index_close(idx);
+    return kz_error_set(err, rc, "out of memory");
+  }
   *out = idx;
   return KZ_OK;
 }
@@ -97,6 +113,8 @@ int kz_index_open(kz_index **out, const char *path, kz_error *err) {
 void kz_index_close(kz_index *idx) {
   if (!idx) return;
   for (size_t i = 0; i < idx->n_segs; i++) kz_segment_close(&idx->segs[i]);
+  for (size_t i = 0; idx->norms && i < idx->n_segs; i++) free(idx->norms[i]);
+  free(idx->norms);
   free(idx->segs);
   free(idx->doc_base);
   kz_manifest_free(&idx->manifest);

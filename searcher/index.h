@@ -22,6 +22,9 @@ struct kz_index {
   uint64_t total_length;
   double avgdl;
   uint64_t manifest_bytes;
+  /* Per segment, BM25's norm(dl) of every document for the default k1 and b (scoring.h). */
+  double **norms;
+  double norms_k1, norms_b;
 };
 
 #endif /* KZ_INDEX_H */

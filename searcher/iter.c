@@ -13,13 +13,16 @@
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "kzsearch.h"
 #include "common/postings.h"
+#include "searcher/intersect.h"
 
 static inline double bm25(const kz_eval_ctx *ctx, double idf, double tf, uint32_t doc) {
-  double dl = kz_segment_doc_length(ctx->seg, doc);
-  return idf * tf / (tf + ctx->k1 * (1.0 - ctx->b + ctx->b * dl / ctx->avgdl));
+  return kz_bm25_score(&ctx->bm25, idf, tf, doc);
 }
 
 /* ---- empty ------------------------------------------------------------- */
@@ -60,29 +63,8 @@ static uint32_t term_advance(kz_iter *it, uint32_t target) {
 static int term_matches(kz_iter *it) { return 1; }
 static double term_score(kz_iter *it) {
   term_iter *t = (term_iter *)it;
+  t->ctx->scored++;
   return bm25(t->ctx, t->idf, kz_postings_freq(&t->cur), it->doc);
-}
-/*
- * The best score the term can give: exact for a single block (decoded
- * already), else the best of its blocks' bounds (max tf with min length).
- */
-static double term_bound(term_iter *t) {
-  const kz_postings *c = &t->cur;
-  double best = 0;
-  if (!c->skip) {
-    for (uint32_t i = 0; i < c->n; i++) {
-      double s = bm25(t->ctx, t->idf, c->freqs[i], c->docs[i]);
-      if (s > best) best = s;
-    }
-    return best * KZ_BOUND_SLACK;
-  }
-  for (uint32_t b = 0; b < c->n_blocks; b++) {
-    uint32_t max_tf = kz_postings_block_max_tf(c, b), min_len = kz_postings_block_min_length(c, b);
-    double norm = t->ctx->k1 * (1.0 - t->ctx->b + t->ctx->b * (double)min_len / t->ctx->avgdl);
-    double s = t->idf * max_tf / (max_tf + norm);
-    if (s > best) best = s;
-  }
-  return best * KZ_BOUND_SLACK;
 }
 
 static const kz_iter_ops term_ops = {term_next, term_advance, term_matches, term_score, plain_free};
@@ -98,7 +80,7 @@ static int new_term(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx) {
   t->idf = p->idf;
   kz_postings_init(&t->cur, ctx->seg, info, &ctx->error);
   t->base.doc = kz_postings_next(&t->cur);
-  t->base.max_score = term_bound(t);
+  t->base.max_score = kz_bm25_term_bound(&ctx->bm25, t->idf, &t->cur);
   *out = &t->base;
   return KZ_OK;
 }
@@ -108,8 +90,19 @@ static int new_term(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx) {
 typedef struct phrase_term {
   kz_postings cur;
   uint32_t offset;
-  kz_pos_reader pos; /* the current doc's positions, read lazily */
 } phrase_term;
+
+/* Grows a scratch array to hold n values. @return 0, or -1 when out of memory. */
+static int reserve_u32(uint32_t **a, uint32_t *cap, uint32_t n) {
+  if (n <= *cap) return 0;
+  uint32_t c = *cap ? *cap : 64;
+  while (c < n) c = c > UINT32_MAX / 2 ? n : 2 * c;
+  uint32_t *p = realloc(*a, (size_t)c * sizeof *p);
+  if (!p) return -1;
+  *a = p;
+  *cap = c;
+  return 0;
+}
 
 typedef struct phrase_iter {
   kz_iter base;
@@ -119,6 +112,10 @@ typedef struct phrase_iter {
   size_t n;
   phrase_term *terms; /* sorted by df: terms[0] leads the conjunction */
   const double *threshold; /* set when the phrase is the whole query and pruning is on */
+  size_t *order;           /* terms by their frequency in the current doc */
+  /* Scratch: the surviving phrase starts, the next term's positions, the next survivors. */
+  uint32_t *starts, *pos, *next;
+  uint32_t cap_starts, cap_pos, cap_next;
 } phrase_iter;
 
 static uint32_t phrase_align(phrase_iter *ph, uint32_t doc) {
@@ -144,56 +141,137 @@ static uint32_t phrase_advance(kz_iter *it, uint32_t target) {
 }
 
 /*
- * Counts the phrase's occurrences in the current document. The term with
- * the fewest occurrences here leads; every other term's positions are
- * decoded only as far as the lead's candidates need, and when no score is
- * wanted the first occurrence is enough.
+ * Decodes term t's first `limit` positions in the current document into
+ * ph->pos, moved back by the term's offset in the phrase (so that they
+ * become phrase starts; those before the document's start are dropped).
+ * @return the count, or -1.
+ */
+static int64_t phrase_starts_of(phrase_iter *ph, phrase_term *t, uint32_t limit) {
+  uint32_t f = kz_postings_freq(&t->cur);
+  if (f > limit) f = limit;
+  if (reserve_u32(&ph->pos, &ph->cap_pos, f)) {
+    ph->ctx->error = KZ_ERR_NOMEM;
+    return -1;
+  }
+  if (kz_postings_first_positions(&t->cur, ph->pos, ph->cap_pos, f) < 0) return -1;
+  uint32_t skip = 0, off = t->offset, *v = ph->pos;
+  if (off == 0) return f;
+  while (skip < f && v[skip] < off) skip++;
+  if (skip) memmove(v, v + skip, (size_t)(f - skip) * sizeof *v);
+  uint32_t n = f - skip, k = 0;
+#if defined(__SSE2__)
+  const __m128i d = _mm_set1_epi32((int)off);
+  for (; k + 4 <= n; k += 4)
+    _mm_storeu_si128((__m128i *)(v + k), _mm_sub_epi32(_mm_loadu_si128((const __m128i *)(v + k)), d));
+#endif
+  for (; k < n; k++) v[k] -= off;
+  return n;
+}
+
+/* Whether two increasing lists share a value: a merge that stops at the first one. */
+static int share_a_value(const uint32_t *a, size_t na, const uint32_t *b, size_t nb) {
+  size_t i = 0, j = 0;
+  while (i < na && j < nb) {
+    if (a[i] == b[j]) return 1;
+    if (a[i] < b[j])
+      i++;
+    else
+      j++;
+  }
+  return 0;
+}
+
+/* Positions of each term compared first when only a match is wanted. */
+#define EARLY_POSITIONS 64u
+
+/*
+ * Whether a two-term phrase occurs among the first EARLY_POSITIONS
+ * positions of each term: usually it does, and then the rest of the
+ * positions need not be decoded. A no proves nothing unless both terms had
+ * no more positions than that.
+ */
+static int phrase_occurs_early(phrase_iter *ph) {
+  phrase_term *a = &ph->terms[ph->order[0]], *b = &ph->terms[ph->order[1]];
+  if (kz_postings_freq(&b->cur) <= EARLY_POSITIONS) return 0; /* the full check is as cheap */
+  int64_t na = phrase_starts_of(ph, a, EARLY_POSITIONS);
+  if (na <= 0) return 0;
+  uint32_t *tmp = ph->starts; /* keep a's starts while b's are decoded */
+  ph->starts = ph->pos;
+  ph->pos = tmp;
+  uint32_t cap = ph->cap_starts;
+  ph->cap_starts = ph->cap_pos;
+  ph->cap_pos = cap;
+  int64_t nb = phrase_starts_of(ph, b, EARLY_POSITIONS);
+  return nb > 0 && share_a_value(ph->starts, (size_t)na, ph->pos, (size_t)nb);
+}
+
+/*
+ * Counts the phrase's occurrences in the current document: the starts
+ * allowed by the term with the fewest positions here, intersected with
+ * those of each other term in order of increasing frequency, so the
+ * candidate list only shrinks and an empty one ends the work early.
  */
 static int phrase_matches(kz_iter *it) {
   phrase_iter *ph = (phrase_iter *)it;
-  if (ph->threshold) {
-    /* The phrase occurs at most as often as its rarest term here: skip documents that cannot win. */
-    uint32_t most = UINT32_MAX;
-    for (size_t i = 0; i < ph->n; i++) {
-      uint32_t f = kz_postings_freq(&ph->terms[i].cur);
-      if (f < most) most = f;
-    }
-    if (bm25(ph->ctx, ph->idf, most, it->doc) * KZ_BOUND_SLACK <= *ph->threshold) return ph->freq = 0;
-  }
-  size_t lead = 0;
+  ph->freq = 0;
+  uint32_t most = UINT32_MAX;
   for (size_t i = 0; i < ph->n; i++) {
-    if (kz_postings_pos_reader(&ph->terms[i].cur, &ph->terms[i].pos)) return ph->freq = 0;
-    if (ph->terms[i].pos.left < ph->terms[lead].pos.left) lead = i;
-  }
-  phrase_term *l = &ph->terms[lead];
-  uint32_t freq = 0;
-  while (kz_pos_next(&l->pos) == 1) {
-    if (l->pos.pos < l->offset) continue;
-    uint64_t start = (uint64_t)l->pos.pos - l->offset;
-    size_t i = 0;
-    for (; i < ph->n; i++) {
-      phrase_term *t = &ph->terms[i];
-      if (i == lead) continue;
-      uint64_t want = start + t->offset;
-      while (t->pos.first || t->pos.pos < want)
-        if (kz_pos_next(&t->pos) != 1) goto done; /* this term has no more occurrences */
-      if (t->pos.pos != want) break;
+    size_t j = i; /* insertion sort of the (few) terms by frequency */
+    uint32_t f = kz_postings_freq(&ph->terms[i].cur);
+    while (j > 0 && kz_postings_freq(&ph->terms[ph->order[j - 1]].cur) > f) {
+      ph->order[j] = ph->order[j - 1];
+      j--;
     }
-    if (i == ph->n && (++freq, !ph->ctx->scoring)) break;
+    ph->order[j] = i;
+    if (f < most) most = f;
   }
-done:
-  ph->freq = freq;
-  return freq > 0;
+  /* The phrase occurs at most as often as its rarest term here: skip documents that cannot win. */
+  if (ph->threshold &&
+      bm25(ph->ctx, ph->idf, most, it->doc) * KZ_BOUND_SLACK <= *ph->threshold)
+    return 0;
+  if (!ph->ctx->scoring && ph->n == 2 && phrase_occurs_early(ph)) return ph->freq = 1;
+  int64_t m = phrase_starts_of(ph, &ph->terms[ph->order[0]], UINT32_MAX);
+  if (m <= 0) return 0;
+  uint32_t *tmp = ph->starts; /* the lead's starts become the candidates */
+  ph->starts = ph->pos;
+  ph->pos = tmp;
+  uint32_t cap = ph->cap_starts;
+  ph->cap_starts = ph->cap_pos;
+  ph->cap_pos = cap;
+  for (size_t i = 1; i < ph->n && m > 0; i++) {
+    int64_t k = phrase_starts_of(ph, &ph->terms[ph->order[i]], UINT32_MAX);
+    if (k <= 0) return 0;
+    if (!ph->ctx->scoring && i + 1 == ph->n) /* matching only: one occurrence will do */
+      return ph->freq = share_a_value(ph->starts, (size_t)m, ph->pos, (size_t)k);
+    if (reserve_u32(&ph->next, &ph->cap_next, (uint32_t)m)) {
+      ph->ctx->error = KZ_ERR_NOMEM;
+      return 0;
+    }
+    m = (int64_t)kz_intersect(ph->starts, (size_t)m, ph->pos, (size_t)k, ph->next);
+    tmp = ph->starts;
+    ph->starts = ph->next;
+    ph->next = tmp;
+    cap = ph->cap_starts;
+    ph->cap_starts = ph->cap_next;
+    ph->cap_next = cap;
+  }
+  ph->freq = (uint32_t)m;
+  return m > 0;
 }
 
 static double phrase_score(kz_iter *it) {
   phrase_iter *ph = (phrase_iter *)it;
+  ph->ctx->scored++;
   return bm25(ph->ctx, ph->idf, ph->freq, it->doc);
 }
 
 static void phrase_free(kz_iter *it) {
   phrase_iter *ph = (phrase_iter *)it;
   free(ph->terms);
+  free(ph->order);
+  free(ph->starts);
+  free(ph->pos);
+  free(ph->next);
   free(ph);
 }
 
@@ -209,7 +287,9 @@ static int new_phrase(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx) {
   for (size_t i = 0; i < p->n_terms; i++)
     if (p->terms[i].seg[ctx->seg_index].df == 0) return new_empty(out);
   phrase_iter *ph = calloc(1, sizeof *ph);
-  if (!ph || !(ph->terms = calloc(p->n_terms, sizeof *ph->terms))) {
+  if (!ph || !(ph->terms = calloc(p->n_terms, sizeof *ph->terms)) ||
+      !(ph->order = calloc(p->n_terms, sizeof *ph->order))) {
+    if (ph) free(ph->terms);
     free(ph);
     return KZ_ERR_NOMEM;
   }
@@ -326,9 +406,18 @@ static double disj_score(kz_iter *it) {
 }
 static const kz_iter_ops disj_ops = {disj_next, disj_advance, disj_matches, disj_score, multi_free};
 
-static int by_cost(const void *a, const void *b) {
-  uint64_t x = (*(kz_iter *const *)a)->cost, y = (*(kz_iter *const *)b)->cost;
-  return x < y ? -1 : x > y;
+/*
+ * Stable, so that equal costs keep the query's order: a conjunction sums
+ * its children's scores in this order, and searcher/flat.c sums the same
+ * terms in the same order, so both give the same bits.
+ */
+static void sort_by_cost(kz_iter **kids, size_t n) {
+  for (size_t i = 1; i < n; i++) {
+    kz_iter *k = kids[i];
+    size_t j = i;
+    for (; j > 0 && kids[j - 1]->cost > k->cost; j--) kids[j] = kids[j - 1];
+    kids[j] = k;
+  }
 }
 
 /* Takes ownership of kids (also on failure). */
@@ -347,7 +436,7 @@ static int new_multi(kz_iter **out, kz_iter **kids, size_t n, int conj) {
   m->hit = hit;
   for (size_t i = 0; i < n; i++) m->base.max_score += kids[i]->max_score;
   if (conj) {
-    qsort(kids, n, sizeof *kids, by_cost);
+    sort_by_cost(kids, n);
     m->base.ops = &conj_ops;
     m->base.cost = kids[0]->cost;
     conj_align(m, kids[0]->doc);

@@ -15,6 +15,7 @@
 
 #include "common/postblock.h"
 #include "searcher/plan.h"
+#include "searcher/scoring.h"
 #include "common/segment.h"
 
 typedef struct kz_iter kz_iter;
@@ -38,7 +39,7 @@ struct kz_iter {
 typedef struct kz_eval_ctx {
   const kz_segment *seg;
   size_t seg_index;
-  double k1, b, avgdl;
+  kz_bm25 bm25;
   int scoring; /* scores are wanted (else matching only: phrases stop at their first occurrence) */
   /*
    * With pruning, the score a document must beat to enter the top k
@@ -47,6 +48,7 @@ typedef struct kz_eval_ctx {
    */
   const double *threshold;
   int error; /* sticky KZ_ERR_CORRUPT / KZ_ERR_NOMEM */
+  uint64_t scored; /* BM25 evaluations so far */
 } kz_eval_ctx;
 
 /*
@@ -66,8 +68,6 @@ int kz_iter_build(kz_iter **out, const kz_plan *plan, kz_eval_ctx *ctx);
  */
 int kz_iter_maxscore(kz_iter **out, kz_iter **kids, size_t n, const double *threshold);
 
-/* Bounds compare with this slack so that rounding never prunes a competitive document. */
-#define KZ_BOUND_SLACK (1.0 + 1e-9)
 void kz_iter_free(kz_iter *it);
 
 #endif /* KZ_ITER_H */

@@ -24,6 +24,9 @@
 #include "searcher/query_parse.h"
 #include "searcher/snippet.h"
 #include "searcher/topk.h"
+#include "searcher/collect.h"
+#include "searcher/flat.h"
+#include "searcher/search_internal.h"
 
 struct kz_hits {
   kz_hit *hits;
@@ -32,6 +35,7 @@ struct kz_hits {
   kz_buf strings; /* every hit's strings, NUL-terminated */
   kz_span *spans;
   size_t n_spans;
+  kz_search_counters counters;
 };
 
 typedef struct query {
@@ -113,58 +117,79 @@ static int count_term_union(const kz_segment *seg, size_t s, const kz_plan *p, u
   return error;
 }
 
-/* Evaluates the plan on every segment; with topk == NULL it only counts. */
-static int evaluate(kz_index *idx, const kz_plan *plan, const kz_search_options *o, kz_topk *topk,
-                    uint64_t *total, kz_error *err) {
-  *total = 0;
-  int prune = topk && o->skip_total;
-  double threshold = -INFINITY;
-  int union_count = !topk && is_term_union(plan);
-  for (size_t s = 0; s < idx->n_segs; s++) {
-    if (union_count) {
-      uint64_t n = 0;
-      int rc = count_term_union(&idx->segs[s], s, plan, &n);
-      if (rc) return kz_error_set(err, rc, "%s: %s", idx->path, kz_strerror(rc));
-      *total += n;
+/* Runs the iterator tree of the plan on segment s into the sink. */
+static int evaluate_tree(const kz_plan *plan, size_t s, const kz_bm25 *bm25, kz_sink *sink) {
+  kz_eval_ctx ctx = {bm25->seg, s, *bm25, sink->topk != NULL,
+                     sink->prune ? &sink->threshold : NULL, KZ_OK, 0};
+  kz_iter *it = NULL;
+  int rc = kz_iter_build(&it, plan, &ctx);
+  if (rc) return rc;
+  for (uint32_t d = it->doc; d != KZ_DOC_END; d = it->ops->next(it)) {
+    sink->candidates++;
+    if (kz_deleted(sink->deleted, d) || !it->ops->matches(it)) continue;
+    if (!sink->topk) {
+      sink->matches++;
       continue;
     }
-    kz_eval_ctx ctx = {&idx->segs[s], s, o->bm25_k1, o->bm25_b, idx->avgdl, topk != NULL,
-                       prune ? &threshold : NULL, KZ_OK};
-    kz_iter *it = NULL;
-    int rc = kz_iter_build(&it, plan, &ctx);
-    if (rc) return kz_error_set(err, rc, "%s", kz_strerror(rc));
-    uint64_t base = idx->doc_base[s], n = 0;
-    const uint8_t *deleted = idx->segs[s].deleted;
-    for (uint32_t d = it->doc; d != KZ_DOC_END; d = it->ops->next(it)) {
-      if (kz_deleted(deleted, d) || !it->ops->matches(it)) continue;
-      n++;
-      if (!topk) continue;
-      kz_topk_push(topk, it->ops->score(it), base + d);
-      /* Documents come in increasing order, so a later one must beat the weakest kept strictly. */
-      if (topk->n == topk->cap) threshold = topk->heap[0].score;
+    kz_sink_offer(sink, it->ops->score(it), d);
+  }
+  kz_iter_free(it);
+  sink->scored += ctx.scored;
+  return ctx.error;
+}
+
+/*
+ * Evaluates the plan on every segment into the sink (topk NULL: count
+ * only): pure unions counted with a bitmap, flat queries of terms by
+ * searcher/flat.c, everything else by the iterator tree.
+ */
+static int evaluate(kz_index *idx, const kz_plan *plan, const kz_search_options *o,
+                    const kz_eval_config *cfg, kz_sink *sink, kz_error *err) {
+  int union_count = !sink->topk && is_term_union(plan);
+  int flat = !(cfg && cfg->no_flat) && kz_flat_supported(plan);
+  int defaults = o->bm25_k1 == idx->norms_k1 && o->bm25_b == idx->norms_b;
+  for (size_t s = 0; s < idx->n_segs; s++) {
+    int rc;
+    if (union_count) {
+      uint64_t n = 0;
+      rc = count_term_union(&idx->segs[s], s, plan, &n);
+      if (rc) return kz_error_set(err, rc, "%s: %s", idx->path, kz_strerror(rc));
+      sink->matches += n;
+      continue;
     }
-    kz_iter_free(it);
-    if (ctx.error) {
+    kz_bm25 bm25 = {o->bm25_k1, o->bm25_b, idx->avgdl, &idx->segs[s],
+                    defaults ? idx->norms[s] : NULL};
+    sink->base = idx->doc_base[s];
+    sink->deleted = idx->segs[s].deleted;
+    rc = flat ? kz_flat_evaluate(plan, s, &bm25, sink) : evaluate_tree(plan, s, &bm25, sink);
+    if (rc == KZ_ERR_NOMEM) return kz_error_set(err, rc, "out of memory");
+    if (rc) {
       char name[64];
       kz_segment_file_name(name, sizeof name, idx->segs[s].info.id, KZ_SEGFILE_POSTINGS);
-      return kz_error_set(err, ctx.error, "%s/%s: %s", idx->path, name, kz_strerror(ctx.error));
+      return kz_error_set(err, rc, "%s/%s: %s", idx->path, name, kz_strerror(rc));
     }
-    *total += n;
   }
   return KZ_OK;
 }
 
-int kz_count(uint64_t *out, kz_index *idx, const char *text, const kz_search_options *opts,
-             kz_error *err) {
+int kz_count_with(uint64_t *out, kz_index *idx, const char *text, const kz_search_options *opts,
+                  const kz_eval_config *cfg, kz_error *err) {
   kz_search_options defaults = KZ_SEARCH_OPTIONS_INIT;
   const kz_search_options *o = opts ? opts : &defaults;
   int rc = check_options(o, err);
   if (rc) return rc;
   query q;
+  kz_sink sink = {NULL, 0, -INFINITY, 0, NULL, 0, 0, 0};
   rc = prepare(&q, idx, text, o, err);
-  if (!rc) rc = evaluate(idx, q.plan, o, NULL, out, err);
+  if (!rc) rc = evaluate(idx, q.plan, o, cfg, &sink, err);
+  if (!rc) *out = sink.matches;
   query_free(&q);
   return rc;
+}
+
+int kz_count(uint64_t *out, kz_index *idx, const char *text, const kz_search_options *opts,
+             kz_error *err) {
+  return kz_count_with(out, idx, text, opts, NULL, err);
 }
 
 /* Which segment holds global document `doc`. */
@@ -294,8 +319,8 @@ static int fill_hits(kz_hits *h, kz_index *idx, const kz_topk *top, const kz_sea
   return rc;
 }
 
-int kz_search(kz_hits **out, kz_index *idx, const char *text, const kz_search_options *opts,
-              kz_error *err) {
+int kz_search_with(kz_hits **out, kz_index *idx, const char *text, const kz_search_options *opts,
+                   const kz_eval_config *cfg, kz_error *err) {
   kz_search_options defaults = KZ_SEARCH_OPTIONS_INIT;
   const kz_search_options *o = opts ? opts : &defaults;
   int rc = check_options(o, err);
@@ -306,7 +331,11 @@ int kz_search(kz_hits **out, kz_index *idx, const char *text, const kz_search_op
   if (!h) return kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
   rc = prepare(&q, idx, text, o, err);
   if (!rc && (rc = kz_topk_init(&top, o->k + o->offset))) kz_error_set(err, rc, "out of memory");
-  if (!rc) rc = evaluate(idx, q.plan, o, &top, &h->total, err);
+  kz_sink sink = {&top, o->skip_total, -INFINITY, 0, NULL, 0, 0, 0};
+  if (!rc) rc = evaluate(idx, q.plan, o, cfg, &sink, err);
+  h->total = sink.matches;
+  h->counters.candidates = sink.candidates;
+  h->counters.scored = sink.scored;
   if (!rc) {
     kz_topk_sort(&top);
     rc = fill_hits(h, idx, &top, o, q.plan, q.an, err);
@@ -319,6 +348,16 @@ int kz_search(kz_hits **out, kz_index *idx, const char *text, const kz_search_op
   }
   *out = h;
   return KZ_OK;
+}
+
+int kz_search(kz_hits **out, kz_index *idx, const char *text, const kz_search_options *opts,
+              kz_error *err) {
+  return kz_search_with(out, idx, text, opts, NULL, err);
+}
+
+kz_search_counters kz_hits_counters(const kz_hits *h) {
+  kz_search_counters none = {0, 0};
+  return h ? h->counters : none;
 }
 
 size_t kz_hits_size(const kz_hits *h) { return h ? h->n : 0; }

@@ -256,8 +256,8 @@ static void setup(void) {
   for (size_t i = 0; i < n_files; i++) {
     index_file *f = &files[i];
     char path[sizeof f->path + sizeof f->name];
-    snprintf(path, sizeof path, "%s/%s", index_dir, f->name);
-    if (strlen(path) >= sizeof f->path) {
+    int w = snprintf(path, sizeof path, "%s/%s", index_dir, f->name);
+    if (w < 0 || (size_t)w >= sizeof f->path) {
       fprintf(stderr, "fuzz_segment_files: path too long: %s\n", path);
       abort();
     }
@@ -533,7 +533,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 static void write_seed(const char *dir, const char *label, size_t which, int mode, uint32_t offset,
                        const uint8_t *payload, size_t n) {
   char path[2048];
-  snprintf(path, sizeof path, "%s/seed-%s-%s", dir, files[which].name, label);
+  int w = snprintf(path, sizeof path, "%s/seed-%s-%s", dir, files[which].name, label);
+  if (w < 0 || (size_t)w >= sizeof path) abort();
   uint8_t *b = malloc(6 + n);
   if (!b) abort();
   b[0] = (uint8_t)which;

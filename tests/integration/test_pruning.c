@@ -1,8 +1,12 @@
 /*
- * test_pruning.c - pruned top-k (skip_total: MaxScore disjunctions, optional
- * clauses skipped when they cannot matter) returns exactly the hits of
- * exhaustive evaluation: the same ids in the same order with bit-identical
- * scores, on thousands of random queries over a multi-segment index.
+ * test_pruning.c - pruned top-k (skip_total: block-max MaxScore
+ * disjunctions, block-max conjunctions, optional clauses skipped when they
+ * cannot matter) returns exactly the hits of exhaustive evaluation: the
+ * same ids in the same order with bit-identical scores, on thousands of
+ * random queries over a multi-segment index. Flat queries of terms are
+ * also evaluated through the iterator tree (searcher/flat.h is the default
+ * path for them): both must agree on hits, scores and exact totals, pruned
+ * or not, and with kz_count.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +16,7 @@
 
 #include "kz_test.h"
 #include "kzsearch.h"
+#include "searcher/search_internal.h"
 
 #define N_DOCS 4000
 #define VOCAB 400
@@ -76,7 +81,11 @@ static void build_index(void) {
 
 static void random_query(char *q, size_t size) {
   size_t len = 0;
-  int kind = (int)(rng() % 5), n = 2 + (int)(rng() % 5);
+  int kind = (int)(rng() % 8), n = 2 + (int)(rng() % 5);
+  if (kind == 7) { /* one term */
+    word(q, size, zipf_word());
+    return;
+  }
   if (kind == 4) { /* a lone phrase of frequent words */
     char w1[16], w2[16];
     word(w1, sizeof w1, zipf_word() % 8);
@@ -90,6 +99,8 @@ static void random_query(char *q, size_t size) {
     const char *prefix = "";
     if (kind == 1 && i == 0) prefix = "+";                       /* mixed: +a b c */
     if (kind == 2 && i == n - 1) prefix = "-";                   /* with an exclusion */
+    if (kind == 5) prefix = i == n - 1 && n > 2 ? "-" : "+";     /* conjunction: +a +b -c */
+    if (kind == 6 && i < 2) prefix = "+";                        /* +a +b c d */
     if (kind == 3 && i == 1) {                                   /* with a phrase */
       char w2[16];
       word(w2, sizeof w2, zipf_word());
@@ -98,6 +109,45 @@ static void random_query(char *q, size_t size) {
     }
     len += (size_t)snprintf(q + len, size - len, "%s%s ", prefix, wbuf);
   }
+}
+
+/* Searches q four ways: exhaustive and pruned, each by the default path and by the iterator tree. */
+typedef struct four {
+  kz_hits *h[4];
+  int rc[4];
+} four;
+enum { FULL, FULL_TREE, PRUNED, PRUNED_TREE };
+
+static void search_four(kz_index *idx, const char *q, size_t k, four *f) {
+  for (int v = 0; v < 4; v++) {
+    kz_search_options o = KZ_SEARCH_OPTIONS_INIT;
+    o.snippet_bytes = 0;
+    o.ids_only = 1;
+    o.k = k;
+    o.skip_total = v >= PRUNED;
+    kz_eval_config cfg = {v == FULL_TREE || v == PRUNED_TREE};
+    kz_error err;
+    f->h[v] = NULL;
+    f->rc[v] = kz_search_with(&f->h[v], idx, q, &o, &cfg, &err);
+  }
+}
+
+/* Whether a and b hold the same hits: ids, order and the bits of every score. */
+static int same_hits(const char *q, const char *what, const kz_hits *a, const kz_hits *b) {
+  if (kz_hits_size(a) != kz_hits_size(b)) {
+    fprintf(stderr, "query [%s] %s: %zu hits against %zu\n", q, what, kz_hits_size(a),
+            kz_hits_size(b));
+    return 0;
+  }
+  for (size_t h = 0; h < kz_hits_size(a); h++) {
+    const kz_hit *x = kz_hits_at(a, h), *y = kz_hits_at(b, h);
+    if (x->doc != y->doc || x->score != y->score) {
+      fprintf(stderr, "query [%s] %s, rank %zu: %s %.17g against %s %.17g\n", q, what, h + 1,
+              x->id, x->score, y->id, y->score);
+      return 0;
+    }
+  }
+  return 1;
 }
 
 static void test_pruning__identical_to_exhaustive(void) {
@@ -109,37 +159,39 @@ static void test_pruning__identical_to_exhaustive(void) {
   CHECK(kz_index_stats_get(idx, &st, &err) == KZ_OK);
   CHECK(st.segments >= 3);
   int compared = 0, pruned_fewer = 0;
+  uint64_t scored_full = 0, scored_pruned = 0;
   for (int i = 0; i < N_QUERIES; i++) {
     char q[512];
     random_query(q, sizeof q);
-    kz_search_options full = KZ_SEARCH_OPTIONS_INIT, pruned = KZ_SEARCH_OPTIONS_INIT;
-    full.snippet_bytes = pruned.snippet_bytes = 0;
-    full.ids_only = pruned.ids_only = 1;
-    full.k = pruned.k = 1 + (size_t)(rng() % 20);
-    pruned.skip_total = 1;
-    kz_hits *a = NULL, *b = NULL;
-    int ra = kz_search(&a, idx, q, &full, &err);
-    int rb = kz_search(&b, idx, q, &pruned, &err);
-    CHECK_EQ_INT(ra, rb);
-    if (ra != KZ_OK) continue; /* e.g. every word excluded: both reject it alike */
-    CHECK_EQ_INT(kz_hits_size(a), kz_hits_size(b));
-    for (size_t h = 0; h < kz_hits_size(a); h++) {
-      const kz_hit *x = kz_hits_at(a, h), *y = kz_hits_at(b, h);
-      if (x->doc != y->doc || x->score != y->score)
-        fprintf(stderr, "query [%s] rank %zu: exhaustive %s %.17g, pruned %s %.17g\n", q, h + 1,
-                x->id, x->score, y->id, y->score);
-      CHECK(x->doc == y->doc);
-      CHECK(x->score == y->score);
+    four f;
+    search_four(idx, q, 1 + (size_t)(rng() % 20), &f);
+    for (int v = 1; v < 4; v++) CHECK_EQ_INT(f.rc[v], f.rc[FULL]);
+    if (f.rc[FULL] == KZ_OK) { /* else e.g. every word excluded: all reject it alike */
+      CHECK(same_hits(q, "exhaustive: flat against tree", f.h[FULL], f.h[FULL_TREE]));
+      CHECK(same_hits(q, "pruned against exhaustive", f.h[FULL], f.h[PRUNED]));
+      CHECK(same_hits(q, "pruned tree against exhaustive", f.h[FULL], f.h[PRUNED_TREE]));
+      CHECK_EQ_INT(kz_hits_total(f.h[FULL]), kz_hits_total(f.h[FULL_TREE]));
+      uint64_t counted = 0, counted_tree = 0;
+      kz_eval_config tree = {1};
+      CHECK_EQ_INT(kz_count_with(&counted, idx, q, NULL, NULL, &err), KZ_OK);
+      CHECK_EQ_INT(kz_count_with(&counted_tree, idx, q, NULL, &tree, &err), KZ_OK);
+      CHECK_EQ_INT(counted, kz_hits_total(f.h[FULL]));
+      CHECK_EQ_INT(counted_tree, counted);
+      CHECK(kz_hits_total(f.h[PRUNED]) <= kz_hits_total(f.h[FULL]));
+      pruned_fewer += kz_hits_total(f.h[PRUNED]) < kz_hits_total(f.h[FULL]);
+      scored_full += kz_hits_counters(f.h[FULL]).scored;
+      scored_pruned += kz_hits_counters(f.h[PRUNED]).scored;
+      compared++;
     }
-    CHECK(kz_hits_total(b) <= kz_hits_total(a));
-    pruned_fewer += kz_hits_total(b) < kz_hits_total(a);
-    compared++;
-    kz_hits_free(a);
-    kz_hits_free(b);
+    for (int v = 0; v < 4; v++) kz_hits_free(f.h[v]);
   }
-  printf("compared %d queries; pruning skipped documents on %d of them\n", compared, pruned_fewer);
+  printf("compared %d queries; pruning skipped documents on %d of them and scored %llu postings "
+         "where exhaustive evaluation scored %llu\n",
+         compared, pruned_fewer, (unsigned long long)scored_pruned,
+         (unsigned long long)scored_full);
   CHECK(compared > N_QUERIES / 2);
   CHECK(pruned_fewer > 0); /* the pruned path really ran */
+  CHECK(scored_pruned < scored_full);
   kz_index_close(idx);
   char cmd[128];
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

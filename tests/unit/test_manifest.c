@@ -322,35 +322,41 @@ static void test_manifest__newer_version_is_reported(void) {
   body_spec s = {1, 1, 7, "english", 0, 0, 0, 0, 0, 0, 0};
   kz_buf b = KZ_BUF_INIT;
   build_body(&b, &s);
-  /* A v2 header with a valid-looking v2 footer and a matching checksum. */
-  CHECK_EQ_INT(write_framed(dir, &b, 2, 2), 0);
+  /* A v3 header with a valid-looking v3 footer and a matching checksum. */
+  CHECK_EQ_INT(write_framed(dir, &b, 3, 3), 0);
   kz_manifest m;
   kz_error err;
   memset(&err, 0, sizeof err);
   CHECK_EQ_INT(kz_manifest_read(&m, dir, &err), KZ_ERR_VERSION);
   CHECK_EQ_INT(err.code, KZ_ERR_VERSION);
+  CHECK(strstr(err.message, "v3") != NULL);
   CHECK(strstr(err.message, "v2") != NULL);
-  CHECK(strstr(err.message, "v1") != NULL);
   CHECK(strstr(err.message, KZ_MANIFEST_NAME) != NULL);
-  /* A much newer one with a v1 footer still is a version problem, not damage. */
-  CHECK_EQ_INT(write_framed(dir, &b, 300, 1), 0);
+  /* A much newer one with a v2 footer still is a version problem, not damage. */
+  CHECK_EQ_INT(write_framed(dir, &b, 300, 2), 0);
   CHECK_EQ_INT(kz_manifest_read(&m, dir, &err), KZ_ERR_VERSION);
   CHECK(strstr(err.message, "v300") != NULL);
   /* Version 0 is no format at all. */
   CHECK_EQ_INT(write_framed(dir, &b, 0, 0), 0);
   CHECK_EQ_INT(kz_manifest_read(&m, dir, &err), KZ_ERR_CORRUPT);
-  /* The sanity case: the same body framed as v1 reads. */
-  CHECK_EQ_INT(write_framed(dir, &b, 1, 1), 0);
+  /* The sanity case: the same body framed as v2 reads. */
+  CHECK_EQ_INT(write_framed(dir, &b, 2, 2), 0);
   CHECK_EQ_INT(kz_manifest_read(&m, dir, &err), KZ_OK);
   CHECK_EQ_STR(m.language, "english");
+  CHECK_EQ_INT(m.format_version, 2);
   kz_manifest_free(&m);
-  /* A v2 header whose footer magic is gone is a damaged file, not a newer one. */
+  /* A v1 manifest (same layout) reads too, saying so, so that a rebuild can replace it. */
+  CHECK_EQ_INT(write_framed(dir, &b, 1, 1), 0);
+  CHECK_EQ_INT(kz_manifest_read(&m, dir, &err), KZ_OK);
+  CHECK_EQ_INT(m.format_version, 1);
+  kz_manifest_free(&m);
+  /* A v3 header whose footer magic is gone is a damaged file, not a newer one. */
   kz_buf f = KZ_BUF_INIT;
   kz_buf_put_u32le(&f, KZ_MAGIC_MANIFEST);
-  kz_buf_put_u32le(&f, 2);
+  kz_buf_put_u32le(&f, 3);
   kz_buf_append(&f, b.data, b.len);
   kz_buf_put_u32le(&f, 0xdeadbeefu);
-  kz_buf_put_u32le(&f, 2);
+  kz_buf_put_u32le(&f, 3);
   kz_buf_put_u64le(&f, kz_checksum(f.data, f.len));
   CHECK_EQ_INT(write_file(dir, f.data, f.len), 0);
   CHECK_EQ_INT(kz_manifest_read(&m, dir, &err), KZ_ERR_CORRUPT);

@@ -1,0 +1,32 @@
+/*
+ * search_internal.h - kz_search and kz_count with knobs that only tests and
+ * benchmarks turn, and the work counters of a search.
+ */
+#ifndef KZ_SEARCH_INTERNAL_H
+#define KZ_SEARCH_INTERNAL_H
+
+#include <stdint.h>
+
+#include "kzsearch.h"
+
+typedef struct kz_eval_config {
+  int no_flat; /* evaluate flat queries of terms with the iterator tree too (searcher/flat.h) */
+} kz_eval_config;
+
+/* What a search did. */
+typedef struct kz_search_counters {
+  uint64_t candidates; /* documents the evaluators looked at */
+  uint64_t scored;     /* BM25 evaluations: postings scored */
+} kz_search_counters;
+
+/* kz_search with a configuration (NULL: the default). */
+int kz_search_with(kz_hits **out, kz_index *idx, const char *text, const kz_search_options *opts,
+                   const kz_eval_config *cfg, kz_error *err);
+/* kz_count with a configuration (NULL: the default). */
+int kz_count_with(uint64_t *out, kz_index *idx, const char *text, const kz_search_options *opts,
+                  const kz_eval_config *cfg, kz_error *err);
+
+/* The counters of the search that produced h. */
+kz_search_counters kz_hits_counters(const kz_hits *h);
+
+#endif /* KZ_SEARCH_INTERNAL_H */
