@@ -15,6 +15,11 @@ typedef struct kz_sink {
   kz_topk *topk;          /* NULL when only counting */
   int prune;              /* skip documents that cannot reach the top k (skip_total) */
   /*
+   * With prune, tests reach every algorithm: 1 prunes also where it would
+   * not pay, 2 does so document at a time (searcher/flat.c).
+   */
+  int always_prune;
+  /*
    * With pruning, a document must score above this to enter the top k:
    * -INFINITY until the heap is full, then the weakest kept score.
    * Documents arrive in increasing order, so a tie with it loses.

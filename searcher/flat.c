@@ -33,6 +33,8 @@ typedef struct fterm {
   double bm_score;
   double score;       /* on the current candidate, when hit */
   int hit;
+  size_t query_index; /* optional terms: the place in the query */
+  int essential;      /* optional terms, windowed MaxScore: supplies this window's candidates */
 } fterm;
 
 typedef struct flat {
@@ -236,6 +238,11 @@ static size_t essential_from(const flat *f, double threshold) {
 }
 
 
+/* Below this many postings of the weak terms, seeding costs more than it saves. */
+#define SEED_MIN_POSTINGS 16384u
+/* Below this many postings in all, a disjunction is cheaper to score whole than to prune. */
+#define PRUNE_MIN_POSTINGS 8192u
+
 /* The k best documents of one term alone (by its score, then by number), into `best`. */
 static int term_top(flat *f, const fterm *t, kz_topk *best) {
   kz_postings c;
@@ -268,7 +275,8 @@ static int seed_threshold(flat *f) {
   const fterm *strong = f->order[n - 1];
   uint64_t others = 0;
   for (size_t i = 0; i + 1 < n; i++) others += f->order[i]->cur.df;
-  if (f->n_not || k > strong->cur.df || k > 1000 || 4 * (uint64_t)strong->cur.df > others)
+  if (f->n_not || k > strong->cur.df || k > 1000 ||
+      (!s->always_prune && (4 * (uint64_t)strong->cur.df > others || others < SEED_MIN_POSTINGS)))
     return KZ_OK;
   kz_topk best;
   if (kz_topk_init(&best, k)) return KZ_ERR_NOMEM;
@@ -410,6 +418,165 @@ static void run_or_windows(flat *f) {
       }
   }
   free(acc);
+}
+
+/* ---- disjunction, pruned: block-max MaxScore a window at a time ----------- */
+
+#define MAXSCORE_WINDOW_DOCS 2048u
+/* Beyond this many optional terms the per-term score rows would grow too big: document at a time. */
+#define MAXSCORE_WINDOW_TERMS 16u
+
+/* The best bound of t's blocks that overlap [start, end]. */
+static double range_bound(flat *f, fterm *t, uint32_t start, uint32_t end) {
+  double best = block_bound(f, t, start);
+  const kz_postings *c = &t->cur;
+  if (!c->skip) return best;
+  for (uint32_t b = t->bm_block + 1; b < c->n_blocks && kz_postings_block_last(c, b - 1) < end; b++) {
+    double s = kz_bm25_block_bound(f->p, t->idf, kz_postings_block_max_tf(c, b),
+                                   kz_postings_block_min_length(c, b)) *
+               KZ_BOUND_SLACK;
+    if (s > best) best = s;
+  }
+  return best;
+}
+
+/*
+ * Scores t's postings in [start, end) in bulk: into its own row and hit
+ * bits (row non-NULL), and added into acc. Moves the cursor past them.
+ */
+static void score_window(flat *f, fterm *t, uint32_t start, uint64_t end, double *acc,
+                         double *row, uint64_t *bits, uint64_t *any) {
+  kz_postings *c = &t->cur;
+  while (c->doc < end) {
+    uint32_t from = c->i, to = c->n;
+    if (c->docs[to - 1] >= end) { /* the window ends inside this block */
+      to = from;
+      while (c->docs[to] < end) to++;
+    }
+    double score[KZ_BLOCK_DOCS];
+    kz_bm25_scores(f->p, t->idf, c->docs + from, c->freqs + from, to - from, score);
+    f->sink->scored += to - from;
+    for (uint32_t k = from; k < to; k++) {
+      uint32_t w = c->docs[k] - start;
+      uint64_t bit = 1ull << (w & 63);
+      acc[w] += score[k - from];
+      any[w >> 6] |= bit;
+      if (row) {
+        row[w] = score[k - from];
+        bits[w >> 6] |= bit;
+      }
+    }
+    if (to < c->n) {
+      c->i = to;
+      c->doc = c->docs[to];
+    } else {
+      c->i = c->n - 1;
+      kz_postings_next(c);
+    }
+  }
+}
+
+/*
+ * Block-max MaxScore over windows of documents, as Lucene's
+ * MaxScoreBulkScorer does it. Per window, the essential terms' blocks are
+ * scored in bulk and added up per document, which supplies the candidates;
+ * one whose sum plus the other terms' bounds cannot beat the threshold
+ * costs a comparison, the others probe the non-essential terms as
+ * score_candidate does. A window whose blocks cannot beat the threshold is
+ * skipped undecoded. Each essential term also keeps its scores in a row of
+ * its own, so that a hit's sum is made in query order, with the bits the
+ * other evaluators give; while every term is essential the sums are made
+ * in query order directly, and the window costs what exhaustive
+ * evaluation does.
+ */
+static void run_or_windows_pruned(flat *f) {
+  kz_sink *s = f->sink;
+  size_t n = f->n_should;
+  const size_t words = MAXSCORE_WINDOW_DOCS / 64;
+  double *acc = calloc(MAXSCORE_WINDOW_DOCS, sizeof *acc); /* 0.0 between uses: 0.0 + x is x */
+  double *rows = malloc(n * MAXSCORE_WINDOW_DOCS * sizeof *rows);
+  uint64_t *hits = malloc(n * words * sizeof *hits), any[MAXSCORE_WINDOW_DOCS / 64];
+  if (!acc || !rows || !hits || seed_threshold(f) == KZ_ERR_NOMEM) {
+    f->error = KZ_ERR_NOMEM;
+    goto done;
+  }
+  for (;;) {
+    double threshold = s->threshold;
+    size_t essential = essential_from(f, threshold);
+    if (essential == n) break;
+    uint32_t start = KZ_DOC_END;
+    for (size_t i = essential; i < n; i++)
+      if (f->order[i]->cur.doc < start) start = f->order[i]->cur.doc;
+    if (start == KZ_DOC_END) break;
+    uint64_t end = (uint64_t)start + MAXSCORE_WINDOW_DOCS; /* one past the window */
+    uint32_t last = end > KZ_DOC_END - 1 ? KZ_DOC_END - 1 : (uint32_t)(end - 1);
+    if (threshold > -INFINITY) {
+      double ub = 0;
+      for (size_t i = 0; i < n; i++) ub += range_bound(f, f->order[i], start, last);
+      if (ub <= threshold) { /* nothing in this window can win: leave its blocks undecoded */
+        for (size_t i = essential; i < n; i++) advance(f->order[i], after(last));
+        continue;
+      }
+    }
+    memset(any, 0, sizeof any);
+    for (size_t q = 0; q < n; q++) { /* in query order, so that with all terms essential acc is exact */
+      fterm *t = f->should[q];
+      if (essential) {
+        t->essential = 0;
+        for (size_t i = essential; i < n; i++) t->essential |= f->order[i] == t;
+      } else {
+        t->essential = 1;
+      }
+      if (!t->essential) continue;
+      uint64_t *bits = hits + q * words;
+      if (essential) memset(bits, 0, words * sizeof *bits);
+      score_window(f, t, start, end, acc, essential ? rows + q * MAXSCORE_WINDOW_DOCS : NULL, bits,
+                   any);
+    }
+    double rest = essential ? f->prefix[essential - 1] : 0; /* the non-essential terms' bounds */
+    for (uint32_t word = 0; word < words; word++)
+      for (uint64_t set = any[word]; set; set &= set - 1) {
+        uint32_t w = 64 * word + (uint32_t)__builtin_ctzll(set), d = start + w;
+        double partial = acc[w];
+        acc[w] = 0.0;
+        s->candidates++;
+        if (partial + rest <= s->threshold || kz_deleted(s->deleted, d) ||
+            (f->n_not && excluded(f, d)))
+          continue;
+        if (!essential) { /* every term was scored, in query order: partial is the sum */
+          kz_sink_offer(s, partial, d);
+          continue;
+        }
+        double ub = partial;
+        for (size_t i = 0; i < essential; i++) {
+          f->order[i]->hit = 0;
+          ub += block_bound(f, f->order[i], d);
+        }
+        size_t i = essential;
+        while (i > 0 && ub > s->threshold) {
+          fterm *t = f->order[--i];
+          ub -= t->bm_score;
+          if (advance(t, d) == d) {
+            t->score = score_of(f, t);
+            t->hit = 1;
+            ub += t->score;
+          }
+        }
+        if (i > 0 || ub <= s->threshold) continue; /* cannot win */
+        uint64_t bit = 1ull << (w & 63);
+        double total = 0; /* in query order */
+        for (size_t q = 0; q < n; q++) {
+          const fterm *t = f->should[q];
+          if (t->essential ? (hits[q * words + word] & bit) != 0 : t->hit)
+            total += t->essential ? rows[q * MAXSCORE_WINDOW_DOCS + w] : t->score;
+        }
+        if (total > s->threshold) kz_sink_offer(s, total, d);
+      }
+  }
+done:
+  free(acc);
+  free(rows);
+  free(hits);
 }
 
 /* ---- conjunction with optional terms: block-max AND ----------------------- */
@@ -674,7 +841,10 @@ int kz_flat_evaluate(const kz_plan *plan, size_t seg_index, const kz_bm25 *bm25,
   }
   f.should = f.must + f.n_must;
   for (size_t i = 0; i < ns; i++)
-    if (term_init(&f, &f.terms[used], should[i], seg_index)) f.should[f.n_should++] = &f.terms[used++];
+    if (term_init(&f, &f.terms[used], should[i], seg_index)) {
+      f.terms[used].query_index = f.n_should;
+      f.should[f.n_should++] = &f.terms[used++];
+    }
   f.not = f.should + f.n_should;
   for (size_t i = 0; i < nn; i++)
     if (term_init(&f, &f.terms[used], not[i], seg_index)) f.not[f.n_not++] = &f.terms[used++];
@@ -693,8 +863,15 @@ int kz_flat_evaluate(const kz_plan *plan, size_t seg_index, const kz_bm25 *bm25,
       run_or_windows(&f);
       goto done;
     }
+    uint64_t postings = 0;
+    for (size_t i = 0; i < f.n_should; i++) postings += f.should[i]->cur.df;
     order_by_bound(&f);
-    run_or(&f);
+    if (postings < PRUNE_MIN_POSTINGS && !sink->always_prune)
+      run_or_windows(&f); /* skipping is allowed, not required */
+    else if (f.n_should <= MAXSCORE_WINDOW_TERMS && !f.n_not && sink->always_prune != 2)
+      run_or_windows_pruned(&f);
+    else
+      run_or(&f);
   }
 done:;
   int rc = f.error;

@@ -10,7 +10,12 @@
 #include "kzsearch.h"
 
 typedef struct kz_eval_config {
-  int no_flat; /* evaluate flat queries of terms with the iterator tree too (searcher/flat.h) */
+  int no_flat;      /* evaluate flat queries of terms with the iterator tree too (searcher/flat.h) */
+  /*
+   * With skip_total: 1 prunes (and seeds the threshold) even where it would
+   * not pay, 2 does the same document at a time instead of by windows.
+   */
+  int always_prune;
 } kz_eval_config;
 
 /* What a search did. */

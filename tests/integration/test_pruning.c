@@ -111,21 +111,28 @@ static void random_query(char *q, size_t size) {
   }
 }
 
-/* Searches q four ways: exhaustive and pruned, each by the default path and by the iterator tree. */
-typedef struct four {
-  kz_hits *h[4];
-  int rc[4];
-} four;
-enum { FULL, FULL_TREE, PRUNED, PRUNED_TREE };
+/*
+ * Searches q six ways: exhaustive and pruned, each by the default path and
+ * by the iterator tree, and pruned with pruning forced where the default
+ * path would judge it not worth it (small lists), by windows and document
+ * at a time, so that every pruned algorithm of searcher/flat.c runs on this
+ * small index.
+ */
+enum { FULL, FULL_TREE, PRUNED, PRUNED_TREE, PRUNED_ALWAYS, PRUNED_DAAT, VARIANTS };
+typedef struct variants {
+  kz_hits *h[VARIANTS];
+  int rc[VARIANTS];
+} variants;
 
-static void search_four(kz_index *idx, const char *q, size_t k, four *f) {
-  for (int v = 0; v < 4; v++) {
+static void search_all(kz_index *idx, const char *q, size_t k, variants *f) {
+  for (int v = 0; v < VARIANTS; v++) {
     kz_search_options o = KZ_SEARCH_OPTIONS_INIT;
     o.snippet_bytes = 0;
     o.ids_only = 1;
     o.k = k;
     o.skip_total = v >= PRUNED;
-    kz_eval_config cfg = {v == FULL_TREE || v == PRUNED_TREE};
+    kz_eval_config cfg = {v == FULL_TREE || v == PRUNED_TREE,
+                          v == PRUNED_ALWAYS ? 1 : v == PRUNED_DAAT ? 2 : 0};
     kz_error err;
     f->h[v] = NULL;
     f->rc[v] = kz_search_with(&f->h[v], idx, q, &o, &cfg, &err);
@@ -163,16 +170,19 @@ static void test_pruning__identical_to_exhaustive(void) {
   for (int i = 0; i < N_QUERIES; i++) {
     char q[512];
     random_query(q, sizeof q);
-    four f;
-    search_four(idx, q, 1 + (size_t)(rng() % 20), &f);
-    for (int v = 1; v < 4; v++) CHECK_EQ_INT(f.rc[v], f.rc[FULL]);
+    variants f;
+    search_all(idx, q, 1 + (size_t)(rng() % 20), &f);
+    for (int v = 1; v < VARIANTS; v++) CHECK_EQ_INT(f.rc[v], f.rc[FULL]);
     if (f.rc[FULL] == KZ_OK) { /* else e.g. every word excluded: all reject it alike */
       CHECK(same_hits(q, "exhaustive: flat against tree", f.h[FULL], f.h[FULL_TREE]));
       CHECK(same_hits(q, "pruned against exhaustive", f.h[FULL], f.h[PRUNED]));
       CHECK(same_hits(q, "pruned tree against exhaustive", f.h[FULL], f.h[PRUNED_TREE]));
+      CHECK(same_hits(q, "pruned always against exhaustive", f.h[FULL], f.h[PRUNED_ALWAYS]));
+      CHECK(same_hits(q, "pruned document at a time against exhaustive", f.h[FULL],
+                      f.h[PRUNED_DAAT]));
       CHECK_EQ_INT(kz_hits_total(f.h[FULL]), kz_hits_total(f.h[FULL_TREE]));
       uint64_t counted = 0, counted_tree = 0;
-      kz_eval_config tree = {1};
+      kz_eval_config tree = {1, 0};
       CHECK_EQ_INT(kz_count_with(&counted, idx, q, NULL, NULL, &err), KZ_OK);
       CHECK_EQ_INT(kz_count_with(&counted_tree, idx, q, NULL, &tree, &err), KZ_OK);
       CHECK_EQ_INT(counted, kz_hits_total(f.h[FULL]));
@@ -180,10 +190,10 @@ static void test_pruning__identical_to_exhaustive(void) {
       CHECK(kz_hits_total(f.h[PRUNED]) <= kz_hits_total(f.h[FULL]));
       pruned_fewer += kz_hits_total(f.h[PRUNED]) < kz_hits_total(f.h[FULL]);
       scored_full += kz_hits_counters(f.h[FULL]).scored;
-      scored_pruned += kz_hits_counters(f.h[PRUNED]).scored;
+      scored_pruned += kz_hits_counters(f.h[PRUNED_ALWAYS]).scored;
       compared++;
     }
-    for (int v = 0; v < 4; v++) kz_hits_free(f.h[v]);
+    for (int v = 0; v < VARIANTS; v++) kz_hits_free(f.h[v]);
   }
   printf("compared %d queries; pruning skipped documents on %d of them and scored %llu postings "
          "where exhaustive evaluation scored %llu\n",
