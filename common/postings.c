@@ -120,18 +120,30 @@ uint32_t kz_postings_advance(kz_postings *c, uint32_t target) {
   }
   /*
    * The first document >= target in docs[i .. n), which holds one (the
-   * block's last): a branchless binary search, whose probes a branch
-   * predictor could not guess anyway.
+   * block's last). Conjunctions of dense terms advance by a document or
+   * two, so the next few are looked at first (exponential steps); beyond,
+   * a branchless binary search, whose probes a predictor could not guess.
    */
-  const uint32_t *d = c->docs + c->i;
-  uint32_t len = c->n - c->i;
-  while (len > 1) {
-    uint32_t half = len / 2;
-    d = d[half - 1] < target ? d + half : d;
-    len -= half;
+  uint32_t lo = c->i;
+  if (c->docs[lo] < target) {
+    uint32_t step = 1;
+    while (lo + step < c->n && c->docs[lo + step] < target) {
+      lo += step;
+      step *= 2;
+    }
+    /* docs[lo] < target <= docs[hi]: the answer is in (lo, hi] */
+    uint32_t hi = lo + step < c->n ? lo + step : c->n - 1;
+    const uint32_t *d = c->docs + lo + 1;
+    uint32_t len = hi - lo;
+    while (len > 1) {
+      uint32_t half = len / 2;
+      d = d[half - 1] < target ? d + half : d;
+      len -= half;
+    }
+    lo = (uint32_t)(d - c->docs);
   }
-  c->i = (uint32_t)(d - c->docs);
-  return c->doc = *d;
+  c->i = lo;
+  return c->doc = c->docs[lo];
 }
 
 /* The length of the block's next run. */
