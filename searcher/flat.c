@@ -656,7 +656,8 @@ static void run_reqopt(flat *f) {
   required_bound *= KZ_BOUND_SLACK;
   fterm *lead = f->must[0];
   int by_optional = 0;
-  uint32_t done = 0; /* documents below were considered */
+  uint32_t done = 0;           /* documents below were considered */
+  uint32_t checked_until = 0;  /* documents below passed the block check */
   for (;;) {
     if (s->threshold != seen) {
       seen = s->threshold;
@@ -672,6 +673,30 @@ static void run_reqopt(flat *f) {
       d = advance(lead, done);
     }
     if (d == KZ_DOC_END) return;
+    if (!by_optional && seen > -INFINITY && d >= checked_until) {
+      /*
+       * Block-max: the required terms' blocks from d on, and the optional
+       * terms' blocks where they have a document before those end (an
+       * optional term adds nothing where it has none: a rare one mostly).
+       */
+      double ub = 0;
+      uint32_t upto = KZ_DOC_END;
+      for (size_t i = 0; i < f->n_must; i++) {
+        ub += block_bound(f, f->must[i], d);
+        if (f->must[i]->bm_last < upto) upto = f->must[i]->bm_last;
+      }
+      for (size_t i = 0; i < n; i++) {
+        fterm *t = f->should[i];
+        if (advance(t, d) > upto) continue;
+        ub += block_bound(f, t, d);
+        if (t->bm_last < upto) upto = t->bm_last;
+      }
+      checked_until = after(upto);
+      if (ub <= seen) { /* nothing before checked_until can win */
+        done = checked_until;
+        continue;
+      }
+    }
     uint32_t miss = d; /* a required term's next document, when it is past d */
     for (size_t i = 0; i < f->n_must && miss == d; i++) miss = advance(f->must[i], d);
     if (miss == KZ_DOC_END) return;
