@@ -187,10 +187,11 @@ static int seek_document(kz_postings *c) {
 }
 
 int kz_postings_positions(kz_postings *c, uint32_t *out, uint32_t cap) {
-  return kz_postings_first_positions(c, out, cap, UINT32_MAX);
+  return kz_postings_first_positions(c, out, cap, UINT32_MAX, 0);
 }
 
-int kz_postings_first_positions(kz_postings *c, uint32_t *out, uint32_t cap, uint32_t limit) {
+int kz_postings_first_positions(kz_postings *c, uint32_t *out, uint32_t cap, uint32_t limit,
+                                uint32_t shift) {
   if (c->doc == KZ_DOC_END || c->block >= c->n_blocks) return *c->error = KZ_ERR_CORRUPT;
   uint32_t f = c->freqs[c->i] < limit ? c->freqs[c->i] : limit;
   if (f > cap || seek_document(c)) return *c->error = KZ_ERR_CORRUPT;
@@ -223,13 +224,15 @@ int kz_postings_first_positions(kz_postings *c, uint32_t *out, uint32_t cap, uin
   /*
    * Values are position + 1, then differences >= 1, so their sums (minus 1)
    * increase: they are the positions unless they passed 2^32, which f
-   * values of `bits` bits can only do when f * 2^bits reaches it.
+   * values of `bits` bits can only do when f * 2^bits reaches it. The sums
+   * start from -1 - shift, which moves them all back by shift (mod 2^32).
    */
-  c->unpack->scan(out, f, UINT32_MAX);
+  c->unpack->scan(out, f, UINT32_MAX - shift);
   if (((uint64_t)f << bits) >= ((uint64_t)1 << 32))
     for (uint32_t k = 1; k < f; k++)
-      if (out[k] <= out[k - 1]) return *c->error = KZ_ERR_CORRUPT;
-  if (out[f - 1] >= kz_load_u32le(c->norms + 4 * (size_t)c->doc)) return *c->error = KZ_ERR_CORRUPT;
+      if (out[k] + shift <= out[k - 1] + shift) return *c->error = KZ_ERR_CORRUPT;
+  if (out[f - 1] + shift >= kz_load_u32le(c->norms + 4 * (size_t)c->doc))
+    return *c->error = KZ_ERR_CORRUPT;
   return (int)f;
 }
 

@@ -81,10 +81,12 @@ int kz_postings_positions(kz_postings *c, uint32_t *out, uint32_t cap);
 
 /*
  * The same for only the first min(freq, limit) positions (cap need only
- * hold those): where an early occurrence settles the question, the rest is
- * not decoded.
+ * hold those), each minus `shift` (mod 2^32: a position below shift comes
+ * out at 2^32 - shift or above): where an early occurrence settles the
+ * question the rest is not decoded, and a phrase gets its terms' starts.
  */
-int kz_postings_first_positions(kz_postings *c, uint32_t *out, uint32_t cap, uint32_t limit);
+int kz_postings_first_positions(kz_postings *c, uint32_t *out, uint32_t cap, uint32_t limit,
+                                uint32_t shift);
 
 /*
  * After the positions of the block's last document were read: where the

@@ -60,6 +60,15 @@ int kz_flat_supported(const kz_plan *plan) {
   return 1;
 }
 
+/*
+ * Whether a candidate's upper bound cannot beat the threshold. The bound
+ * adds exact scores in another order than the final sum does, so it gets
+ * the bounds' slack too: a last-bit difference never drops a winner.
+ */
+static inline int cannot_win(double bound, double threshold) {
+  return bound * KZ_BOUND_SLACK <= threshold;
+}
+
 static inline double score_of(flat *f, fterm *t) {
   f->sink->scored++;
   return kz_bm25_score(f->p, t->idf, (double)kz_postings_freq(&t->cur), t->cur.doc);
@@ -214,7 +223,7 @@ static int score_candidate(flat *f, size_t probed, uint32_t d, double required, 
   }
   for (size_t i = 0; i < probed; i++) ub += block_bound(f, f->order[i], d);
   for (size_t i = probed; i-- > 0;) {
-    if (ub <= s->threshold) return 0;
+    if (cannot_win(ub, s->threshold)) return 0;
     fterm *t = f->order[i];
     ub -= t->bm_score;
     if (advance(t, d) == d) {
@@ -540,7 +549,7 @@ static void run_or_windows_pruned(flat *f) {
         double partial = acc[w];
         acc[w] = 0.0;
         s->candidates++;
-        if (partial + rest <= s->threshold || kz_deleted(s->deleted, d) ||
+        if (cannot_win(partial + rest, s->threshold) || kz_deleted(s->deleted, d) ||
             (f->n_not && excluded(f, d)))
           continue;
         if (!essential) { /* every term was scored, in query order: partial is the sum */
@@ -553,7 +562,7 @@ static void run_or_windows_pruned(flat *f) {
           ub += block_bound(f, f->order[i], d);
         }
         size_t i = essential;
-        while (i > 0 && ub > s->threshold) {
+        while (i > 0 && !cannot_win(ub, s->threshold)) {
           fterm *t = f->order[--i];
           ub -= t->bm_score;
           if (advance(t, d) == d) {
@@ -562,7 +571,7 @@ static void run_or_windows_pruned(flat *f) {
             ub += t->score;
           }
         }
-        if (i > 0 || ub <= s->threshold) continue; /* cannot win */
+        if (i > 0 || cannot_win(ub, s->threshold)) continue;
         uint64_t bit = 1ull << (w & 63);
         double total = 0; /* in query order */
         for (size_t q = 0; q < n; q++) {
@@ -622,7 +631,7 @@ static void run_and(flat *f) {
         if (s->prune) {
           double ub = required;
           for (size_t k = 0; k < f->n_should; k++) ub += block_bound(f, f->should[k], d);
-          competitive = ub > s->threshold;
+          competitive = !cannot_win(ub, s->threshold);
         }
         if (competitive) {
           double optional = 0;

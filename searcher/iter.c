@@ -13,9 +13,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "kzsearch.h"
 #include "common/postings.h"
@@ -153,19 +150,12 @@ static int64_t phrase_starts_of(phrase_iter *ph, phrase_term *t, uint32_t limit)
     ph->ctx->error = KZ_ERR_NOMEM;
     return -1;
   }
-  if (kz_postings_first_positions(&t->cur, ph->pos, ph->cap_pos, f) < 0) return -1;
-  uint32_t skip = 0, off = t->offset, *v = ph->pos;
-  if (off == 0) return f;
-  while (skip < f && v[skip] < off) skip++;
+  uint32_t off = t->offset, skip = 0, *v = ph->pos;
+  if (kz_postings_first_positions(&t->cur, v, ph->cap_pos, f, off) < 0) return -1;
+  /* Positions before the offset came out at 2^32 - offset and above (and first). */
+  while (skip < f && v[skip] >= 0u - off && off) skip++;
   if (skip) memmove(v, v + skip, (size_t)(f - skip) * sizeof *v);
-  uint32_t n = f - skip, k = 0;
-#if defined(__SSE2__)
-  const __m128i d = _mm_set1_epi32((int)off);
-  for (; k + 4 <= n; k += 4)
-    _mm_storeu_si128((__m128i *)(v + k), _mm_sub_epi32(_mm_loadu_si128((const __m128i *)(v + k)), d));
-#endif
-  for (; k < n; k++) v[k] -= off;
-  return n;
+  return f - skip;
 }
 
 /* Whether two increasing lists share a value: a merge that stops at the first one. */

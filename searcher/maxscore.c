@@ -49,6 +49,8 @@ static uint32_t essential_min(const maxscore_iter *m) {
   return d;
 }
 
+static double ms_score(kz_iter *it);
+
 /*
  * Scores candidate d: the essential children on it, then the others from
  * the strongest down while they can still matter. @return whether d can
@@ -70,7 +72,9 @@ static int evaluate(maxscore_iter *m, uint32_t d) {
   }
   if (!any) return 0;
   for (size_t i = m->essential; i-- > 0;) {
-    if (score + m->prefix[i] <= t) return 0; /* even every remaining child would not do */
+    /* Even every remaining child would not do. The partial sum runs in
+     * another order than the score's, hence the slack on all of it. */
+    if ((score + m->prefix[i]) * KZ_BOUND_SLACK <= t) return 0;
     size_t k = m->order[i];
     kz_iter *c = m->kids[k];
     if (c->doc < d) c->ops->advance(c, d);
@@ -80,7 +84,7 @@ static int evaluate(maxscore_iter *m, uint32_t d) {
       score += m->kid_score[k];
     }
   }
-  return score > t;
+  return ms_score(&m->base) > t; /* the score itself, summed as it will be reported */
 }
 
 /* Moves past `cur` to the next candidate that can beat the threshold. */
