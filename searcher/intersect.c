@@ -18,6 +18,12 @@
  * Everything x86-specific sits between #if KZ_X86 lines and is compiled
  * with target attributes, so no global -mavx2 is needed and other CPUs
  * build the scalar kernels only.
+ *
+ * Each kernel body is written once and inlined three times: writing the
+ * intersection to out, counting it (out NULL), and stopping at the first
+ * shared value (any = 1, the kz_intersect_any kernels). The flag and the
+ * NULL are constants in each copy, so what a copy does not need compiles
+ * away.
  */
 #include "searcher/intersect.h"
 
@@ -28,6 +34,34 @@
 #define KZ_X86 0
 #endif
 
+#define KERNEL static inline __attribute__((always_inline))
+
+/* The galloping kernels search the values of the shorter list in the longer one. */
+#define SHORTER_FIRST(a, na, b, nb)   \
+  do {                                \
+    if ((na) > (nb)) {                \
+      const uint32_t *t_ = (a);       \
+      size_t n_ = (na);               \
+      (a) = (b);                      \
+      (na) = (nb);                    \
+      (b) = t_;                       \
+      (nb) = n_;                      \
+    }                                 \
+  } while (0)
+
+/* Whether two increasing lists share a value: a merge that stops at the first one. */
+static size_t merge_any(const uint32_t *a, size_t na, const uint32_t *b, size_t nb) {
+  size_t i = 0, j = 0;
+  while (i < na && j < nb) {
+    if (a[i] == b[j]) return 1;
+    if (a[i] < b[j])
+      i++;
+    else
+      j++;
+  }
+  return 0;
+}
+
 /* ---- scalar building blocks ----------------------------------------------- */
 
 /*
@@ -37,17 +71,27 @@
  * k matches so far are values below both a[i] and b[j], so k <= min(i, j)
  * < min(na, nb) keeps that store inside out's room.
  */
-static size_t merge_branchless(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
-                               uint32_t *out) {
+KERNEL size_t merge_branchless_impl(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
+                                   uint32_t *out, int any) {
   size_t i = 0, j = 0, k = 0;
   while (i < na && j < nb) {
     uint32_t x = a[i], y = b[j];
-    out[k] = x;
-    k += x == y;
+    if (any) {
+      if (x == y) return 1;
+    } else {
+      if (out) out[k] = x;
+      k += x == y;
+    }
     i += x <= y;
     j += y <= x;
   }
   return k;
+}
+
+static size_t merge_branchless(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
+                               uint32_t *out) {
+  return out ? merge_branchless_impl(a, na, b, nb, out, 0)
+             : merge_branchless_impl(a, na, b, nb, NULL, 0);
 }
 
 /*
@@ -204,11 +248,12 @@ static const uint64_t avx_pack[256] = {
  * matched (and counted) that the tail must skip, and a merge that stores
  * only matches keeps within out's room without a subtler argument.
  */
-__attribute__((target("sse4.1"))) static size_t merge_sse41(const uint32_t *a, size_t na,
-                                                            const uint32_t *b, size_t nb,
-                                                            uint32_t *out) {
+__attribute__((target("sse4.1"))) KERNEL size_t merge_sse41_impl(const uint32_t *a, size_t na,
+                                                                 const uint32_t *b, size_t nb,
+                                                                 uint32_t *out, int any) {
+  if (na == 0 || nb == 0) return 0;
   size_t i = 0, j = 0, k = 0, room = na < nb ? na : nb;
-  while (i + 4 <= na && j + 4 <= nb && k + 4 <= room) {
+  while (i + 4 <= na && j + 4 <= nb && (any || !out || k + 4 <= room)) {
     __m128i va = _mm_loadu_si128((const __m128i *)(a + i));
     __m128i vb = _mm_loadu_si128((const __m128i *)(b + j));
     __m128i m0 = _mm_cmpeq_epi32(va, vb);
@@ -217,14 +262,21 @@ __attribute__((target("sse4.1"))) static size_t merge_sse41(const uint32_t *a, s
     __m128i m3 = _mm_cmpeq_epi32(va, _mm_shuffle_epi32(vb, _MM_SHUFFLE(2, 1, 0, 3)));
     __m128i m = _mm_or_si128(_mm_or_si128(m0, m1), _mm_or_si128(m2, m3));
     unsigned mask = (unsigned)_mm_movemask_ps(_mm_castsi128_ps(m));
-    __m128i ctl = _mm_loadu_si128((const __m128i *)sse_pack[mask]);
-    _mm_storeu_si128((__m128i *)(out + k), _mm_shuffle_epi8(va, ctl));
-    k += popcount4(mask);
+    if (any) {
+      if (mask) return 1;
+    } else {
+      if (out) {
+        __m128i ctl = _mm_loadu_si128((const __m128i *)sse_pack[mask]);
+        _mm_storeu_si128((__m128i *)(out + k), _mm_shuffle_epi8(va, ctl));
+      }
+      k += popcount4(mask);
+    }
     uint32_t amax = a[i + 3], bmax = b[j + 3];
     i += advance_if_le(amax, bmax, 4);
     j += advance_if_le(bmax, amax, 4);
   }
-  return k + kz_intersect_merge(a + i, na - i, b + j, nb - j, out + k);
+  if (any) return merge_any(a + i, na - i, b + j, nb - j);
+  return k + kz_intersect_merge(a + i, na - i, b + j, nb - j, out ? out + k : NULL);
 }
 
 /*
@@ -234,11 +286,12 @@ __attribute__((target("sse4.1"))) static size_t merge_sse41(const uint32_t *a, s
  * keep busy, has only the one vpermd that packs the matches. Every AVX2
  * CPU has popcnt, but it is checked with it all the same.
  */
-__attribute__((target("avx2,popcnt"))) static size_t merge_avx2(const uint32_t *a, size_t na,
-                                                         const uint32_t *b, size_t nb,
-                                                         uint32_t *out) {
+__attribute__((target("avx2,popcnt"))) KERNEL size_t merge_avx2_impl(const uint32_t *a, size_t na,
+                                                                    const uint32_t *b, size_t nb,
+                                                                    uint32_t *out, int any) {
+  if (na == 0 || nb == 0) return 0;
   size_t i = 0, j = 0, k = 0, room = na < nb ? na : nb;
-  while (i + 8 <= na && j + 8 <= nb && k + 8 <= room) {
+  while (i + 8 <= na && j + 8 <= nb && (any || !out || k + 8 <= room)) {
     __m256i va = _mm256_loadu_si256((const __m256i *)(a + i));
     const int32_t *bj = (const int32_t *)(b + j);
     __m256i m01 = _mm256_or_si256(_mm256_cmpeq_epi32(va, _mm256_set1_epi32(bj[0])),
@@ -251,14 +304,21 @@ __attribute__((target("avx2,popcnt"))) static size_t merge_avx2(const uint32_t *
                                   _mm256_cmpeq_epi32(va, _mm256_set1_epi32(bj[7])));
     __m256i m = _mm256_or_si256(_mm256_or_si256(m01, m23), _mm256_or_si256(m45, m67));
     unsigned mask = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(m));
-    __m256i perm = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)&avx_pack[mask]));
-    _mm256_storeu_si256((__m256i *)(out + k), _mm256_permutevar8x32_epi32(va, perm));
-    k += (size_t)_mm_popcnt_u32(mask);
+    if (any) {
+      if (mask) return 1;
+    } else {
+      if (out) {
+        __m256i perm = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)&avx_pack[mask]));
+        _mm256_storeu_si256((__m256i *)(out + k), _mm256_permutevar8x32_epi32(va, perm));
+      }
+      k += (size_t)_mm_popcnt_u32(mask);
+    }
     uint32_t amax = a[i + 7], bmax = b[j + 7];
     i += advance_if_le(amax, bmax, 8);
     j += advance_if_le(bmax, amax, 8);
   }
-  return k + kz_intersect_merge(a + i, na - i, b + j, nb - j, out + k);
+  if (any) return merge_any(a + i, na - i, b + j, nb - j);
+  return k + kz_intersect_merge(a + i, na - i, b + j, nb - j, out ? out + k : NULL);
 }
 
 /*
@@ -273,10 +333,12 @@ __attribute__((target("avx2,popcnt"))) static size_t merge_avx2(const uint32_t *
  * x. out[k] is stored before we know it matched: the k earlier matches are
  * distinct values of l before x's window end, so k < nl, and k <= i < ns.
  */
-__attribute__((target("sse4.1"))) static size_t gallop_sse41(const uint32_t *s, size_t ns,
-                                                             const uint32_t *l, size_t nl,
-                                                             uint32_t *out) {
+__attribute__((target("sse4.1"))) KERNEL size_t gallop_sse41_impl(const uint32_t *s, size_t ns,
+                                                                  const uint32_t *l, size_t nl,
+                                                                  uint32_t *out, int any) {
   enum { W = 32 };
+  SHORTER_FIRST(s, ns, l, nl);
+  if (ns == 0) return 0;
   size_t i = 0, pos = 0, k = 0;
   for (; i < ns; i++) {
     uint32_t x = s[i];
@@ -290,17 +352,24 @@ __attribute__((target("sse4.1"))) static size_t gallop_sse41(const uint32_t *s, 
       __m128i window = _mm_loadu_si128((const __m128i *)(l + pos + v));
       m = _mm_or_si128(m, _mm_cmpeq_epi32(vx, window));
     }
-    out[k] = x;
-    k += !_mm_testz_si128(m, m);
+    if (any) {
+      if (!_mm_testz_si128(m, m)) return 1;
+    } else {
+      if (out) out[k] = x;
+      k += !_mm_testz_si128(m, m);
+    }
   }
-  return k + merge_branchless(s + i, ns - i, l + pos, nl - pos, out + k);
+  if (any) return merge_branchless_impl(s + i, ns - i, l + pos, nl - pos, NULL, 1);
+  return k + merge_branchless_impl(s + i, ns - i, l + pos, nl - pos, out ? out + k : NULL, 0);
 }
 
 /* The same with 64-value windows and 8-lane compares. */
-__attribute__((target("avx2"))) static size_t gallop_avx2(const uint32_t *s, size_t ns,
-                                                          const uint32_t *l, size_t nl,
-                                                          uint32_t *out) {
+__attribute__((target("avx2"))) KERNEL size_t gallop_avx2_impl(const uint32_t *s, size_t ns,
+                                                               const uint32_t *l, size_t nl,
+                                                               uint32_t *out, int any) {
   enum { W = 64 };
+  SHORTER_FIRST(s, ns, l, nl);
+  if (ns == 0) return 0;
   size_t i = 0, pos = 0, k = 0;
   for (; i < ns; i++) {
     uint32_t x = s[i];
@@ -314,11 +383,32 @@ __attribute__((target("avx2"))) static size_t gallop_avx2(const uint32_t *s, siz
       __m256i window = _mm256_loadu_si256((const __m256i *)(l + pos + v));
       m = _mm256_or_si256(m, _mm256_cmpeq_epi32(vx, window));
     }
-    out[k] = x;
-    k += !_mm256_testz_si256(m, m);
+    if (any) {
+      if (!_mm256_testz_si256(m, m)) return 1;
+    } else {
+      if (out) out[k] = x;
+      k += !_mm256_testz_si256(m, m);
+    }
   }
-  return k + merge_branchless(s + i, ns - i, l + pos, nl - pos, out + k);
+  if (any) return merge_branchless_impl(s + i, ns - i, l + pos, nl - pos, NULL, 1);
+  return k + merge_branchless_impl(s + i, ns - i, l + pos, nl - pos, out ? out + k : NULL, 0);
 }
+
+/* The kernels proper: each body with the flag fixed. */
+#define INSTANTIATE(name, target)                                                            \
+  __attribute__((target)) static size_t name(const uint32_t *a, size_t na, const uint32_t *b, \
+                                             size_t nb, uint32_t *out) {                     \
+    return out ? name##_impl(a, na, b, nb, out, 0) : name##_impl(a, na, b, nb, NULL, 0);     \
+  }                                                                                          \
+  __attribute__((target)) static int name##_any(const uint32_t *a, size_t na,                \
+                                                const uint32_t *b, size_t nb) {              \
+    return (int)name##_impl(a, na, b, nb, NULL, 1);                                          \
+  }
+INSTANTIATE(merge_sse41, target("sse4.1"))
+INSTANTIATE(merge_avx2, target("avx2,popcnt"))
+INSTANTIATE(gallop_sse41, target("sse4.1"))
+INSTANTIATE(gallop_avx2, target("avx2"))
+#undef INSTANTIATE
 
 static int have_avx2(void) {
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
@@ -329,19 +419,6 @@ static int have_sse41(void) { return __builtin_cpu_supports("sse4.1"); }
 
 /* ---- the public kernels --------------------------------------------------- */
 
-/* The galloping kernels search the values of the shorter list in the longer one. */
-#define SHORTER_FIRST(a, na, b, nb)   \
-  do {                                \
-    if ((na) > (nb)) {                \
-      const uint32_t *t_ = (a);       \
-      size_t n_ = (na);               \
-      (a) = (b);                      \
-      (na) = (nb);                    \
-      (b) = t_;                       \
-      (nb) = n_;                      \
-    }                                 \
-  } while (0)
-
 size_t kz_intersect_merge(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
                           uint32_t *out) {
   size_t i = 0, j = 0, k = 0;
@@ -351,7 +428,8 @@ size_t kz_intersect_merge(const uint32_t *a, size_t na, const uint32_t *b, size_
     } else if (a[i] > b[j]) {
       j++;
     } else {
-      out[k++] = a[i];
+      if (out) out[k] = a[i];
+      k++;
       i++;
       j++;
     }
@@ -364,8 +442,8 @@ size_t kz_intersect_branchless(const uint32_t *a, size_t na, const uint32_t *b, 
   return merge_branchless(a, na, b, nb, out);
 }
 
-size_t kz_intersect_gallop(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
-                           uint32_t *out) {
+KERNEL size_t gallop_impl(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
+                          uint32_t *out, int any) {
   SHORTER_FIRST(a, na, b, nb);
   if (na == 0) return 0;
   size_t pos = 0, k = 0;
@@ -375,52 +453,65 @@ size_t kz_intersect_gallop(const uint32_t *a, size_t na, const uint32_t *b, size
       pos += gallop(b + pos, nb - pos, 1, x);
       if (pos == nb) break;
     }
+    if (any) {
+      if (b[pos] == x) return 1;
+      continue;
+    }
     /* k matches so far are distinct values of b before pos: k <= pos < nb, and k <= i < na. */
-    out[k] = x;
+    if (out) out[k] = x;
     k += b[pos] == x;
   }
   return k;
 }
 
-#if KZ_X86
-static size_t intersect_sse41(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
-                              uint32_t *out) {
-  if (na == 0 || nb == 0) return 0;
-  return merge_sse41(a, na, b, nb, out);
+size_t kz_intersect_gallop(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
+                           uint32_t *out) {
+  return out ? gallop_impl(a, na, b, nb, out, 0) : gallop_impl(a, na, b, nb, NULL, 0);
 }
 
-static size_t intersect_avx2(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
-                             uint32_t *out) {
-  if (na == 0 || nb == 0) return 0;
-  return merge_avx2(a, na, b, nb, out);
-}
-
-static size_t intersect_gallop_sse41(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
-                                     uint32_t *out) {
-  SHORTER_FIRST(a, na, b, nb);
-  if (na == 0) return 0;
-  return gallop_sse41(a, na, b, nb, out);
-}
-
-static size_t intersect_gallop_avx2(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
-                                    uint32_t *out) {
-  SHORTER_FIRST(a, na, b, nb);
-  if (na == 0) return 0;
-  return gallop_avx2(a, na, b, nb, out);
-}
-#endif
-
-size_t kz_intersect(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, uint32_t *out) {
+/*
+ * The dispatcher's choice, shared by kz_intersect and kz_intersect_any.
+ * __builtin_cpu_supports reads a word libgcc filled at start-up: cheap
+ * enough per call.
+ */
+KERNEL size_t auto_impl(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, uint32_t *out,
+                        int any) {
   SHORTER_FIRST(a, na, b, nb);
   if (na == 0) return 0;
   int skewed = nb / na >= KZ_INTERSECT_GALLOP_RATIO;
 #if KZ_X86
-  /* __builtin_cpu_supports reads a word libgcc filled at start-up: cheap enough per call. */
-  if (have_avx2()) return skewed ? gallop_avx2(a, na, b, nb, out) : merge_avx2(a, na, b, nb, out);
-  if (have_sse41())
+  if (have_avx2()) {
+    if (any) return (size_t)(skewed ? gallop_avx2_any(a, na, b, nb) : merge_avx2_any(a, na, b, nb));
+    return skewed ? gallop_avx2(a, na, b, nb, out) : merge_avx2(a, na, b, nb, out);
+  }
+  if (have_sse41()) {
+    if (any)
+      return (size_t)(skewed ? gallop_sse41_any(a, na, b, nb) : merge_sse41_any(a, na, b, nb));
     return skewed ? gallop_sse41(a, na, b, nb, out) : merge_sse41(a, na, b, nb, out);
+  }
 #endif
-  return skewed ? kz_intersect_gallop(a, na, b, nb, out) : merge_branchless(a, na, b, nb, out);
+  if (skewed) return gallop_impl(a, na, b, nb, out, any);
+  return merge_branchless_impl(a, na, b, nb, out, any);
+}
+
+size_t kz_intersect(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, uint32_t *out) {
+  return out ? auto_impl(a, na, b, nb, out, 0) : auto_impl(a, na, b, nb, NULL, 0);
+}
+
+int kz_intersect_any(const uint32_t *a, size_t na, const uint32_t *b, size_t nb) {
+  return (int)auto_impl(a, na, b, nb, NULL, 1);
+}
+
+/* ---- every kernel by name, for tests and benchmarks ------------------------- */
+
+static int any_merge(const uint32_t *a, size_t na, const uint32_t *b, size_t nb) {
+  return (int)merge_any(a, na, b, nb);
+}
+static int any_branchless(const uint32_t *a, size_t na, const uint32_t *b, size_t nb) {
+  return (int)merge_branchless_impl(a, na, b, nb, NULL, 1);
+}
+static int any_gallop(const uint32_t *a, size_t na, const uint32_t *b, size_t nb) {
+  return (int)gallop_impl(a, na, b, nb, NULL, 1);
 }
 
 kz_intersect_fn kz_intersect_kernel(kz_intersect_algo algo) {
@@ -429,12 +520,28 @@ kz_intersect_fn kz_intersect_kernel(kz_intersect_algo algo) {
     case KZ_INTERSECT_BRANCHLESS: return kz_intersect_branchless;
     case KZ_INTERSECT_GALLOP: return kz_intersect_gallop;
 #if KZ_X86
-    case KZ_INTERSECT_SSE41: return have_sse41() ? intersect_sse41 : NULL;
-    case KZ_INTERSECT_AVX2: return have_avx2() ? intersect_avx2 : NULL;
-    case KZ_INTERSECT_GALLOP_SSE41: return have_sse41() ? intersect_gallop_sse41 : NULL;
-    case KZ_INTERSECT_GALLOP_AVX2: return have_avx2() ? intersect_gallop_avx2 : NULL;
+    case KZ_INTERSECT_SSE41: return have_sse41() ? merge_sse41 : NULL;
+    case KZ_INTERSECT_AVX2: return have_avx2() ? merge_avx2 : NULL;
+    case KZ_INTERSECT_GALLOP_SSE41: return have_sse41() ? gallop_sse41 : NULL;
+    case KZ_INTERSECT_GALLOP_AVX2: return have_avx2() ? gallop_avx2 : NULL;
 #endif
     case KZ_INTERSECT_AUTO: return kz_intersect;
+    default: return NULL;
+  }
+}
+
+kz_intersect_any_fn kz_intersect_any_kernel(kz_intersect_algo algo) {
+  switch (algo) {
+    case KZ_INTERSECT_MERGE: return any_merge;
+    case KZ_INTERSECT_BRANCHLESS: return any_branchless;
+    case KZ_INTERSECT_GALLOP: return any_gallop;
+#if KZ_X86
+    case KZ_INTERSECT_SSE41: return have_sse41() ? merge_sse41_any : NULL;
+    case KZ_INTERSECT_AVX2: return have_avx2() ? merge_avx2_any : NULL;
+    case KZ_INTERSECT_GALLOP_SSE41: return have_sse41() ? gallop_sse41_any : NULL;
+    case KZ_INTERSECT_GALLOP_AVX2: return have_avx2() ? gallop_avx2_any : NULL;
+#endif
+    case KZ_INTERSECT_AUTO: return kz_intersect_any;
     default: return NULL;
   }
 }

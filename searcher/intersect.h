@@ -12,7 +12,8 @@
  *   - a[0..na) and b[0..nb) strictly increasing (not checked: callers hand
  *     in decoded postings, which the decoder has already checked);
  *   - out has room for min(na, nb) values and overlaps neither input (the
- *     SIMD kernels store whole vectors, some lanes of which are scratch);
+ *     SIMD kernels store whole vectors, some lanes of which are scratch),
+ *     or is NULL when only the count is wanted (nothing is stored then);
  *   - nothing is read outside a[0..na) or b[0..nb), nothing written outside
  *     out[0..min(na, nb)); an empty list may be passed as NULL.
  * The kernels cannot fail, hence a count rather than a kz_status.
@@ -52,6 +53,14 @@ typedef enum kz_intersect_algo {
 /* The best kernel for these sizes on this CPU. */
 size_t kz_intersect(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, uint32_t *out);
 
+/*
+ * Whether the lists share a value (1) or not (0): kz_intersect's choice of
+ * kernel, stopping at the first shared value and writing nothing. Phrases
+ * that only have to occur (counts, filters) ask this.
+ */
+int kz_intersect_any(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
+typedef int (*kz_intersect_any_fn)(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
+
 size_t kz_intersect_merge(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
                           uint32_t *out);
 size_t kz_intersect_branchless(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
@@ -65,6 +74,8 @@ size_t kz_intersect_gallop(const uint32_t *a, size_t na, const uint32_t *b, size
  * Lets tests and benchmarks force each SIMD level explicitly.
  */
 kz_intersect_fn kz_intersect_kernel(kz_intersect_algo algo);
+/* The same kernel in its stop-at-the-first-match form (the merge: the oracle's). */
+kz_intersect_any_fn kz_intersect_any_kernel(kz_intersect_algo algo);
 
 /* A short stable name ("merge", "avx2", ...), "?" for an unknown value. */
 const char *kz_intersect_algo_name(kz_intersect_algo algo);

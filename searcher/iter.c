@@ -158,19 +158,6 @@ static int64_t phrase_starts_of(phrase_iter *ph, phrase_term *t, uint32_t limit)
   return f - skip;
 }
 
-/* Whether two increasing lists share a value: a merge that stops at the first one. */
-static int share_a_value(const uint32_t *a, size_t na, const uint32_t *b, size_t nb) {
-  size_t i = 0, j = 0;
-  while (i < na && j < nb) {
-    if (a[i] == b[j]) return 1;
-    if (a[i] < b[j])
-      i++;
-    else
-      j++;
-  }
-  return 0;
-}
-
 /* Positions of each term compared first when only a match is wanted. */
 #define EARLY_POSITIONS 64u
 
@@ -192,7 +179,7 @@ static int phrase_occurs_early(phrase_iter *ph) {
   ph->cap_starts = ph->cap_pos;
   ph->cap_pos = cap;
   int64_t nb = phrase_starts_of(ph, b, EARLY_POSITIONS);
-  return nb > 0 && share_a_value(ph->starts, (size_t)na, ph->pos, (size_t)nb);
+  return nb > 0 && kz_intersect_any(ph->starts, (size_t)na, ph->pos, (size_t)nb);
 }
 
 /*
@@ -231,8 +218,12 @@ static int phrase_matches(kz_iter *it) {
   for (size_t i = 1; i < ph->n && m > 0; i++) {
     int64_t k = phrase_starts_of(ph, &ph->terms[ph->order[i]], UINT32_MAX);
     if (k <= 0) return 0;
-    if (!ph->ctx->scoring && i + 1 == ph->n) /* matching only: one occurrence will do */
-      return ph->freq = share_a_value(ph->starts, (size_t)m, ph->pos, (size_t)k);
+    if (i + 1 == ph->n) { /* the last term: the starts themselves are not needed */
+      if (!ph->ctx->scoring) /* matching only: one occurrence will do */
+        return ph->freq = kz_intersect_any(ph->starts, (size_t)m, ph->pos, (size_t)k);
+      m = (int64_t)kz_intersect(ph->starts, (size_t)m, ph->pos, (size_t)k, NULL);
+      break;
+    }
     if (reserve_u32(&ph->next, &ph->cap_next, (uint32_t)m)) {
       ph->ctx->error = KZ_ERR_NOMEM;
       return 0;

@@ -112,7 +112,22 @@ static int run_one(kz_intersect_algo algo, kz_intersect_fn fn, const list *x, co
   return ok;
 }
 
-/* Every available kernel, both argument orders, against the plain merge. */
+/*
+ * The counting form of a kernel (out NULL) and its stop-at-the-first-match
+ * form agree with the oracle's count.
+ */
+static int run_count_and_any(kz_intersect_algo algo, kz_intersect_fn fn, const list *x,
+                             const list *y, size_t n_want, const char *label) {
+  size_t count = fn(x->v, x->n, y->v, y->n, NULL);
+  kz_intersect_any_fn any = kz_intersect_any_kernel(algo);
+  int shared = any ? any(x->v, x->n, y->v, y->n) : -1;
+  if (count == n_want && shared == (n_want > 0)) return 1;
+  fprintf(stderr, "%s: kernel %s on %zu x %zu values counts %zu and says %d, the lists share %zu\n",
+          label, kz_intersect_algo_name(algo), x->n, y->n, count, shared, n_want);
+  return 0;
+}
+
+/* Every available kernel in both forms, both argument orders, against the plain merge. */
 static int check_all(const list *a, const list *b, const char *label) {
   if (!is_strictly_increasing(a) || !is_strictly_increasing(b)) {
     fprintf(stderr, "%s: the test built a list that is not strictly increasing\n", label);
@@ -127,7 +142,9 @@ static int check_all(const list *a, const list *b, const char *label) {
     kz_intersect_fn fn = kz_intersect_kernel(algo);
     if (!fn) continue;
     ok = run_one(algo, fn, a, b, want, n_want, label) &&
-         run_one(algo, fn, b, a, want, n_want, label);
+         run_one(algo, fn, b, a, want, n_want, label) &&
+         run_count_and_any(algo, fn, a, b, n_want, label) &&
+         run_count_and_any(algo, fn, b, a, n_want, label);
   }
   free(want);
   return ok;
@@ -155,6 +172,12 @@ static void test_intersect__kernel_table(void) {
   CHECK(kz_intersect_kernel(KZ_INTERSECT_AUTO) == kz_intersect);
   CHECK(kz_intersect_kernel(KZ_INTERSECT_N_ALGOS) == NULL);
   CHECK(kz_intersect_kernel((kz_intersect_algo)-1) == NULL);
+  CHECK(kz_intersect_any_kernel(KZ_INTERSECT_AUTO) == kz_intersect_any);
+  CHECK(kz_intersect_any_kernel(KZ_INTERSECT_N_ALGOS) == NULL);
+  for (int a = 0; a < KZ_INTERSECT_N_ALGOS; a++) { /* both forms of a kernel, or neither */
+    kz_intersect_algo algo = (kz_intersect_algo)a;
+    CHECK(!kz_intersect_kernel(algo) == !kz_intersect_any_kernel(algo));
+  }
   CHECK_EQ_STR(kz_intersect_algo_name(KZ_INTERSECT_AVX2), "avx2");
   CHECK_EQ_STR(kz_intersect_algo_name(KZ_INTERSECT_N_ALGOS), "?");
 #if defined(__x86_64__)
@@ -332,6 +355,29 @@ static void test_intersect__gallop_window_edges(void) {
     }
 }
 
+/*
+ * One shared value at each place of both lists, the rest apart (odd and
+ * even): the stop-at-the-first-match kernels find it in a SIMD block, a
+ * galloping window or the scalar tail alike.
+ */
+static void test_intersect__one_shared_value_anywhere(void) {
+  for (size_t na = 1; na <= 40; na += 13)
+    for (size_t nb = 1; nb <= 700; nb = nb * 3 + 1) {
+      size_t stride = nb / na > 1 ? nb / na : 1;
+      for (size_t at = 0; at < na && at * stride < nb; at++) {
+        list a = {malloc(na * sizeof(uint32_t)), na}, b = {malloc(nb * sizeof(uint32_t)), nb};
+        for (size_t j = 0; j < nb; j++) b.v[j] = (uint32_t)(2 * j);
+        for (size_t i = 0; i < na; i++) a.v[i] = (uint32_t)(2 * i * stride + 1);
+        a.v[at]--; /* now b.v[at * stride], still above a.v[at - 1] */
+        char label[64];
+        snprintf(label, sizeof label, "one shared at %zu of %zu x %zu", at, na, nb);
+        CHECK(check_all(&a, &b, label));
+        list_free(&a);
+        list_free(&b);
+      }
+    }
+}
+
 /* kz_intersect returns the oracle's answer whichever kernel it picks. */
 static void test_intersect__dispatcher(void) {
   rng r = {3};
@@ -358,4 +404,5 @@ KZ_TEST_MAIN(KZ_TEST(test_intersect__kernel_table), KZ_TEST(test_intersect__empt
              KZ_TEST(test_intersect__all_small_lengths),
              KZ_TEST(test_intersect__values_near_uint32_max),
              KZ_TEST(test_intersect__uniform_ratios), KZ_TEST(test_intersect__clustered_ratios),
-             KZ_TEST(test_intersect__gallop_window_edges), KZ_TEST(test_intersect__dispatcher))
+             KZ_TEST(test_intersect__gallop_window_edges), KZ_TEST(test_intersect__one_shared_value_anywhere),
+             KZ_TEST(test_intersect__dispatcher))
