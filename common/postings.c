@@ -146,6 +146,9 @@ uint32_t kz_postings_advance(kz_postings *c, uint32_t target) {
   return c->doc = c->docs[lo];
 }
 
+/* Up to this many positions are copied and summed inline rather than by memcpy and the SIMD scan. */
+#define SHORT_LIST 8
+
 /* The length of the block's next run. */
 static uint32_t next_run_length(const kz_postings *c) {
   uint64_t left = c->pos_total - c->pos_read;
@@ -216,7 +219,10 @@ int kz_postings_first_positions(kz_postings *c, uint32_t *out, uint32_t cap, uin
     uint64_t buf_first = c->pos_read - c->pos_buf_n;
     uint32_t from = (uint32_t)(at - buf_first), take = c->pos_buf_n - from;
     if (take > f - k) take = f - k;
-    memcpy(out + k, c->pos_buf + from, take * sizeof *out);
+    if (take <= SHORT_LIST) /* a few positions (short documents): cheaper than the call */
+      for (uint32_t t = 0; t < take; t++) out[k + t] = c->pos_buf[from + t];
+    else
+      memcpy(out + k, c->pos_buf + from, take * sizeof *out);
     k += take;
     at += take;
     if (c->pos_buf_bits > bits) bits = c->pos_buf_bits;
@@ -227,7 +233,12 @@ int kz_postings_first_positions(kz_postings *c, uint32_t *out, uint32_t cap, uin
    * values of `bits` bits can only do when f * 2^bits reaches it. The sums
    * start from -1 - shift, which moves them all back by shift (mod 2^32).
    */
-  c->unpack->scan(out, f, UINT32_MAX - shift);
+  if (f <= SHORT_LIST) {
+    uint32_t sum = UINT32_MAX - shift;
+    for (uint32_t k = 0; k < f; k++) out[k] = sum += out[k];
+  } else {
+    c->unpack->scan(out, f, UINT32_MAX - shift);
+  }
   if (((uint64_t)f << bits) >= ((uint64_t)1 << 32))
     for (uint32_t k = 1; k < f; k++)
       if (out[k] + shift <= out[k - 1] + shift) return *c->error = KZ_ERR_CORRUPT;

@@ -478,6 +478,8 @@ KERNEL size_t auto_impl(const uint32_t *a, size_t na, const uint32_t *b, size_t 
                         int any) {
   SHORTER_FIRST(a, na, b, nb);
   if (na == 0) return 0;
+  /* Shorter than a vector both (positions in short documents): the scalar merge, no dispatch. */
+  if (nb < 8) return merge_branchless_impl(a, na, b, nb, out, any);
   int skewed = nb / na >= KZ_INTERSECT_GALLOP_RATIO;
 #if KZ_X86
   if (have_avx2()) {
