@@ -206,7 +206,7 @@ static int ingest(const char *index_path, const kz_writer_options *opts, char **
           size, seconds, seconds > 0 ? mb / seconds : 0.0, shown_path ? shown_path : index_path);
   free(shown_path);
   if (total.skipped)
-    fprintf(stderr, " (skipped %llu malformed %s)", (unsigned long long)total.skipped,
+    fprintf(stderr, " (skipped %llu malformed or oversized %s)", (unsigned long long)total.skipped,
             plural(total.skipped, "record", "records"));
   fputc('\n', stderr);
   return total.skipped ? CLI_EXIT_NONE : CLI_EXIT_OK;

@@ -504,7 +504,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                      err.message);
   int corrupt_queries = -1;
   char why[700];
-  snprintf(why, sizeof why, "kz_index_open: %s", err.message);
+  /* err is filled only by a failing call. */
+  snprintf(why, sizeof why, "kz_index_open: %s", rc == KZ_OK ? "ok" : err.message);
   if (rc == KZ_OK) {
     corrupt_queries = run_queries(index, (data[1] >> 3) & 3, why, sizeof why);
     kz_index_close(index);

@@ -10,47 +10,9 @@
 
 set -u
 
-if [ -z "${KZ:-}" ] || [ ! -x "$KZ" ]; then
-  echo "skip: KZ does not name the kzsearch binary" >&2
-  exit 77
-fi
-if ! command -v python3 >/dev/null 2>&1; then
-  echo "skip: python3 is needed" >&2
-  exit 77
-fi
-DATA="${KZ_SOURCE_DIR:-.}/data/kazakhstan/docs.jsonl"
-if [ ! -f "$DATA" ]; then
-  echo "skip: $DATA not found" >&2
-  exit 77
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/kz_cli_basic.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-export HOME="$tmp/home"
-export XDG_DATA_HOME="$tmp/xdg"
-unset KZSEARCH_INDEX NO_COLOR
+. "$(dirname "$0")/lib/cli_test.sh"
+cli_test_setup cli_basic python3
 IDX="$tmp/deep/er/idx" # missing parents: index must create them
-OUT="$tmp/out"
-ERR="$tmp/err"
-passed=0
-failed=0
-
-pass() { passed=$((passed + 1)); echo "ok   - $1"; }
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL - $1"
-  if [ -s "$ERR" ]; then sed 's/^/       stderr: /' "$ERR" | head -5; fi
-}
-check() { # check NAME COMMAND... : pass when the command succeeds
-  local name=$1
-  shift
-  if "$@"; then pass "$name"; else fail "$name"; fi
-}
-# kz ARGS...: runs kzsearch with stdout in $OUT, stderr in $ERR, status in $rc.
-kz() {
-  "$KZ" "$@" >"$OUT" 2>"$ERR"
-  rc=$?
-}
 # JSON helpers, reading $OUT.
 json_lines_ok() {
   python3 - "$OUT" <<'PY'
@@ -229,7 +191,7 @@ check "--rebuild replaces the index" test "$(stats_documents 2>/dev/null)" = 2
 kz index -i "$tmp/idx-bad" "$tmp/bad.jsonl"
 check "index with a malformed line exits 1" test "$rc" -eq 1
 check "the malformed line is reported as FILE:LINE" grep -qF "bad.jsonl:2:" "$ERR"
-check "the summary counts the skipped record" grep -q "skipped 1 malformed record" "$ERR"
+check "the summary counts the skipped record" grep -q "skipped 1 malformed or oversized record" "$ERR"
 kz stats -i "$tmp/idx-bad" --json
 check "the good records were committed" test "$(stats_documents 2>/dev/null)" = 2
 
@@ -240,5 +202,4 @@ check "| head -1: no error output" bash -c "! grep -qiE 'kzsearch:|broken pipe|e
 "$KZ" -i "$IDX" --json -k 100 kazakhstan 2>"$ERR" | head -n 1 >"$OUT"
 check "--json | head -1: nothing on stderr" test ! -s "$ERR"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+cli_test_summary

@@ -11,39 +11,8 @@
 
 set -u
 
-if [ -z "${KZ:-}" ] || [ ! -x "$KZ" ]; then
-  echo "skip: KZ does not name the kzsearch binary" >&2
-  exit 77
-fi
-DATA="${KZ_SOURCE_DIR:-.}/data/kazakhstan/docs.jsonl"
-if [ ! -f "$DATA" ]; then
-  echo "skip: $DATA not found" >&2
-  exit 77
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/kz_cli_check.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-export HOME="$tmp/home"
-export XDG_DATA_HOME="$tmp/xdg"
-unset KZSEARCH_INDEX
-IDX="$tmp/idx"
-OUT="$tmp/out"
-ERR="$tmp/err"
-passed=0
-failed=0
-
-pass() { passed=$((passed + 1)); echo "ok   - $1"; }
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL - $1 (exit $rc)"
-  if [ -s "$OUT" ]; then sed 's/^/       stdout: /' "$OUT" | head -5; fi
-  if [ -s "$ERR" ]; then sed 's/^/       stderr: /' "$ERR" | head -5; fi
-}
-# kz ARGS...: runs kzsearch with stdout in $OUT, stderr in $ERR, status in $rc.
-kz() {
-  "$KZ" "$@" >"$OUT" 2>"$ERR"
-  rc=$?
-}
+. "$(dirname "$0")/lib/cli_test.sh"
+cli_test_setup cli_check
 # expect NAME STATUS [GREP_PATTERN [FILE]]: the last command's status is
 # STATUS and, when given, the pattern occurs in FILE (default $OUT).
 expect() {
@@ -130,5 +99,4 @@ expect "an unknown option exits 2" 2
 kz check --help
 expect "check --help exits 0 and mentions check" 0 "kzsearch check"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+cli_test_summary

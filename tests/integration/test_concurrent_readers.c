@@ -19,7 +19,7 @@
  *     counts) of the same queries run on one thread.
  *
  * Run time is bounded by the fixed amounts of work (a few seconds in a
- * Debug build). To look for data races, build with ThreadSanitizer in a
+ * Debug build). scripts/test.sh also runs it under ThreadSanitizer, in a
  * separate build directory (it cannot be combined with KZ_SANITIZE):
  *
  *   cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DKZ_TSAN=ON \
@@ -30,17 +30,16 @@
  * Owns: one temporary directory (removed at exit). Threads share only the
  * index directory, the shared kz_index, C11 atomics and read-only data.
  */
-#include <dirent.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kz_test.h"
+#include "kz_test_fs.h"
 #include "kzsearch.h"
 
 #define COMMITS 30
@@ -55,33 +54,13 @@
 
 static char g_root[256];
 
-static void remove_tree(const char *dir) {
-  DIR *d = opendir(dir);
-  if (!d) return;
-  struct dirent *e;
-  while ((e = readdir(d))) {
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-    char p[1024];
-    snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-    struct stat st;
-    if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-      remove_tree(p);
-    else
-      unlink(p);
-  }
-  closedir(d);
-  rmdir(dir);
-}
-
 static void remove_root(void) {
-  if (g_root[0]) remove_tree(g_root);
+  if (g_root[0]) kz_test_remove_tree(g_root);
 }
 
 static int make_root(void) {
   if (g_root[0]) return 1;
-  const char *tmp = getenv("TMPDIR");
-  snprintf(g_root, sizeof g_root, "%s/kz_test_concurrent.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-  if (!mkdtemp(g_root)) {
+  if (!kz_test_make_temp_dir(g_root, sizeof g_root, "kz_test_concurrent")) {
     g_root[0] = 0;
     return 0;
   }

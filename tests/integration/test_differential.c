@@ -32,9 +32,7 @@
  * Owns: a temporary directory per corpus (removed at the end) and every
  * reference structure (freed at the end, so ASan's leak check stays quiet).
  */
-#define _XOPEN_SOURCE 700 /* nftw */
 
-#include <ftw.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -46,6 +44,7 @@
 #include "common/analyzer.h"
 #include "common/limits.h"
 #include "kz_test.h"
+#include "kz_test_fs.h"
 #include "kzsearch.h"
 
 /* ======================================================================== */
@@ -138,21 +137,6 @@ static uint32_t rng_range(rng *r, uint32_t lo, uint32_t hi) {
 }
 static double rng_unit(rng *r) { return (double)(rng_next(r) >> 11) * (1.0 / 9007199254740992.0); }
 static int rng_chance(rng *r, double p) { return rng_unit(r) < p; }
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-  (void)st;
-  (void)flag;
-  (void)ftw;
-  return remove(path);
-}
-
-static void remove_tree(const char *dir) { nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS); }
-
-static int make_temp_dir(char *out, size_t cap) {
-  const char *tmp = getenv("TMPDIR");
-  snprintf(out, cap, "%s/kz_differential_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-  return mkdtemp(out) ? 0 : -1;
-}
 
 /* ======================================================================== */
 /* The reference index                                                      */
@@ -1212,7 +1196,7 @@ static int add_generated(kz_writer *w, ref_index *ref, const vocab *v, rng *r, s
 
 static void test_differential__generated_corpus(void) {
   char dir[512];
-  CHECK(make_temp_dir(dir, sizeof dir) == 0);
+  CHECK(kz_test_make_temp_dir(dir, sizeof dir, "kz_differential"));
   rng r = {0x5DEECE66DULL};
   vocab v;
   make_vocab(&v, &r);
@@ -1270,7 +1254,7 @@ static void test_differential__generated_corpus(void) {
   kz_index_close(idx);
   ref_free(&ref);
   free_vocab(&v);
-  remove_tree(dir);
+  kz_test_remove_tree(dir);
   CHECK(ok);
   CHECK_EQ_INT(st.queries, GEN_QUERIES);
   CHECK_EQ_INT(st.mismatches, 0);
@@ -1468,7 +1452,7 @@ static void test_differential__sample_articles(void) {
   CHECK(src != NULL);
   char path[1024], dir[512];
   snprintf(path, sizeof path, "%s/data/kazakhstan/docs.jsonl", src);
-  CHECK(make_temp_dir(dir, sizeof dir) == 0);
+  CHECK(kz_test_make_temp_dir(dir, sizeof dir, "kz_differential"));
   ref_index ref;
   ref_init(&ref);
   int ok = load_samples(&ref, path) == 0 && ref.n_docs == 5;
@@ -1520,7 +1504,7 @@ static void test_differential__sample_articles(void) {
   }
   kz_index_close(idx);
   ref_free(&ref);
-  remove_tree(dir);
+  kz_test_remove_tree(dir);
   CHECK(ok);
   CHECK_EQ_INT(st.queries, SAMPLE_QUERIES);
   CHECK_EQ_INT(st.mismatches, 0);

@@ -67,6 +67,7 @@
 #include "common/compress.h"
 #include "common/limits.h"
 #include "kz_test.h"
+#include "kz_test_fs.h"
 #include "kzsearch.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -255,26 +256,8 @@ static int status_ok(const char *call, int rc, const kz_error *err) {
 
 static char g_root[256];
 
-static void remove_tree(const char *dir) {
-  DIR *d = opendir(dir);
-  if (!d) return;
-  struct dirent *e;
-  while ((e = readdir(d))) {
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-    char p[1024];
-    snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-    struct stat st;
-    if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-      remove_tree(p);
-    else
-      unlink(p);
-  }
-  closedir(d);
-  rmdir(dir);
-}
-
 static void remove_root(void) {
-  if (g_root[0]) remove_tree(g_root);
+  if (g_root[0]) kz_test_remove_tree(g_root);
 }
 
 static int make_root(void) {
@@ -293,7 +276,7 @@ static int make_root(void) {
 
 /* Copies the regular files of `src` into a fresh `dst` (unarmed: the test's own I/O). */
 static int copy_dir(const char *src, const char *dst) {
-  remove_tree(dst);
+  kz_test_remove_tree(dst);
   if (mkdir(dst, 0755) != 0) return -1;
   DIR *d = opendir(src);
   if (!d) return -1;
@@ -410,7 +393,7 @@ static char g_small[300];    /* a committed index of 9 segments of 3 documents *
 #define B_NEW_DOCS 10
 
 static int prepare_empty(void) {
-  remove_tree(g_work);
+  kz_test_remove_tree(g_work);
   return 0;
 }
 

@@ -2,9 +2,10 @@
  * test_check.c - kz_index_check against a real index built through the
  * public API (about 1000 generated documents with a 64 KiB memory budget,
  * so several segments): a clean index has no problems at either depth;
- * copies damaged one way each (a file cut short, a byte flipped, the
- * manifest damaged, a file missing) are caught and the problem names the
- * file; random single-byte flips are all found by the full check; and
+ * copies damaged one way each (every file cut short by 1 to 100 bytes, a
+ * byte flipped, the manifest damaged, a file missing) are caught and the
+ * problem names the file; random single-byte flips are all found by the
+ * full check; and
  * flips whose file checksum has been recomputed (so the structural
  * cross-checks read hostile bytes) never crash (run under ASan+UBSan too).
  */
@@ -24,6 +25,7 @@
 #include "common/manifest.h"
 #include "common/segment_format.h"
 #include "kz_test.h"
+#include "kz_test_fs.h"
 #include "kzsearch.h"
 
 #define N_DOCS 1000
@@ -105,8 +107,7 @@ static char g_root[256];
 static char g_index[300];
 static int g_built;
 
-static void remove_tree(const char *dir);
-static void remove_root(void) { remove_tree(g_root); }
+static void remove_root(void) { kz_test_remove_tree(g_root); }
 
 static int fixture(void) {
   if (g_built) return g_built > 0;
@@ -119,24 +120,6 @@ static int fixture(void) {
   if (build_index(g_index) != KZ_OK) return 0;
   g_built = 1;
   return 1;
-}
-
-static void remove_tree(const char *dir) {
-  DIR *d = opendir(dir);
-  if (!d) return;
-  struct dirent *e;
-  while ((e = readdir(d))) {
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-    char p[1024];
-    snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-    struct stat st;
-    if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-      remove_tree(p);
-    else
-      unlink(p);
-  }
-  closedir(d);
-  rmdir(dir);
 }
 
 static int read_file(const char *path, uint8_t **data, size_t *size) {
@@ -161,7 +144,7 @@ static int write_file(const char *path, const uint8_t *data, size_t size) {
 
 /* Copies the index's regular files (the LOCK too; it is never read) into a fresh `dst`. */
 static int copy_index(const char *dst) {
-  remove_tree(dst);
+  kz_test_remove_tree(dst);
   if (mkdir(dst, 0755) != 0) return -1;
   DIR *d = opendir(g_index);
   if (!d) return -1;
@@ -194,7 +177,7 @@ static int copy_segment(const char *dst, size_t seg) {
   one.generation = m.generation;
   one.next_segment_id = m.next_segment_id;
   memcpy(one.language, m.language, sizeof one.language);
-  remove_tree(dst);
+  kz_test_remove_tree(dst);
   if (!rc) rc = mkdir(dst, 0755) || kz_manifest_add_segment(&one, &m.segments[seg]);
   for (int k = 0; k < KZ_SEGFILES && !rc; k++) {
     char name[64], src[1024], to[1024];
@@ -301,28 +284,45 @@ static void test_check__clean_index_has_no_problems(void) {
          (unsigned long long)total);
 }
 
-static void test_check__quick_finds_every_truncated_file(void) {
+/* Every file cut short by 1 to 100 bytes, one at a time: the check names it, quick or full. */
+static void test_check__every_truncation_is_found(void) {
   CHECK(fixture());
   file_list fl;
   CHECK(list_files(&fl) == 0);
   char copy[512];
   snprintf(copy, sizeof copy, "%s/truncated", g_root);
+  CHECK(copy_index(copy) == 0);
+  size_t damaged = 0, tried_full = 0, found[2] = {0, 0};
   for (size_t i = 0; i < fl.n; i++) {
-    CHECK(copy_index(copy) == 0);
     char p[1024];
-    struct stat st;
+    uint8_t *orig;
+    size_t size;
     path_of(p, sizeof p, copy, fl.names[i]);
-    CHECK(stat(p, &st) == 0);
-    CHECK(truncate(p, st.st_size - 1) == 0);
-    seen s = {0};
-    s.want = fl.names[i];
-    s.quiet = i > 1;
-    kz_check_report rep;
-    CHECK_EQ_INT(check(copy, 0, &s, &rep), KZ_OK);
-    CHECK(rep.problems >= 1);
-    CHECK(s.named);
+    CHECK(read_file(p, &orig, &size) == 0);
+    for (size_t cut = 1; cut <= 100 && cut <= size; cut++) {
+      CHECK(truncate(p, (off_t)(size - cut)) == 0);
+      damaged++;
+      /* The full check repeats the quick one first; a sample of cuts suffices for it. */
+      int depths = cut <= 4 || cut % 16 == 0 ? 2 : 1;
+      tried_full += depths == 2;
+      for (int full = 0; full < depths; full++) {
+        seen s = {0};
+        s.want = fl.names[i];
+        s.quiet = damaged > 1;
+        kz_check_report rep;
+        CHECK_EQ_INT(check(copy, full, &s, &rep), KZ_OK);
+        found[full] += rep.problems >= 1 && s.named;
+      }
+      CHECK(write_file(p, orig, size) == 0);
+    }
+    free(orig);
   }
-  remove_tree(copy);
+  kz_test_remove_tree(copy);
+  printf("  truncations by 1-100 bytes: %zu damaged copies, quick check named the file in %zu; "
+         "full check in %zu of %zu\n",
+         damaged, found[0], found[1], tried_full);
+  CHECK_EQ_INT(found[0], damaged);
+  CHECK_EQ_INT(found[1], tried_full);
 }
 
 static void test_check__full_finds_a_flipped_byte_in_every_file(void) {
@@ -357,7 +357,7 @@ static void test_check__full_finds_a_flipped_byte_in_every_file(void) {
     quick_found += rep.problems > 0;
   }
   printf("  middle-byte flips: full found %zu of %zu, quick %zu\n", fl.n, fl.n, quick_found);
-  remove_tree(copy);
+  kz_test_remove_tree(copy);
 }
 
 static void test_check__damaged_manifest_is_a_problem(void) {
@@ -400,7 +400,7 @@ static void test_check__damaged_manifest_is_a_problem(void) {
   CHECK_EQ_INT(check(copy, 0, &s, &rep), KZ_OK);
   CHECK(rep.problems >= 1);
   CHECK_EQ_STR(s.first_file, KZ_MANIFEST_NAME);
-  remove_tree(copy);
+  kz_test_remove_tree(copy);
 }
 
 static void test_check__missing_segment_file_is_a_problem(void) {
@@ -423,7 +423,7 @@ static void test_check__missing_segment_file_is_a_problem(void) {
     CHECK(strstr(s.first_problem, "missing") != NULL);
     CHECK_EQ_INT(rep.files, fl.n);
   }
-  remove_tree(copy);
+  kz_test_remove_tree(copy);
 }
 
 static void test_check__no_index_is_an_error(void) {
@@ -508,7 +508,7 @@ static void damage_every_file(int reseal_it, uint64_t seed, size_t *damaged, siz
       damage_loop(copy, fl.names[1 + seg * KZ_SEGFILES + (size_t)k], reseal_it, &r, damaged, found,
                   named);
   }
-  remove_tree(copy);
+  kz_test_remove_tree(copy);
 }
 
 static void test_check__full_finds_every_random_flip(void) {
@@ -566,11 +566,11 @@ static void test_check__problems_per_segment_are_capped(void) {
   /* The quick check does not look inside. */
   CHECK_EQ_INT(check(copy, 0, &s, &rep), KZ_OK);
   CHECK_EQ_INT(rep.problems, 0);
-  remove_tree(copy);
+  kz_test_remove_tree(copy);
 }
 
 KZ_TEST_MAIN(KZ_TEST(test_check__clean_index_has_no_problems),
-             KZ_TEST(test_check__quick_finds_every_truncated_file),
+             KZ_TEST(test_check__every_truncation_is_found),
              KZ_TEST(test_check__full_finds_a_flipped_byte_in_every_file),
              KZ_TEST(test_check__damaged_manifest_is_a_problem),
              KZ_TEST(test_check__missing_segment_file_is_a_problem),

@@ -32,6 +32,7 @@
 #include "common/limits.h"
 #include "common/segment.h"
 #include "kz_test.h"
+#include "kz_test_fs.h"
 #include "kzsearch.h"
 #include "searcher/index.h"
 
@@ -207,20 +208,6 @@ static file_copy *read_dir(const char *dir, size_t *n_out) {
   qsort(files, n, sizeof *files, compare_names);
   *n_out = n;
   return files;
-}
-
-static void remove_tree(const char *dir) {
-  DIR *d = opendir(dir);
-  if (!d) return;
-  struct dirent *e;
-  char p[512];
-  while ((e = readdir(d)) != NULL) {
-    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-    snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-    unlink(p);
-  }
-  closedir(d);
-  rmdir(dir);
 }
 
 /* The file's kind: "MANIFEST" or its extension. */
@@ -401,7 +388,7 @@ static void damage_each_file(const char *base) {
   int segments = -1;
   size_t budget = 0;
   for (size_t b = 0; b < sizeof kBudgetQuarters / sizeof *kBudgetQuarters && segments < 3; b++) {
-    remove_tree(orig);
+    kz_test_remove_tree(orig);
     budget = (size_t)KZ_MIN_MEMORY_BYTES / 4 * kBudgetQuarters[b];
     segments = build_index(orig, budget);
     if (segments < 0) break;
@@ -545,9 +532,9 @@ static void test_corrupt_index__truncated_or_flipped_files_fail_cleanly(void) {
   damage_each_file(base);
   char p[128];
   snprintf(p, sizeof p, "%s/orig", base);
-  remove_tree(p);
+  kz_test_remove_tree(p);
   snprintf(p, sizeof p, "%s/work", base);
-  remove_tree(p);
+  kz_test_remove_tree(p);
   rmdir(base);
   if (kz_test_failures_ != failures) fprintf(stderr, "(scratch directory %s removed)\n", base);
 }

@@ -34,6 +34,7 @@
 #include "indexer/inverter.h"
 #include "indexer/segment_writer.h"
 #include "kz_test.h"
+#include "kz_test_fs.h"
 #include "kzsearch.h"
 
 /* ------------------------------------------------------------------------ */
@@ -110,26 +111,12 @@ static long find_ref(const char *key, size_t len) {
 }
 
 /* Removes dir and the files (and empty directories) in it. */
-static void remove_tree(const char *dir) {
-  DIR *d = opendir(dir);
-  if (!d) return;
-  struct dirent *e;
-  char p[512];
-  while ((e = readdir(d)) != NULL) {
-    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-    snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-    if (unlink(p) != 0) rmdir(p);
-  }
-  closedir(d);
-  rmdir(dir);
-}
-
 /* Small tests' scratch directories, removed at exit too so that a failed CHECK leaves none. */
 static char scratch[8][64];
 static size_t n_scratch;
 
 static void remove_scratch(void) {
-  for (size_t i = 0; i < n_scratch; i++) remove_tree(scratch[i]);
+  for (size_t i = 0; i < n_scratch; i++) kz_test_remove_tree(scratch[i]);
   n_scratch = 0;
 }
 
@@ -153,7 +140,7 @@ static void fixture_free(void) {
   for (size_t i = 0; i < fx.n_terms; i++) free_term(&fx.terms[i]);
   free(fx.terms);
   free_term(&fx.dropped);
-  if (fx.dir[0]) remove_tree(fx.dir);
+  if (fx.dir[0]) kz_test_remove_tree(fx.dir);
 }
 
 /* Picks df distinct documents in increasing order. */
@@ -786,7 +773,7 @@ static void test_segment__empty_dictionary_opens_and_finds_nothing(void) {
   if (rc) fprintf(stderr, "zero documents: %s\n", err.message);
   CHECK_EQ_INT(rc, KZ_OK);
   kz_segment_close(&seg);
-  remove_tree(dir);
+  kz_test_remove_tree(dir);
 }
 
 static void test_segment__open_rejects_size_mismatch_and_missing_files(void) {
@@ -817,7 +804,7 @@ static void test_segment__open_rejects_size_mismatch_and_missing_files(void) {
   CHECK_EQ_INT(kz_segment_open(&seg, dir, &bad, &err), KZ_ERR_IO);
   CHECK_EQ_INT(kz_segment_open(&seg, dir, &info, &err), KZ_OK);
   kz_segment_close(&seg);
-  remove_tree(dir);
+  kz_test_remove_tree(dir);
 }
 
 static size_t count_entries(const char *dir) {
@@ -861,7 +848,7 @@ static void test_segment__failed_write_leaves_no_files(void) {
   CHECK_EQ_INT(info.n_terms, 1);
   CHECK_EQ_INT(count_entries(dir), 4);
   kz_inverter_free(inv);
-  remove_tree(dir);
+  kz_test_remove_tree(dir);
 }
 
 KZ_TEST_MAIN(KZ_TEST(test_segment__records_statistics_and_valid_files),
