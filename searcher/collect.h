@@ -16,7 +16,8 @@ typedef struct kz_sink {
   int prune;              /* skip documents that cannot reach the top k (skip_total) */
   /*
    * With prune, tests reach every algorithm: 1 prunes also where it would
-   * not pay, 2 does so document at a time (searcher/flat.c).
+   * not pay, 2 does so document at a time, 3 as 1 but with dense windows
+   * scored whole (searcher/flat.c).
    */
   int always_prune;
   /*

@@ -486,6 +486,24 @@ static void score_window(flat *f, fterm *t, uint32_t start, uint64_t end, double
 }
 
 /*
+ * Whether the essential terms alone are expected to supply candidates for
+ * at least half of a window's documents (each term's density taken as its
+ * share of the segment's documents). Then nearly every candidate would make
+ * the non-essential terms decode their blocks and be probed one document at
+ * a time, which costs more than scoring them in bulk: the window is scored
+ * whole, as exhaustive evaluation does (terms of 80-95% density: 0.6-0.9x
+ * the exhaustive time by probing).
+ */
+static int dense_window(const flat *f, size_t essential) {
+  double in_none = 1.0;
+  for (size_t i = essential; i < f->n_should; i++) {
+    const kz_postings *c = &f->order[i]->cur;
+    in_none *= 1.0 - (double)c->df / (double)(c->doc_limit ? c->doc_limit : 1);
+  }
+  return in_none <= 0.5;
+}
+
+/*
  * Block-max MaxScore over windows of documents, as Lucene's
  * MaxScoreBulkScorer does it. Per window, the essential terms' blocks are
  * scored in bulk and added up per document, which supplies the candidates;
@@ -526,6 +544,11 @@ static void run_or_windows_pruned(flat *f) {
         for (size_t i = essential; i < n; i++) advance(f->order[i], after(last));
         continue;
       }
+    }
+    if (essential && (!s->always_prune || s->always_prune == 3) && dense_window(f, essential)) {
+      /* Before start, documents only the non-essential terms hold cannot win. */
+      for (size_t i = 0; i < essential; i++) advance(f->order[i], start);
+      essential = 0;
     }
     memset(any, 0, sizeof any);
     for (size_t q = 0; q < n; q++) { /* in query order, so that with all terms essential acc is exact */

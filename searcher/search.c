@@ -331,7 +331,7 @@ int kz_search_with(kz_hits **out, kz_index *idx, const char *text, const kz_sear
   if (!h) return kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
   rc = prepare(&q, idx, text, o, err);
   if (!rc && (rc = kz_topk_init(&top, o->k + o->offset))) kz_error_set(err, rc, "out of memory");
-  kz_sink sink = {&top, o->skip_total, cfg && cfg->always_prune, -INFINITY, 0, NULL, 0, 0, 0};
+  kz_sink sink = {&top, o->skip_total, cfg ? cfg->always_prune : 0, -INFINITY, 0, NULL, 0, 0, 0};
   if (!rc) rc = evaluate(idx, q.plan, o, cfg, &sink, err);
   h->total = sink.matches;
   h->counters.candidates = sink.candidates;

@@ -13,7 +13,8 @@ typedef struct kz_eval_config {
   int no_flat;      /* evaluate flat queries of terms with the iterator tree too (searcher/flat.h) */
   /*
    * With skip_total: 1 prunes (and seeds the threshold) even where it would
-   * not pay, 2 does the same document at a time instead of by windows.
+   * not pay, 2 does the same document at a time instead of by windows, 3 as
+   * 1 but scores whole the windows the evaluator judges dense, as by default.
    */
   int always_prune;
 } kz_eval_config;

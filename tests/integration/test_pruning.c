@@ -112,13 +112,13 @@ static void random_query(char *q, size_t size) {
 }
 
 /*
- * Searches q six ways: exhaustive and pruned, each by the default path and
- * by the iterator tree, and pruned with pruning forced where the default
- * path would judge it not worth it (small lists), by windows and document
- * at a time, so that every pruned algorithm of searcher/flat.c runs on this
- * small index.
+ * Searches q seven ways: exhaustive and pruned, each by the default path
+ * and by the iterator tree, and pruned with pruning forced where the
+ * default path would judge it not worth it (small lists), by windows (with
+ * and without scoring dense windows whole) and document at a time, so that
+ * every pruned algorithm of searcher/flat.c runs on this small index.
  */
-enum { FULL, FULL_TREE, PRUNED, PRUNED_TREE, PRUNED_ALWAYS, PRUNED_DAAT, VARIANTS };
+enum { FULL, FULL_TREE, PRUNED, PRUNED_TREE, PRUNED_ALWAYS, PRUNED_DAAT, PRUNED_DENSE, VARIANTS };
 typedef struct variants {
   kz_hits *h[VARIANTS];
   int rc[VARIANTS];
@@ -132,7 +132,7 @@ static void search_all(kz_index *idx, const char *q, size_t k, variants *f) {
     o.k = k;
     o.skip_total = v >= PRUNED;
     kz_eval_config cfg = {v == FULL_TREE || v == PRUNED_TREE,
-                          v == PRUNED_ALWAYS ? 1 : v == PRUNED_DAAT ? 2 : 0};
+                          v == PRUNED_ALWAYS ? 1 : v == PRUNED_DAAT ? 2 : v == PRUNED_DENSE ? 3 : 0};
     kz_error err;
     f->h[v] = NULL;
     f->rc[v] = kz_search_with(&f->h[v], idx, q, &o, &cfg, &err);
@@ -180,6 +180,8 @@ static void test_pruning__identical_to_exhaustive(void) {
       CHECK(same_hits(q, "pruned always against exhaustive", f.h[FULL], f.h[PRUNED_ALWAYS]));
       CHECK(same_hits(q, "pruned document at a time against exhaustive", f.h[FULL],
                       f.h[PRUNED_DAAT]));
+      CHECK(same_hits(q, "pruned, dense windows whole, against exhaustive", f.h[FULL],
+                      f.h[PRUNED_DENSE]));
       CHECK_EQ_INT(kz_hits_total(f.h[FULL]), kz_hits_total(f.h[FULL_TREE]));
       uint64_t counted = 0, counted_tree = 0;
       kz_eval_config tree = {1, 0};
