@@ -7,6 +7,7 @@
 # corpus (the Wikipedia query set, through kzsearch-peer) next to the
 # postings each index holds.
 # Usage: bench/scale.sh            (writes bench/results/scale.md)
+#        KZ_SCALE_REPS=N (default 3) runs of each indexing configuration
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${KZ_SHARED_DIR:-$root/../shared}
@@ -21,6 +22,7 @@ out=$root/bench/results/scale.md
 [ -s "$tmp/full.jsonl" ] || python3 "$root/bench/make_scale_corpus.py" "$shared/corpora" >"$tmp/full.jsonl"
 [ -s "$tmp/tenth.jsonl" ] || python3 "$root/bench/make_scale_corpus.py" "$shared/corpora" --fraction 0.1 >"$tmp/tenth.jsonl"
 raw=$(stat -c %s "$tmp/full.jsonl")
+reps=${KZ_SCALE_REPS:-3}
 
 run_index() { # corpus threads memory -> "wall user sys rss_kb docs bytes"
   rm -rf "$tmp/idx"
@@ -35,20 +37,35 @@ run_index() { # corpus threads memory -> "wall user sys rss_kb docs bytes"
   echo
   echo "Corpus: $(wc -l <"$tmp/full.jsonl") documents, $((raw / 1000000)) MB of JSON Lines (bench/make_scale_corpus.py)."
   echo
-  echo "Each budget is run with one thread, then two; the speed-up is the two-thread run's"
-  echo "documents per second over the one-thread run's at the same budget (wall time)."
+  echo "Each budget is run $reps times with one thread and two, alternating; the table holds"
+  echo "medians (peak RSS: the largest of the runs), and the speed-up is the median one-thread"
+  echo "wall time over the median two-thread one (in brackets: the range of the speed-ups of"
+  echo "consecutive pairs)."
   echo
   echo "| threads | --memory | wall s | cpu s | docs/s | MB/s | speed-up | peak RSS MB | budget + 64 MiB | index MB |"
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-  for cfg in "1 64M" "2 64M" "1 256M" "2 256M" "1 1G" "2 1G"; do
-    set -- $cfg
-    read -r wall user sys rss docs bytes <<<"$(run_index "$tmp/full.jsonl" "$1" "$2")"
-    [ "$1" = 1 ] && one_wall=$wall
-    budget_mb=$(python3 -c "print({'64M':64,'256M':256,'1G':1024}['$2'] + 64)")
-    python3 -c "
-w,u,s,r,d,b,w1=$wall,$user,$sys,$rss,$docs,$bytes,$one_wall
-up = f'{w1/w:.2f}x' if $1 == 2 else ''
-print(f'| $1 | $2 | {w:.1f} | {u+s:.1f} | {d/w:,.0f} | {$raw/1e6/w:.1f} | {up} | {r/1024:.0f} | $budget_mb | {b/1e6:.0f} |')"
+  for budget in 64M 256M 1G; do
+    : >"$tmp/runs"
+    for _ in $(seq "$reps"); do
+      for threads in 1 2; do
+        echo "$threads $(run_index "$tmp/full.jsonl" "$threads" "$budget")" >>"$tmp/runs"
+      done
+    done
+    python3 - "$tmp/runs" "$budget" "$raw" <<'PY'
+import statistics, sys
+runs = [list(map(float, l.split())) for l in open(sys.argv[1])]
+budget, raw = sys.argv[2], int(sys.argv[3])
+limit = {"64M": 64, "256M": 256, "1G": 1024}[budget] + 64
+by = {t: [r for r in runs if r[0] == t] for t in (1, 2)}
+med = lambda t, i: statistics.median(r[i] for r in by[t])
+pairs = [a[1] / b[1] for a, b in zip(by[1], by[2])]
+for t in (1, 2):
+    wall, cpu = med(t, 1), statistics.median(r[2] + r[3] for r in by[t])
+    rss, docs, size = max(r[4] for r in by[t]), med(t, 5), med(t, 6)
+    up = f"{med(1, 1) / wall:.2f}x ({min(pairs):.2f}-{max(pairs):.2f})" if t == 2 else ""
+    print(f"| {t} | {budget} | {wall:.1f} | {cpu:.1f} | {docs / wall:,.0f} | {raw / 1e6 / wall:.1f} | "
+          f"{up} | {rss / 1024:.0f} | {limit} | {size / 1e6:.0f} |")
+PY
   done
   echo
   echo "Query latency (Wikipedia query set, top 10, kzsearch-peer, one core) against corpus size:"
