@@ -15,6 +15,7 @@
 #include "searcher/flat.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,6 +118,9 @@ static double block_bound(flat *f, fterm *t, uint32_t d) {
 static int term_init(flat *f, fterm *t, const kz_plan *leaf, size_t s) {
   const kz_term_info *info = &leaf->terms[0].seg[s];
   if (info->df == 0) return 0;
+  /* All but the cursor's decode buffers (about 2 KB), which a block decode fills before use. */
+  memset(&t->cur, 0, offsetof(kz_postings, docs));
+  memset(&t->info, 0, sizeof *t - offsetof(fterm, info));
   kz_postings_init(&t->cur, f->p->seg, info, &f->error);
   kz_postings_next(&t->cur);
   t->info = info;
@@ -857,12 +861,22 @@ static void order_by_bound(flat *f) {
   }
 }
 
-static void flat_free(flat *f) {
-  free(f->terms);
-  free(f->must);
-  free(f->order);
-  free(f->prefix);
+/* One allocation holds the terms and the arrays that point into them (flat_free releases it). */
+static int flat_alloc(flat *f, size_t all, size_t ns) {
+  size_t slots = ns ? ns : 1;
+  size_t pointers = (all + slots) * sizeof(fterm *) + slots * sizeof(double);
+  char *mem = malloc(all * sizeof(fterm) + pointers);
+  if (!mem) return KZ_ERR_NOMEM;
+  f->terms = (fterm *)(void *)mem;
+  char *rest = mem + all * sizeof(fterm);
+  memset(rest, 0, pointers);
+  f->must = (fterm **)(void *)rest;
+  f->order = f->must + all;
+  f->prefix = (double *)(void *)(f->order + slots);
+  return KZ_OK;
 }
+
+static void flat_free(flat *f) { free(f->terms); }
 
 int kz_flat_evaluate(const kz_plan *plan, size_t seg_index, const kz_bm25 *bm25, kz_sink *sink) {
   flat f;
@@ -877,14 +891,7 @@ int kz_flat_evaluate(const kz_plan *plan, size_t seg_index, const kz_bm25 *bm25,
   size_t ns = plan->kind == KZ_P_BOOL ? plan->n_should : 1;
   size_t nn = plan->kind == KZ_P_BOOL ? plan->n_not : 0;
   size_t all = nm + ns + nn;
-  f.terms = calloc(all, sizeof *f.terms);
-  f.must = calloc(all, sizeof *f.must);
-  f.order = calloc(ns ? ns : 1, sizeof *f.order);
-  f.prefix = calloc(ns ? ns : 1, sizeof *f.prefix);
-  if (!f.terms || !f.must || !f.order || !f.prefix) {
-    flat_free(&f);
-    return KZ_ERR_NOMEM;
-  }
+  if (flat_alloc(&f, all, ns)) return KZ_ERR_NOMEM;
   size_t used = 0;
   for (size_t i = 0; i < nm; i++) {
     if (!term_init(&f, &f.terms[used], must[i], seg_index)) { /* a required term is absent */

@@ -32,8 +32,9 @@ static int open_once(kz_index **out, const char *path, uint64_t *generation, kz_
   }
   *generation = idx->manifest.generation;
   kz_analyzer *probe = NULL; /* every query will need the index's language */
-  rc = kz_analyzer_new_cached(&probe, idx->manifest.language, 0);
-  kz_analyzer_free(probe);
+  rc = kz_analyzer_pool_init(&idx->analyzers, idx->manifest.language);
+  if (!rc && !(rc = kz_analyzer_new_cached(&probe, idx->manifest.language, 0)))
+    kz_analyzer_pool_give(&idx->analyzers, probe);
   if (rc) {
     if (rc == KZ_ERR_INVALID) rc = KZ_ERR_CORRUPT;
     kz_error_set(err, rc, "%s/%s: %s", path, KZ_MANIFEST_NAME,
@@ -112,6 +113,7 @@ int kz_index_open(kz_index **out, const char *path, kz_error *err) {
 
 void kz_index_close(kz_index *idx) {
   if (!idx) return;
+  kz_analyzer_pool_destroy(&idx->analyzers);
   for (size_t i = 0; i < idx->n_segs; i++) kz_segment_close(&idx->segs[i]);
   for (size_t i = 0; idx->norms && i < idx->n_segs; i++) free(idx->norms[i]);
   free(idx->norms);

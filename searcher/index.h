@@ -2,7 +2,8 @@
  * index.h - the opened index behind the public kz_index handle: the
  * manifest it was opened at, its segments in manifest order and the
  * statistics shared by every query (document count, average length).
- * Immutable after kz_index_open, hence safe to search from many threads.
+ * Immutable after kz_index_open but for the analyzer pool, which locks
+ * itself: safe to search from many threads.
  */
 #ifndef KZ_INDEX_H
 #define KZ_INDEX_H
@@ -11,6 +12,7 @@
 
 #include "common/manifest.h"
 #include "common/segment.h"
+#include "searcher/analyzer_pool.h"
 
 struct kz_index {
   char *path;
@@ -25,6 +27,7 @@ struct kz_index {
   /* Per segment, BM25's norm(dl) of every document for the default k1 and b (scoring.h). */
   double **norms;
   double norms_k1, norms_b;
+  kz_analyzer_pool analyzers; /* for the queries of all threads */
 };
 
 #endif /* KZ_INDEX_H */

@@ -40,14 +40,15 @@ struct kz_hits {
 
 typedef struct query {
   kz_qnode *tree;
-  kz_analyzer *an;
+  kz_analyzer *an; /* taken from the index's pool, given back by query_free */
+  kz_analyzer_pool *pool;
   kz_plan *plan;
 } query;
 
 static void query_free(query *q) {
   kz_plan_free(q->plan);
   kz_qnode_free(q->tree);
-  kz_analyzer_free(q->an);
+  if (q->pool) kz_analyzer_pool_give(q->pool, q->an);
 }
 
 static int check_options(const kz_search_options *o, kz_error *err) {
@@ -72,9 +73,10 @@ static int prepare(query *q, kz_index *idx, const char *text, const kz_search_op
                         KZ_MAX_QUERY_BYTES);
   int rc = kz_query_parse(&q->tree, text, len, err);
   if (rc) return rc;
-  if ((rc = kz_analyzer_new_cached(&q->an, idx->manifest.language, 0)))
+  if ((rc = kz_analyzer_pool_take(&idx->analyzers, &q->an)))
     return kz_error_set(err, rc, "cannot create the analyzer for language '%s'",
                         idx->manifest.language);
+  q->pool = &idx->analyzers;
   if ((rc = kz_plan_build(&q->plan, q->tree, q->an, o->default_and, err))) return rc;
   if ((rc = kz_plan_resolve(q->plan, idx->segs, idx->n_segs, idx->n_docs)))
     return kz_error_set(err, rc, "%s: %s while looking up terms", idx->path, kz_strerror(rc));
