@@ -23,10 +23,11 @@
  *   mode scored; printed per query and summed. The top 10 (ids and scores)
  *   must be the same in both modes (checked).
  * Part 3, with --query-file FILE: the same comparison for every query of the
- *   file (one per line, kzsearch syntax), summed by number of words.
+ *   file (one per line, kzsearch syntax), summed by number of words;
+ *   --verbose also prints each query's postings scored and times.
  * Times are CPU time of the thread (bench_harness.h), medians.
  *
- * usage: bench_score INDEX_DIR [--runs R] [--terms N] [--queries N] [--query-file FILE]
+ * usage: bench_score INDEX_DIR [--runs R] [--terms N] [--queries N] [--query-file FILE [--verbose]]
  */
 #include <math.h>
 #include <stdint.h>
@@ -252,7 +253,7 @@ static int measure(kz_index *idx, const char *q, int runs, result *a, result *b,
 }
 
 /* Part 3: every query of a file (one per line, kzsearch syntax), summed up by number of words. */
-static int run_query_file(kz_index *idx, const char *path, int runs) {
+static int run_query_file(kz_index *idx, const char *path, int runs, int verbose) {
   FILE *f = fopen(path, "r");
   if (!f) {
     perror(path);
@@ -280,7 +281,9 @@ static int run_query_file(kz_index *idx, const char *path, int runs) {
     s_exh[width] += a.scored;
     s_pru[width] += b.scored;
     slower[width] += mp > me * 1.05;
-    if (getenv("KZ_BENCH_VERBOSE")) printf("%-40s %8llu %8llu %8.3f %8.3f\n", line, (unsigned long long)a.scored, (unsigned long long)b.scored, me * 1e3, mp * 1e3);
+    if (verbose)
+      printf("%-40s %8llu %8llu %8.3f %8.3f\n", line, (unsigned long long)a.scored,
+             (unsigned long long)b.scored, me * 1e3, mp * 1e3);
     count[width]++;
   }
   fclose(f);
@@ -370,6 +373,7 @@ int main(int argc, char **argv) {
   const char *dir = NULL;
   long runs = 7, n_top = 5, n_queries = 10;
   const char *query_file = NULL;
+  int verbose = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
       runs = strtol(argv[++i], NULL, 10);
@@ -379,6 +383,8 @@ int main(int argc, char **argv) {
       n_queries = strtol(argv[++i], NULL, 10);
     } else if (!strcmp(argv[i], "--query-file") && i + 1 < argc) {
       query_file = argv[++i];
+    } else if (!strcmp(argv[i], "--verbose")) {
+      verbose = 1;
     } else if (argv[i][0] != '-' && !dir) {
       dir = argv[i];
     } else {
@@ -389,7 +395,7 @@ int main(int argc, char **argv) {
   if (!dir || runs < 1 || runs > MAX_RUNS || n_top < 1 || n_queries < 1 || n_queries > 10000) {
     fprintf(stderr,
             "usage: bench_score INDEX_DIR [--runs R (1..%d)] [--terms N] [--queries N] "
-            "[--query-file FILE]\n",
+            "[--query-file FILE [--verbose]]\n",
             MAX_RUNS);
     return 2;
   }
@@ -451,7 +457,7 @@ int main(int argc, char **argv) {
          (unsigned)seg->info.doc_count);
   run_per_posting(idx, seg, terms, (size_t)n_top < n_used ? (size_t)n_top : n_used, (int)runs);
   rc = run_end_to_end(idx, terms, n_used, (size_t)n_queries, (int)runs);
-  if (!rc && query_file) rc = run_query_file(idx, query_file, (int)runs);
+  if (!rc && query_file) rc = run_query_file(idx, query_file, (int)runs, verbose);
   for (size_t t = 0; t < n_terms; t++) free(terms[t].key);
   free(terms);
   kz_index_close(idx);

@@ -369,6 +369,52 @@ static void run_or(flat *f) {
 #define WINDOW_DOCS 4096u
 
 /*
+ * Takes t's postings in [start, end): their documents into the bits of
+ * `any` and, when the sink ranks, their scores, computed in bulk, added
+ * into acc and, with row non-NULL, also kept in row with their bits in
+ * `bits`. Moves the cursor past them.
+ */
+static void take_window(flat *f, fterm *t, uint32_t start, uint64_t end, double *acc,
+                        double *row, uint64_t *bits, uint64_t *any) {
+  kz_postings *c = &t->cur;
+  int ranking = f->sink->topk != NULL;
+  while (c->doc < end) {
+    uint32_t from = c->i, to = c->n;
+    if (c->docs[to - 1] >= end) { /* the window ends inside this block */
+      to = from;
+      while (c->docs[to] < end) to++;
+    }
+    if (!ranking) {
+      for (uint32_t k = from; k < to; k++) {
+        uint32_t w = c->docs[k] - start;
+        any[w >> 6] |= 1ull << (w & 63);
+      }
+    } else {
+      double score[KZ_BLOCK_DOCS];
+      kz_bm25_scores(f->p, t->idf, c->docs + from, c->freqs + from, to - from, score);
+      f->sink->scored += to - from;
+      for (uint32_t k = from; k < to; k++) {
+        uint32_t w = c->docs[k] - start;
+        uint64_t bit = 1ull << (w & 63);
+        acc[w] += score[k - from];
+        any[w >> 6] |= bit;
+        if (row) {
+          row[w] = score[k - from];
+          bits[w >> 6] |= bit;
+        }
+      }
+    }
+    if (to < c->n) {
+      c->i = to;
+      c->doc = c->docs[to];
+    } else {
+      c->i = c->n - 1;
+      kz_postings_next(c);
+    }
+  }
+}
+
+/*
  * Without pruning every match is scored anyway, so the terms are taken one
  * after the other over a window of documents: their blocks are scored in
  * bulk (kz_bm25_scores) and added into the window's accumulators, in query
@@ -391,33 +437,8 @@ static void run_or_windows(flat *f) {
     if (start == KZ_DOC_END) break;
     uint64_t end = (uint64_t)start + WINDOW_DOCS;
     memset(seen, 0, sizeof seen);
-    for (size_t i = 0; i < f->n_should; i++) {
-      kz_postings *c = &f->should[i]->cur;
-      while (c->doc < end) {
-        uint32_t from = c->i, to = c->n;
-        if (c->docs[to - 1] >= end) { /* the window ends inside this block */
-          to = from;
-          while (c->docs[to] < end) to++;
-        }
-        double score[KZ_BLOCK_DOCS];
-        if (s->topk) {
-          kz_bm25_scores(f->p, f->should[i]->idf, c->docs + from, c->freqs + from, to - from, score);
-          s->scored += to - from;
-        }
-        for (uint32_t k = from; k < to; k++) {
-          uint32_t w = c->docs[k] - start;
-          if (s->topk) acc[w] += score[k - from];
-          seen[w >> 6] |= 1ull << (w & 63);
-        }
-        if (to < c->n) {
-          c->i = to;
-          c->doc = c->docs[to];
-        } else {
-          c->i = c->n - 1;
-          kz_postings_next(c);
-        }
-      }
-    }
+    for (size_t i = 0; i < f->n_should; i++)
+      take_window(f, f->should[i], start, end, acc, NULL, NULL, seen);
     for (uint32_t word = 0; word < WINDOW_DOCS / 64; word++)
       for (uint64_t bits = seen[word]; bits; bits &= bits - 1) {
         uint32_t w = 64 * word + (uint32_t)__builtin_ctzll(bits), d = start + w;
@@ -451,42 +472,6 @@ static double range_bound(flat *f, fterm *t, uint32_t start, uint32_t end) {
     if (s > best) best = s;
   }
   return best;
-}
-
-/*
- * Scores t's postings in [start, end) in bulk: into its own row and hit
- * bits (row non-NULL), and added into acc. Moves the cursor past them.
- */
-static void score_window(flat *f, fterm *t, uint32_t start, uint64_t end, double *acc,
-                         double *row, uint64_t *bits, uint64_t *any) {
-  kz_postings *c = &t->cur;
-  while (c->doc < end) {
-    uint32_t from = c->i, to = c->n;
-    if (c->docs[to - 1] >= end) { /* the window ends inside this block */
-      to = from;
-      while (c->docs[to] < end) to++;
-    }
-    double score[KZ_BLOCK_DOCS];
-    kz_bm25_scores(f->p, t->idf, c->docs + from, c->freqs + from, to - from, score);
-    f->sink->scored += to - from;
-    for (uint32_t k = from; k < to; k++) {
-      uint32_t w = c->docs[k] - start;
-      uint64_t bit = 1ull << (w & 63);
-      acc[w] += score[k - from];
-      any[w >> 6] |= bit;
-      if (row) {
-        row[w] = score[k - from];
-        bits[w >> 6] |= bit;
-      }
-    }
-    if (to < c->n) {
-      c->i = to;
-      c->doc = c->docs[to];
-    } else {
-      c->i = c->n - 1;
-      kz_postings_next(c);
-    }
-  }
 }
 
 /*
@@ -566,8 +551,8 @@ static void run_or_windows_pruned(flat *f) {
       if (!t->essential) continue;
       uint64_t *bits = hits + q * words;
       if (essential) memset(bits, 0, words * sizeof *bits);
-      score_window(f, t, start, end, acc, essential ? rows + q * MAXSCORE_WINDOW_DOCS : NULL, bits,
-                   any);
+      take_window(f, t, start, end, acc, essential ? rows + q * MAXSCORE_WINDOW_DOCS : NULL, bits,
+                  any);
     }
     double rest = essential ? f->prefix[essential - 1] : 0; /* the non-essential terms' bounds */
     for (uint32_t word = 0; word < words; word++)

@@ -89,16 +89,28 @@ typedef struct phrase_term {
   uint32_t offset;
 } phrase_term;
 
-/* Grows a scratch array to hold n values. @return 0, or -1 when out of memory. */
-static int reserve_u32(uint32_t **a, uint32_t *cap, uint32_t n) {
-  if (n <= *cap) return 0;
-  uint32_t c = *cap ? *cap : 64;
+/* A growable scratch array of positions. */
+typedef struct u32_array {
+  uint32_t *v;
+  uint32_t cap;
+} u32_array;
+
+/* Grows a to hold n values. @return 0, or -1 when out of memory. */
+static int reserve_u32(u32_array *a, uint32_t n) {
+  if (n <= a->cap) return 0;
+  uint32_t c = a->cap ? a->cap : 64;
   while (c < n) c = c > UINT32_MAX / 2 ? n : 2 * c;
-  uint32_t *p = realloc(*a, (size_t)c * sizeof *p);
+  uint32_t *p = realloc(a->v, (size_t)c * sizeof *p);
   if (!p) return -1;
-  *a = p;
-  *cap = c;
+  a->v = p;
+  a->cap = c;
   return 0;
+}
+
+static void swap_u32(u32_array *a, u32_array *b) {
+  u32_array t = *a;
+  *a = *b;
+  *b = t;
 }
 
 typedef struct phrase_iter {
@@ -111,8 +123,7 @@ typedef struct phrase_iter {
   const double *threshold; /* set when the phrase is the whole query and pruning is on */
   size_t *order;           /* terms by their frequency in the current doc */
   /* Scratch: the surviving phrase starts, the next term's positions, the next survivors. */
-  uint32_t *starts, *pos, *next;
-  uint32_t cap_starts, cap_pos, cap_next;
+  u32_array starts, pos, next;
 } phrase_iter;
 
 static uint32_t phrase_align(phrase_iter *ph, uint32_t doc) {
@@ -146,12 +157,12 @@ static uint32_t phrase_advance(kz_iter *it, uint32_t target) {
 static int64_t phrase_starts_of(phrase_iter *ph, phrase_term *t, uint32_t limit) {
   uint32_t f = kz_postings_freq(&t->cur);
   if (f > limit) f = limit;
-  if (reserve_u32(&ph->pos, &ph->cap_pos, f)) {
+  if (reserve_u32(&ph->pos, f)) {
     ph->ctx->error = KZ_ERR_NOMEM;
     return -1;
   }
-  uint32_t off = t->offset, skip = 0, *v = ph->pos;
-  if (kz_postings_first_positions(&t->cur, v, ph->cap_pos, f, off) < 0) return -1;
+  uint32_t off = t->offset, skip = 0, *v = ph->pos.v;
+  if (kz_postings_first_positions(&t->cur, v, ph->pos.cap, f, off) < 0) return -1;
   /* Positions before the offset came out at 2^32 - offset and above (and first). */
   while (skip < f && v[skip] >= 0u - off && off) skip++;
   if (skip) memmove(v, v + skip, (size_t)(f - skip) * sizeof *v);
@@ -172,14 +183,9 @@ static int phrase_occurs_early(phrase_iter *ph) {
   if (kz_postings_freq(&b->cur) <= EARLY_POSITIONS) return 0; /* the full check is as cheap */
   int64_t na = phrase_starts_of(ph, a, EARLY_POSITIONS);
   if (na <= 0) return 0;
-  uint32_t *tmp = ph->starts; /* keep a's starts while b's are decoded */
-  ph->starts = ph->pos;
-  ph->pos = tmp;
-  uint32_t cap = ph->cap_starts;
-  ph->cap_starts = ph->cap_pos;
-  ph->cap_pos = cap;
+  swap_u32(&ph->starts, &ph->pos); /* keep a's starts while b's are decoded */
   int64_t nb = phrase_starts_of(ph, b, EARLY_POSITIONS);
-  return nb > 0 && kz_intersect_any(ph->starts, (size_t)na, ph->pos, (size_t)nb);
+  return nb > 0 && kz_intersect_any(ph->starts.v, (size_t)na, ph->pos.v, (size_t)nb);
 }
 
 /*
@@ -209,32 +215,22 @@ static int phrase_matches(kz_iter *it) {
   if (!ph->ctx->scoring && ph->n == 2 && phrase_occurs_early(ph)) return ph->freq = 1;
   int64_t m = phrase_starts_of(ph, &ph->terms[ph->order[0]], UINT32_MAX);
   if (m <= 0) return 0;
-  uint32_t *tmp = ph->starts; /* the lead's starts become the candidates */
-  ph->starts = ph->pos;
-  ph->pos = tmp;
-  uint32_t cap = ph->cap_starts;
-  ph->cap_starts = ph->cap_pos;
-  ph->cap_pos = cap;
+  swap_u32(&ph->starts, &ph->pos); /* the lead's starts become the candidates */
   for (size_t i = 1; i < ph->n && m > 0; i++) {
     int64_t k = phrase_starts_of(ph, &ph->terms[ph->order[i]], UINT32_MAX);
     if (k <= 0) return 0;
     if (i + 1 == ph->n) { /* the last term: the starts themselves are not needed */
       if (!ph->ctx->scoring) /* matching only: one occurrence will do */
-        return ph->freq = kz_intersect_any(ph->starts, (size_t)m, ph->pos, (size_t)k);
-      m = (int64_t)kz_intersect(ph->starts, (size_t)m, ph->pos, (size_t)k, NULL);
+        return ph->freq = kz_intersect_any(ph->starts.v, (size_t)m, ph->pos.v, (size_t)k);
+      m = (int64_t)kz_intersect(ph->starts.v, (size_t)m, ph->pos.v, (size_t)k, NULL);
       break;
     }
-    if (reserve_u32(&ph->next, &ph->cap_next, (uint32_t)m)) {
+    if (reserve_u32(&ph->next, (uint32_t)m)) {
       ph->ctx->error = KZ_ERR_NOMEM;
       return 0;
     }
-    m = (int64_t)kz_intersect(ph->starts, (size_t)m, ph->pos, (size_t)k, ph->next);
-    tmp = ph->starts;
-    ph->starts = ph->next;
-    ph->next = tmp;
-    cap = ph->cap_starts;
-    ph->cap_starts = ph->cap_next;
-    ph->cap_next = cap;
+    m = (int64_t)kz_intersect(ph->starts.v, (size_t)m, ph->pos.v, (size_t)k, ph->next.v);
+    swap_u32(&ph->starts, &ph->next);
   }
   ph->freq = (uint32_t)m;
   return m > 0;
@@ -250,9 +246,9 @@ static void phrase_free(kz_iter *it) {
   phrase_iter *ph = (phrase_iter *)it;
   free(ph->terms);
   free(ph->order);
-  free(ph->starts);
-  free(ph->pos);
-  free(ph->next);
+  free(ph->starts.v);
+  free(ph->pos.v);
+  free(ph->next.v);
   free(ph);
 }
 

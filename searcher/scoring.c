@@ -80,11 +80,13 @@ size_t kz_scores_above(const double *score, size_t n, double floor, uint32_t *pi
 void kz_bm25_scores(const kz_bm25 *p, double idf, const uint32_t *docs, const uint32_t *freqs,
                     size_t n, double *out) {
 #if KZ_X86
-  if (p->norms) {
-    if (__builtin_cpu_supports("avx2"))
-      scores_avx2(p->norms, idf, docs, freqs, n, out);
-    else
-      scores_sse2(p->norms, idf, docs, freqs, n, out);
+  /* At the segment's decoder level, which KZ_SIMD can lower: the tests run every version. */
+  if (p->norms && p->seg->unpack->level == KZ_SIMD_AVX2) {
+    scores_avx2(p->norms, idf, docs, freqs, n, out);
+    return;
+  }
+  if (p->norms && p->seg->unpack->level == KZ_SIMD_SSE41) {
+    scores_sse2(p->norms, idf, docs, freqs, n, out);
     return;
   }
 #endif

@@ -51,7 +51,8 @@ static inline double kz_bm25_block_bound(const kz_bm25 *p, double idf, uint32_t 
 
 /*
  * out[i] = kz_bm25_score(p, idf, freqs[i], docs[i]) for i < n, the same
- * bits, several at a time where the CPU allows (SSE2 or AVX2 divisions).
+ * bits, several at a time at the segment's SIMD level (SSE2 divisions for
+ * SSE4.1, AVX2 ones for AVX2).
  */
 void kz_bm25_scores(const kz_bm25 *p, double idf, const uint32_t *docs, const uint32_t *freqs,
                     size_t n, double *out);

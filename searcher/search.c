@@ -13,20 +13,20 @@
 #include "common/analyzer.h"
 #include "common/buf.h"
 #include "common/deletes.h"
+#include "common/docstore.h"
 #include "common/error.h"
 #include "common/format.h"
 #include "common/limits.h"
-#include "common/docstore.h"
+#include "common/postings.h"
+#include "searcher/collect.h"
+#include "searcher/flat.h"
 #include "searcher/index.h"
 #include "searcher/iter.h"
 #include "searcher/plan.h"
-#include "common/postings.h"
 #include "searcher/query_parse.h"
+#include "searcher/search_internal.h"
 #include "searcher/snippet.h"
 #include "searcher/topk.h"
-#include "searcher/collect.h"
-#include "searcher/flat.h"
-#include "searcher/search_internal.h"
 
 struct kz_hits {
   kz_hit *hits;
@@ -181,7 +181,7 @@ int kz_count_with(uint64_t *out, kz_index *idx, const char *text, const kz_searc
   int rc = check_options(o, err);
   if (rc) return rc;
   query q;
-  kz_sink sink = {NULL, 0, 0, -INFINITY, 0, NULL, 0, 0, 0};
+  kz_sink sink = {.topk = NULL, .threshold = -INFINITY};
   rc = prepare(&q, idx, text, o, err);
   if (!rc) rc = evaluate(idx, q.plan, o, cfg, &sink, err);
   if (!rc) *out = sink.matches;
@@ -333,7 +333,10 @@ int kz_search_with(kz_hits **out, kz_index *idx, const char *text, const kz_sear
   if (!h) return kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
   rc = prepare(&q, idx, text, o, err);
   if (!rc && (rc = kz_topk_init(&top, o->k + o->offset))) kz_error_set(err, rc, "out of memory");
-  kz_sink sink = {&top, o->skip_total, cfg ? cfg->always_prune : 0, -INFINITY, 0, NULL, 0, 0, 0};
+  kz_sink sink = {.topk = &top,
+                  .prune = o->skip_total,
+                  .always_prune = cfg ? cfg->always_prune : 0,
+                  .threshold = -INFINITY};
   if (!rc) rc = evaluate(idx, q.plan, o, cfg, &sink, err);
   h->total = sink.matches;
   h->counters.candidates = sink.candidates;

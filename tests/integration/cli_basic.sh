@@ -11,7 +11,7 @@
 set -u
 
 . "$(dirname "$0")/lib/cli_test.sh"
-cli_test_setup cli_basic python3
+cli_test_setup cli_basic python3 sample
 IDX="$tmp/deep/er/idx" # missing parents: index must create them
 # JSON helpers, reading $OUT.
 json_lines_ok() {

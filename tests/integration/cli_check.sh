@@ -12,7 +12,7 @@
 set -u
 
 . "$(dirname "$0")/lib/cli_test.sh"
-cli_test_setup cli_check
+cli_test_setup cli_check sample
 # expect NAME STATUS [GREP_PATTERN [FILE]]: the last command's status is
 # STATUS and, when given, the pattern occurs in FILE (default $OUT).
 expect() {

@@ -18,7 +18,7 @@
 set -u
 
 . "$(dirname "$0")/lib/cli_test.sh"
-cli_test_setup cli_hostile python3
+cli_test_setup cli_hostile python3 sample
 # expect NAME STATUS [PATTERN]: the last command exited STATUS and, when
 # given, PATTERN (a fixed string) is in its stderr.
 expect() {

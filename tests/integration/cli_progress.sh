@@ -7,25 +7,10 @@
 # Run by ctest with KZ = the kzsearch binary; exit 77 (skip) without it or
 # without script(1).
 set -u
-if [ -z "${KZ:-}" ] || [ ! -x "$KZ" ]; then
-  echo "skip: KZ does not name the kzsearch binary" >&2
-  exit 77
-fi
-if ! command -v script >/dev/null 2>&1; then
-  echo "skip: no script(1) to provide a terminal" >&2
-  exit 77
-fi
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/kz_cli_progress.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-export HOME="$tmp/home" XDG_DATA_HOME="$tmp/xdg" TERM=xterm
-unset KZSEARCH_INDEX NO_COLOR
-IDX="$tmp/idx"
-passed=0
-failed=0
-expect() { # expect NAME ACTUAL WANTED
-  if [ "$2" = "$3" ]; then passed=$((passed + 1)); echo "ok   - $1"
-  else failed=$((failed + 1)); echo "FAIL - $1: got '$2', expected '$3'"; fi
-}
+
+. "$(dirname "$0")/lib/cli_test.sh"
+cli_test_setup cli_progress script
+export TERM=xterm
 on_tty() { # on_tty OUTFILE ARGS...: runs kzsearch ARGS on a terminal, its output in OUTFILE
   local out=$1 cmd
   shift
@@ -41,10 +26,10 @@ for i in 0 1 2 3 4 5 6 7 8; do
 done
 doc 9
 on_tty "$tmp/tty" index -i "$IDX" --threads 1 "$tmp/d9.jsonl"
-expect "index exits 0 on a terminal" "$?" 0
-expect "the tenth commit shows its merge" "$(seen "$tmp/tty" "merging 10 segments (10 docs)...")" 1
-expect "the summary follows" "$(seen "$tmp/tty" "indexed 1 document")" 1
-expect "one segment after the merge" \
+same "index exits 0 on a terminal" "$?" 0
+same "the tenth commit shows its merge" "$(seen "$tmp/tty" "merging 10 segments (10 docs)...")" 1
+same "the summary follows" "$(seen "$tmp/tty" "indexed 1 document")" 1
+same "one segment after the merge" \
   "$("$KZ" stats -i "$IDX" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["segments"])')" 1
 
 for i in 10 11; do
@@ -53,10 +38,10 @@ for i in 10 11; do
 done
 "$KZ" delete -i "$IDX" d0 2>/dev/null
 on_tty "$tmp/tty" compact -i "$IDX"
-expect "compact exits 0 on a terminal" "$?" 0
-expect "compact shows its merge" \
+same "compact exits 0 on a terminal" "$?" 0
+same "compact shows its merge" \
   "$(seen "$tmp/tty" "merging 3 segments (11 docs, 1 deleted left out)...")" 1
-expect "then its summary" "$(seen "$tmp/tty" "compacted 3 segments into 1")" 1
+same "then its summary" "$(seen "$tmp/tty" "compacted 3 segments into 1")" 1
 
 # Not a terminal: no progress line at all.
 for i in 12 13; do
@@ -64,9 +49,8 @@ for i in 12 13; do
   "$KZ" index -i "$IDX" --threads 1 "$tmp/d$i.jsonl" 2>/dev/null
 done
 "$KZ" compact -i "$IDX" 2>"$tmp/err"
-expect "compact to a pipe exits 0" "$?" 0
-expect "no progress line in a pipe" "$(grep -c merging "$tmp/err")" 0
-expect "only the summary" "$(grep -c "compacted 3 segments into 1" "$tmp/err")" 1
+same "compact to a pipe exits 0" "$?" 0
+same "no progress line in a pipe" "$(grep -c merging "$tmp/err")" 0
+same "only the summary" "$(grep -c "compacted 3 segments into 1" "$tmp/err")" 1
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+cli_test_summary

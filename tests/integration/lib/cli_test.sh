@@ -1,12 +1,12 @@
 # cli_test.sh - what the CLI tests share; sourced, not run (ctest registers
-# only tests/integration/*.sh). cli_test_setup NAME [python3] checks what the
-# test needs (exit 77, skip, when KZ is not the kzsearch binary, the sample
-# articles are missing or, when asked, python3 is), makes a scratch
-# directory removed on exit, points HOME and XDG_DATA_HOME into it so the
-# real default index is never touched, and sets:
+# only tests/integration/*.sh). cli_test_setup NAME [NEED...] checks what the
+# test needs (exit 77, skip, when KZ is not the kzsearch binary, or a NEED is
+# missing: `sample` for the sample articles, any other word for a program on
+# PATH), makes a scratch directory removed on exit, points HOME and
+# XDG_DATA_HOME into it so the real default index is never touched, and sets:
 #   DATA  data/kazakhstan/docs.jsonl     tmp   the scratch directory
 #   IDX   $tmp/idx                       OUT, ERR  the last command's output
-# pass/fail/check count results; kz runs kzsearch into $OUT and $ERR with its
+# pass/fail/check/same count results; kz runs kzsearch into $OUT and $ERR with its
 # status in $rc; cli_test_summary prints the counts and gives the status.
 
 cli_test_setup() {
@@ -14,16 +14,18 @@ cli_test_setup() {
     echo "skip: KZ does not name the kzsearch binary" >&2
     exit 77
   fi
-  if [ "${2:-}" = python3 ] && ! command -v python3 >/dev/null 2>&1; then
-    echo "skip: python3 is needed" >&2
-    exit 77
-  fi
   DATA="${KZ_SOURCE_DIR:-.}/data/kazakhstan/docs.jsonl"
-  if [ ! -f "$DATA" ]; then
-    echo "skip: $DATA not found" >&2
-    exit 77
-  fi
-  tmp=$(mktemp -d "${TMPDIR:-/tmp}/kz_$1.XXXXXX") || exit 1
+  local name=$1 need
+  shift
+  for need in "$@"; do
+    if [ "$need" = sample ]; then
+      [ -f "$DATA" ] || { echo "skip: $DATA not found" >&2; exit 77; }
+    elif ! command -v "$need" >/dev/null 2>&1; then
+      echo "skip: $need is needed" >&2
+      exit 77
+    fi
+  done
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/kz_$name.XXXXXX") || exit 1
   trap 'rm -rf "$tmp"' EXIT
   export HOME="$tmp/home"
   export XDG_DATA_HOME="$tmp/xdg"
@@ -48,6 +50,13 @@ check() {
   local name=$1
   shift
   if "$@"; then pass "$name"; else fail "$name"; fi
+}
+# same NAME ACTUAL WANTED: passes when the two strings are equal.
+same() {
+  if [ "$2" = "$3" ]; then pass "$1"; else
+    failed=$((failed + 1))
+    echo "FAIL - $1: got '$2', expected '$3'"
+  fi
 }
 # kz ARGS...: runs kzsearch with stdout in $OUT, stderr in $ERR, status in $rc.
 kz() {
