@@ -1,8 +1,13 @@
 /*
  * search_example.c - the smallest complete program embedding kzsearch: it
- * builds an index from a few documents defined below, then searches it.
+ * searches an index, and can first build a small sample index to search.
  *
  *   search_example INDEX_DIR [QUERY]        QUERY defaults to "peacekeepers"
+ *
+ * When INDEX_DIR holds an index, the example only searches it: it never
+ * writes to an existing index. When INDEX_DIR does not exist or is an empty
+ * directory, it first builds a sample index of the four documents defined
+ * below there. A directory that holds other files but no index is refused.
  *
  * For each hit it prints the rank, BM25 score, id and title, then the snippet
  * with the matched words in [brackets]; last comes the total number of
@@ -41,12 +46,13 @@ static int report(const char *what, const kz_error *err) {
 }
 
 static int build_index(const char *path) {
+  /* No `rebuild`: the library then creates an index only in a missing or
+   * empty directory, so this can never replace anybody's index. */
   kz_writer_options opts = KZ_WRITER_OPTIONS_INIT;
-  opts.rebuild = 1; /* start empty, so running the example twice does not add everything twice */
   kz_writer *writer = NULL;
   kz_error err;
   if (kz_writer_open(&writer, path, &opts, &err) != KZ_OK)
-    return report("cannot open the index for writing", &err);
+    return report("cannot create the sample index", &err);
 
   for (size_t i = 0; i < sizeof documents / sizeof documents[0]; i++) {
     kz_document doc = {0}; /* NULL fields (date, url) are absent */
@@ -82,11 +88,8 @@ static void print_snippet(const kz_hit *hit) {
   printf("%s\n", s + pos);
 }
 
-static int search(const char *path, const char *query) {
-  kz_index *index = NULL;
+static int search(kz_index *index, const char *query) {
   kz_error err;
-  if (kz_index_open(&index, path, &err) != KZ_OK)
-    return report("cannot open the index", &err);
 
   kz_search_options opts = KZ_SEARCH_OPTIONS_INIT;
   opts.k = 5;
@@ -97,7 +100,6 @@ static int search(const char *path, const char *query) {
       fprintf(stderr, "search_example: bad query at byte %zu: %s\n", err.position, err.message);
     else
       report("search failed", &err);
-    kz_index_close(index);
     return 2;
   }
 
@@ -110,17 +112,35 @@ static int search(const char *path, const char *query) {
   printf("total: %" PRIu64 "\n", total);
 
   kz_hits_free(hits); /* hits go before the index they came from */
-  kz_index_close(index);
   return total > 0 ? 0 : 1;
+}
+
+/* Opens the index at `path`, building the sample there first only when no index exists. */
+static int open_or_build(kz_index **index, const char *path) {
+  kz_error err;
+  if (kz_index_open(index, path, &err) == KZ_OK) return 0;
+  if (err.code != KZ_ERR_NO_INDEX) return report("cannot open the index", &err);
+  printf("no index in %s: building the sample index there\n", path);
+  int rc = build_index(path);
+  if (rc != 0) return rc;
+  return kz_index_open(index, path, &err) == KZ_OK ? 0 : report("cannot open the index", &err);
 }
 
 int main(int argc, char **argv) {
   if (argc < 2 || argc > 3) {
-    fprintf(stderr, "usage: search_example INDEX_DIR [QUERY]\n");
+    fprintf(stderr,
+            "usage: search_example INDEX_DIR [QUERY]\n"
+            "Searches the index in INDEX_DIR (QUERY defaults to \"peacekeepers\"). An existing\n"
+            "index is only searched, never changed. When INDEX_DIR is missing or an empty\n"
+            "directory, a sample index of four documents is built there first; a directory\n"
+            "that holds other files but no index is refused.\n");
     return 2;
   }
   const char *query = argc == 3 ? argv[2] : "peacekeepers";
   printf("kzsearch %s, query: %s\n", kz_version(), query);
-  int rc = build_index(argv[1]);
-  return rc != 0 ? rc : search(argv[1], query);
+  kz_index *index = NULL;
+  int rc = open_or_build(&index, argv[1]);
+  if (rc == 0) rc = search(index, query);
+  kz_index_close(index);
+  return rc;
 }

@@ -249,9 +249,14 @@ typedef struct kz_document {
 
 /*
  * Opens (creating when missing) the index at `path` for writing and takes its
- * lock. Leftover files of an interrupted writer are removed.
+ * lock. Leftover files of an interrupted writer are removed (only files named
+ * as the index's own: seg-*, MANIFEST.tmp). A new index is created only in a
+ * missing or empty directory: a directory that holds other files but no index
+ * is refused, and nothing is written into it. `rebuild` is the only way to
+ * replace a committed index.
  * @return KZ_OK; KZ_ERR_LOCKED when another writer holds it; KZ_ERR_INVALID
- *         for an unknown language; KZ_ERR_IO, KZ_ERR_CORRUPT, KZ_ERR_VERSION.
+ *         for an unknown language or a non-empty directory without an index;
+ *         KZ_ERR_IO, KZ_ERR_CORRUPT, KZ_ERR_VERSION.
  */
 KZ_API int kz_writer_open(kz_writer **out, const char *path, const kz_writer_options *opts,
                           kz_error *err);

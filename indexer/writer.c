@@ -118,13 +118,68 @@ static int file_named(const kz_manifest *m, const char *name) {
   return 0;
 }
 
+/*
+ * Whether `name` has the shape of a file this library writes into an index
+ * directory: seg-XXXXXXXX.EXT (EXT lower-case letters) or seg-XXXXXXXX-G.del,
+ * MANIFEST, MANIFEST.tmp or LOCK. Only such files are ever removed, so a user's
+ * file that happens to start with "seg-" is never touched.
+ */
+static int is_index_file_name(const char *name) {
+  if (strcmp(name, KZ_MANIFEST_NAME) == 0 || strcmp(name, KZ_MANIFEST_NAME ".tmp") == 0 ||
+      strcmp(name, KZ_LOCK_NAME) == 0)
+    return 1;
+  if (strncmp(name, "seg-", 4) != 0) return 0;
+  const char *p = name + 4;
+  for (int i = 0; i < 8; i++, p++)
+    if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))) return 0;
+  if (*p == '-') { /* a deletion file: -G.del */
+    const char *digits = ++p;
+    while (*p >= '0' && *p <= '9') p++;
+    return p > digits && strcmp(p, ".del") == 0;
+  }
+  if (*p++ != '.' || !*p) return 0;
+  for (; *p; p++)
+    if (*p < 'a' || *p > 'z') return 0;
+  return 1;
+}
+
+/*
+ * A writer creates an index only in a new or empty directory, or in one that
+ * holds nothing but the leftovers of an interrupted first commit: pointing -i
+ * at a directory of other files must not write into it (and its cleaning of
+ * leftovers must not reach anybody's files).
+ */
+static int check_not_foreign(const char *dir, kz_error *err) {
+  char *manifest = kz_path_join(dir, KZ_MANIFEST_NAME);
+  if (!manifest) return kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
+  struct stat st;
+  int has_manifest = stat(manifest, &st) == 0;
+  free(manifest);
+  if (has_manifest) return KZ_OK;
+  DIR *d = opendir(dir);
+  if (!d) return kz_error_set(err, KZ_ERR_IO, "cannot read %s: %s", dir, strerror(errno));
+  int rc = KZ_OK;
+  struct dirent *e;
+  while (!rc && (e = readdir(d))) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    if (!is_index_file_name(e->d_name))
+      rc = kz_error_set(err, KZ_ERR_INVALID,
+                        "%s is not empty and holds no kzsearch index (it has '%.100s'); "
+                        "refusing to create an index there: give a new or empty directory",
+                        dir, e->d_name);
+  }
+  closedir(d);
+  return rc;
+}
+
 /* Removes segment and deletion files the manifest does not name, and a stale MANIFEST.tmp. */
 static void remove_unreferenced(const char *dir, const kz_manifest *m) {
   DIR *d = opendir(dir);
   if (!d) return;
   struct dirent *e;
   while ((e = readdir(d))) {
-    int stale = (strncmp(e->d_name, "seg-", 4) == 0 && !file_named(m, e->d_name)) ||
+    int stale = (strncmp(e->d_name, "seg-", 4) == 0 && is_index_file_name(e->d_name) &&
+                 !file_named(m, e->d_name)) ||
                 strcmp(e->d_name, KZ_MANIFEST_NAME ".tmp") == 0;
     if (stale) {
       char *path = kz_path_join(dir, e->d_name);
@@ -164,7 +219,8 @@ int kz_writer_open(kz_writer **out, const char *path, const kz_writer_options *o
     w->merge_progress = o->merge_progress;
     w->merge_ctx = o->merge_ctx;
   }
-  int rc = take_lock(w, err);
+  int rc = check_not_foreign(path, err);
+  if (!rc) rc = take_lock(w, err);
   if (!rc) {
     rc = kz_manifest_read(&w->committed, path, err);
     if (rc == KZ_ERR_NO_INDEX) {
