@@ -201,7 +201,8 @@ static int read_lucene(kz_date_reader *r, size_t b, size_t e, int64_t *lo, int64
   size_t z = skip_spaces(s, to + 2, e - 1), z_end = skip_word(s, z, e - 1);
   if (z == z_end) return kz_date_fail(r, z, "expected a date or '*' after 'TO'");
   if (skip_spaces(s, z_end, e - 1) != e - 1)
-    return kz_date_fail(r, skip_spaces(s, z_end, e - 1), "expected ']' or '}' after the range's end");
+    return kz_date_fail(r, skip_spaces(s, z_end, e - 1),
+                        "expected ']' or '}' after the range's end");
   int64_t a_first = KZ_DATE_OPEN_LO, a_last = KZ_DATE_OPEN_LO;
   int64_t z_first = KZ_DATE_OPEN_HI, z_last = KZ_DATE_OPEN_HI;
   int a_star = a_end - a == 1 && s[a] == '*', z_star = z_end - z == 1 && s[z] == '*';
@@ -229,7 +230,8 @@ int kz_date_parse_query(int64_t *lo, int64_t *hi, const char *s, size_t len, siz
   size_t dots = b;
   while (dots + 1 < e && !(s[dots] == '.' && s[dots + 1] == '.')) dots++;
   if (b == e) {
-    rc = kz_date_fail(&r, b, "the date is empty: give a date or a range (2022-01-06, 2022-01..2022-03)");
+    rc = kz_date_fail(&r, b, "the date is empty: give a date or a range "
+                             "(2022-01-06, 2022-01..2022-03)");
   } else if (s[b] == '[' || s[b] == '{') {
     rc = read_lucene(&r, b, e, &l, &h);
   } else if (s[b] == '>' || s[b] == '<') {

@@ -55,14 +55,16 @@ static int peek(const kz_date_reader *r) {
   return r->pos < r->end ? (unsigned char)r->s[r->pos] : -1;
 }
 
-/* Quotes s[from, from + NAME_SHOWN) for a message: non-printable bytes as '?', "..." when cut. */
-static const char *shown(const kz_date_reader *r, size_t from, char buf[NAME_SHOWN + 4]) {
+/* Quotes s[from, to) for a message, at most NAME_SHOWN bytes of it ("..." when cut),
+ * non-printable bytes as '?'. */
+static const char *shown(const kz_date_reader *r, size_t from, size_t to,
+                         char buf[NAME_SHOWN + 4]) {
   size_t n = 0;
-  for (size_t i = from; i < r->end && n < NAME_SHOWN; i++, n++) {
+  for (size_t i = from; i < to && n < NAME_SHOWN; i++, n++) {
     unsigned char c = (unsigned char)r->s[i];
     buf[n] = (c < 0x20 || c >= 0x7f) ? '?' : (char)c;
   }
-  if (from + n < r->end) buf[n++] = '.', buf[n++] = '.', buf[n++] = '.';
+  if (from + n < to) buf[n++] = '.', buf[n++] = '.', buf[n++] = '.';
   buf[n] = '\0';
   return buf;
 }
@@ -124,9 +126,7 @@ static int find_name(const char *word, size_t n, const char *const *table, int c
 
 static int year_out_of_range(kz_date_reader *r, size_t at, size_t n) {
   char buf[NAME_SHOWN + 4];
-  const char *text = shown(r, at, buf);
-  if (n < NAME_SHOWN) buf[n] = '\0'; /* only the digits */
-  return kz_date_fail(r, at, "year %s is out of range (0000..9999)", text);
+  return kz_date_fail(r, at, "year %s is out of range (0000..9999)", shown(r, at, at + n, buf));
 }
 
 /* The day, read at `at`, must exist in the month and year already read. */
@@ -156,13 +156,15 @@ static int read_time(kz_date_reader *r, kz_date_fields *f, int iso) {
   }
   r->pos++;
   at = r->pos;
-  if (digits(r, &f->minute) != 2) return kz_date_fail(r, at, "the minutes need two digits (00..59)");
+  if (digits(r, &f->minute) != 2)
+    return kz_date_fail(r, at, "the minutes need two digits (00..59)");
   if (f->minute > 59) return kz_date_fail(r, at, "minute %02d is out of range (00..59)", f->minute);
   f->precision = KZ_DATE_P_MINUTE;
   if (peek(r) != ':') return KZ_OK;
   r->pos++;
   at = r->pos;
-  if (digits(r, &f->second) != 2) return kz_date_fail(r, at, "the seconds need two digits (00..59)");
+  if (digits(r, &f->second) != 2)
+    return kz_date_fail(r, at, "the seconds need two digits (00..59)");
   if (f->second > 60) return kz_date_fail(r, at, "second %02d is out of range (00..59)", f->second);
   if (f->second == 60) f->second = 59; /* a leap second: clamped (date.h) */
   f->precision = KZ_DATE_P_SECOND;
@@ -194,7 +196,8 @@ static int read_offset(kz_date_reader *r, kz_date_fields *f) {
   } else {
     return kz_date_fail(r, at, "a zone offset is +hh:mm, +hhmm or +hh");
   }
-  if (hours > 23) return kz_date_fail(r, at, "zone offset hour %02d is out of range (00..23)", hours);
+  if (hours > 23)
+    return kz_date_fail(r, at, "zone offset hour %02d is out of range (00..23)", hours);
   if (minutes > 59)
     return kz_date_fail(r, at, "zone offset minutes %02d are out of range (00..59)", minutes);
   f->zone_seconds = sign * (hours * HOUR_SECONDS + minutes * 60);
@@ -215,16 +218,15 @@ static int read_zone_name(kz_date_reader *r, kz_date_fields *f) {
     }
   }
   char buf[NAME_SHOWN + 4];
-  const char *name = shown(r, at, buf);
-  if (n < NAME_SHOWN) buf[n] = '\0';
-  return kz_date_fail(r, at, "unknown time zone '%s'", name);
+  return kz_date_fail(r, at, "unknown time zone '%s'", shown(r, at, at + n, buf));
 }
 
 static int expect_end(kz_date_reader *r) {
   spaces(r);
   if (r->pos == r->end) return KZ_OK;
   char buf[NAME_SHOWN + 4];
-  return kz_date_fail(r, r->pos, "trailing text after the date: '%s'", shown(r, r->pos, buf));
+  return kz_date_fail(r, r->pos, "trailing text after the date: '%s'",
+                      shown(r, r->pos, r->end, buf));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -292,9 +294,7 @@ static int read_weekday(kz_date_reader *r) {
   if (find_name(r->s + at, n, weekday_names, 7) < 0) {
     if (find_name(r->s + at, n, month_names, 12) >= 0)
       return kz_date_fail(r, at, "the day goes before the month (Thu, 06 Jan 2022)");
-    const char *word = shown(r, at, buf);
-    if (n < NAME_SHOWN) buf[n] = '\0';
-    return kz_date_fail(r, at, "unknown weekday '%s'", word);
+    return kz_date_fail(r, at, "unknown weekday '%s'", shown(r, at, at + n, buf));
   }
   spaces(r);
   if (peek(r) == ',') r->pos++;
@@ -323,18 +323,18 @@ int kz_date_read_rfc2822(kz_date_reader *r, kz_date_fields *f) {
   if (rc != KZ_OK) return rc;
   size_t day_at = r->pos;
   size_t n = digits(r, &f->day);
-  if (n == 0) return kz_date_fail(r, day_at, "expected the day of the month, found %s", found(r, buf));
+  if (n == 0)
+    return kz_date_fail(r, day_at, "expected the day of the month, found %s", found(r, buf));
   if (n > 2) return kz_date_fail(r, day_at, "the day needs one or two digits (1..31)");
   if (spaces(r) == 0)
     return kz_date_fail(r, r->pos, "expected a space after the day, found %s", found(r, buf));
   size_t at = r->pos;
   n = letters(r);
   f->month = find_name(r->s + at, n, month_names, 12) + 1;
-  if (n == 0) return kz_date_fail(r, at, "expected a month name (Jan..Dec), found %s", found(r, buf));
+  if (n == 0)
+    return kz_date_fail(r, at, "expected a month name (Jan..Dec), found %s", found(r, buf));
   if (f->month == 0) {
-    const char *word = shown(r, at, buf);
-    if (n < NAME_SHOWN) buf[n] = '\0';
-    return kz_date_fail(r, at, "unknown month '%s'", word);
+    return kz_date_fail(r, at, "unknown month '%s'", shown(r, at, at + n, buf));
   }
   if (spaces(r) == 0 && r->pos < r->end)
     return kz_date_fail(r, r->pos, "expected a space after the month, found %s", found(r, buf));

@@ -274,6 +274,9 @@ static void test_date__malformed_documents(void) {
       {"Thu, 06 Jan 2022 10", "expected ':' and the minutes after the hour, found the end"},
       {"Thu, 06 Jan 2022 10:15 (EST", "the comment '(' is not closed"},
       {"Thu, 06 Jan 2022 10:15 +0000 junk", "trailing text after the date: 'junk'"},
+      {"2022-01-06T10:15Z, updated 2022-01-07",
+       "trailing text after the date: ', updated 2022-0...'"},
+      {"123456789012345678901234-01-01", "year 1234567890123456... is out of range (0000..9999)"},
   };
   size_t n = sizeof cases / sizeof cases[0];
   for (size_t i = 0; i < n; i++) {
