@@ -142,6 +142,8 @@ static int read_point(kz_date_reader *r, size_t b, size_t e, const char *after, 
 }
 
 static int reversed(kz_date_reader *r, size_t a, size_t a_end, size_t b, size_t b_end) {
+  trim(r->s, &a, &a_end);
+  trim(r->s, &b, &b_end);
   int a_len = (int)(a_end - a < SHOWN_BYTES ? a_end - a : SHOWN_BYTES);
   int b_len = (int)(b_end - b < SHOWN_BYTES ? b_end - b : SHOWN_BYTES);
   return kz_date_fail(r, b, "the range is reversed: %.*s ends before %.*s begins", b_len,

@@ -382,6 +382,8 @@ static void test_date__query_errors(void) {
       {"99999999999999", 0, "year 99999999999999 is out of range (0000..9999)"},
       {"2022-01-07..2022-01-05", 12,
        "the range is reversed: 2022-01-05 ends before 2022-01-07 begins"},
+      {"2022-01-07 .. 2022-01-05", 14,
+       "the range is reversed: 2022-01-05 ends before 2022-01-07 begins"},
       {"2022-01-07..2022-01-06T23:59", 12,
        "the range is reversed: 2022-01-06T23:59 ends before 2022-01-07 begins"},
       {"2022..x", 6, "expected a date such as 2022-01-06, found 'x'"},
