@@ -251,6 +251,7 @@ static void test_date__malformed_documents(void) {
       {"2022-01-06T10:15:1", "the seconds need two digits (00..59)"},
       {"2022-01-06T10:15:00.Z", "expected digits after the decimal mark, found 'Z'"},
       {"2022-01-06T10:15+6", "a zone offset is +hh:mm, +hhmm or +hh"},
+      {"2022-01-06T10:15+06:5", "a zone offset is +hh:mm, +hhmm or +hh"},
       {"2022-01-06T10:15+24:00", "zone offset hour 24 is out of range (00..23)"},
       {"2022-01-06T10:15+05:60", "zone offset minutes 60 are out of range (00..59)"},
       {"2022-01-06T10:15 XYZ", "unknown time zone 'XYZ'"},
