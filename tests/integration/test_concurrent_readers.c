@@ -52,20 +52,10 @@
 /* Helpers                                                                  */
 /* ======================================================================== */
 
-static char g_root[256];
-
-static void remove_root(void) {
-  if (g_root[0]) kz_test_remove_tree(g_root);
-}
+static const char *g_root; /* kz_test_scratch_root's, removed at exit */
 
 static int make_root(void) {
-  if (g_root[0]) return 1;
-  if (!kz_test_make_temp_dir(g_root, sizeof g_root, "kz_test_concurrent")) {
-    g_root[0] = 0;
-    return 0;
-  }
-  atexit(remove_root);
-  return 1;
+  return (g_root = kz_test_scratch_root("kz_test_concurrent", 0)) != NULL;
 }
 
 static const char *const kWords[] = {

@@ -254,25 +254,10 @@ static int status_ok(const char *call, int rc, const kz_error *err) {
   return 0;
 }
 
-static char g_root[256];
+static const char *g_root; /* kz_test_scratch_root's, removed at exit */
 
-static void remove_root(void) {
-  if (g_root[0]) kz_test_remove_tree(g_root);
-}
-
-static int make_root(void) {
-  if (g_root[0]) return 1;
-  /* Thousands of commits fsync their files: a tmpfs keeps that fast when TMPDIR is not set. */
-  const char *tmp = getenv("TMPDIR");
-  if (!tmp || !*tmp) tmp = access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
-  snprintf(g_root, sizeof g_root, "%s/kz_test_alloc.XXXXXX", tmp);
-  if (!mkdtemp(g_root)) {
-    g_root[0] = 0;
-    return 0;
-  }
-  atexit(remove_root);
-  return 1;
-}
+/* Thousands of commits fsync their files: a tmpfs keeps that fast when TMPDIR is not set. */
+static int make_root(void) { return (g_root = kz_test_scratch_root("kz_test_alloc", 1)) != NULL; }
 
 /* Copies the regular files of `src` into a fresh `dst` (unarmed: the test's own I/O). */
 static int copy_dir(const char *src, const char *dst) {
