@@ -26,8 +26,8 @@
  * evaluated on the tree by the reference, so the engine's parser is checked
  * too. The generator emits only valid queries (every group keeps a clause
  * that is not excluded, no NOT under OR, every word analyzes to >= 1 term),
- * so every engine call must succeed. Everything is deterministic: an own
- * xorshift PRNG with fixed seeds.
+ * so every engine call must succeed. Everything is deterministic: the
+ * xorshift64* generator of kz_test_corpus.h with fixed seeds.
  *
  * Owns: a temporary directory per corpus (removed at the end) and every
  * reference structure (freed at the end, so ASan's leak check stays quiet).

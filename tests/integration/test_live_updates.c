@@ -21,8 +21,8 @@
  * (segments, live and deleted documents, average length) and the global
  * document number of every hit, which pins down where each document sits.
  *
- * Deterministic (own xorshift PRNG, fixed seed). Owns a temporary directory
- * (removed at the end) and every reference structure.
+ * Deterministic (kz_test_corpus.h's xorshift64, fixed seed). Owns a
+ * temporary directory (removed at the end) and every reference structure.
  */
 #include <math.h>
 #include <stdint.h>
