@@ -297,29 +297,11 @@ static ids decode_docs(const kz_segment *seg, const kz_term_info *info) {
 }
 
 static int run_real(const kernels *ks, int runs, const char *dir) {
-  kz_index *idx = NULL;
-  kz_error err;
-  if (kz_index_open(&idx, dir, &err)) {
-    fprintf(stderr, "bench_intersect: %s\n", err.message);
-    return 1;
-  }
-  if (idx->n_segs == 0) {
-    fprintf(stderr, "bench_intersect: %s has no segments\n", dir);
-    kz_index_close(idx);
-    return 1;
-  }
-  size_t big = bench_largest_segment(idx);
+  kz_index *idx;
+  size_t big, n_terms;
+  bench_term *terms;
+  if (!bench_open_largest("bench_intersect", dir, 2, &idx, &big, &terms, &n_terms)) return 1;
   const kz_segment *seg = &idx->segs[big];
-  bench_term *terms = NULL;
-  size_t n_terms = 0;
-  int rc = bench_terms_load(seg, &terms, &n_terms);
-  if (rc != KZ_OK || n_terms < 2) {
-    fprintf(stderr, "bench_intersect: %s\n",
-            rc != KZ_OK ? kz_strerror(rc) : "fewer than 2 terms in the text field");
-    bench_terms_free(terms, n_terms);
-    kz_index_close(idx);
-    return 1;
-  }
   printf("\n== real postings: %s, segment %zu (%u documents, %zu terms), %d runs ==\n", dir, big,
          (unsigned)seg->info.doc_count, n_terms, runs);
   printf("each line sums PAIRS pairs: the most frequent terms, each with the term whose df is\n"

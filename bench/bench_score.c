@@ -388,29 +388,11 @@ int main(int argc, char **argv) {
             MAX_RUNS);
     return 2;
   }
-  kz_index *idx = NULL;
-  kz_error err;
-  if (kz_index_open(&idx, dir, &err)) {
-    fprintf(stderr, "bench_score: %s\n", err.message);
-    return 1;
-  }
-  if (idx->n_segs == 0) {
-    fprintf(stderr, "bench_score: %s is empty\n", dir);
-    kz_index_close(idx);
-    return 1;
-  }
-  size_t big = bench_largest_segment(idx);
+  kz_index *idx;
+  size_t big, n_terms;
+  bench_term *terms;
+  if (!bench_open_largest("bench_score", dir, 1, &idx, &big, &terms, &n_terms)) return 1;
   const kz_segment *seg = &idx->segs[big];
-  bench_term *terms = NULL;
-  size_t n_terms = 0;
-  int rc = bench_terms_load(seg, &terms, &n_terms);
-  if (rc != KZ_OK || n_terms == 0) {
-    fprintf(stderr, "bench_score: %s: %s\n", dir,
-            rc != KZ_OK ? kz_strerror(rc) : "no terms in the text field");
-    bench_terms_free(terms, n_terms);
-    kz_index_close(idx);
-    return 1;
-  }
   /* df across segments for the terms used (the idf and the postings count need it). */
   size_t n_used = n_terms < 400 ? n_terms : 400;
   for (size_t t = 0; t < n_used; t++) terms[t].df_all = bench_term_df_all(idx, terms[t].key);
@@ -420,7 +402,7 @@ int main(int argc, char **argv) {
          dir, (unsigned long long)idx->n_docs, idx->n_segs, idx->avgdl, big,
          (unsigned)seg->info.doc_count);
   run_per_posting(idx, seg, terms, (size_t)n_top < n_used ? (size_t)n_top : n_used, (int)runs);
-  rc = run_end_to_end(idx, terms, n_used, (size_t)n_queries, (int)runs);
+  int rc = run_end_to_end(idx, terms, n_used, (size_t)n_queries, (int)runs);
   if (!rc && query_file) rc = run_query_file(idx, query_file, (int)runs, verbose);
   bench_terms_free(terms, n_terms);
   kz_index_close(idx);

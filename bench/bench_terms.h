@@ -13,6 +13,7 @@
 #define KZ_BENCH_TERMS_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,6 +102,37 @@ static inline uint64_t bench_term_df_all(const kz_index *idx, const char *term) 
     if (kz_segment_lookup(&idx->segs[s], key, len + 1, &info) == 1) df += info.df;
   }
   return df;
+}
+
+/*
+ * Opens the index at dir into *idx and lists the text field's terms of its
+ * largest segment (number *big) into *terms, *n_terms of them; says why on
+ * stderr, after "prog: ", when it cannot, when the index has no segment or
+ * when fewer than min_terms terms are found.
+ * @return 1, or 0 with nothing left open or allocated.
+ */
+static inline int bench_open_largest(const char *prog, const char *dir, size_t min_terms,
+                                     kz_index **idx, size_t *big, bench_term **terms,
+                                     size_t *n_terms) {
+  kz_error err;
+  if (kz_index_open(idx, dir, &err)) {
+    fprintf(stderr, "%s: %s\n", prog, err.message);
+    return 0;
+  }
+  int rc = KZ_OK;
+  *terms = NULL;
+  *n_terms = 0;
+  if ((*idx)->n_segs > 0) {
+    *big = bench_largest_segment(*idx);
+    rc = bench_terms_load(&(*idx)->segs[*big], terms, n_terms);
+  }
+  if (rc != KZ_OK || *n_terms < min_terms) {
+    fprintf(stderr, "%s: %s: %s\n", prog, dir, rc != KZ_OK ? kz_strerror(rc) : "too few terms");
+    bench_terms_free(*terms, *n_terms);
+    kz_index_close(*idx);
+    return 0;
+  }
+  return 1;
 }
 
 #endif /* KZ_BENCH_TERMS_H */
