@@ -193,9 +193,9 @@ static void test_merge_progress__compact_after_automatic_merges(void) {
 
 /* Cuts a committed segment file short, so that opening the segment for a merge fails. */
 static int truncate_first_postings(const char *dir) {
-  char path[256];
-  snprintf(path, sizeof path, "%s/seg-00000001.post", dir);
-  return truncate(path, 10) == 0;
+  char path[300];
+  int n = snprintf(path, sizeof path, "%s/seg-00000001.post", dir);
+  return n > 0 && (size_t)n < sizeof path && truncate(path, 10) == 0;
 }
 
 static void test_merge_progress__failed_merge_reports_its_error(void) {
