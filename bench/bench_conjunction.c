@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "bench/bench_harness.h"
+#include "bench/bench_terms.h"
 #include "common/postings.h"
 #include "common/segment.h"
 #include "kzsearch.h"
@@ -35,32 +36,21 @@
 #define PAIRS 8
 #define MAX_RUNS 63
 
-typedef struct term {
-  char *text; /* without the key's field byte */
-  kz_term_info info;
-} term;
-
-static int by_df_desc(const void *pa, const void *pb) {
-  const term *a = pa, *b = pb;
-  if (a->info.df != b->info.df) return a->info.df > b->info.df ? -1 : 1;
-  return strcmp(a->text, b->text);
-}
-
 /*
  * Whether the term, written as a query, means itself: plain lower-case
  * letters, and stemming the stem again changes nothing (it matches exactly
  * the term's documents).
  */
-static int usable(kz_index *idx, const term *t) {
-  if (strlen(t->text) < 3) return 0;
-  for (const char *s = t->text; *s; s++)
+static int usable(kz_index *idx, const bench_term *t) {
+  if (strlen(t->key) < 3) return 0;
+  for (const char *s = t->key; *s; s++)
     if (*s < 'a' || *s > 'z') return 0;
   uint64_t n = 0;
-  return kz_count(&n, idx, t->text, NULL, NULL) == KZ_OK && n == t->info.df;
+  return kz_count(&n, idx, t->key, NULL, NULL) == KZ_OK && n == t->info.df;
 }
 
 typedef struct pair {
-  const term *a, *b; /* a the rarer */
+  const bench_term *a, *b; /* a the rarer */
 } pair;
 
 typedef enum { DECODE_MERGE, LEAPFROG, ENGINE, N_WAYS } way;
@@ -107,7 +97,7 @@ static uint64_t count_pair(kz_index *idx, const kz_segment *seg, const pair *p, 
     }
     case ENGINE: {
       char q[600];
-      snprintf(q, sizeof q, "+%s +%s", p->a->text, p->b->text);
+      snprintf(q, sizeof q, "+%s +%s", p->a->key, p->b->key);
       uint64_t n = 0;
       kz_error err;
       if (kz_count(&n, idx, q, NULL, &err)) {
@@ -149,28 +139,20 @@ int main(int argc, char **argv) {
     return 1;
   }
   const kz_segment *seg = &idx->segs[0];
-  term *terms = NULL;
-  size_t n_terms = 0, cap = 0;
-  kz_dict_iter it;
-  kz_dict_iter_init(&it, seg);
-  while (kz_dict_iter_next(&it) == 1) {
-    if (it.key_len < 2 || it.key[0] != 0) continue; /* the text field's terms */
-    char *text = strndup(it.key + 1, it.key_len - 1);
-    if (!text) return 1;
-    if (n_terms == cap) {
-      cap = cap ? 2 * cap : 4096;
-      if (!(terms = realloc(terms, cap * sizeof *terms))) return 1;
-    }
-    terms[n_terms].text = text;
-    terms[n_terms++].info = it.info;
+  bench_term *terms = NULL;
+  size_t n_terms = 0;
+  int rc = bench_terms_load(seg, &terms, &n_terms);
+  if (rc != KZ_OK) {
+    fprintf(stderr, "bench_conjunction: %s: %s\n", dir, kz_strerror(rc));
+    kz_index_close(idx);
+    return 1;
   }
-  qsort(terms, n_terms, sizeof *terms, by_df_desc);
   size_t kept = 0;
   for (size_t t = 0; t < n_terms; t++) {
     if (usable(idx, &terms[t]))
       terms[kept++] = terms[t];
     else
-      free(terms[t].text);
+      free(terms[t].key);
   }
   n_terms = kept;
 
@@ -234,8 +216,7 @@ int main(int argc, char **argv) {
     fflush(stdout);
   }
   for (int b = 0; b < 3; b++) free(bufs[b]);
-  for (size_t t = 0; t < n_terms; t++) free(terms[t].text);
-  free(terms);
+  bench_terms_free(terms, n_terms);
   kz_index_close(idx);
   return 0;
 }

@@ -34,9 +34,9 @@
 #include "searcher/index.h"
 
 /* Failures before the first success with success probability p (mean 1/p - 1). */
-static uint32_t rng_geometric(bench_rng *r, double p) {
+static uint32_t rng_geometric(kz_test_rng *r, double p) {
   uint32_t k = 0;
-  while (bench_rand_unit(r) > p) k++;
+  while (kz_test_rand_unit_nonzero(r) > p) k++;
   return k;
 }
 
@@ -103,7 +103,7 @@ static int add_block(workload *w, size_t cap, const uint32_t *docs, const uint32
 }
 
 static int build_synthetic(workload *w, size_t n_docs, double mean_spacing, uint64_t seed) {
-  bench_rng r = {seed};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, seed);
   size_t cap = n_docs / KZ_BLOCK_DOCS;
   int rc = grow(w, cap);
   uint64_t doc = rng_geometric(&r, 1.0 / mean_spacing);

@@ -1,8 +1,10 @@
 /*
  * bench_harness.h - the few helpers the hot-path benchmarks share: a
- * per-thread CPU clock, the median of a run of timings, a deterministic PRNG
- * and a line naming the machine and the date, so every figure printed can
- * be pasted into bench/RESULTS.md with its context.
+ * per-thread CPU clock, the median of a run of timings and a line naming
+ * the machine and the date, so every figure printed can be pasted into
+ * bench/RESULTS.md with its context. The benches draw their data from the
+ * tests' generator (tests/kz_test_corpus.h, KZ_TEST_SPLITMIX64), included
+ * here so that the same seeds give the same lists in both.
  *
  * Header-only (static inline) so that each bench stays one file; owns no
  * state. Timings are medians because the machines are shared and noisy;
@@ -16,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "tests/kz_test_corpus.h"
 
 /*
  * CPU time of the calling thread, not wall time: on a shared machine the
@@ -38,22 +42,6 @@ static inline int bench_cmp_double(const void *a, const void *b) {
 static inline double bench_median(double *v, size_t n) {
   qsort(v, n, sizeof *v, bench_cmp_double);
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-typedef struct bench_rng {
-  uint64_t s;
-} bench_rng;
-
-static inline uint64_t bench_rand(bench_rng *r) { /* splitmix64 */
-  uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
-/* Uniform in (0, 1]: never 0, so log() of it is finite. */
-static inline double bench_rand_unit(bench_rng *r) {
-  return ((double)(bench_rand(r) >> 11) + 1.0) * 0x1p-53;
 }
 
 /* Prints "cpu: <model name>" and "date: <UTC time>" lines. */

@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "bench/bench_harness.h"
+#include "bench/bench_terms.h"
 #include "common/postblock.h"
 #include "common/postings.h"
 #include "common/segment.h"
@@ -67,8 +68,8 @@ static void ids_push(ids *l, uint32_t x) {
 #define REGION_BITS 12
 
 static int region_hot(uint64_t region, uint64_t seed) {
-  bench_rng h = {region ^ seed};
-  return (bench_rand(&h) & 7) == 0;
+  kz_test_rng h = kz_test_rng_make(KZ_TEST_SPLITMIX64, region ^ seed);
+  return (kz_test_rand(&h) & 7) == 0;
 }
 
 /*
@@ -76,7 +77,8 @@ static int region_hot(uint64_t region, uint64_t seed) {
  * regions and p_cold elsewhere: geometric gaps, redrawn at each region
  * boundary (the process is memoryless, so that is exact).
  */
-static ids make_list(bench_rng *r, uint64_t universe, double p_hot, double p_cold, uint64_t seed) {
+static ids make_list(kz_test_rng *r, uint64_t universe, double p_hot, double p_cold,
+                     uint64_t seed) {
   ids l = {NULL, 0, 0};
   int64_t pos = -1;
   for (;;) {
@@ -87,7 +89,7 @@ static ids make_list(bench_rng *r, uint64_t universe, double p_hot, double p_col
     if (p <= 0) {
       gap = region_end; /* nothing in this region */
     } else if (p < 1) {
-      double g = floor(log(bench_rand_unit(r)) / log1p(-p));
+      double g = floor(log(kz_test_rand_unit_nonzero(r)) / log1p(-p));
       gap = g < 1e15 ? 1 + (int64_t)g : region_end;
     }
     if (pos + gap >= region_end) {
@@ -107,7 +109,7 @@ static const char *const shape_name[] = {"uniform", "clustered"};
 
 /* A pair of about n_short and n_long ids of the given shape. */
 static void make_pair(shape sh, size_t n_short, size_t n_long, uint64_t seed, ids *s, ids *l) {
-  bench_rng r = {seed};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, seed);
   if (sh == UNIFORM) {
     uint64_t universe = 4 * (uint64_t)n_long;
     *l = make_list(&r, universe, 0.25, 0.25, seed);
@@ -279,17 +281,6 @@ static void run_cutover(int runs) {
 
 /* ---- real postings -------------------------------------------------------- */
 
-typedef struct term {
-  char *key;
-  kz_term_info info;
-} term;
-
-static int by_df_desc(const void *pa, const void *pb) {
-  const term *a = pa, *b = pb;
-  if (a->info.df != b->info.df) return a->info.df > b->info.df ? -1 : 1;
-  return strcmp(a->key, b->key);
-}
-
 static ids decode_docs(const kz_segment *seg, const kz_term_info *info) {
   ids l = {NULL, 0, 0};
   int error = 0;
@@ -306,44 +297,11 @@ static ids decode_docs(const kz_segment *seg, const kz_term_info *info) {
 }
 
 static int run_real(const kernels *ks, int runs, const char *dir) {
-  kz_index *idx = NULL;
-  kz_error err;
-  if (kz_index_open(&idx, dir, &err)) {
-    fprintf(stderr, "bench_intersect: %s\n", err.message);
-    return 1;
-  }
-  if (idx->n_segs == 0) {
-    fprintf(stderr, "bench_intersect: %s has no segments\n", dir);
-    kz_index_close(idx);
-    return 1;
-  }
-  size_t big = 0;
-  for (size_t i = 1; i < idx->n_segs; i++)
-    if (idx->segs[i].info.doc_count > idx->segs[big].info.doc_count) big = i;
+  kz_index *idx;
+  size_t big, n_terms;
+  bench_term *terms;
+  if (!bench_open_largest("bench_intersect", dir, 2, &idx, &big, &terms, &n_terms)) return 1;
   const kz_segment *seg = &idx->segs[big];
-
-  term *terms = NULL;
-  size_t n_terms = 0, cap = 0;
-  kz_dict_iter it;
-  kz_dict_iter_init(&it, seg);
-  int rc;
-  while ((rc = kz_dict_iter_next(&it)) == 1) {
-    /* Keys are a field byte and the term (docs/FORMAT.md); the text field's terms only. */
-    if (it.key_len < 2 || it.key[0] != 0) continue;
-    if (n_terms == cap) {
-      cap = cap ? 2 * cap : 4096;
-      terms = realloc(terms, cap * sizeof *terms);
-      if (!terms) exit(1);
-    }
-    terms[n_terms].key = strndup(it.key + 1, it.key_len - 1);
-    terms[n_terms].info = it.info;
-    n_terms++;
-  }
-  if (rc < 0 || n_terms < 2) {
-    fprintf(stderr, "bench_intersect: cannot walk the dictionary (%s)\n", kz_strerror(rc));
-    return 1;
-  }
-  qsort(terms, n_terms, sizeof *terms, by_df_desc);
   printf("\n== real postings: %s, segment %zu (%u documents, %zu terms), %d runs ==\n", dir, big,
          (unsigned)seg->info.doc_count, n_terms, runs);
   printf("each line sums PAIRS pairs: the most frequent terms, each with the term whose df is\n"
@@ -404,8 +362,7 @@ static int run_real(const kernels *ks, int runs, const char *dir) {
     printf("  first pair: %s\n", example);
   }
   free(used);
-  for (size_t i = 0; i < n_terms; i++) free(terms[i].key);
-  free(terms);
+  bench_terms_free(terms, n_terms);
   kz_index_close(idx);
   return 0;
 }

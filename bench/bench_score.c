@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "bench/bench_harness.h"
+#include "bench/bench_terms.h"
 #include "common/postblock.h"
 #include "common/postings.h"
 #include "common/segment.h"
@@ -47,18 +48,6 @@
 #define MAX_RUNS 64
 #define K1 1.2
 #define B 0.75
-
-typedef struct term {
-  char *key; /* the term's text, without the key's field byte */
-  kz_term_info info;
-  uint64_t df_all; /* across segments, as plan.c sums it */
-} term;
-
-static int by_df_desc(const void *pa, const void *pb) {
-  const term *a = pa, *b = pb;
-  if (a->info.df != b->info.df) return a->info.df > b->info.df ? -1 : 1;
-  return strcmp(a->key, b->key);
-}
 
 /* searcher/plan.c's idf. */
 static double idf_of(uint64_t n_docs, uint64_t df) {
@@ -122,7 +111,7 @@ static double pass(score_ctx *ctx, const kz_term_info *info, mode m, kz_postings
   return sum;
 }
 
-static void run_per_posting(kz_index *idx, const kz_segment *seg, const term *terms,
+static void run_per_posting(kz_index *idx, const kz_segment *seg, const bench_term *terms,
                             size_t n_terms, int runs) {
   double *norm = malloc((seg->info.doc_count ? seg->info.doc_count : 1) * sizeof *norm);
   kz_postings *c = malloc(sizeof *c);
@@ -222,7 +211,7 @@ static int search_once(kz_index *idx, const char *q, int skip_total, result *r, 
 
 /* A key the query parser and analyzer give back unchanged: plain lower-case letters, and the
  * engine counts exactly its postings for it. */
-static int usable_as_query(kz_index *idx, const term *t) {
+static int usable_as_query(kz_index *idx, const bench_term *t) {
   if (strlen(t->key) < 2) return 0;
   for (const char *p = t->key; *p; p++)
     if (*p < 'a' || *p > 'z') return 0;
@@ -300,7 +289,7 @@ static int run_query_file(kz_index *idx, const char *path, int runs, int verbose
   return 0;
 }
 
-static int run_end_to_end(kz_index *idx, const term *terms, size_t n_terms, size_t n_queries,
+static int run_end_to_end(kz_index *idx, const bench_term *terms, size_t n_terms, size_t n_queries,
                           int runs) {
   /* The pool: the 40 most frequent usable terms. */
   enum { POOL = 40 };
@@ -316,7 +305,7 @@ static int run_end_to_end(kz_index *idx, const term *terms, size_t n_terms, size
          n_queries, n_pool, runs);
   printf("%-34s %9s %9s %9s %9s %8s %9s %9s\n", "query", "postings", "matched", "scored",
          "fewer", "exh. ms", "pruned ms", "speedup");
-  bench_rng r = {12345};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, 12345);
   for (int width = 2; width <= 3; width++) {
     double sum_exh = 0, sum_pru = 0;
     double *ratios = malloc(n_queries * sizeof *ratios);
@@ -326,7 +315,7 @@ static int run_end_to_end(kz_index *idx, const term *terms, size_t n_terms, size
       for (int w = 0; w < width; w++) {
         int dup;
         do {
-          pick[w] = pool[bench_rand(&r) % n_pool];
+          pick[w] = pool[kz_test_rand_below(&r, n_pool)];
           dup = 0;
           for (int v = 0; v < w; v++) dup |= pick[v] == pick[w];
         } while (dup);
@@ -399,67 +388,23 @@ int main(int argc, char **argv) {
             MAX_RUNS);
     return 2;
   }
-  kz_index *idx = NULL;
-  kz_error err;
-  if (kz_index_open(&idx, dir, &err)) {
-    fprintf(stderr, "bench_score: %s\n", err.message);
-    return 1;
-  }
-  if (idx->n_segs == 0) {
-    fprintf(stderr, "bench_score: %s is empty\n", dir);
-    kz_index_close(idx);
-    return 1;
-  }
-  size_t big = 0;
-  for (size_t i = 1; i < idx->n_segs; i++)
-    if (idx->segs[i].info.doc_count > idx->segs[big].info.doc_count) big = i;
+  kz_index *idx;
+  size_t big, n_terms;
+  bench_term *terms;
+  if (!bench_open_largest("bench_score", dir, 1, &idx, &big, &terms, &n_terms)) return 1;
   const kz_segment *seg = &idx->segs[big];
-
-  term *terms = NULL;
-  size_t n_terms = 0, cap = 0;
-  kz_dict_iter it;
-  kz_dict_iter_init(&it, seg);
-  int rc;
-  while ((rc = kz_dict_iter_next(&it)) == 1) {
-    /* Keys are a field byte and the term (docs/FORMAT.md); the text field's terms only. */
-    if (it.key_len < 2 || it.key[0] != 0) continue;
-    if (n_terms == cap) {
-      cap = cap ? 2 * cap : 4096;
-      terms = realloc(terms, cap * sizeof *terms);
-      if (!terms) return 1;
-    }
-    terms[n_terms].key = strndup(it.key + 1, it.key_len - 1);
-    terms[n_terms].info = it.info;
-    n_terms++;
-  }
-  if (rc < 0 || n_terms == 0) {
-    fprintf(stderr, "bench_score: cannot walk the dictionary of %s\n", dir);
-    return 1;
-  }
-  qsort(terms, n_terms, sizeof *terms, by_df_desc);
   /* df across segments for the terms used (the idf and the postings count need it). */
   size_t n_used = n_terms < 400 ? n_terms : 400;
-  for (size_t t = 0; t < n_used; t++) {
-    char key[256];
-    size_t len = strlen(terms[t].key);
-    key[0] = 0; /* the text field */
-    memcpy(key + 1, terms[t].key, len);
-    terms[t].df_all = 0;
-    for (size_t s = 0; s < idx->n_segs; s++) {
-      kz_term_info info;
-      if (kz_segment_lookup(&idx->segs[s], key, len + 1, &info) == 1) terms[t].df_all += info.df;
-    }
-  }
+  for (size_t t = 0; t < n_used; t++) terms[t].df_all = bench_term_df_all(idx, terms[t].key);
 
   bench_print_machine();
   printf("index: %s: %llu documents in %zu segments, avgdl %.1f; largest segment %zu (%u docs)\n",
          dir, (unsigned long long)idx->n_docs, idx->n_segs, idx->avgdl, big,
          (unsigned)seg->info.doc_count);
   run_per_posting(idx, seg, terms, (size_t)n_top < n_used ? (size_t)n_top : n_used, (int)runs);
-  rc = run_end_to_end(idx, terms, n_used, (size_t)n_queries, (int)runs);
+  int rc = run_end_to_end(idx, terms, n_used, (size_t)n_queries, (int)runs);
   if (!rc && query_file) rc = run_query_file(idx, query_file, (int)runs, verbose);
-  for (size_t t = 0; t < n_terms; t++) free(terms[t].key);
-  free(terms);
+  bench_terms_free(terms, n_terms);
   kz_index_close(idx);
   return rc;
 }

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "kz_test.h"
+#include "kz_test_fs.h"
 
 /* ---- the child --------------------------------------------------------- */
 
@@ -67,7 +68,7 @@ typedef struct run_result {
   int status;       /* exit status, or -1 */
   char words[256];  /* the child's stdout */
   char count[512];  /* the count file */
-  char dir[64], outside[64];
+  char dir[128], outside[128];
 } run_result;
 
 static void read_file(const char *path, char *out, size_t size) {
@@ -83,10 +84,10 @@ static void read_file(const char *path, char *out, size_t size) {
 static int run(run_result *r, const char *op, const char *n, const char *mode) {
   memset(r, 0, sizeof *r);
   r->status = -1;
-  snprintf(r->dir, sizeof r->dir, "/tmp/kz_fault_shim.XXXXXX");
-  snprintf(r->outside, sizeof r->outside, "/tmp/kz_fault_out.XXXXXX");
-  if (!mkdtemp(r->dir) || !mkdtemp(r->outside)) return -1;
-  char count_file[128];
+  if (!kz_test_make_temp_dir(r->dir, sizeof r->dir, "kz_fault_shim") ||
+      !kz_test_make_temp_dir(r->outside, sizeof r->outside, "kz_fault_out"))
+    return -1;
+  char count_file[256];
   snprintf(count_file, sizeof count_file, "%s/count", r->outside);
   int out[2];
   if (pipe(out) != 0) return -1;
@@ -125,16 +126,8 @@ static long file_size(const char *dir, const char *name) {
 }
 
 static void cleanup(const run_result *r) {
-  static const char *const names[] = {"a", "b", "c", "o", "count"};
-  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", r->dir, names[i]);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/%s", r->outside, names[i]);
-    unlink(path);
-  }
-  rmdir(r->dir);
-  rmdir(r->outside);
+  kz_test_remove_tree(r->dir);
+  kz_test_remove_tree(r->outside);
 }
 
 static void test_fault_shim__counts_only_operations_inside_the_directory(void) {

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
+#include "kz_test_fs.h"
 #include "indexer/source.h"
 #include "kzsearch.h"
 
@@ -34,19 +35,10 @@
 static char scratch_dir[512];
 static char path_plain[600], path_zst[600];
 
-static void remove_scratch(void) {
-  unlink(path_plain);
-  unlink(path_zst);
-  rmdir(scratch_dir);
-}
+static void remove_scratch(void) { kz_test_remove_tree(scratch_dir); }
 
 static void make_scratch(void) {
-  const char *tmp = getenv("TMPDIR");
-  snprintf(scratch_dir, sizeof scratch_dir, "%s/kzfuzz-jsonl-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-  if (!mkdtemp(scratch_dir)) {
-    perror("fuzz_jsonl: mkdtemp");
-    abort();
-  }
+  if (!kz_test_make_temp_dir(scratch_dir, sizeof scratch_dir, "kzfuzz-jsonl")) abort();
   snprintf(path_plain, sizeof path_plain, "%s/input.jsonl", scratch_dir);
   snprintf(path_zst, sizeof path_zst, "%s/input.jsonl.zst", scratch_dir);
   atexit(remove_scratch);

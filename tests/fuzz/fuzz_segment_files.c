@@ -64,6 +64,7 @@
 #include "common/checksum.h"
 #include "common/format.h"
 #include "fuzz.h"
+#include "kz_test_fs.h"
 #include "kzsearch.h"
 
 #define MAX_FILES 40
@@ -195,29 +196,13 @@ static int by_name(const void *a, const void *b) {
   return strcmp(((const index_file *)a)->name, ((const index_file *)b)->name);
 }
 
-static void remove_scratch(void) {
-  for (size_t i = 0; i < n_files; i++) unlink(files[i].path);
-  DIR *d = opendir(index_dir);
-  if (d) {
-    struct dirent *e;
-    char p[1024];
-    while ((e = readdir(d)) != NULL) {
-      if (e->d_name[0] == '.') continue;
-      snprintf(p, sizeof p, "%s/%s", index_dir, e->d_name);
-      unlink(p);
-    }
-    closedir(d);
-  }
-  rmdir(index_dir);
-  rmdir(scratch_dir);
-}
+static void remove_scratch(void) { kz_test_remove_tree(scratch_dir); }
 
 static void write_seeds(const char *dir);
 
 static void setup(void) {
-  const char *tmp = getenv("TMPDIR");
-  snprintf(scratch_dir, sizeof scratch_dir, "%s/kzfuzz-segment-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-  if (!mkdtemp(scratch_dir)) die("mkdtemp");
+  if (!kz_test_make_temp_dir(scratch_dir, sizeof scratch_dir, "kzfuzz-segment"))
+    die("scratch directory");
   atexit(remove_scratch);
   snprintf(index_dir, sizeof index_dir, "%s/index", scratch_dir);
   build_index();

@@ -10,33 +10,26 @@
 #include <string.h>
 
 #include "kz_test.h"
+#include "kz_test_corpus.h"
+#include "kz_test_fs.h"
 #include "kzsearch.h"
 
 #define N_DOCS 1500
 #define VOCAB 80
 
-static uint64_t rng_state = 0x853c49e6748fea9bull;
-static uint64_t rng(void) {
-  rng_state ^= rng_state << 13;
-  rng_state ^= rng_state >> 7;
-  rng_state ^= rng_state << 17;
-  return rng_state;
-}
-
-static void word(char *buf, size_t size, unsigned w) {
-  snprintf(buf, size, "c%c%cx", 'a' + w % 26, 'a' + (w / 26) % 26);
-}
+static kz_test_rng g_rng = {0x853c49e6748fea9bull, KZ_TEST_XORSHIFT64};
 
 static char bodies[N_DOCS][400];
 
 static void make_bodies(void) {
   for (int d = 0; d < N_DOCS; d++) {
     size_t len = 0;
-    int n = 1 + (int)(rng() % 40);
+    int n = 1 + (int)kz_test_rand_below(&g_rng, 40);
     for (int i = 0; i < n; i++) {
-      char w[16];
-      word(w, sizeof w, (unsigned)(rng() % VOCAB) * (unsigned)(rng() % 2 ? 1 : rng() % 3) % VOCAB);
-      len += (size_t)snprintf(bodies[d] + len, sizeof bodies[d] - len, "%s ", w);
+      /* Half the words uniform, the other half times 0, 1 or 2: low numbers are more frequent. */
+      unsigned w = (unsigned)kz_test_rand_below(&g_rng, VOCAB);
+      unsigned times = kz_test_rand_below(&g_rng, 2) ? 1 : (unsigned)kz_test_rand_below(&g_rng, 3);
+      kz_test_append_word(bodies[d], sizeof bodies[d], &len, 'c', w * times % VOCAB);
     }
   }
 }
@@ -89,10 +82,10 @@ static void run(const char *dir, const char *q, result *r) {
 
 static void random_query(char *q, size_t size) {
   char a[16], b[16], c[16];
-  word(a, sizeof a, (unsigned)(rng() % VOCAB));
-  word(b, sizeof b, (unsigned)(rng() % VOCAB));
-  word(c, sizeof c, (unsigned)(rng() % VOCAB));
-  switch (rng() % 4) {
+  kz_test_word(a, sizeof a, 'c', (unsigned)kz_test_rand_below(&g_rng, VOCAB));
+  kz_test_word(b, sizeof b, 'c', (unsigned)kz_test_rand_below(&g_rng, VOCAB));
+  kz_test_word(c, sizeof c, 'c', (unsigned)kz_test_rand_below(&g_rng, VOCAB));
+  switch (kz_test_rand_below(&g_rng, 4)) {
     case 0: snprintf(q, size, "%s %s", a, b); break;
     case 1: snprintf(q, size, "+%s %s %s", a, b, c); break;
     case 2: snprintf(q, size, "\"%s %s\"", a, b); break;
@@ -119,15 +112,13 @@ static uint64_t segments(const char *dir) {
 }
 
 static void remove_dir(const char *dir) {
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", dir);
+  if (!kz_test_remove_tree(dir)) fprintf(stderr, "cannot remove %s\n", dir);
 }
 
 static void test_compact__same_results_without_deletions(void) {
   make_bodies();
-  char dir[] = "/tmp/kz_compact_XXXXXX";
-  CHECK(mkdtemp(dir) != NULL);
+  char dir[256];
+  CHECK(kz_test_make_temp_dir(dir, sizeof dir, "kz_compact"));
   kz_writer *w = open_writer(dir, 256 << 10);
   CHECK(w);
   kz_error err;
@@ -167,8 +158,9 @@ static void test_compact__same_results_without_deletions(void) {
 
 static void test_compact__equals_fresh_index_of_live_documents(void) {
   make_bodies();
-  char dir[] = "/tmp/kz_compact_XXXXXX", fresh[] = "/tmp/kz_fresh_XXXXXX";
-  CHECK(mkdtemp(dir) != NULL && mkdtemp(fresh) != NULL);
+  char dir[256], fresh[256];
+  CHECK(kz_test_make_temp_dir(dir, sizeof dir, "kz_compact"));
+  CHECK(kz_test_make_temp_dir(fresh, sizeof fresh, "kz_fresh"));
   static unsigned char gone[N_DOCS];
   memset(gone, 0, sizeof gone);
   kz_writer *w = open_writer(dir, 256 << 10);
@@ -180,7 +172,7 @@ static void test_compact__equals_fresh_index_of_live_documents(void) {
   }
   CHECK(kz_writer_commit(w, &err) == KZ_OK);
   for (int i = 0; i < N_DOCS / 4; i++) {
-    int d = (int)(rng() % N_DOCS), found;
+    int d = (int)kz_test_rand_below(&g_rng, N_DOCS), found;
     char id[16];
     snprintf(id, sizeof id, "d%d", d);
     CHECK(kz_writer_delete(w, id, strlen(id), &found, &err) == KZ_OK);

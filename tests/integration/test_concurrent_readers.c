@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "kz_test.h"
+#include "kz_test_corpus.h"
 #include "kz_test_fs.h"
 #include "kzsearch.h"
 
@@ -52,20 +53,10 @@
 /* Helpers                                                                  */
 /* ======================================================================== */
 
-static char g_root[256];
-
-static void remove_root(void) {
-  if (g_root[0]) kz_test_remove_tree(g_root);
-}
+static const char *g_root; /* kz_test_scratch_root's, removed at exit */
 
 static int make_root(void) {
-  if (g_root[0]) return 1;
-  if (!kz_test_make_temp_dir(g_root, sizeof g_root, "kz_test_concurrent")) {
-    g_root[0] = 0;
-    return 0;
-  }
-  atexit(remove_root);
-  return 1;
+  return (g_root = kz_test_scratch_root("kz_test_concurrent", 0)) != NULL;
 }
 
 static const char *const kWords[] = {
@@ -93,10 +84,11 @@ static void make_doc(int b, int i, char *id, size_t id_size, char *title, size_t
   snprintf(id, id_size, "doc-%05d", n);
   snprintf(title, title_size, "%s %s", kWords[n % N_WORDS], kWords[(n * 7 + 3) % N_WORDS]);
   size_t len = (size_t)snprintf(body, body_size, "marker %s", bw);
-  uint64_t s = 0x9e3779b97f4a7c15ull * (uint64_t)(n + 1);
+  uint64_t seed = 0x9e3779b97f4a7c15ull * (uint64_t)(n + 1);
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_XORSHIFT64, seed);
   for (int k = 0; k < 10 + n % 13 && len + 32 < body_size; k++) {
-    s ^= s << 13, s ^= s >> 7, s ^= s << 17;
-    len += (size_t)snprintf(body + len, body_size - len, " %s", kWords[s % N_WORDS]);
+    const char *w = kWords[kz_test_rand_below(&r, N_WORDS)];
+    len += (size_t)snprintf(body + len, body_size - len, " %s", w);
   }
   memset(d, 0, sizeof *d);
   d->id = id, d->id_len = strlen(id);

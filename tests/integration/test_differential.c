@@ -26,8 +26,8 @@
  * evaluated on the tree by the reference, so the engine's parser is checked
  * too. The generator emits only valid queries (every group keeps a clause
  * that is not excluded, no NOT under OR, every word analyzes to >= 1 term),
- * so every engine call must succeed. Everything is deterministic: an own
- * xorshift PRNG with fixed seeds.
+ * so every engine call must succeed. Everything is deterministic: the
+ * xorshift64* generator of kz_test_corpus.h with fixed seeds.
  *
  * Owns: a temporary directory per corpus (removed at the end) and every
  * reference structure (freed at the end, so ASan's leak check stays quiet).
@@ -44,6 +44,7 @@
 #include "common/analyzer.h"
 #include "common/limits.h"
 #include "kz_test.h"
+#include "kz_test_corpus.h"
 #include "kz_test_fs.h"
 #include "kzsearch.h"
 
@@ -116,27 +117,6 @@ static void sb_free(sbuf *b) {
   b->s = NULL;
   b->len = b->cap = 0;
 }
-
-/* xorshift64* - deterministic on every platform. */
-typedef struct rng {
-  uint64_t s;
-} rng;
-
-static uint64_t rng_next(rng *r) {
-  uint64_t x = r->s;
-  x ^= x >> 12;
-  x ^= x << 25;
-  x ^= x >> 27;
-  r->s = x;
-  return x * 0x2545F4914F6CDD1DULL;
-}
-
-static uint32_t rng_below(rng *r, uint32_t n) { return (uint32_t)(rng_next(r) % n); }
-static uint32_t rng_range(rng *r, uint32_t lo, uint32_t hi) {
-  return lo + rng_below(r, hi - lo + 1);
-}
-static double rng_unit(rng *r) { return (double)(rng_next(r) >> 11) * (1.0 / 9007199254740992.0); }
-static int rng_chance(rng *r, double p) { return rng_unit(r) < p; }
 
 /* ======================================================================== */
 /* The reference index                                                      */
@@ -405,14 +385,14 @@ static qnode *qnot(qnode *child) {
  * after a modifier or NOT (only a word, phrase or parenthesised group fits). */
 typedef enum rctx { R_CLAUSE, R_AND, R_OR, R_PRIMARY } rctx;
 
-static void render(rng *r, sbuf *b, const qnode *n, rctx ctx);
+static void render(kz_test_rng *r, sbuf *b, const qnode *n, rctx ctx);
 
-static void render_list_body(rng *r, sbuf *b, const qnode *n) {
+static void render_list_body(kz_test_rng *r, sbuf *b, const qnode *n) {
   for (size_t i = 0; i < n->n; i++) {
     const qnode *c = n->kids[i];
     if (i) sb_putc(b, ' ');
     if (c->kind == Q_NOT) {
-      sb_puts(b, rng_chance(r, 0.5) ? "-" : "NOT ");
+      sb_puts(b, kz_test_rand_chance(r, 0.5) ? "-" : "NOT ");
       render(r, b, c->kids[0], R_PRIMARY);
     } else if (c->must) {
       sb_putc(b, '+');
@@ -423,7 +403,7 @@ static void render_list_body(rng *r, sbuf *b, const qnode *n) {
   }
 }
 
-static void render(rng *r, sbuf *b, const qnode *n, rctx ctx) {
+static void render(kz_test_rng *r, sbuf *b, const qnode *n, rctx ctx) {
   switch (n->kind) {
     case Q_LEAF:
       if (n->quoted) sb_putc(b, '"');
@@ -431,7 +411,7 @@ static void render(rng *r, sbuf *b, const qnode *n, rctx ctx) {
       if (n->quoted) sb_putc(b, '"');
       return;
     case Q_NOT: /* only reached as an AND operand; list clauses handle their own */
-      sb_puts(b, rng_chance(r, 0.5) ? "-" : "NOT ");
+      sb_puts(b, kz_test_rand_chance(r, 0.5) ? "-" : "NOT ");
       render(r, b, n->kids[0], R_PRIMARY);
       return;
     case Q_LIST:
@@ -441,12 +421,12 @@ static void render(rng *r, sbuf *b, const qnode *n, rctx ctx) {
       return;
     case Q_AND: {
       /* AND binds tighter than OR, so it may go bare as an OR operand. */
-      int bare = (ctx == R_CLAUSE || ctx == R_OR) && rng_chance(r, 0.6);
+      int bare = (ctx == R_CLAUSE || ctx == R_OR) && kz_test_rand_chance(r, 0.6);
       if (!bare) sb_putc(b, '(');
       for (size_t i = 0; i < n->n; i++) {
         const qnode *c = n->kids[i];
         if (i) sb_puts(b, " AND ");
-        if (c->kind != Q_NOT && rng_chance(r, 0.15)) { /* '+' is redundant in AND */
+        if (c->kind != Q_NOT && kz_test_rand_chance(r, 0.15)) { /* '+' is redundant in AND */
           sb_putc(b, '+');
           render(r, b, c, R_PRIMARY);
         } else {
@@ -457,7 +437,7 @@ static void render(rng *r, sbuf *b, const qnode *n, rctx ctx) {
       return;
     }
     case Q_OR: {
-      int bare = ctx == R_CLAUSE && rng_chance(r, 0.6);
+      int bare = ctx == R_CLAUSE && kz_test_rand_chance(r, 0.6);
       if (!bare) sb_putc(b, '(');
       for (size_t i = 0; i < n->n; i++) {
         if (i) sb_puts(b, " OR ");
@@ -470,7 +450,7 @@ static void render(rng *r, sbuf *b, const qnode *n, rctx ctx) {
 }
 
 /* The top level is a list without parentheses. */
-static void render_query(rng *r, sbuf *b, const qnode *root) {
+static void render_query(kz_test_rng *r, sbuf *b, const qnode *root) {
   sb_clear(b);
   render_list_body(r, b, root);
 }
@@ -621,7 +601,7 @@ typedef struct vocab {
 } vocab;
 
 typedef struct gen {
-  rng r;
+  kz_test_rng r;
   const ref_index *ref;
   const vocab *voc; /* NULL for the sample articles */
 } gen;
@@ -634,7 +614,7 @@ static int is_operator(const char *s, size_t n) {
 /* A random document with at least `n` tokens (the generator never asks for more than 4). */
 static const ref_doc *pick_doc(gen *g, uint32_t n) {
   for (;;) {
-    const ref_doc *d = &g->ref->docs[rng_below(&g->r, (uint32_t)g->ref->n_docs)];
+    const ref_doc *d = &g->ref->docs[kz_test_rand_below(&g->r, (uint32_t)g->ref->n_docs)];
     if (d->dl >= n) return d;
   }
 }
@@ -649,27 +629,28 @@ static void put_span(sbuf *b, const ref_span *s) {
 }
 
 static void put_vocab_word(gen *g, sbuf *b) {
-  const char *w = g->voc->words[rng_below(&g->r, (uint32_t)g->voc->n)];
+  const char *w = g->voc->words[kz_test_rand_below(&g->r, (uint32_t)g->voc->n)];
   size_t start = b->len;
   sb_puts(b, w);
-  if (rng_chance(&g->r, 0.15) && b->s[start] >= 'a' && b->s[start] <= 'z') b->s[start] -= 32;
-  if (rng_chance(&g->r, 0.05)) sb_puts(b, "'s");
+  if (kz_test_rand_chance(&g->r, 0.15) && b->s[start] >= 'a' && b->s[start] <= 'z')
+    b->s[start] -= 32;
+  if (kz_test_rand_chance(&g->r, 0.05)) sb_puts(b, "'s");
 }
 
 /* One bare word: from the vocabulary, from a document, or two document
  * tokens joined by '-' (which the engine reads as a phrase). */
 static void put_word(gen *g, sbuf *b) {
-  if (g->voc && rng_chance(&g->r, 0.35)) {
+  if (g->voc && kz_test_rand_chance(&g->r, 0.35)) {
     put_vocab_word(g, b);
-  } else if (rng_chance(&g->r, 0.08)) {
+  } else if (kz_test_rand_chance(&g->r, 0.08)) {
     const ref_doc *d = pick_doc(g, 2);
-    uint32_t i = rng_below(&g->r, d->dl - 1);
+    uint32_t i = kz_test_rand_below(&g->r, d->dl - 1);
     put_span(b, &d->spans[i]);
     sb_putc(b, '-');
     put_span(b, &d->spans[i + 1]);
   } else {
     const ref_doc *d = pick_doc(g, 1);
-    put_span(b, &d->spans[rng_below(&g->r, d->dl)]);
+    put_span(b, &d->spans[kz_test_rand_below(&g->r, d->dl)]);
   }
 }
 
@@ -677,27 +658,27 @@ static void put_word(gen *g, sbuf *b) {
  * and "zq" starts no English word of the samples. */
 static void put_absent_word(gen *g, sbuf *b) {
   sb_puts(b, "zq");
-  uint32_t n = rng_range(&g->r, 3, 6);
-  for (uint32_t i = 0; i < n; i++) sb_putc(b, (char)('a' + rng_below(&g->r, 26)));
+  uint32_t n = kz_test_rand_range(&g->r, 3, 6);
+  for (uint32_t i = 0; i < n; i++) sb_putc(b, (char)('a' + kz_test_rand_below(&g->r, 26)));
 }
 
 static qnode *gen_leaf(gen *g) {
   sbuf b = {0};
   int quoted = 0;
-  double x = rng_unit(&g->r);
+  double x = kz_test_rand_unit(&g->r);
   if (x < 0.52) {
     put_word(g, &b);
   } else if (x < 0.80) { /* a phrase from a document, so it matches */
-    uint32_t n = rng_range(&g->r, 2, 4);
+    uint32_t n = kz_test_rand_range(&g->r, 2, 4);
     const ref_doc *d = pick_doc(g, n);
-    uint32_t i = rng_below(&g->r, d->dl - n + 1);
+    uint32_t i = kz_test_rand_below(&g->r, d->dl - n + 1);
     for (uint32_t k = 0; k < n; k++) {
       if (k) sb_putc(&b, ' ');
       put_span(&b, &d->spans[i + k]);
     }
     quoted = 1;
   } else if (x < 0.90) { /* a random phrase, which mostly does not */
-    uint32_t n = rng_range(&g->r, 2, 4);
+    uint32_t n = kz_test_rand_range(&g->r, 2, 4);
     for (uint32_t k = 0; k < n; k++) {
       if (k) sb_putc(&b, ' ');
       put_word(g, &b);
@@ -716,19 +697,19 @@ static qnode *gen_leaf(gen *g) {
 
 /* Any valid node, nested at most `depth` more levels. */
 static qnode *gen_node(gen *g, int depth) {
-  if (depth <= 0 || rng_chance(&g->r, 0.45)) return gen_leaf(g);
-  double x = rng_unit(&g->r);
+  if (depth <= 0 || kz_test_rand_chance(&g->r, 0.45)) return gen_leaf(g);
+  double x = kz_test_rand_unit(&g->r);
   qnode *n;
   if (x < 0.35) {
     n = qnew(Q_LIST);
-    n->n = rng_range(&g->r, 2, 4);
+    n->n = kz_test_rand_range(&g->r, 2, 4);
     size_t kept = 0;
     for (size_t i = 0; i < n->n; i++) {
       qnode *c = gen_node(g, depth - 1);
-      if (rng_chance(&g->r, 0.22)) {
+      if (kz_test_rand_chance(&g->r, 0.22)) {
         c = qnot(c);
       } else {
-        c->must = rng_chance(&g->r, 0.25);
+        c->must = kz_test_rand_chance(&g->r, 0.25);
         kept++;
       }
       n->kids[i] = c;
@@ -741,11 +722,11 @@ static qnode *gen_node(gen *g, int depth) {
     }
   } else if (x < 0.70) {
     n = qnew(Q_AND);
-    n->n = rng_range(&g->r, 2, 3);
+    n->n = kz_test_rand_range(&g->r, 2, 3);
     size_t kept = 0;
     for (size_t i = 0; i < n->n; i++) {
       qnode *c = gen_node(g, depth - 1);
-      if (rng_chance(&g->r, 0.25))
+      if (kz_test_rand_chance(&g->r, 0.25))
         c = qnot(c);
       else
         kept++;
@@ -759,7 +740,7 @@ static qnode *gen_node(gen *g, int depth) {
     }
   } else {
     n = qnew(Q_OR);
-    n->n = rng_range(&g->r, 2, 3);
+    n->n = kz_test_rand_range(&g->r, 2, 3);
     for (size_t i = 0; i < n->n; i++) n->kids[i] = gen_node(g, depth - 1);
   }
   return n;
@@ -768,28 +749,28 @@ static qnode *gen_node(gen *g, int depth) {
 /* A whole query (the top-level list). *default_and may be set by the shape. */
 static qnode *gen_query(gen *g, int *default_and) {
   qnode *root = qnew(Q_LIST);
-  uint32_t shape = rng_below(&g->r, 100);
-  *default_and = rng_chance(&g->r, 0.2);
+  uint32_t shape = kz_test_rand_below(&g->r, 100);
+  *default_and = kz_test_rand_chance(&g->r, 0.2);
   if (shape < 14) { /* one word */
     sbuf b = {0};
     put_word(g, &b);
     root->kids[root->n++] = qleaf(b.s, 0);
     sb_free(&b);
   } else if (shape < 30) { /* 2-4 bare words, OR or --and */
-    uint32_t n = rng_range(&g->r, 2, 4);
+    uint32_t n = kz_test_rand_range(&g->r, 2, 4);
     for (uint32_t i = 0; i < n; i++) {
       sbuf b = {0};
       put_word(g, &b);
       root->kids[root->n++] = qleaf(b.s, 0);
       sb_free(&b);
     }
-    *default_and = rng_chance(&g->r, 0.45);
+    *default_and = kz_test_rand_chance(&g->r, 0.45);
   } else if (shape < 44) { /* +required, optional, -excluded leaves */
-    uint32_t n = rng_range(&g->r, 2, 4);
+    uint32_t n = kz_test_rand_range(&g->r, 2, 4);
     size_t kept = 0;
     for (uint32_t i = 0; i < n; i++) {
       qnode *c = gen_leaf(g);
-      double x = rng_unit(&g->r);
+      double x = kz_test_rand_unit(&g->r);
       if (x < 0.3) {
         c = qnot(c);
       } else {
@@ -812,7 +793,7 @@ static qnode *gen_query(gen *g, int *default_and) {
       c = gen_node(g, 3);
     }
     root->kids[root->n++] = c;
-    if (rng_chance(&g->r, 0.3)) root->kids[root->n++] = gen_leaf(g);
+    if (kz_test_rand_chance(&g->r, 0.3)) root->kids[root->n++] = gen_leaf(g);
   } else if (shape < 82) { /* a phrase, maybe with company */
     qnode *c;
     do {
@@ -821,13 +802,13 @@ static qnode *gen_query(gen *g, int *default_and) {
       qfree(c);
     } while (1);
     root->kids[root->n++] = c;
-    if (rng_chance(&g->r, 0.35)) root->kids[root->n++] = gen_leaf(g);
+    if (kz_test_rand_chance(&g->r, 0.35)) root->kids[root->n++] = gen_leaf(g);
   } else if (shape < 95) { /* a list of arbitrary clauses */
-    uint32_t n = rng_range(&g->r, 1, 4);
+    uint32_t n = kz_test_rand_range(&g->r, 1, 4);
     size_t kept = 0;
     for (uint32_t i = 0; i < n; i++) {
       qnode *c = gen_node(g, 2);
-      double x = rng_unit(&g->r);
+      double x = kz_test_rand_unit(&g->r);
       if (x < 0.2 && i > 0) {
         c = qnot(c);
       } else {
@@ -842,7 +823,7 @@ static qnode *gen_query(gen *g, int *default_and) {
     put_absent_word(g, &b);
     root->kids[root->n++] = qleaf(b.s, 0);
     sb_free(&b);
-    if (rng_chance(&g->r, 0.5)) root->kids[root->n++] = gen_leaf(g);
+    if (kz_test_rand_chance(&g->r, 0.5)) root->kids[root->n++] = gen_leaf(g);
   }
   return root;
 }
@@ -992,8 +973,8 @@ static const params PARAM_SETS[] = {
 /* Generates and checks `n` queries. */
 static void run_queries(kz_index *idx, const ref_index *ref, const vocab *voc, uint64_t seed,
                         size_t n, run_stats *st) {
-  gen g = {{seed}, ref, voc};
-  rng render_rng = {seed ^ 0x9E3779B97F4A7C15ULL};
+  gen g = {kz_test_rng_make(KZ_TEST_XORSHIFT64_STAR, seed), ref, voc};
+  kz_test_rng render_rng = kz_test_rng_make(KZ_TEST_XORSHIFT64_STAR, seed ^ 0x9E3779B97F4A7C15ULL);
   sbuf text = {0};
   const char *show_env = getenv("KZ_DIFF_SHOW"); /* print the first N queries, for debugging */
   size_t show = show_env ? (size_t)strtoul(show_env, NULL, 10) : 0;
@@ -1001,16 +982,16 @@ static void run_queries(kz_index *idx, const ref_index *ref, const vocab *voc, u
     int default_and = 0;
     qnode *root = gen_query(&g, &default_and);
     render_query(&render_rng, &text, root);
-    double x = rng_unit(&g.r);
+    double x = kz_test_rand_unit(&g.r);
     params p = PARAM_SETS[x < 0.6 ? 0 : x < 0.85 ? 1 : x < 0.93 ? 2 : 3];
     p.default_and = default_and;
     size_t k = 10, offset = 0;
-    double y = rng_unit(&g.r);
+    double y = kz_test_rand_unit(&g.r);
     if (y < 0.1) {
-      offset = rng_range(&g.r, 1, 40);
+      offset = kz_test_rand_range(&g.r, 1, 40);
     } else if (y < 0.2) {
-      k = rng_range(&g.r, 1, 100);
-      offset = rng_below(&g.r, 11);
+      k = kz_test_rand_range(&g.r, 1, 100);
+      offset = kz_test_rand_below(&g.r, 11);
     }
     if (i < show)
       printf("[%s] {%s} k1=%g b=%g%s k=%zu offset=%zu\n", st->corpus, text.s, p.k1, p.b,
@@ -1070,27 +1051,28 @@ static int check_index_stats(kz_index *idx, const ref_index *ref, kz_index_stats
 /* Small enough for several segments per session, large enough to keep their number sane. */
 #define GEN_MEMORY_BYTES (512u << 10)
 
-static char *make_word(rng *r) {
+static char *make_word(kz_test_rng *r) {
   static const char consonants[] = "bcdfghjklmnprstvwz";
   static const char vowels[] = "aeiou";
   char w[32];
   size_t n = 0;
-  uint32_t syllables = rng_range(r, 1, 4);
+  uint32_t syllables = kz_test_rand_range(r, 1, 4);
   for (uint32_t s = 0; s < syllables; s++) {
-    w[n++] = consonants[rng_below(r, sizeof consonants - 1)];
-    w[n++] = vowels[rng_below(r, sizeof vowels - 1)];
+    w[n++] = consonants[kz_test_rand_below(r, sizeof consonants - 1)];
+    w[n++] = vowels[kz_test_rand_below(r, sizeof vowels - 1)];
   }
-  if (rng_chance(r, 0.4)) w[n++] = consonants[rng_below(r, sizeof consonants - 1)];
-  if (rng_chance(r, 0.15)) { /* English-looking endings so stemming has work to do */
+  if (kz_test_rand_chance(r, 0.4))
+    w[n++] = consonants[kz_test_rand_below(r, sizeof consonants - 1)];
+  if (kz_test_rand_chance(r, 0.15)) { /* English-looking endings so stemming has work to do */
     static const char *const endings[] = {"s", "ing", "ed", "er", "ly", "ness", "ation"};
-    const char *e = endings[rng_below(r, 7)];
+    const char *e = endings[kz_test_rand_below(r, 7)];
     memcpy(w + n, e, strlen(e));
     n += strlen(e);
   }
   return xstrndup(w, n);
 }
 
-static void make_vocab(vocab *v, rng *r) {
+static void make_vocab(vocab *v, kz_test_rng *r) {
   v->n = GEN_VOCAB;
   v->words = xmalloc(v->n * sizeof *v->words);
   v->cdf = xmalloc(v->n * sizeof *v->cdf);
@@ -1103,13 +1085,15 @@ static void make_vocab(vocab *v, rng *r) {
       free(b);
       v->words[i] = xstrndup(buf, strlen(buf));
     } else if (i % 53 == 7) { /* numbers keep their inner '.' and ',' */
-      uint32_t k = rng_below(r, 3);
+      uint32_t k = kz_test_rand_below(r, 3);
       if (k == 0)
-        snprintf(buf, sizeof buf, "%u", 1900 + rng_below(r, 150));
+        snprintf(buf, sizeof buf, "%u", (unsigned)(1900 + kz_test_rand_below(r, 150)));
       else if (k == 1)
-        snprintf(buf, sizeof buf, "%u.%u", rng_below(r, 100), rng_below(r, 10));
+        snprintf(buf, sizeof buf, "%u.%u", (unsigned)kz_test_rand_below(r, 100),
+                 (unsigned)kz_test_rand_below(r, 10));
       else
-        snprintf(buf, sizeof buf, "%u,%03u", 1 + rng_below(r, 99), rng_below(r, 1000));
+        snprintf(buf, sizeof buf, "%u,%03u", (unsigned)(1 + kz_test_rand_below(r, 99)),
+                 (unsigned)kz_test_rand_below(r, 1000));
       v->words[i] = xstrndup(buf, strlen(buf));
     } else if (i % 41 == 3) { /* an inner apostrophe stays in the token */
       char *a = make_word(r), *b = make_word(r);
@@ -1137,8 +1121,8 @@ static void free_vocab(vocab *v) {
   free(v->cdf);
 }
 
-static const char *zipf_word(const vocab *v, rng *r) {
-  double x = rng_unit(r);
+static const char *zipf_word(const vocab *v, kz_test_rng *r) {
+  double x = kz_test_rand_unit(r);
   size_t lo = 0, hi = v->n - 1;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
@@ -1151,31 +1135,31 @@ static const char *zipf_word(const vocab *v, rng *r) {
 }
 
 /* Appends `n` words with the odd capital, possessive and punctuation. */
-static void make_text(sbuf *b, const vocab *v, rng *r, uint32_t n) {
+static void make_text(sbuf *b, const vocab *v, kz_test_rng *r, uint32_t n) {
   for (uint32_t i = 0; i < n; i++) {
     if (i) {
-      double x = rng_unit(r);
+      double x = kz_test_rand_unit(r);
       sb_puts(b, x < 0.85 ? " " : x < 0.91 ? ", " : x < 0.96 ? ". " : x < 0.98 ? " - " : "\n");
     }
     size_t start = b->len;
     sb_puts(b, zipf_word(v, r));
-    double x = rng_unit(r);
+    double x = kz_test_rand_unit(r);
     if (x < 0.08) {
       if (b->s[start] >= 'a' && b->s[start] <= 'z') b->s[start] -= 32;
     } else if (x < 0.10) {
       for (size_t j = start; j < b->len; j++)
         if (b->s[j] >= 'a' && b->s[j] <= 'z') b->s[j] -= 32;
     }
-    if (rng_chance(r, 0.04) && b->s[b->len - 1] >= 'a') sb_puts(b, "'s");
+    if (kz_test_rand_chance(r, 0.04) && b->s[b->len - 1] >= 'a') sb_puts(b, "'s");
   }
 }
 
-static int add_generated(kz_writer *w, ref_index *ref, const vocab *v, rng *r, size_t doc) {
+static int add_generated(kz_writer *w, ref_index *ref, const vocab *v, kz_test_rng *r, size_t doc) {
   sbuf title = {0}, body = {0};
   char id[32];
   snprintf(id, sizeof id, "g%05zu", doc);
-  make_text(&title, v, r, rng_range(r, 1, 8));
-  make_text(&body, v, r, rng_below(r, 201));
+  make_text(&title, v, r, kz_test_rand_range(r, 1, 8));
+  make_text(&body, v, r, kz_test_rand_below(r, 201));
   kz_document d = {0};
   d.id = id;
   d.id_len = strlen(id);
@@ -1197,7 +1181,7 @@ static int add_generated(kz_writer *w, ref_index *ref, const vocab *v, rng *r, s
 static void test_differential__generated_corpus(void) {
   char dir[512];
   CHECK(kz_test_make_temp_dir(dir, sizeof dir, "kz_differential"));
-  rng r = {0x5DEECE66DULL};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_XORSHIFT64_STAR, 0x5DEECE66DULL);
   vocab v;
   make_vocab(&v, &r);
   ref_index ref;

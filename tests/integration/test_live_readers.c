@@ -49,20 +49,10 @@
 /* Helpers                                                                  */
 /* ======================================================================== */
 
-static char g_root[256];
-
-static void remove_root(void) {
-  if (g_root[0]) kz_test_remove_tree(g_root);
-}
+static const char *g_root; /* kz_test_scratch_root's, removed at exit */
 
 static int make_root(void) {
-  if (g_root[0]) return 1;
-  if (!kz_test_make_temp_dir(g_root, sizeof g_root, "kz_test_live_readers")) {
-    g_root[0] = 0;
-    return 0;
-  }
-  atexit(remove_root);
-  return 1;
+  return (g_root = kz_test_scratch_root("kz_test_live_readers", 0)) != NULL;
 }
 
 /* prefix + two consonants (not s or y), so no stemming rule merges two batches' words. */

@@ -21,8 +21,8 @@
  * (segments, live and deleted documents, average length) and the global
  * document number of every hit, which pins down where each document sits.
  *
- * Deterministic (own xorshift PRNG, fixed seed). Owns a temporary directory
- * (removed at the end) and every reference structure.
+ * Deterministic (kz_test_corpus.h's xorshift64, fixed seed). Owns a
+ * temporary directory (removed at the end) and every reference structure.
  */
 #include <math.h>
 #include <stdint.h>
@@ -32,6 +32,8 @@
 #include <unistd.h>
 
 #include "kz_test.h"
+#include "kz_test_corpus.h"
+#include "kz_test_fs.h"
 #include "kzsearch.h"
 
 #define N_IDS 500
@@ -50,17 +52,7 @@
  */
 #define SCORE_TOLERANCE 1e-9
 
-static uint64_t rng_state = 0x2545f4914f6cdd1dull;
-static uint64_t rng(void) {
-  rng_state ^= rng_state << 13;
-  rng_state ^= rng_state >> 7;
-  rng_state ^= rng_state << 17;
-  return rng_state;
-}
-
-static void word(char *buf, size_t size, unsigned w) {
-  snprintf(buf, size, "w%c%cx", 'a' + w % 26, 'a' + (w / 26) % 26);
-}
+static kz_test_rng g_rng = {0x2545f4914f6cdd1dull, KZ_TEST_XORSHIFT64};
 
 static void *xrealloc(void *p, size_t n) {
   void *q = realloc(p, n ? n : 1);
@@ -329,8 +321,8 @@ static int ref_eval(const snapshot *s, const version *d, int kind, unsigned a, u
 
 static void query_text(char *q, size_t size, int kind, unsigned a, unsigned b) {
   char wa[16], wb[16];
-  word(wa, sizeof wa, a);
-  word(wb, sizeof wb, b);
+  kz_test_word(wa, sizeof wa, 'w', a);
+  kz_test_word(wb, sizeof wb, 'w', b);
   switch (kind) {
     case Q_TERM: snprintf(q, size, "%s", wa); break;
     case Q_OR: snprintf(q, size, "%s OR %s", wa, wb); break;
@@ -483,10 +475,11 @@ static int verify(const char *dir, const model *m, int queries) {
   }
   static const size_t ks[] = {1, 5, 10, N_IDS};
   for (int i = 0; ok && i < queries; i++) {
-    int kind = (int)(rng() % Q_KINDS);
-    unsigned a = (unsigned)(rng() % VOCAB), b = (unsigned)(rng() % (VOCAB - 1));
+    int kind = (int)kz_test_rand_below(&g_rng, Q_KINDS);
+    unsigned a = (unsigned)kz_test_rand_below(&g_rng, VOCAB);
+    unsigned b = (unsigned)kz_test_rand_below(&g_rng, VOCAB - 1);
     b += b >= a; /* two different words */
-    ok = compare_query(idx, m, &s, kind, a, b, ks[rng() % 4]);
+    ok = compare_query(idx, m, &s, kind, a, b, ks[kz_test_rand_below(&g_rng, 4)]);
   }
   kz_index_close(idx);
   free(s.doc);
@@ -558,16 +551,16 @@ typedef struct tally {
 /* Adds a random text under `id` to the index and to the model. */
 static int add_random(kz_writer *w, model *m, int id, tally *t) {
   unsigned words[MAX_WORDS];
-  int n = 1 + (int)(rng() % MAX_WORDS);
+  int n = 1 + (int)kz_test_rand_below(&g_rng, MAX_WORDS);
   char body[MAX_WORDS * 8], sid[16];
   size_t len = 0;
   for (int i = 0; i < n; i++) {
-    words[i] = (unsigned)(rng() % VOCAB);
-    word(body + len, sizeof body - len, words[i]);
-    len += strlen(body + len);
-    body[len++] = ' ';
+    words[i] = (unsigned)kz_test_rand_below(&g_rng, VOCAB);
+    if (!kz_test_append_word(body, sizeof body, &len, 'w', words[i])) {
+      fprintf(stderr, "add %d: the text outgrew its buffer\n", id);
+      return 0;
+    }
   }
-  body[len] = 0;
   snprintf(sid, sizeof sid, "id-%d", id);
   kz_document doc = {sid, strlen(sid), "t", 1, body, len, NULL, 0, NULL, 0};
   kz_error err;
@@ -594,7 +587,7 @@ enum { OP_ADD, OP_AGAIN, OP_BATCH, OP_DELETE, OP_DELETE_UNKNOWN, OP_COMMIT, OP_C
  * Compactions are rare enough to let those merges happen.
  */
 static int draw_op(int batches) {
-  int r = (int)(rng() % 1000);
+  int r = (int)kz_test_rand_below(&g_rng, 1000);
   if (batches)
     return r < 850 ? OP_BATCH : r < 950 ? OP_DELETE : OP_ADD;
   return r < 520   ? OP_ADD
@@ -607,17 +600,9 @@ static int draw_op(int batches) {
                    : OP_ABANDON;
 }
 
-/* A fresh directory under $TMPDIR, else /dev/shm: hundreds of commits fsync, free on a tmpfs. */
-static int make_dir(char *dir, size_t size) {
-  const char *tmp = getenv("TMPDIR");
-  if (!tmp || !*tmp) tmp = access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
-  snprintf(dir, size, "%s/kz_live_XXXXXX", tmp);
-  return mkdtemp(dir) != NULL;
-}
-
 static void test_live_updates__interleaved_updates_match_reference_with_scores(void) {
-  char dir[256];
-  CHECK(make_dir(dir, sizeof dir));
+  char dir[256]; /* hundreds of commits fsync: free on a tmpfs */
+  CHECK(kz_test_make_fast_temp_dir(dir, sizeof dir, "kz_live"));
   model m;
   model_init(&m);
   recorder rec = {0};
@@ -630,7 +615,8 @@ static void test_live_updates__interleaved_updates_match_reference_with_scores(v
   int ok = 1;
   for (int step = 0; ok && step < STEPS; step++) {
     int round_step = step % ROUND_STEPS, committed = 0;
-    int op = draw_op(round_step >= ROUND_STEPS - BATCH_STEPS), id = (int)(rng() % N_IDS);
+    int op = draw_op(round_step >= ROUND_STEPS - BATCH_STEPS);
+    int id = (int)kz_test_rand_below(&g_rng, N_IDS);
     /* Each round ends compacted into one segment; the next deletes from it and compacts again. */
     if (round_step == ROUND_STEPS - 1 || (step > ROUND_STEPS && round_step == 1)) op = OP_COMPACT;
     if (step > ROUND_STEPS && round_step == 0) {
@@ -642,12 +628,13 @@ static void test_live_updates__interleaved_updates_match_reference_with_scores(v
       ok = add_random(w, &m, id, &t);
       last_added = id;
     }
-    for (int n = op == OP_BATCH ? 10 + (int)(rng() % 20) : 0; ok && n > 0; n--)
-      ok = add_random(w, &m, (int)(rng() % N_IDS), &t);
+    for (int n = op == OP_BATCH ? 10 + (int)kz_test_rand_below(&g_rng, 20) : 0; ok && n > 0; n--)
+      ok = add_random(w, &m, (int)kz_test_rand_below(&g_rng, N_IDS), &t);
     if (op == OP_DELETE || op == OP_DELETE_UNKNOWN) {
       char sid[24];
       if (op == OP_DELETE_UNKNOWN) /* never added; nor is "id-" past N_IDS */
-        snprintf(sid, sizeof sid, "%s-%d", rng() % 2 ? "ghost" : "id", N_IDS + id);
+        snprintf(sid, sizeof sid, "%s-%d", kz_test_rand_below(&g_rng, 2) ? "ghost" : "id",
+                 N_IDS + id);
       else
         snprintf(sid, sizeof sid, "id-%d", id);
       int found = -1;
@@ -706,9 +693,7 @@ static void test_live_updates__interleaved_updates_match_reference_with_scores(v
          STEPS, t.adds, t.replaced, t.same_session, t.deleted, t.missing, t.commits, t.compacts,
          t.reopens, t.abandoned, t.merges, t.big_merges, m.dropped);
   model_free(&m);
-  char cmd[300];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  CHECK(system(cmd) == 0);
+  CHECK(kz_test_remove_tree(dir));
   CHECK(ok);
   /* The interleaving covered what it is meant to. */
   CHECK(t.replaced > 0 && t.same_session > 0 && t.deleted > 0 && t.missing > 0);
@@ -717,8 +702,8 @@ static void test_live_updates__interleaved_updates_match_reference_with_scores(v
 }
 
 static void test_live_updates__uncommitted_deletes_are_discarded(void) {
-  char dir[] = "/tmp/kz_live_XXXXXX";
-  CHECK(mkdtemp(dir) != NULL);
+  char dir[256];
+  CHECK(kz_test_make_temp_dir(dir, sizeof dir, "kz_live"));
   kz_writer *w;
   kz_error err;
   CHECK(kz_writer_open(&w, dir, NULL, &err) == KZ_OK);
@@ -735,9 +720,7 @@ static void test_live_updates__uncommitted_deletes_are_discarded(void) {
   CHECK(kz_count(&n, idx, "body", NULL, &err) == KZ_OK);
   CHECK_EQ_INT(n, 1);
   kz_index_close(idx);
-  char cmd[300];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  CHECK(system(cmd) == 0);
+  CHECK(kz_test_remove_tree(dir));
 }
 
 KZ_TEST_MAIN(KZ_TEST(test_live_updates__interleaved_updates_match_reference_with_scores),

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "kz_test.h"
+#include "kz_test_fs.h"
 #include "kzsearch.h"
 
 #define MAX_EVENTS 64
@@ -46,7 +47,7 @@ static void record(void *ctx, const kz_merge_event *e) {
 
 /* A test's index directory, the writer on it and what the writer reported. */
 typedef struct fixture {
-  char dir[32];
+  char dir[256];
   recorder r;
   kz_writer *w;
 } fixture;
@@ -54,8 +55,7 @@ typedef struct fixture {
 /* Creates a fresh directory and opens a writer that records merges there. */
 static int fixture_open(fixture *f, int no_auto_merge) {
   memset(f, 0, sizeof *f);
-  snprintf(f->dir, sizeof f->dir, "/tmp/kz_mergeprog_XXXXXX");
-  if (!mkdtemp(f->dir)) return 0;
+  if (!kz_test_make_temp_dir(f->dir, sizeof f->dir, "kz_mergeprog")) return 0;
   kz_writer_options o = KZ_WRITER_OPTIONS_INIT;
   o.no_auto_merge = no_auto_merge;
   o.merge_progress = record;
@@ -83,16 +83,10 @@ static int commit_each(kz_writer *w, int first, int n) {
   return 1;
 }
 
-static void remove_dir(const char *dir) {
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", dir);
-}
-
 static void fixture_close(fixture *f) {
   kz_writer_close(f->w);
   f->w = NULL;
-  if (f->dir[0]) remove_dir(f->dir);
+  if (f->dir[0] && !kz_test_remove_tree(f->dir)) fprintf(stderr, "cannot remove %s\n", f->dir);
 }
 
 /* Checks that events [i, i + 1] are the start and successful end of one merge. */
@@ -199,9 +193,9 @@ static void test_merge_progress__compact_after_automatic_merges(void) {
 
 /* Cuts a committed segment file short, so that opening the segment for a merge fails. */
 static int truncate_first_postings(const char *dir) {
-  char path[256];
-  snprintf(path, sizeof path, "%s/seg-00000001.post", dir);
-  return truncate(path, 10) == 0;
+  char path[300];
+  int n = snprintf(path, sizeof path, "%s/seg-00000001.post", dir);
+  return n > 0 && (size_t)n < sizeof path && truncate(path, 10) == 0;
 }
 
 static void test_merge_progress__failed_merge_reports_its_error(void) {

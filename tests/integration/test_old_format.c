@@ -18,9 +18,10 @@
 #include "common/checksum.h"
 #include "common/format.h"
 #include "kz_test.h"
+#include "kz_test_fs.h"
 #include "kzsearch.h"
 
-static char dir[] = "/tmp/kz_oldformat_XXXXXX";
+static char dir[256];
 
 static int add_docs(kz_writer *w, int from, int n) {
   kz_error err;
@@ -61,7 +62,7 @@ static int set_version(const char *name, uint32_t version) {
 }
 
 static int make_v1_index(void) {
-  if (!mkdtemp(dir)) return -1;
+  if (!kz_test_make_temp_dir(dir, sizeof dir, "kz_oldformat")) return -1;
   kz_writer *w;
   kz_error err;
   if (kz_writer_open(&w, dir, NULL, &err) || add_docs(w, 0, 20) || kz_writer_commit(w, &err))
@@ -121,9 +122,7 @@ static void test_old_format__refused_then_rebuilt(void) {
   CHECK_EQ_INT(kz_index_check(dir, 1, NULL, NULL, &report, &err), KZ_OK);
   CHECK_EQ_INT(report.problems, 0);
 
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  CHECK(system(cmd) == 0);
+  CHECK(kz_test_remove_tree(dir));
 }
 
 KZ_TEST_MAIN(KZ_TEST(test_old_format__refused_then_rebuilt))

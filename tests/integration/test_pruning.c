@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "kz_test.h"
+#include "kz_test_corpus.h"
+#include "kz_test_fs.h"
 #include "kzsearch.h"
 #include "searcher/search_internal.h"
 
@@ -22,38 +24,18 @@
 #define VOCAB 400
 #define N_QUERIES 3000
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-static uint64_t rng(void) {
-  rng_state ^= rng_state << 13;
-  rng_state ^= rng_state >> 7;
-  rng_state ^= rng_state << 17;
-  return rng_state;
-}
+static kz_test_rng g_rng = {0x9e3779b97f4a7c15ull, KZ_TEST_XORSHIFT64};
 
 /* Zipf-like: low word numbers are far more frequent. */
 static unsigned zipf_word(void) {
-  double u = (double)(rng() % 1000000) / 1000000.0;
+  double u = (double)kz_test_rand_below(&g_rng, 1000000) / 1000000.0;
   return (unsigned)(VOCAB * u * u * u) % VOCAB;
 }
 
-static void word(char *buf, size_t size, unsigned w) {
-  /* Letters only, distinct after stemming: "w" + base-26 digits + "x". */
-  char tmp[16];
-  int n = 0;
-  do {
-    tmp[n++] = (char)('a' + w % 26);
-    w /= 26;
-  } while (w);
-  int len = snprintf(buf, size, "q");
-  for (int i = n - 1; i >= 0 && (size_t)len + 2 < size; i--) buf[len++] = tmp[i];
-  buf[len++] = 'x';
-  buf[len] = 0;
-}
-
-static char dir[] = "/tmp/kz_pruning_XXXXXX";
+static char dir[256];
 
 static void build_index(void) {
-  CHECK(mkdtemp(dir) != NULL);
+  CHECK(kz_test_make_temp_dir(dir, sizeof dir, "kz_pruning"));
   kz_writer_options wo = KZ_WRITER_OPTIONS_INIT;
   wo.memory_bytes = 512 << 10;
   kz_writer *w;
@@ -62,16 +44,10 @@ static void build_index(void) {
   char body[8192], id[32], title[64];
   for (int d = 0; d < N_DOCS; d++) {
     size_t len = 0;
-    int words = 1 + (int)(rng() % 120);
-    for (int i = 0; i < words; i++) {
-      char wbuf[16];
-      word(wbuf, sizeof wbuf, zipf_word());
-      len += (size_t)snprintf(body + len, sizeof body - len, "%s ", wbuf);
-    }
+    int words = 1 + (int)kz_test_rand_below(&g_rng, 120);
+    for (int i = 0; i < words; i++) kz_test_append_word(body, sizeof body, &len, 'q', zipf_word());
     snprintf(id, sizeof id, "doc-%d", d);
-    char t1[16];
-    word(t1, sizeof t1, zipf_word());
-    snprintf(title, sizeof title, "%s", t1);
+    kz_test_word(title, sizeof title, 'q', zipf_word());
     kz_document doc = {id, strlen(id), title, strlen(title), body, len, NULL, 0, NULL, 0};
     CHECK(kz_writer_add(w, &doc, &err) == KZ_OK);
   }
@@ -81,21 +57,21 @@ static void build_index(void) {
 
 static void random_query(char *q, size_t size) {
   size_t len = 0;
-  int kind = (int)(rng() % 8), n = 2 + (int)(rng() % 5);
+  int kind = (int)kz_test_rand_below(&g_rng, 8), n = 2 + (int)kz_test_rand_below(&g_rng, 5);
   if (kind == 7) { /* one term */
-    word(q, size, zipf_word());
+    kz_test_word(q, size, 'q', zipf_word());
     return;
   }
   if (kind == 4) { /* a lone phrase of frequent words */
     char w1[16], w2[16];
-    word(w1, sizeof w1, zipf_word() % 8);
-    word(w2, sizeof w2, zipf_word() % 8);
+    kz_test_word(w1, sizeof w1, 'q', zipf_word() % 8);
+    kz_test_word(w2, sizeof w2, 'q', zipf_word() % 8);
     snprintf(q, size, "\"%s %s\"", w1, w2);
     return;
   }
   for (int i = 0; i < n; i++) {
     char wbuf[16];
-    word(wbuf, sizeof wbuf, zipf_word());
+    kz_test_word(wbuf, sizeof wbuf, 'q', zipf_word());
     const char *prefix = "";
     if (kind == 1 && i == 0) prefix = "+";                       /* mixed: +a b c */
     if (kind == 2 && i == n - 1) prefix = "-";                   /* with an exclusion */
@@ -103,7 +79,7 @@ static void random_query(char *q, size_t size) {
     if (kind == 6 && i < 2) prefix = "+";                        /* +a +b c d */
     if (kind == 3 && i == 1) {                                   /* with a phrase */
       char w2[16];
-      word(w2, sizeof w2, zipf_word());
+      kz_test_word(w2, sizeof w2, 'q', zipf_word());
       len += (size_t)snprintf(q + len, size - len, "\"%s %s\" ", wbuf, w2);
       continue;
     }
@@ -171,7 +147,7 @@ static void test_pruning__identical_to_exhaustive(void) {
     char q[512];
     random_query(q, sizeof q);
     variants f;
-    search_all(idx, q, 1 + (size_t)(rng() % 20), &f);
+    search_all(idx, q, 1 + (size_t)kz_test_rand_below(&g_rng, 20), &f);
     for (int v = 1; v < VARIANTS; v++) CHECK_EQ_INT(f.rc[v], f.rc[FULL]);
     if (f.rc[FULL] == KZ_OK) { /* else e.g. every word excluded: all reject it alike */
       CHECK(same_hits(q, "exhaustive: flat against tree", f.h[FULL], f.h[FULL_TREE]));
@@ -205,9 +181,7 @@ static void test_pruning__identical_to_exhaustive(void) {
   CHECK(pruned_fewer > 0); /* the pruned path really ran */
   CHECK(scored_pruned < scored_full);
   kz_index_close(idx);
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  CHECK(system(cmd) == 0);
+  CHECK(kz_test_remove_tree(dir));
 }
 
 KZ_TEST_MAIN(KZ_TEST(test_pruning__identical_to_exhaustive))

@@ -11,22 +11,14 @@
 #include <string.h>
 
 #include "kz_test.h"
+#include "kz_test_corpus.h"
+#include "kz_test_fs.h"
 #include "kzsearch.h"
 
 #define N_DOCS 3000
 #define VOCAB 120
 
-static uint64_t rng_state = 0xda942042e4dd58b5ull;
-static uint64_t rng(void) {
-  rng_state ^= rng_state << 13;
-  rng_state ^= rng_state >> 7;
-  rng_state ^= rng_state << 17;
-  return rng_state;
-}
-
-static void word(char *buf, size_t size, unsigned w) {
-  snprintf(buf, size, "t%c%cx", 'a' + w % 26, 'a' + (w / 26) % 26);
-}
+static kz_test_rng g_rng = {0xda942042e4dd58b5ull, KZ_TEST_XORSHIFT64};
 
 static char bodies[N_DOCS][600];
 static int ids[N_DOCS]; /* ids repeat: a later document replaces an earlier one */
@@ -79,17 +71,12 @@ static size_t matches(kz_index *idx, const char *q, match *out) {
 
 static void test_threads__same_contents_as_one_thread(void) {
   for (int d = 0; d < N_DOCS; d++) {
-    ids[d] = (int)(rng() % (N_DOCS * 3 / 4));
-    size_t len = 0;
-    int n = 1 + (int)(rng() % 60);
-    for (int i = 0; i < n; i++) {
-      char w[16];
-      word(w, sizeof w, (unsigned)(rng() % VOCAB));
-      len += (size_t)snprintf(bodies[d] + len, sizeof bodies[d] - len, "%s ", w);
-    }
+    ids[d] = (int)kz_test_rand_below(&g_rng, N_DOCS * 3 / 4);
+    kz_test_text(&g_rng, bodies[d], sizeof bodies[d], 't', 60, VOCAB);
   }
-  char one[] = "/tmp/kz_threads1_XXXXXX", many[] = "/tmp/kz_threadsN_XXXXXX";
-  CHECK(mkdtemp(one) && mkdtemp(many));
+  char one[256], many[256];
+  CHECK(kz_test_make_temp_dir(one, sizeof one, "kz_threads1"));
+  CHECK(kz_test_make_temp_dir(many, sizeof many, "kz_threadsN"));
   build(one, 1);
   build(many, 4);
   kz_index *a, *b;
@@ -104,8 +91,8 @@ static void test_threads__same_contents_as_one_thread(void) {
   int differing = 0;
   for (int i = 0; i < 200; i++) {
     char q[64], w1[16], w2[16];
-    word(w1, sizeof w1, (unsigned)(rng() % VOCAB));
-    word(w2, sizeof w2, (unsigned)(rng() % VOCAB));
+    kz_test_word(w1, sizeof w1, 't', (unsigned)kz_test_rand_below(&g_rng, VOCAB));
+    kz_test_word(w2, sizeof w2, 't', (unsigned)kz_test_rand_below(&g_rng, VOCAB));
     snprintf(q, sizeof q, i % 3 ? "%s %s" : "\"%s %s\"", w1, w2);
     size_t na = matches(a, q, ma), nb = matches(b, q, mb);
     int same = na == nb;
@@ -120,9 +107,8 @@ static void test_threads__same_contents_as_one_thread(void) {
   CHECK_EQ_INT(differing, 0);
   kz_index_close(a);
   kz_index_close(b);
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s %s", one, many);
-  CHECK(system(cmd) == 0);
+  CHECK(kz_test_remove_tree(one));
+  CHECK(kz_test_remove_tree(many));
 }
 
 KZ_TEST_MAIN(KZ_TEST(test_threads__same_contents_as_one_thread))

@@ -1,7 +1,8 @@
 /*
  * kz_codec_test.h - what the codec tests (test_bitpack.c, test_runs.c,
- * test_postblock.c) share: a deterministic PRNG, exact-size heap copies for
- * ASan to guard, and the list of decoder levels this CPU runs.
+ * test_postblock.c) share: exact-size heap copies for ASan to guard and the
+ * list of decoder levels this CPU runs; with kz_test_corpus.h, whose
+ * generator (KZ_TEST_SPLITMIX64) draws their values.
  */
 #ifndef KZ_CODEC_TEST_H
 #define KZ_CODEC_TEST_H
@@ -11,22 +12,7 @@
 #include <string.h>
 
 #include "common/bitpack.h"
-
-typedef struct rng {
-  uint64_t s;
-} rng;
-
-static inline uint64_t rng_next(rng *r) { /* splitmix64 */
-  uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
-static inline uint32_t rng_u32(rng *r) { return (uint32_t)(rng_next(r) >> 32); }
-
-/* Uniform in [0, n), n > 0. */
-static inline uint64_t rng_below(rng *r, uint64_t n) { return rng_next(r) % n; }
+#include "kz_test_corpus.h"
 
 static inline uint32_t low_mask(unsigned bits) {
   return bits >= 32 ? UINT32_MAX : ((uint32_t)1 << bits) - 1;

@@ -67,6 +67,7 @@
 #include "common/compress.h"
 #include "common/limits.h"
 #include "kz_test.h"
+#include "kz_test_corpus.h"
 #include "kz_test_fs.h"
 #include "kzsearch.h"
 
@@ -254,25 +255,10 @@ static int status_ok(const char *call, int rc, const kz_error *err) {
   return 0;
 }
 
-static char g_root[256];
+static const char *g_root; /* kz_test_scratch_root's, removed at exit */
 
-static void remove_root(void) {
-  if (g_root[0]) kz_test_remove_tree(g_root);
-}
-
-static int make_root(void) {
-  if (g_root[0]) return 1;
-  /* Thousands of commits fsync their files: a tmpfs keeps that fast when TMPDIR is not set. */
-  const char *tmp = getenv("TMPDIR");
-  if (!tmp || !*tmp) tmp = access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
-  snprintf(g_root, sizeof g_root, "%s/kz_test_alloc.XXXXXX", tmp);
-  if (!mkdtemp(g_root)) {
-    g_root[0] = 0;
-    return 0;
-  }
-  atexit(remove_root);
-  return 1;
-}
+/* Thousands of commits fsync their files: a tmpfs keeps that fast when TMPDIR is not set. */
+static int make_root(void) { return (g_root = kz_test_scratch_root("kz_test_alloc", 1)) != NULL; }
 
 /* Copies the regular files of `src` into a fresh `dst` (unarmed: the test's own I/O). */
 static int copy_dir(const char *src, const char *dst) {
@@ -312,10 +298,11 @@ static void make_doc(int i, char *id, size_t id_size, char *title, size_t title_
   snprintf(id, id_size, "doc-%04d", i);
   snprintf(title, title_size, "%s %s", kWords[i % N_WORDS], kWords[(i * 7 + 3) % N_WORDS]);
   size_t len = (size_t)snprintf(body, body_size, "marker");
-  uint64_t s = 0x9e3779b97f4a7c15ull * (uint64_t)(i + 1);
+  uint64_t seed = 0x9e3779b97f4a7c15ull * (uint64_t)(i + 1);
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_XORSHIFT64, seed);
   for (int k = 0; k < 12 + i % 9 && len + 32 < body_size; k++) {
-    s ^= s << 13, s ^= s >> 7, s ^= s << 17;
-    len += (size_t)snprintf(body + len, body_size - len, " %s", kWords[s % N_WORDS]);
+    const char *w = kWords[kz_test_rand_below(&r, N_WORDS)];
+    len += (size_t)snprintf(body + len, body_size - len, " %s", w);
   }
   memset(d, 0, sizeof *d);
   d->id = id, d->id_len = strlen(id);

@@ -14,6 +14,7 @@
 #include "common/limits.h"
 #include "common/stemmer.h"
 #include "kz_test.h"
+#include "kz_test_corpus.h"
 #include "kzsearch.h"
 
 #define MAX_TERMS 64
@@ -125,14 +126,6 @@ static int check_invariants(kz_analyzer *a, const unsigned char *text, size_t le
   if (rc < 0) ok = 0;
   free(copy);
   return ok;
-}
-
-/* A small deterministic generator (xorshift64*). */
-static uint64_t rng_next(uint64_t *s) {
-  *s ^= *s >> 12;
-  *s ^= *s << 25;
-  *s ^= *s >> 27;
-  return *s * 2685821657736338717ull;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -297,15 +290,15 @@ static void test_analyzer__random_bytes(void) {
   const size_t n_pieces = sizeof pieces / sizeof pieces[0];
   CHECK_EQ_INT(n_pieces, sizeof piece_len / sizeof piece_len[0]);
   unsigned char buf[512];
-  uint64_t seed = 0x9E3779B97F4A7C15ull;
+  kz_test_rng rng = kz_test_rng_make(KZ_TEST_XORSHIFT64_STAR, 0x9E3779B97F4A7C15ull);
   for (int iter = 0; iter < 20000; iter++) {
-    size_t len = 0, want = rng_next(&seed) % sizeof buf;
+    size_t len = 0, want = kz_test_rand(&rng) % sizeof buf;
     int raw = iter & 1;
     while (len < want) {
       if (raw) {
-        buf[len++] = (unsigned char)rng_next(&seed);
+        buf[len++] = (unsigned char)kz_test_rand(&rng);
       } else {
-        size_t k = rng_next(&seed) % n_pieces;
+        size_t k = kz_test_rand(&rng) % n_pieces;
         if (len + piece_len[k] > sizeof buf) break;
         memcpy(buf + len, pieces[k], piece_len[k]);
         len += piece_len[k];
@@ -473,11 +466,11 @@ static void test_analyzer__stem_cache(void) {
   CHECK_EQ_INT(kz_stemmer_new(&plain, "english", 0), KZ_OK);
   CHECK_EQ_INT(kz_stemmer_new(&tiny, "english", 7), KZ_OK);     /* resets constantly */
   CHECK_EQ_INT(kz_stemmer_new(&big, "english", KZ_STEM_CACHE_ENTRIES), KZ_OK);
-  uint64_t seed = 12345;
+  kz_test_rng rng = kz_test_rng_make(KZ_TEST_XORSHIFT64_STAR, 12345);
   char word[256], expect[256];
   for (int i = 0; i < 200000; i++) {
     /* Zipf-ish: mostly a few hundred words, sometimes one of ~20000. */
-    uint64_t r = rng_next(&seed);
+    uint64_t r = kz_test_rand(&rng);
     uint64_t x = (r & 7) ? (r >> 8) % 300 : (r >> 8) % 20000;
     size_t n = make_word(x, word);
     const char *out;
@@ -509,7 +502,7 @@ static void test_analyzer__stem_cache(void) {
   for (int round = 0; round < 50; round++) {
     size_t n = 0;
     while (n < sizeof text - 64) {
-      n += make_word(rng_next(&seed) % 5000, text + n);
+      n += make_word(kz_test_rand(&rng) % 5000, text + n);
       text[n++] = ' ';
     }
     kz_analyzer_reset(a, text, n);
@@ -536,16 +529,17 @@ static void test_analyzer__fold_memo(void) {
   const size_t n_pieces = sizeof pieces / sizeof pieces[0];
   kz_fold memo = KZ_FOLD_INIT, plain = KZ_FOLD_INIT;
   plain.no_memo = 1;
-  uint64_t seed = 777;
+  kz_test_rng rng = kz_test_rng_make(KZ_TEST_XORSHIFT64_STAR, 777);
   char in[512];
   uint8_t out1[KZ_MAX_TOKEN_BYTES + 1], out2[KZ_MAX_TOKEN_BYTES + 1];
   for (int i = 0; i < 100000; i++) {
     /* A small repeated vocabulary most of the time, fresh strings otherwise. */
-    uint64_t r = rng_next(&seed);
-    uint64_t word_seed = (r & 3) ? (r >> 8) % 500 + 1 : r | 1;
+    uint64_t r = kz_test_rand(&rng);
+    kz_test_rng word_rng =
+        kz_test_rng_make(KZ_TEST_XORSHIFT64_STAR, (r & 3) ? (r >> 8) % 500 + 1 : r | 1);
     size_t parts = 1 + (size_t)((r >> 40) % ((r & 16) ? 60 : 12)), n = 0;
     for (size_t k = 0; k < parts; k++) {
-      const char *piece = pieces[rng_next(&word_seed) % n_pieces];
+      const char *piece = pieces[kz_test_rand(&word_rng) % n_pieces];
       size_t l = strlen(piece);
       if (n + l > sizeof in) break;
       memcpy(in + n, piece, l);

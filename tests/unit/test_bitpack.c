@@ -34,9 +34,9 @@ enum { RANDOM, ALL_ONES, RANDOM_WITH_ONES, ZEROS, NOISE_ABOVE, PATTERNS };
  * mix, zeros, or full 32-bit noise whose bits above the width a packer must
  * drop (only NOISE_ABOVE has bits above the width).
  */
-static void fill(rng *r, int pattern, unsigned bits, uint32_t *v, size_t n) {
+static void fill(kz_test_rng *r, int pattern, unsigned bits, uint32_t *v, size_t n) {
   for (size_t i = 0; i < n; i++) {
-    uint32_t x = rng_u32(r);
+    uint32_t x = kz_test_rand_u32(r);
     switch (pattern) {
       case RANDOM: v[i] = x & low_mask(bits); break;
       case ALL_ONES: v[i] = low_mask(bits); break;
@@ -193,7 +193,7 @@ static void test_bitpack__default_honours_kz_simd(void) {
 /* ------------------------------------------------------------------------ */
 
 static void test_bitpack__pack128_matches_reference_layout(void) {
-  rng r = {1};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, 1);
   uint32_t in[KZ_PACK_VALUES], masked[KZ_PACK_VALUES];
   uint8_t packed[16 * 32 + 16], ref[16 * 32];
   for (unsigned bits = 0; bits <= 32; bits++) {
@@ -248,7 +248,7 @@ static void test_bitpack__vertical_known_bytes(void) {
 static int vertical_kernel_matches(int prefix, uint64_t seed) {
   const kz_unpacker *us[KZ_SIMD_LEVELS];
   size_t n_levels = get_levels(us);
-  rng r = {seed};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, seed);
   uint32_t in[KZ_PACK_VALUES], want[KZ_PACK_VALUES], out[KZ_PACK_VALUES + 1];
   uint8_t ref[16 * 32];
   int ok = 1;
@@ -258,8 +258,8 @@ static int vertical_kernel_matches(int prefix, uint64_t seed) {
         fill(&r, pattern, bits, in, KZ_PACK_VALUES);
         ref_pack(1, in, KZ_PACK_VALUES, bits, ref);
         /* As a base, 0xFFFFFFFF is prev_doc = -1, the base of a term's first block. */
-        const uint32_t args[] = {0, 1, 2, 0x7FFFFFFFu, 0x80000000u, UINT32_MAX - 200, UINT32_MAX,
-                                 rng_u32(&r)};
+        const uint32_t args[] = {
+            0, 1, 2, 0x7FFFFFFFu, 0x80000000u, UINT32_MAX - 200, UINT32_MAX, kz_test_rand_u32(&r)};
         for (size_t shift = 0; shift <= 1 && ok; shift++) {
           uint8_t *base;
           const uint8_t *src = copy_to_end(ref, 16 * bits, shift, &base);
@@ -300,13 +300,13 @@ static void test_bitpack__unpack_prefix_matches_reference_on_every_level(void) {
 static void test_bitpack__prefix_matches_reference_on_every_level(void) {
   const kz_unpacker *us[KZ_SIMD_LEVELS];
   size_t n_levels = get_levels(us);
-  rng r = {4};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, 4);
   uint32_t in[KZ_PACK_VALUES], want[KZ_PACK_VALUES], v[KZ_PACK_VALUES + 1];
   for (int trial = 0; trial < 200; trial++) {
     /* Full 32-bit values make the sums wrap; small ones look like gaps. */
     unsigned bits = trial % 33;
     fill(&r, trial % 2 ? RANDOM : NOISE_ABOVE, bits, in, KZ_PACK_VALUES);
-    uint32_t base = trial % 3 == 0 ? UINT32_MAX : trial % 3 == 1 ? 0 : rng_u32(&r);
+    uint32_t base = trial % 3 == 0 ? UINT32_MAX : trial % 3 == 1 ? 0 : kz_test_rand_u32(&r);
     ref_prefix(in, 0, base, want);
     for (size_t li = 0; li < n_levels; li++) {
       memcpy(v, in, sizeof in);
@@ -337,7 +337,7 @@ static void test_bitpack__prefix_matches_reference_on_every_level(void) {
 static void test_bitpack__unpack_to_unaligned_output_on_every_level(void) {
   const kz_unpacker *us[KZ_SIMD_LEVELS];
   size_t n_levels = get_levels(us);
-  rng r = {5};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, 5);
   uint32_t in[KZ_PACK_VALUES], want[KZ_PACK_VALUES];
   uint8_t ref[16 * 32];
   uint32_t *buf = malloc((KZ_PACK_VALUES + 1) * sizeof *buf);
@@ -362,13 +362,13 @@ static void test_bitpack__unpack_to_unaligned_output_on_every_level(void) {
 static void test_bitpack__scan_matches_reference_on_every_level(void) {
   const kz_unpacker *us[KZ_SIMD_LEVELS];
   size_t n_levels = get_levels(us);
-  rng r = {8};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, 8);
   enum { MAX_N = 300 };
   uint32_t in[MAX_N], want[MAX_N], v[MAX_N + 1];
   for (size_t n = 0; n <= MAX_N; n += n < 40 ? 1 : 13) {
     for (int trial = 0; trial < 3; trial++) {
       fill(&r, trial == 0 ? NOISE_ABOVE : RANDOM, trial == 1 ? 32 : 7, in, n);
-      const uint32_t base = trial == 0 ? UINT32_MAX : rng_u32(&r);
+      const uint32_t base = trial == 0 ? UINT32_MAX : kz_test_rand_u32(&r);
       uint32_t sum = base;
       for (size_t i = 0; i < n; i++) want[i] = sum += in[i];
       for (size_t li = 0; li < n_levels; li++) {
@@ -395,23 +395,23 @@ static size_t ref_bitset(const uint8_t *bits, size_t bytes, uint32_t first, uint
 static void test_bitpack__bitset_matches_reference_on_every_level(void) {
   const kz_unpacker *us[KZ_SIMD_LEVELS];
   size_t n_levels = get_levels(us);
-  rng r = {9};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, 9);
   enum { MAX_BYTES = 600, MAX_BITS = 8 * MAX_BYTES };
   static uint8_t bits[MAX_BYTES];
   static uint32_t want[MAX_BITS], out[MAX_BITS + 1];
   static const size_t caps[] = {0, 1, 7, 8, 9, 127, 128, 129, 135, 136, 200, MAX_BITS};
   for (int trial = 0; trial < 400; trial++) {
-    size_t bytes = trial < 40 ? (size_t)trial : 1 + rng_u32(&r) % MAX_BYTES;
+    size_t bytes = trial < 40 ? (size_t)trial : 1 + kz_test_rand_u32(&r) % MAX_BYTES;
     /* Densities from one bit in 64 to all bits set. */
     unsigned density = trial % 7;
     for (size_t i = 0; i < bytes; i++) {
-      uint8_t x = (uint8_t)rng_u32(&r);
+      uint8_t x = (uint8_t)kz_test_rand_u32(&r);
       bits[i] = density == 0   ? 0xFF
-                : density == 1 ? (uint8_t)(x | rng_u32(&r))
+                : density == 1 ? (uint8_t)(x | kz_test_rand_u32(&r))
                 : density == 2 ? x
-                : density == 3 ? (uint8_t)(x & rng_u32(&r))
-                : density == 4 ? (uint8_t)(x & rng_u32(&r) & rng_u32(&r))
-                : density == 5 ? (rng_u32(&r) % 8 ? 0 : (uint8_t)(1u << (x % 8)))
+                : density == 3 ? (uint8_t)(x & kz_test_rand_u32(&r))
+                : density == 4 ? (uint8_t)(x & kz_test_rand_u32(&r) & kz_test_rand_u32(&r))
+                : density == 5 ? (kz_test_rand_u32(&r) % 8 ? 0 : (uint8_t)(1u << (x % 8)))
                                : 0;
     }
     uint32_t first = trial % 3 == 0 ? 0 : trial % 3 == 1 ? 123456 : UINT32_MAX - 8 * MAX_BYTES;
@@ -458,7 +458,7 @@ static void test_bitpack__packbytes_size(void) {
 }
 
 static void test_bitpack__horizontal_matches_reference(void) {
-  rng r = {6};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, 6);
   enum { MAX_N = 130 };
   uint32_t in[MAX_N], masked[MAX_N], want[MAX_N], out[MAX_N + 1];
   uint8_t packed[MAX_N * 4 + 16], ref[MAX_N * 4];
@@ -479,7 +479,7 @@ static void test_bitpack__horizontal_matches_reference(void) {
         uint8_t *base;
         const uint8_t *src = copy_to_end(ref, kz_packbytes_size(n, bits), 0, &base);
         CHECK(src);
-        const uint32_t adds[] = {0, 1, UINT32_MAX, rng_u32(&r)};
+        const uint32_t adds[] = {0, 1, UINT32_MAX, kz_test_rand_u32(&r)};
         for (size_t a = 0; a < sizeof adds / sizeof adds[0]; a++) {
           out[n] = SENTINEL;
           kz_unpackbytes(src, n, bits, adds[a], out);
@@ -532,9 +532,9 @@ static void test_bitpack__bit_length(void) {
     CHECK_EQ_INT(kz_bit_length(p - 1), k);
     CHECK_EQ_INT(kz_bit_length(p | (p - 1)), k + 1);
   }
-  rng r = {7};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, 7);
   for (int i = 0; i < 10000; i++) {
-    uint32_t v = rng_u32(&r) >> (i % 33 == 32 ? 0 : i % 32);
+    uint32_t v = kz_test_rand_u32(&r) >> (i % 33 == 32 ? 0 : i % 32);
     CHECK_EQ_INT(kz_bit_length(v), ref_bit_length(v));
   }
 }

@@ -25,6 +25,7 @@
 #include "common/manifest.h"
 #include "common/segment_format.h"
 #include "kz_test.h"
+#include "kz_test_corpus.h"
 #include "kz_test_fs.h"
 #include "kzsearch.h"
 
@@ -41,18 +42,6 @@
 /* Helpers                                                                  */
 /* ------------------------------------------------------------------------ */
 
-typedef struct rng {
-  uint64_t s;
-} rng;
-
-static uint64_t rnd(rng *r) {
-  r->s ^= r->s << 13;
-  r->s ^= r->s >> 7;
-  r->s ^= r->s << 17;
-  return r->s;
-}
-static size_t rnd_below(rng *r, size_t n) { return n ? (size_t)(rnd(r) % n) : 0; }
-
 static const char *const kWords[] = {
     "astana",    "almaty",   "steppe",    "nomad",      "oil",       "uranium",  "parliament",
     "president", "election", "caspian",   "border",     "railway",   "grain",    "wheat",
@@ -64,14 +53,15 @@ static const char *const kWords[] = {
     "budget",    "export",   "import",    "language",   "kazakh",    "history",  "museum"};
 #define N_WORDS (sizeof kWords / sizeof kWords[0])
 
-static void append_words(rng *r, char *buf, size_t size, size_t n) {
+static void append_words(kz_test_rng *r, char *buf, size_t size, size_t n) {
   size_t len = strlen(buf);
   for (size_t i = 0; i < n && len + 32 < size; i++) {
     /* A skewed choice so that a few terms span several postings blocks. */
-    size_t w = rnd_below(r, 4) == 0 ? rnd_below(r, 4) : rnd_below(r, N_WORDS);
+    size_t w =
+        kz_test_rand_below(r, 4) == 0 ? kz_test_rand_below(r, 4) : kz_test_rand_below(r, N_WORDS);
     len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? " " : "", kWords[w]);
-    if (rnd_below(r, 50) == 0)
-      len += (size_t)snprintf(buf + len, size - len, " w%zu", rnd_below(r, 5000));
+    if (kz_test_rand_below(r, 50) == 0)
+      len += (size_t)snprintf(buf + len, size - len, " w%zu", kz_test_rand_below(r, 5000));
   }
 }
 
@@ -85,13 +75,13 @@ static int build_index(const char *dir) {
     fprintf(stderr, "kz_writer_open: %s\n", err.message);
     return rc;
   }
-  rng r = {0x9e3779b97f4a7c15ull};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_XORSHIFT64, 0x9e3779b97f4a7c15ull);
   for (int i = 0; i < N_DOCS && !rc; i++) {
     char id[32], title[256] = "", body[4096] = "", date[16];
     snprintf(id, sizeof id, "doc-%04d", i);
     snprintf(date, sizeof date, "2022-01-%02d", 1 + i % 28);
-    append_words(&r, title, sizeof title, 2 + rnd_below(&r, 5));
-    append_words(&r, body, sizeof body, 10 + rnd_below(&r, 200));
+    append_words(&r, title, sizeof title, 2 + kz_test_rand_below(&r, 5));
+    append_words(&r, body, sizeof body, 10 + kz_test_rand_below(&r, 200));
     kz_document d = {id, strlen(id), title, strlen(title), body, strlen(body),
                      date, strlen(date), NULL, 0};
     rc = kz_writer_add(w, &d, &err);
@@ -103,19 +93,14 @@ static int build_index(const char *dir) {
 }
 
 /* The index is built once and copied for each damage. */
-static char g_root[256];
+static const char *g_root; /* kz_test_scratch_root's, removed at exit */
 static char g_index[300];
 static int g_built;
-
-static void remove_root(void) { kz_test_remove_tree(g_root); }
 
 static int fixture(void) {
   if (g_built) return g_built > 0;
   g_built = -1;
-  const char *tmp = getenv("TMPDIR");
-  snprintf(g_root, sizeof g_root, "%s/kz_test_check.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-  if (!mkdtemp(g_root)) return 0;
-  atexit(remove_root);
+  if (!(g_root = kz_test_scratch_root("kz_test_check", 0))) return 0;
   snprintf(g_index, sizeof g_index, "%s/index", g_root);
   if (build_index(g_index) != KZ_OK) return 0;
   g_built = 1;
@@ -455,8 +440,8 @@ static void test_check__no_index_is_an_error(void) {
  * the hostile bytes. Counts damaged copies, those found, and those where a
  * problem named the file.
  */
-static void damage_loop(const char *dir, const char *name, int reseal_it, rng *r, size_t *damaged,
-                        size_t *found, size_t *named) {
+static void damage_loop(const char *dir, const char *name, int reseal_it, kz_test_rng *r,
+                        size_t *damaged, size_t *found, size_t *named) {
   char p[1024];
   uint8_t *orig, *data;
   size_t size;
@@ -467,14 +452,14 @@ static void damage_loop(const char *dir, const char *name, int reseal_it, rng *r
   for (int k = 0; k < FLIPS_PER_FILE; k++) {
     memcpy(data, orig, size);
     if (!reseal_it) {
-      data[rnd_below(r, size)] ^= (uint8_t)(1 + rnd_below(r, 255));
+      data[kz_test_rand_below(r, size)] ^= (uint8_t)(1 + kz_test_rand_below(r, 255));
     } else {
       /* Only the body: header and footer damage is the frame check's (see above). */
       size_t body = size - KZ_FILE_HEADER_BYTES - KZ_FILE_FOOTER_BYTES;
-      size_t at = KZ_FILE_HEADER_BYTES + rnd_below(r, body);
-      size_t run = k % 5 == 4 ? 1 + rnd_below(r, 16) : 1;
+      size_t at = KZ_FILE_HEADER_BYTES + kz_test_rand_below(r, body);
+      size_t run = k % 5 == 4 ? 1 + kz_test_rand_below(r, 16) : 1;
       for (size_t j = 0; j < run && at + j < size - KZ_FILE_FOOTER_BYTES; j++)
-        data[at + j] ^= (uint8_t)(1 + rnd_below(r, 255));
+        data[at + j] ^= (uint8_t)(1 + kz_test_rand_below(r, 255));
       reseal(data, size);
     }
     CHECK(write_file(p, data, size) == 0);
@@ -499,7 +484,7 @@ static void damage_every_file(int reseal_it, uint64_t seed, size_t *damaged, siz
   CHECK(list_files(&fl) == 0);
   char copy[512];
   snprintf(copy, sizeof copy, "%s/damage", g_root);
-  rng r = {seed};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_XORSHIFT64, seed);
   CHECK(copy_index(copy) == 0);
   damage_loop(copy, KZ_MANIFEST_NAME, reseal_it, &r, damaged, found, named);
   for (size_t seg = 0; seg < fl.segments; seg++) {

@@ -32,6 +32,7 @@
 #include "common/limits.h"
 #include "common/segment.h"
 #include "kz_test.h"
+#include "kz_test_corpus.h"
 #include "kz_test_fs.h"
 #include "kzsearch.h"
 #include "searcher/index.h"
@@ -39,18 +40,6 @@
 /* ------------------------------------------------------------------------ */
 /* Helpers                                                                  */
 /* ------------------------------------------------------------------------ */
-
-typedef struct rng {
-  uint64_t s;
-} rng;
-
-static uint64_t rnd(rng *r) {
-  r->s ^= r->s << 13;
-  r->s ^= r->s >> 7;
-  r->s ^= r->s << 17;
-  return r->s;
-}
-static size_t rnd_below(rng *r, size_t n) { return n ? (size_t)(rnd(r) % n) : 0; }
 
 #define N_DOCS 500u
 #define VOCABULARY 3000u
@@ -77,13 +66,13 @@ static void word(unsigned i, char *out) {
 }
 
 /* Word indices skewed towards small ones, so some words are in most documents. */
-static unsigned zipf_word(rng *r) {
-  double u = (double)rnd_below(r, 1000000) / 1e6;
+static unsigned zipf_word(kz_test_rng *r) {
+  double u = (double)kz_test_rand_below(r, 1000000) / 1e6;
   unsigned w = (unsigned)(exp(u * log((double)VOCABULARY + 1)) - 1);
   return w < VOCABULARY ? w : VOCABULARY - 1;
 }
 
-static void append_words(rng *r, char *buf, size_t *len, size_t n) {
+static void append_words(kz_test_rng *r, char *buf, size_t *len, size_t n) {
   char w[32];
   for (size_t i = 0; i < n; i++) {
     word(zipf_word(r), w);
@@ -102,14 +91,14 @@ static int build_index(const char *dir, size_t budget) {
     fprintf(stderr, "kz_writer_open: %s\n", err.message);
     return -1;
   }
-  rng r = {0xc0ffee};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_XORSHIFT64, 0xc0ffee);
   char *title = malloc(512), *body = malloc(16384);
   int ok = 1;
   for (unsigned d = 0; d < N_DOCS && ok; d++) {
     char id[32], date[32], url[64];
     size_t tl = 0, bl = 0;
-    append_words(&r, title, &tl, 2 + rnd_below(&r, 5));
-    append_words(&r, body, &bl, 10 + rnd_below(&r, 110));
+    append_words(&r, title, &tl, 2 + kz_test_rand_below(&r, 5));
+    append_words(&r, body, &bl, 10 + kz_test_rand_below(&r, 110));
     snprintf(id, sizeof id, "doc-%u", d);
     snprintf(date, sizeof date, "2024-01-%02u", 1 + d % 28);
     snprintf(url, sizeof url, "https://example.org/%u", d);
@@ -433,7 +422,7 @@ static void damage_each_file(const char *base) {
   CHECK_EQ_INT(intact.queries_corrupt, 0);
   CHECK(count > N_DOCS / 4);
 
-  rng r = {0xbadc0de};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_XORSHIFT64, 0xbadc0de);
   static const size_t cuts[] = {1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 64, 99, 100};
   for (size_t f = 0; f < n_files && ok; f++) {
     file_copy *fc = &files[f];
@@ -446,7 +435,7 @@ static void damage_each_file(const char *base) {
 
     /* (a) truncations */
     for (size_t c = 0; c < sizeof cuts / sizeof *cuts + 3 && ok; c++) {
-      size_t cut = c < sizeof cuts / sizeof *cuts ? cuts[c] : 1 + rnd_below(&r, 100);
+      size_t cut = c < sizeof cuts / sizeof *cuts ? cuts[c] : 1 + kz_test_rand_below(&r, 100);
       if (cut > fc->size) continue;
       CHECK_EQ_INT(write_whole(work, fc->name, fc->data, fc->size - cut), 0);
       idx = NULL;
@@ -464,8 +453,8 @@ static void damage_each_file(const char *base) {
     uint8_t *copy = malloc(fc->size);
     for (unsigned k = 0; k < FLIPS_PER_FILE && ok; k++) {
       memcpy(copy, fc->data, fc->size);
-      size_t at = rnd_below(&r, fc->size);
-      uint8_t mask = (uint8_t)(1 + rnd_below(&r, 255));
+      size_t at = kz_test_rand_below(&r, fc->size);
+      uint8_t mask = (uint8_t)(1 + kz_test_rand_below(&r, 255));
       copy[at] ^= mask;
       CHECK_EQ_INT(write_whole(work, fc->name, copy, fc->size), 0);
       idx = NULL;
@@ -526,16 +515,11 @@ static void damage_each_file(const char *base) {
 }
 
 static void test_corrupt_index__truncated_or_flipped_files_fail_cleanly(void) {
-  char base[] = "/tmp/kz_test_corrupt_XXXXXX";
-  CHECK(mkdtemp(base));
+  char base[256];
+  CHECK(kz_test_make_temp_dir(base, sizeof base, "kz_test_corrupt"));
   int failures = kz_test_failures_;
   damage_each_file(base);
-  char p[128];
-  snprintf(p, sizeof p, "%s/orig", base);
-  kz_test_remove_tree(p);
-  snprintf(p, sizeof p, "%s/work", base);
-  kz_test_remove_tree(p);
-  rmdir(base);
+  CHECK(kz_test_remove_tree(base));
   if (kz_test_failures_ != failures) fprintf(stderr, "(scratch directory %s removed)\n", base);
 }
 

@@ -22,6 +22,8 @@
 #include "common/limits.h"
 #include "indexer/docstore_writer.h"
 #include "kz_test.h"
+#include "kz_test_corpus.h"
+#include "kz_test_fs.h"
 #include "common/docstore.h"
 
 /* The writer never produces a block the reader refuses. */
@@ -32,18 +34,6 @@ _Static_assert(KZ_STORE_BLOCK_BYTES <= KZ_STORE_MAX_RAW_BLOCK_BYTES,
 /* Helpers                                                                  */
 /* ------------------------------------------------------------------------ */
 
-typedef struct rng {
-  uint64_t s;
-} rng;
-
-static uint64_t rnd(rng *r) {
-  r->s ^= r->s << 13;
-  r->s ^= r->s >> 7;
-  r->s ^= r->s << 17;
-  return r->s;
-}
-static size_t rnd_below(rng *r, size_t n) { return n ? (size_t)(rnd(r) % n) : 0; }
-
 typedef struct tdoc {
   char *f[KZ_STORED_FIELDS];   /* NULL for an absent field */
   size_t len[KZ_STORED_FIELDS]; /* as passed to the writer (garbage when f is NULL) */
@@ -51,29 +41,30 @@ typedef struct tdoc {
 
 static size_t expected_len(const tdoc *d, int i) { return d->f[i] ? d->len[i] : 0; }
 
-static char *random_bytes(rng *r, size_t n, int binary) {
+static char *random_bytes(kz_test_rng *r, size_t n, int binary) {
   char *p = malloc(n ? n : 1);
   for (size_t i = 0; i < n; i++)
-    p[i] = binary ? (char)rnd(r) : (char)(rnd_below(r, 8) == 0 ? ' ' : 'a' + rnd_below(r, 26));
+    p[i] = binary ? (char)kz_test_rand(r)
+                  : (char)(kz_test_rand_below(r, 8) == 0 ? ' ' : 'a' + kz_test_rand_below(r, 26));
   return p;
 }
 
 /* A random field: sometimes NULL (with a garbage length), sometimes empty, text or binary. */
-static void random_field(rng *r, tdoc *d, int i, size_t max_len) {
-  size_t k = rnd_below(r, 20);
+static void random_field(kz_test_rng *r, tdoc *d, int i, size_t max_len) {
+  size_t k = kz_test_rand_below(r, 20);
   if (k == 0) {
     d->f[i] = NULL;
-    d->len[i] = rnd_below(r, 1000); /* must be ignored */
+    d->len[i] = kz_test_rand_below(r, 1000); /* must be ignored */
     return;
   }
-  d->len[i] = k == 1 ? 0 : rnd_below(r, max_len + 1);
-  d->f[i] = random_bytes(r, d->len[i], rnd_below(r, 4) == 0);
+  d->len[i] = k == 1 ? 0 : kz_test_rand_below(r, max_len + 1);
+  d->f[i] = random_bytes(r, d->len[i], kz_test_rand_below(r, 4) == 0);
 }
 
-static void random_doc(rng *r, tdoc *d) {
+static void random_doc(kz_test_rng *r, tdoc *d) {
   random_field(r, d, KZ_STORED_ID, 40);
   random_field(r, d, KZ_STORED_TITLE, 120);
-  size_t k = rnd_below(r, 100);
+  size_t k = kz_test_rand_below(r, 100);
   random_field(r, d, KZ_STORED_BODY, k < 2 ? 70000 : k < 20 ? 12000 : 2000);
   random_field(r, d, KZ_STORED_DATE, 20);
   random_field(r, d, KZ_STORED_URL, 80);
@@ -98,8 +89,7 @@ typedef struct tmpdir {
 } tmpdir;
 
 static int tmpdir_make(tmpdir *t) {
-  snprintf(t->dir, sizeof t->dir, "/tmp/kz_docstore_XXXXXX");
-  if (!mkdtemp(t->dir)) return -1;
+  if (!kz_test_make_temp_dir(t->dir, sizeof t->dir, "kz_docstore")) return -1;
   snprintf(t->path, sizeof t->path, "%s/store", t->dir);
   snprintf(t->copy, sizeof t->copy, "%s/damaged", t->dir);
   return 0;
@@ -171,7 +161,7 @@ static int spill(const char *path, const uint8_t *p, size_t n) {
 
 /* A modest store of several blocks for the fault tests. */
 static tdoc *fault_docs(size_t n) {
-  rng r = {0x5eed5eedULL};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_XORSHIFT64, 0x5eed5eedULL);
   tdoc *docs = calloc(n, sizeof *docs);
   for (size_t i = 0; i < n; i++) {
     random_field(&r, &docs[i], KZ_STORED_ID, 20);
@@ -191,7 +181,7 @@ static tdoc *fault_docs(size_t n) {
  * of failures seen (open counts as one), or -1 on a wrong result.
  */
 static int probe_body(const uint8_t *body, size_t size, const tdoc *docs, uint32_t n,
-                      const uint32_t *firsts, uint32_t n_firsts, rng *r) {
+                      const uint32_t *firsts, uint32_t n_firsts, kz_test_rng *r) {
   kz_docstore s;
   int rc = kz_docstore_open(&s, body, size, n);
   if (rc) return rc == KZ_ERR_CORRUPT ? 1 : -1;
@@ -207,7 +197,7 @@ static int probe_body(const uint8_t *body, size_t size, const tdoc *docs, uint32
     else if (k < 2 * n_firsts)
       doc = (k + 1 - n_firsts < n_firsts ? firsts[k + 1 - n_firsts] : n) - 1; /* a block's last */
     else
-      doc = (uint32_t)rnd_below(r, n);
+      doc = (uint32_t)kz_test_rand_below(r, n);
     rc = kz_docstore_get(&s, doc, &d);
     if (rc == KZ_ERR_CORRUPT) {
       failures++;
@@ -236,7 +226,7 @@ static void block_firsts(const uint8_t *body, size_t size, uint32_t *firsts, uin
 
 static void test_docstore__round_trip_random_documents(void) {
   enum { N = 5000, BIG = 2500 };
-  rng r = {0x9e3779b97f4a7c15ULL};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_XORSHIFT64, 0x9e3779b97f4a7c15ULL);
   tdoc *docs = calloc(N, sizeof *docs);
   for (size_t i = 0; i < N; i++) random_doc(&r, &docs[i]);
   /* One 1 MB binary body and one document with every field NULL. */
@@ -291,7 +281,7 @@ static void test_docstore__round_trip_random_documents(void) {
         (const uint8_t *)id + id_len <= f.body + f.body_size - KZ_STORE_TRAILER_BYTES);
   /* Random order reuses the buffers across blocks of every size. */
   for (int k = 0; k < 3000; k++) {
-    uint32_t i = (uint32_t)rnd_below(&r, N);
+    uint32_t i = (uint32_t)kz_test_rand_below(&r, N);
     CHECK_EQ_INT(kz_docstore_get(&s, i, &d), KZ_OK);
     CHECK(same_doc(&d, &docs[i]));
   }
@@ -459,11 +449,11 @@ static void test_docstore__memory_stays_one_block(void) {
   kz_docstore_writer *w;
   CHECK_EQ_INT(kz_docstore_writer_open(&w, t.path), KZ_OK);
   size_t start = kz_docstore_writer_memory(w);
-  rng r = {42};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_XORSHIFT64, 42);
   char *body = random_bytes(&r, 3000, 0);
   size_t peak = 0;
   for (int i = 0; i < 20000; i++) {
-    kz_document doc = {"id", 2, NULL, 0, body, rnd_below(&r, 3000), NULL, 0, NULL, 0};
+    kz_document doc = {"id", 2, NULL, 0, body, kz_test_rand_below(&r, 3000), NULL, 0, NULL, 0};
     CHECK_EQ_INT(kz_docstore_writer_add(w, &doc), KZ_OK);
     size_t m = kz_docstore_writer_memory(w);
     if (m > peak) peak = m;
@@ -514,11 +504,11 @@ static void test_docstore__truncated_file_and_body(void) {
   uint32_t firsts[64], n_blocks;
   block_firsts(body, body_size, firsts, &n_blocks);
   CHECK(n_blocks >= 3);
-  rng r = {7};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_XORSHIFT64, 7);
 
   /* Truncated files lose their footer: mapping refuses them, or the store does. */
   for (size_t k = 0; k < 400; k++) {
-    size_t cut = k < 200 ? size - 1 - k : rnd_below(&r, size);
+    size_t cut = k < 200 ? size - 1 - k : kz_test_rand_below(&r, size);
     CHECK(spill(t.copy, file, cut) == 0);
     kz_mapped_file f;
     int rc = kz_file_map(&f, t.copy, KZ_MAGIC_STORE, NULL, 0);
@@ -565,7 +555,7 @@ static void test_docstore__damaged_bytes_detected(void) {
   block_firsts(file + KZ_FILE_HEADER_BYTES, body_size, firsts, &n_blocks);
   CHECK(n_blocks >= 3);
   uint8_t *copy = malloc(size);
-  rng r = {0xdeadbeefULL};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_XORSHIFT64, 0xdeadbeefULL);
   /* Every byte of the index, trailer and footer (packed fields) once; the id table has
    * its own exhaustive test (id_table_damage_fails_open), done in memory. */
   size_t dense_start = KZ_FILE_HEADER_BYTES + body_size - KZ_STORE_TRAILER_BYTES -
@@ -578,11 +568,12 @@ static void test_docstore__damaged_bytes_detected(void) {
     if (trial < dense)
       pos = dense_start + (size_t)trial;
     else
-      pos = rnd_below(&r, size);
-    size_t run = trial % 3 == 2 ? 1 + rnd_below(&r, 16) : 1;
+      pos = kz_test_rand_below(&r, size);
+    size_t run = trial % 3 == 2 ? 1 + kz_test_rand_below(&r, 16) : 1;
     if (pos + run > size) run = size - pos;
     for (size_t i = 0; i < run; i++) {
-      uint8_t x = (uint8_t)(trial % 3 == 0 ? 1u << rnd_below(&r, 8) : 1 + rnd_below(&r, 255));
+      uint8_t x = (uint8_t)(trial % 3 == 0 ? 1u << kz_test_rand_below(&r, 8)
+                                           : 1 + kz_test_rand_below(&r, 255));
       copy[pos + i] ^= x;
     }
     CHECK(spill(t.copy, copy, size) == 0);

@@ -16,19 +16,8 @@
 #include <string.h>
 
 #include "kz_test.h"
+#include "kz_test_corpus.h"
 #include "searcher/intersect.h"
-
-typedef struct rng {
-  uint64_t s;
-} rng;
-
-static uint64_t rnd(rng *r) { /* splitmix64 */
-  uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-static uint64_t rnd_below(rng *r, uint64_t n) { return n ? rnd(r) % n : 0; }
 
 /* A list of exactly n values in a heap block of exactly n values (NULL for n == 0). */
 typedef struct list {
@@ -52,14 +41,14 @@ static void list_free(list *l) {
 }
 
 /* Strictly increasing, about n values from `start` with gaps uniform in [1, 2 * mean_gap - 1]. */
-static list make_uniform(rng *r, size_t n, uint64_t start, uint64_t mean_gap) {
+static list make_uniform(kz_test_rng *r, size_t n, uint64_t start, uint64_t mean_gap) {
   uint32_t *v = malloc((n ? n : 1) * sizeof *v);
   uint64_t x = start;
   size_t k = 0;
   for (size_t i = 0; i < n; i++) {
     if (x > UINT32_MAX) break;
     v[k++] = (uint32_t)x;
-    x += 1 + rnd_below(r, 2 * mean_gap - 1);
+    x += 1 + kz_test_rand_below(r, 2 * mean_gap - 1);
   }
   list l = list_copy(v, k);
   free(v);
@@ -70,18 +59,18 @@ static list make_uniform(rng *r, size_t n, uint64_t start, uint64_t mean_gap) {
  * Clustered: runs of consecutive-ish values in a few regions both lists of a
  * pair share (same region seed), the shape of correlated terms' postings.
  */
-static list make_clustered(rng *r, uint64_t region_seed, size_t n, uint64_t universe) {
+static list make_clustered(kz_test_rng *r, uint64_t region_seed, size_t n, uint64_t universe) {
   uint32_t *v = malloc((n ? n : 1) * sizeof *v);
-  rng regions = {region_seed};
+  kz_test_rng regions = kz_test_rng_make(KZ_TEST_SPLITMIX64, region_seed);
   size_t k = 0;
   uint64_t x = 0;
   while (k < n && x < universe && x <= UINT32_MAX) {
     /* The next region: a jump, then a run of dense values. */
-    x += rnd_below(&regions, universe / 64 + 1);
-    uint64_t run_end = x + 1 + rnd_below(&regions, universe / 32 + 1);
+    x += kz_test_rand_below(&regions, universe / 64 + 1);
+    uint64_t run_end = x + 1 + kz_test_rand_below(&regions, universe / 32 + 1);
     while (k < n && x < run_end && x <= UINT32_MAX) {
       v[k++] = (uint32_t)x;
-      x += 1 + rnd_below(r, 4);
+      x += 1 + kz_test_rand_below(r, 4);
     }
   }
   list l = list_copy(v, k);
@@ -227,12 +216,12 @@ static void test_intersect__no_overlap_and_full_overlap(void) {
  * and fall at every lane of a block.
  */
 static void test_intersect__all_small_lengths(void) {
-  rng r = {42};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, 42);
   for (size_t na = 0; na <= 40; na++)
     for (size_t nb = 0; nb <= 40; nb++)
       for (int rep = 0; rep < 3; rep++) {
-        list a = make_uniform(&r, na, rnd_below(&r, 4), 1 + rnd_below(&r, 3));
-        list b = make_uniform(&r, nb, rnd_below(&r, 4), 1 + rnd_below(&r, 3));
+        list a = make_uniform(&r, na, kz_test_rand_below(&r, 4), 1 + kz_test_rand_below(&r, 3));
+        list b = make_uniform(&r, nb, kz_test_rand_below(&r, 4), 1 + kz_test_rand_below(&r, 3));
         char label[64];
         snprintf(label, sizeof label, "small lengths %zu x %zu", na, nb);
         int ok = check_all(&a, &b, label);
@@ -255,7 +244,7 @@ static void test_intersect__values_near_uint32_max(void) {
   CHECK(check_arrays(mixed, 60, mixed, 60, "both halves of the range, identical"));
   static const uint32_t ends[] = {0, 1, 0x7fffffffu, 0x80000000u, UINT32_MAX - 1, UINT32_MAX};
   CHECK(check_arrays(ends, 6, ends + 2, 4, "extremes"));
-  rng r = {7};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, 7);
   for (int rep = 0; rep < 20; rep++) {
     list a = make_uniform(&r, 500, UINT32_MAX - 4000, 4);
     list b = make_uniform(&r, 3000, UINT32_MAX - 4000, 1);
@@ -269,17 +258,18 @@ static void test_intersect__values_near_uint32_max(void) {
 /* Ratios 1:1 .. 1:10000, across the dispatcher's cut-over, uniform lists. */
 static void test_intersect__uniform_ratios(void) {
   static const size_t ratios[] = {1, 2, 3, 7, 10, 23, 24, 25, 31, 32, 33, 64, 100, 1000, 10000};
-  rng r = {1};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, 1);
   for (size_t q = 0; q < sizeof ratios / sizeof ratios[0]; q++) {
     size_t ratio = ratios[q];
     for (int rep = 0; rep < 12; rep++) {
-      size_t n_short = 1 + rnd_below(&r, ratio >= 1000 ? 60 : 700);
-      size_t n_long = n_short * ratio + rnd_below(&r, 17);
+      size_t n_short = 1 + kz_test_rand_below(&r, ratio >= 1000 ? 60 : 700);
+      size_t n_long = n_short * ratio + kz_test_rand_below(&r, 17);
       /* The short list's values spread over the long one's range; overlap about 1 in 4 to all. */
-      uint64_t long_gap = 1 + rnd_below(&r, 4);
-      list lng = make_uniform(&r, n_long, rnd_below(&r, 50), long_gap);
+      uint64_t long_gap = 1 + kz_test_rand_below(&r, 4);
+      list lng = make_uniform(&r, n_long, kz_test_rand_below(&r, 50), long_gap);
       uint64_t span = n_long * long_gap;
-      list shrt = make_uniform(&r, n_short, rnd_below(&r, 50), span / n_short ? span / n_short : 1);
+      list shrt = make_uniform(&r, n_short, kz_test_rand_below(&r, 50),
+                               span / n_short ? span / n_short : 1);
       char label[64];
       snprintf(label, sizeof label, "uniform 1:%zu (%zu x %zu)", ratio, shrt.n, lng.n);
       int ok = check_all(&shrt, &lng, label);
@@ -293,19 +283,19 @@ static void test_intersect__uniform_ratios(void) {
 /* The same ratios on clustered lists whose dense runs coincide. */
 static void test_intersect__clustered_ratios(void) {
   static const size_t ratios[] = {1, 3, 10, 24, 32, 100, 1000, 10000};
-  rng r = {2};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, 2);
   for (size_t q = 0; q < sizeof ratios / sizeof ratios[0]; q++) {
     size_t ratio = ratios[q];
     for (int rep = 0; rep < 8; rep++) {
-      size_t n_short = 1 + rnd_below(&r, ratio >= 1000 ? 60 : 500);
+      size_t n_short = 1 + kz_test_rand_below(&r, ratio >= 1000 ? 60 : 500);
       size_t n_long = n_short * ratio;
-      uint64_t universe = 4 * (uint64_t)n_long + 64, seed = rnd(&r);
+      uint64_t universe = 4 * (uint64_t)n_long + 64, seed = kz_test_rand(&r);
       list lng = make_clustered(&r, seed, n_long, universe);
       /* The short list samples the same regions, sparser: every ratio-th value of a dense draw. */
       list dense = make_clustered(&r, seed, n_long, universe);
       uint32_t *pick = malloc((n_short ? n_short : 1) * sizeof *pick);
       size_t k = 0;
-      for (size_t i = 0; i < dense.n && k < n_short; i += 1 + rnd_below(&r, 2 * ratio))
+      for (size_t i = 0; i < dense.n && k < n_short; i += 1 + kz_test_rand_below(&r, 2 * ratio))
         pick[k++] = dense.v[i];
       list shrt = list_copy(pick, k);
       char label[64];
@@ -380,11 +370,12 @@ static void test_intersect__one_shared_value_anywhere(void) {
 
 /* kz_intersect returns the oracle's answer whichever kernel it picks. */
 static void test_intersect__dispatcher(void) {
-  rng r = {3};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, 3);
   for (int rep = 0; rep < 200; rep++) {
-    size_t na = rnd_below(&r, 300), ratio = 1 + rnd_below(&r, 60);
-    list a = make_uniform(&r, na, rnd_below(&r, 10), ratio);
-    list b = make_uniform(&r, na * ratio + rnd_below(&r, 9), rnd_below(&r, 10), 1);
+    size_t na = kz_test_rand_below(&r, 300), ratio = 1 + kz_test_rand_below(&r, 60);
+    list a = make_uniform(&r, na, kz_test_rand_below(&r, 10), ratio);
+    list b =
+        make_uniform(&r, na * ratio + kz_test_rand_below(&r, 9), kz_test_rand_below(&r, 10), 1);
     size_t cap = a.n < b.n ? a.n : b.n;
     uint32_t *want = malloc((cap ? cap : 1) * sizeof *want);
     uint32_t *out = cap ? malloc(cap * sizeof *out) : NULL;

@@ -12,19 +12,8 @@
 #include "common/bytes.h"
 #include "indexer/inverter.h"
 #include "kz_test.h"
+#include "kz_test_corpus.h"
 #include "kzsearch.h"
-
-typedef struct rng {
-  uint64_t s;
-} rng;
-
-static uint64_t rnd(rng *r) {
-  r->s ^= r->s << 13;
-  r->s ^= r->s >> 7;
-  r->s ^= r->s << 17;
-  return r->s;
-}
-static size_t rnd_below(rng *r, size_t n) { return n ? (size_t)(rnd(r) % n) : 0; }
 
 /* Adds a NUL-terminated key with the field byte in front. */
 static int add(kz_inverter *inv, uint8_t field, const char *term, uint32_t pos) {
@@ -161,7 +150,7 @@ static void test_inverter__positions_are_first_absolute_then_deltas(void) {
 static void test_inverter__sorts_keys_bytewise_field_first(void) {
   kz_inverter *inv;
   CHECK_EQ_INT(kz_inverter_new(&inv), KZ_OK);
-  rng r = {12345};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_XORSHIFT64, 12345);
   /* Hand-picked traps: prefixes, bytes >= 0x80 (signed char), NUL inside a key, field 1 vs 0. */
   static const char *const fixed[] = {"", "a", "ab", "abc", "abd", "b", "\x7f", "\x80", "\xc3\xa9",
                                       "\xff", "\xff\xff", "z"};
@@ -179,11 +168,11 @@ static void test_inverter__sorts_keys_bytewise_field_first(void) {
   kz_buf_append(&keys[n_keys++], "a", 1);
   /* Random keys over a tiny alphabet (shared prefixes, duplicates), enough to grow the table. */
   while (n_keys < cap) {
-    kz_buf_put_u8(&keys[n_keys], (uint8_t)rnd_below(&r, 2));
-    size_t len = 1 + rnd_below(&r, 8);
+    kz_buf_put_u8(&keys[n_keys], (uint8_t)kz_test_rand_below(&r, 2));
+    size_t len = 1 + kz_test_rand_below(&r, 8);
     for (size_t j = 0; j < len; j++) {
       static const char alpha[] = {'a', 'b', 'c', '\x00', '\x9f', '\xe2'};
-      kz_buf_put_u8(&keys[n_keys], (uint8_t)alpha[rnd_below(&r, sizeof alpha)]);
+      kz_buf_put_u8(&keys[n_keys], (uint8_t)alpha[kz_test_rand_below(&r, sizeof alpha)]);
     }
     n_keys++;
   }

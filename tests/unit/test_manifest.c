@@ -21,6 +21,7 @@
 #include "common/format.h"
 #include "common/manifest.h"
 #include "kz_test.h"
+#include "kz_test_fs.h"
 #include "kzsearch.h"
 
 /* ------------------------------------------------------------------------ */
@@ -32,36 +33,25 @@ static void path_in(char *out, size_t size, const char *dir, const char *name) {
 }
 
 /* Scratch directories, also removed at exit so that a failed CHECK leaves none behind. */
-static char *scratch[16];
+static char scratch[16][128];
 static size_t n_scratch;
 
-static void clear_dir(const char *dir) {
-  char p[512];
-  path_in(p, sizeof p, dir, KZ_MANIFEST_NAME);
-  unlink(p);
-  path_in(p, sizeof p, dir, KZ_MANIFEST_NAME ".tmp");
-  unlink(p);
-  rmdir(dir);
-}
-
 static void remove_scratch(void) {
-  for (size_t i = 0; i < n_scratch; i++) {
-    clear_dir(scratch[i]);
-    free(scratch[i]);
-  }
+  for (size_t i = 0; i < n_scratch; i++) kz_test_remove_tree(scratch[i]);
   n_scratch = 0;
 }
 
 static char *make_dir(void) {
-  char tmpl[] = "/tmp/kz_test_manifest_XXXXXX";
-  if (n_scratch == sizeof scratch / sizeof *scratch || !mkdtemp(tmpl)) return NULL;
+  if (n_scratch == sizeof scratch / sizeof *scratch) return NULL;
+  if (!kz_test_make_temp_dir(scratch[n_scratch], sizeof scratch[0], "kz_test_manifest"))
+    return NULL;
   if (n_scratch == 0) atexit(remove_scratch);
-  return scratch[n_scratch++] = strdup(tmpl);
+  return scratch[n_scratch++];
 }
 
 /* Removes the directory now (its name stays registered until exit). */
 static void remove_dir(const char *dir) {
-  if (dir) clear_dir(dir);
+  if (dir) kz_test_remove_tree(dir);
 }
 
 static uint8_t *read_file(const char *dir, size_t *size) {

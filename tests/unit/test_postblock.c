@@ -166,21 +166,23 @@ static void test_postblock__round_trip_random_lists_on_every_level(void) {
   CHECK(docs && freqs);
   size_t bitsets = 0, runs = 0, exception_runs = 0;
   for (uint64_t seed = 1; seed <= 30; seed++) {
-    rng r = {seed};
+    kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, seed);
     for (size_t si = 0; si < sizeof spacings / sizeof spacings[0]; si++) {
-      size_t n = lengths[rng_below(&r, sizeof lengths / sizeof lengths[0])];
-      uint64_t d = rng_below(&r, spacings[si] + 1);
+      size_t n = lengths[kz_test_rand_below(&r, sizeof lengths / sizeof lengths[0])];
+      uint64_t d = kz_test_rand_below(&r, spacings[si] + 1);
       size_t i = 0;
       for (; i < n && d < UINT32_MAX; i++) {
         docs[i] = (uint32_t)d;
         /* Mostly small frequencies, sometimes large, now and then huge. */
-        uint64_t k = rng_below(&r, 16);
-        freqs[i] = k < 13 ? 1 + (uint32_t)rng_below(&r, 4)
-                   : k < 15 ? 1 + rng_u32(&r) % 100000
-                            : UINT32_MAX - (uint32_t)rng_below(&r, 3);
-        uint64_t gap = spacings[si] == 0 ? 1 + (rng_below(&r, 2) ? 0 : 1 + rng_below(&r, 2))
-                       : rng_below(&r, 20) ? 1 + rng_below(&r, 2 * (uint64_t)spacings[si])
-                                           : 1 + rng_below(&r, 1u << 30); /* a rare outlier */
+        uint64_t k = kz_test_rand_below(&r, 16);
+        freqs[i] = k < 13 ? 1 + (uint32_t)kz_test_rand_below(&r, 4)
+                   : k < 15 ? 1 + kz_test_rand_u32(&r) % 100000
+                            : UINT32_MAX - (uint32_t)kz_test_rand_below(&r, 3);
+        uint64_t gap = spacings[si] == 0
+                           ? 1 + (kz_test_rand_below(&r, 2) ? 0 : 1 + kz_test_rand_below(&r, 2))
+                       : kz_test_rand_below(&r, 20)
+                           ? 1 + kz_test_rand_below(&r, 2 * (uint64_t)spacings[si])
+                           : 1 + kz_test_rand_below(&r, 1u << 30); /* a rare outlier */
         d += gap;
       }
       kz_buf b = KZ_BUF_INIT;
@@ -676,18 +678,19 @@ static int truncations_fail(const uint32_t *docs, const uint32_t *freqs, size_t 
 }
 
 static void test_postblock__truncation_at_every_byte_is_corrupt(void) {
-  rng r = {7};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, 7);
   uint32_t docs[KZ_BLOCK_DOCS], freqs[KZ_BLOCK_DOCS], gaps[KZ_BLOCK_DOCS];
   static const uint32_t spacings[] = {1, 3, 100, 100000, 30000000};
   static const size_t lengths[] = {1, 2, 3, 5, 8, 16, 33, 64, 127, 128};
   for (size_t si = 0; si < sizeof spacings / sizeof spacings[0]; si++) {
     for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++) {
       size_t n = lengths[li];
-      uint64_t d = 50 + rng_below(&r, spacings[si]);
+      uint64_t d = 50 + kz_test_rand_below(&r, spacings[si]);
       for (size_t i = 0; i < n; i++) {
         docs[i] = (uint32_t)d;
-        freqs[i] = rng_below(&r, 10) ? 1 + (uint32_t)rng_below(&r, si * 1000 + 2) : rng_u32(&r) | 1;
-        d += 1 + rng_below(&r, spacings[si]);
+        freqs[i] = kz_test_rand_below(&r, 10) ? 1 + (uint32_t)kz_test_rand_below(&r, si * 1000 + 2)
+                                              : kz_test_rand_u32(&r) | 1;
+        d += 1 + kz_test_rand_below(&r, spacings[si]);
       }
       CHECK(truncations_fail(docs, freqs, n, 49));
     }
@@ -713,22 +716,25 @@ static void test_postblock__truncation_at_every_byte_is_corrupt(void) {
  * headers) so that the decoder's later checks are reached, or a valid block
  * with a few bytes changed.
  */
-static size_t garbage_block(rng *r, uint8_t *out, size_t cap, size_t *n, int64_t *prev,
+static size_t garbage_block(kz_test_rng *r, uint8_t *out, size_t cap, size_t *n, int64_t *prev,
                             uint32_t *limit) {
-  size_t len = (size_t)rng_below(r, cap + 1);
-  for (size_t i = 0; i < len; i++) out[i] = (uint8_t)rng_next(r);
-  *n = rng_below(r, 3) ? KZ_BLOCK_DOCS : 1 + (size_t)rng_below(r, KZ_BLOCK_DOCS);
-  *limit = rng_below(r, 2) ? UINT32_MAX : rng_u32(r);
-  *prev = rng_below(r, 2) ? -1 : (int64_t)rng_below(r, (uint64_t)*limit + 1) - 1;
-  switch (rng_below(r, 4)) {
+  size_t len = (size_t)kz_test_rand_below(r, cap + 1);
+  for (size_t i = 0; i < len; i++) out[i] = (uint8_t)kz_test_rand(r);
+  *n = kz_test_rand_below(r, 3) ? KZ_BLOCK_DOCS : 1 + (size_t)kz_test_rand_below(r, KZ_BLOCK_DOCS);
+  *limit = kz_test_rand_below(r, 2) ? UINT32_MAX : kz_test_rand_u32(r);
+  *prev = kz_test_rand_below(r, 2) ? -1 : (int64_t)kz_test_rand_below(r, (uint64_t)*limit + 1) - 1;
+  switch (kz_test_rand_below(r, 4)) {
     case 0: { /* a valid block, then damage */
       uint32_t docs[KZ_BLOCK_DOCS], freqs[KZ_BLOCK_DOCS];
-      uint64_t d = (uint64_t)(*prev + 1), spacing = 1 + rng_below(r, 1u << rng_below(r, 12));
-      int dense = rng_below(r, 3) == 0; /* gaps 1, 2, 3 at 2:1:1, which bitsets store best */
+      uint64_t d = (uint64_t)(*prev + 1),
+               spacing = 1 + kz_test_rand_below(r, 1u << kz_test_rand_below(r, 12));
+      /* Gaps 1, 2, 3 at 2:1:1, which bitsets store best. */
+      int dense = kz_test_rand_below(r, 3) == 0;
       for (size_t i = 0; i < *n; i++) {
         docs[i] = (uint32_t)d;
-        freqs[i] = 1 + (uint32_t)rng_below(r, 1 + rng_below(r, 1000));
-        d += dense ? 1 + (rng_below(r, 2) ? 0 : 1 + rng_below(r, 2)) : 1 + rng_below(r, spacing);
+        freqs[i] = 1 + (uint32_t)kz_test_rand_below(r, 1 + kz_test_rand_below(r, 1000));
+        d += dense ? 1 + (kz_test_rand_below(r, 2) ? 0 : 1 + kz_test_rand_below(r, 2))
+                   : 1 + kz_test_rand_below(r, spacing);
       }
       if (d >= UINT32_MAX) return 0;
       kz_buf b = KZ_BUF_INIT;
@@ -739,19 +745,22 @@ static size_t garbage_block(rng *r, uint8_t *out, size_t cap, size_t *n, int64_t
       memcpy(out, b.data, b.len);
       len = b.len;
       kz_buf_free(&b);
-      if (rng_below(r, 2)) *limit = UINT32_MAX;
-      for (uint64_t k = rng_below(r, 4); k > 0; k--) out[rng_below(r, len)] ^= (uint8_t)(1u << rng_below(r, 8));
+      if (kz_test_rand_below(r, 2)) *limit = UINT32_MAX;
+      for (uint64_t k = kz_test_rand_below(r, 4); k > 0; k--)
+        out[kz_test_rand_below(r, len)] ^= (uint8_t)(1u << kz_test_rand_below(r, 8));
       break;
     }
     case 1: /* a bitset marker and a byte count near 16 .. 512 */
       if (len >= 3) {
         out[0] = KZ_RUN_BITSET;
-        kz_store_u16le(out + 1, (uint16_t)(8 + rng_below(r, 520)));
+        kz_store_u16le(out + 1, (uint16_t)(8 + kz_test_rand_below(r, 520)));
         *n = KZ_BLOCK_DOCS;
       }
       break;
     case 2: /* run headers of legal widths, maybe with exceptions */
-      if (len > 0) out[0] = (uint8_t)(rng_below(r, 33) | (rng_below(r, 2) ? KZ_RUN_EXCEPTIONS : 0));
+      if (len > 0)
+        out[0] = (uint8_t)(kz_test_rand_below(r, 33) |
+                           (kz_test_rand_below(r, 2) ? KZ_RUN_EXCEPTIONS : 0));
       break;
     default:
       break;
@@ -760,7 +769,7 @@ static size_t garbage_block(rng *r, uint8_t *out, size_t cap, size_t *n, int64_t
 }
 
 static void test_postblock__random_garbage_never_crashes(void) {
-  rng r = {12345};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, 12345);
   static uint8_t src[1200];
   uint32_t d[KZ_BLOCK_DOCS], f[KZ_BLOCK_DOCS];
   size_t ok = 0, ok_bitsets = 0;

@@ -8,6 +8,7 @@
 #include "common/buf.h"
 #include "common/limits.h"
 #include "kz_test.h"
+#include "kz_test_corpus.h"
 #include "searcher/query_parse.h"
 
 /* ------------------------------------------------------------------------ */
@@ -464,13 +465,6 @@ static void test_query_parse__clause_limit(void) {
 /* Random input                                                             */
 /* ------------------------------------------------------------------------ */
 
-static uint64_t next_random(uint64_t *s) {
-  *s ^= *s << 13;
-  *s ^= *s >> 7;
-  *s ^= *s << 17;
-  return *s;
-}
-
 /* Parses `q` and checks it either yields a valid tree or fails cleanly. */
 static int parses_cleanly(const char *q, size_t len) {
   kz_qnode *root = NULL;
@@ -490,11 +484,11 @@ static int parses_cleanly(const char *q, size_t len) {
 }
 
 static void test_query_parse__random_bytes(void) {
-  uint64_t seed = 0x9E3779B97F4A7C15u;
+  kz_test_rng rng = kz_test_rng_make(KZ_TEST_XORSHIFT64, 0x9E3779B97F4A7C15u);
   unsigned char buf[256];
   for (int iter = 0; iter < 100000; iter++) {
-    size_t len = next_random(&seed) % sizeof buf;
-    for (size_t i = 0; i < len; i++) buf[i] = (unsigned char)next_random(&seed);
+    size_t len = kz_test_rand(&rng) % sizeof buf;
+    for (size_t i = 0; i < len; i++) buf[i] = (unsigned char)kz_test_rand(&rng);
     /* exact-size heap copy so ASan catches any read past the end */
     char *q = malloc(len ? len : 1);
     CHECK(q);
@@ -511,15 +505,15 @@ static void test_query_parse__random_tokens(void) {
       "a", "b", "Nur-Sultan", " ", " ", "  ", "(", ")", "\"", "+", "-", "AND", "OR", "NOT",
       "and", "\t", "\xC2\xA0", "\xE2\x80", "\xC2", "x-", "é", "東"};
   const size_t n_pieces = sizeof pieces / sizeof pieces[0];
-  uint64_t seed = 12345;
+  kz_test_rng rng = kz_test_rng_make(KZ_TEST_XORSHIFT64, 12345);
   int parsed = 0;
   for (int iter = 0; iter < 100000; iter++) {
     kz_buf b = KZ_BUF_INIT;
-    size_t n = next_random(&seed) % 24;
+    size_t n = kz_test_rand(&rng) % 24;
     for (size_t i = 0; i < n; i++) {
-      const char *piece = pieces[next_random(&seed) % n_pieces];
+      const char *piece = pieces[kz_test_rand(&rng) % n_pieces];
       kz_buf_append(&b, piece, strlen(piece));
-      if (next_random(&seed) % 2) put(&b, " ");
+      if (kz_test_rand(&rng) % 2) put(&b, " ");
     }
     kz_qnode *root = NULL;
     if (b.len && kz_query_parse(&root, (const char *)b.data, b.len, NULL) == KZ_OK) parsed++;

@@ -160,26 +160,30 @@ static int decode_docs_everywhere(const uint8_t *bytes, size_t len, size_t n, in
 /* Value distributions for the round trips. */
 enum { ALL_ONE, SMALL, OUTLIERS, UNIFORM, ALL_MAX, NEAR_TOP, DISTRIBUTIONS };
 
-static void fill_values(rng *r, int dist, uint32_t *v, size_t n) {
+static void fill_values(kz_test_rng *r, int dist, uint32_t *v, size_t n) {
   for (size_t i = 0; i < n; i++) {
     switch (dist) {
       case ALL_ONE: v[i] = 1; break;
-      case SMALL: v[i] = 1 + (uint32_t)rng_below(r, 16); break;
+      case SMALL: v[i] = 1 + (uint32_t)kz_test_rand_below(r, 16); break;
       case OUTLIERS: /* mostly 1..8, one in 30 long enough that exceptions pay */
-        v[i] = rng_below(r, 30) ? 1 + (uint32_t)rng_below(r, 8)
-                                : 1 + (uint32_t)(rng_u32(r) >> rng_below(r, 22));
+        v[i] = kz_test_rand_below(r, 30)
+                   ? 1 + (uint32_t)kz_test_rand_below(r, 8)
+                   : 1 + (uint32_t)(kz_test_rand_u32(r) >> kz_test_rand_below(r, 22));
         break;
-      case UNIFORM: v[i] = 1 + (uint32_t)rng_below(r, UINT32_MAX); break; /* 1 .. 2^32 - 1 */
+      case UNIFORM: /* 1 .. 2^32 - 1 */
+        v[i] = 1 + (uint32_t)kz_test_rand_below(r, UINT32_MAX);
+        break;
       case ALL_MAX: v[i] = UINT32_MAX; break; /* stored as 2^32 - 2 */
-      default: v[i] = UINT32_MAX - (uint32_t)rng_below(r, 16); break;
+      default: v[i] = UINT32_MAX - (uint32_t)kz_test_rand_below(r, 16); break;
     }
   }
 }
 
 /* Values whose stored form (v - 1) has exactly `bits` bits. */
-static void fill_exact_width(rng *r, unsigned bits, uint32_t *v, size_t n) {
+static void fill_exact_width(kz_test_rng *r, unsigned bits, uint32_t *v, size_t n) {
   for (size_t i = 0; i < n; i++) {
-    uint32_t x = bits == 0 ? 0 : (rng_u32(r) & low_mask(bits - 1)) | (uint32_t)1 << (bits - 1);
+    uint32_t x =
+        bits == 0 ? 0 : (kz_test_rand_u32(r) & low_mask(bits - 1)) | (uint32_t)1 << (bits - 1);
     if (x == UINT32_MAX) x--;
     v[i] = x + 1;
   }
@@ -247,7 +251,7 @@ static int check_encoding(const uint32_t *values, size_t n, unsigned *width, int
 /* ------------------------------------------------------------------------ */
 
 static void test_runs__round_trip_is_smallest_documented_size(void) {
-  rng r = {1};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, 1);
   uint32_t v[KZ_PACK_VALUES];
   /* Which widths and exception runs were reached, for full (1) and short (0) runs. */
   int width_seen[2][33] = {{0}}, exceptions_seen[2] = {0, 0};
@@ -391,13 +395,14 @@ static void test_runs__encode_rejects_bad_input(void) {
 /* ------------------------------------------------------------------------ */
 
 static void test_runs__skip_lands_where_decode_does(void) {
-  rng r = {2};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, 2);
   kz_buf b = KZ_BUF_INIT;
   size_t ns[200], ends[200], count = 0;
   uint32_t v[KZ_PACK_VALUES];
   while (count < 200) {
-    size_t n = rng_below(&r, 3) ? KZ_PACK_VALUES : 1 + (size_t)rng_below(&r, KZ_PACK_VALUES);
-    int dist = (int)rng_below(&r, DISTRIBUTIONS);
+    size_t n = kz_test_rand_below(&r, 3) ? KZ_PACK_VALUES
+                                         : 1 + (size_t)kz_test_rand_below(&r, KZ_PACK_VALUES);
+    int dist = (int)kz_test_rand_below(&r, DISTRIBUTIONS);
     fill_values(&r, dist, v, n);
     CHECK_EQ_INT(kz_run_encode(&b, v, n), KZ_OK);
     ns[count] = n;
@@ -438,7 +443,7 @@ static void test_runs__decode_stops_at_the_run_end(void) {
 }
 
 static void test_runs__truncation_at_every_byte_is_corrupt(void) {
-  rng r = {3};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, 3);
   static const size_t lengths[] = {1, 2, 7, 8, 9, 64, 127, 128};
   uint32_t v[KZ_PACK_VALUES];
   const kz_unpacker *us[KZ_SIMD_LEVELS];
@@ -635,19 +640,20 @@ static unsigned longest_of(const uint32_t *x, size_t n) {
 }
 
 static void test_runs__decode_docs_paths_agree(void) {
-  rng r = {4};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, 4);
   uint32_t docs[KZ_PACK_VALUES], x[KZ_PACK_VALUES];
   uint8_t run[1 + 16 * 32 + 2 + 128 + 128 * 4];
   static const int64_t prevs[] = {-1, 0, 1000, 3000000000ll};
   int fused = 0, patched = 0;
   for (int trial = 0; trial < 300; trial++) {
-    size_t n = trial % 3 ? KZ_PACK_VALUES : 1 + (size_t)rng_below(&r, KZ_PACK_VALUES);
+    size_t n = trial % 3 ? KZ_PACK_VALUES : 1 + (size_t)kz_test_rand_below(&r, KZ_PACK_VALUES);
     int64_t prev = prevs[trial % 4];
     /* Gaps mostly below 2^k, with a few much larger ones so that exceptions can be written. */
-    unsigned k = (unsigned)rng_below(&r, 12);
+    unsigned k = (unsigned)kz_test_rand_below(&r, 12);
     uint64_t d = (uint64_t)(prev + 1);
     for (size_t i = 0; i < n; i++) {
-      d += rng_below(&r, 8) ? rng_below(&r, (uint64_t)1 << k) : rng_below(&r, 1u << 20);
+      d += kz_test_rand_below(&r, 8) ? kz_test_rand_below(&r, (uint64_t)1 << k)
+                                     : kz_test_rand_below(&r, 1u << 20);
       docs[i] = (uint32_t)d++;
     }
     stored_gaps(docs, n, prev, x);
@@ -774,11 +780,11 @@ static void test_runs__decode_docs_prev_doc_range(void) {
 }
 
 static void test_runs__run_bits_bounds_every_value(void) {
-  rng r = {5};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, 5);
   uint32_t v[KZ_PACK_VALUES], out[KZ_PACK_VALUES];
   uint8_t run[1 + 16 * 32 + 2 + 128 + 128 * 4];
   for (int trial = 0; trial < 500; trial++) {
-    size_t n = trial % 2 ? KZ_PACK_VALUES : 1 + (size_t)rng_below(&r, KZ_PACK_VALUES);
+    size_t n = trial % 2 ? KZ_PACK_VALUES : 1 + (size_t)kz_test_rand_below(&r, KZ_PACK_VALUES);
     fill_values(&r, trial % DISTRIBUTIONS, v, n);
     uint32_t x[KZ_PACK_VALUES];
     for (size_t i = 0; i < n; i++) x[i] = v[i] - 1;

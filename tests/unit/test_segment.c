@@ -34,24 +34,13 @@
 #include "indexer/inverter.h"
 #include "indexer/segment_writer.h"
 #include "kz_test.h"
+#include "kz_test_corpus.h"
 #include "kz_test_fs.h"
 #include "kzsearch.h"
 
 /* ------------------------------------------------------------------------ */
 /* Helpers                                                                  */
 /* ------------------------------------------------------------------------ */
-
-typedef struct rng {
-  uint64_t s;
-} rng;
-
-static uint64_t rnd(rng *r) {
-  r->s ^= r->s << 13;
-  r->s ^= r->s >> 7;
-  r->s ^= r->s << 17;
-  return r->s;
-}
-static size_t rnd_below(rng *r, size_t n) { return n ? (size_t)(rnd(r) % n) : 0; }
 
 #define N_DOCS 20000u
 #define N_RANDOM_TERMS 2000u
@@ -70,7 +59,7 @@ typedef struct term_ref {
 
 typedef struct fixture {
   int built, ok;
-  char dir[64];
+  char dir[128];
   uint32_t lengths[N_DOCS];
   term_ref *terms; /* sorted by key; only the terms the segment stores */
   size_t n_terms;
@@ -110,9 +99,8 @@ static long find_ref(const char *key, size_t len) {
   return -1;
 }
 
-/* Removes dir and the files (and empty directories) in it. */
 /* Small tests' scratch directories, removed at exit too so that a failed CHECK leaves none. */
-static char scratch[8][64];
+static char scratch[8][128];
 static size_t n_scratch;
 
 static void remove_scratch(void) {
@@ -120,10 +108,10 @@ static void remove_scratch(void) {
   n_scratch = 0;
 }
 
-static const char *make_scratch(const char *tmpl) {
+/* A fresh directory $TMPDIR/NAME.XXXXXX. @return its path, or NULL. */
+static const char *make_scratch(const char *name) {
   if (n_scratch == sizeof scratch / sizeof *scratch) return NULL;
-  snprintf(scratch[n_scratch], sizeof scratch[0], "%s", tmpl);
-  if (!mkdtemp(scratch[n_scratch])) return NULL;
+  if (!kz_test_make_temp_dir(scratch[n_scratch], sizeof scratch[0], name)) return NULL;
   if (n_scratch == 0) atexit(remove_scratch);
   return scratch[n_scratch++];
 }
@@ -144,15 +132,15 @@ static void fixture_free(void) {
 }
 
 /* Picks df distinct documents in increasing order. */
-static void pick_docs(rng *r, uint32_t df, uint32_t *docs, uint8_t *mark) {
+static void pick_docs(kz_test_rng *r, uint32_t df, uint32_t *docs, uint8_t *mark) {
   if ((uint64_t)df * 4 > N_DOCS) { /* selection sampling */
     uint32_t need = df, n = 0;
     for (uint32_t d = 0; d < N_DOCS && need; d++)
-      if (rnd_below(r, N_DOCS - d) < need) docs[n++] = d, need--;
+      if (kz_test_rand_below(r, N_DOCS - d) < need) docs[n++] = d, need--;
     return;
   }
   for (uint32_t i = 0; i < df;) {
-    uint32_t d = (uint32_t)rnd_below(r, N_DOCS);
+    uint32_t d = (uint32_t)kz_test_rand_below(r, N_DOCS);
     if (!mark[d]) mark[d] = 1, i++;
   }
   for (uint32_t d = 0, n = 0; n < df; d++)
@@ -160,15 +148,17 @@ static void pick_docs(rng *r, uint32_t df, uint32_t *docs, uint8_t *mark) {
 }
 
 /* Freqs (mostly 1 to 3, sometimes up to 300) and increasing positions for each posting. */
-static void fill_postings(rng *r, term_ref *t, int freq_one) {
+static void fill_postings(kz_test_rng *r, term_ref *t, int freq_one) {
   t->freqs = malloc(t->df * sizeof *t->freqs);
   t->pos_first = malloc((t->df + 1) * sizeof *t->pos_first);
   t->cf = 0;
   for (uint32_t i = 0; i < t->df; i++) {
-    size_t k = rnd_below(r, 1000);
-    uint32_t f = freq_one ? 1 : k < 600 ? 1 : k < 900 ? 2 + (uint32_t)rnd_below(r, 2)
-                                          : k < 998 ? 4 + (uint32_t)rnd_below(r, 30)
-                                                    : 100 + (uint32_t)rnd_below(r, 200);
+    size_t k = kz_test_rand_below(r, 1000);
+    uint32_t f = freq_one  ? 1
+                 : k < 600 ? 1
+                 : k < 900 ? 2 + (uint32_t)kz_test_rand_below(r, 2)
+                 : k < 998 ? 4 + (uint32_t)kz_test_rand_below(r, 30)
+                           : 100 + (uint32_t)kz_test_rand_below(r, 200);
     t->freqs[i] = f;
     t->pos_first[i] = (size_t)t->cf;
     t->cf += f;
@@ -178,20 +168,23 @@ static void fill_postings(rng *r, term_ref *t, int freq_one) {
   t->positions = malloc((size_t)t->cf * sizeof *t->positions);
   for (uint32_t i = 0; i < t->df; i++) {
     /* First positions from 0 to ~2^20 so that their varints take 1 to 3 bytes. */
-    uint32_t p = rnd_below(r, 4) == 0 ? (uint32_t)rnd_below(r, 1u << 20) : (uint32_t)rnd_below(r, 100);
+    uint32_t p = kz_test_rand_below(r, 4) == 0 ? (uint32_t)kz_test_rand_below(r, 1u << 20)
+                                               : (uint32_t)kz_test_rand_below(r, 100);
     for (size_t j = t->pos_first[i]; j < t->pos_first[i + 1]; j++) {
       t->positions[j] = p;
-      p += 1 + (uint32_t)(rnd_below(r, 8) == 0 ? rnd_below(r, 5000) : rnd_below(r, 4));
+      p += 1 + (uint32_t)(kz_test_rand_below(r, 8) == 0 ? kz_test_rand_below(r, 5000)
+                                                        : kz_test_rand_below(r, 4));
     }
   }
 }
 
-static void random_key(rng *r, term_ref *t) {
+static void random_key(kz_test_rng *r, term_ref *t) {
   static const char alpha[] = "abcdefgh\x80\xc3\xff";
-  t->key[0] = rnd_below(r, 10) == 0 ? (char)KZ_FIELD_TITLE : (char)KZ_FIELD_TEXT;
-  size_t len = 1 + rnd_below(r, 12);
+  t->key[0] = kz_test_rand_below(r, 10) == 0 ? (char)KZ_FIELD_TITLE : (char)KZ_FIELD_TEXT;
+  size_t len = 1 + kz_test_rand_below(r, 12);
   for (size_t i = 0; i < len; i++)
-    t->key[1 + i] = rnd_below(r, 6) == 0 ? alpha[8 + rnd_below(r, 3)] : alpha[rnd_below(r, 8)];
+    t->key[1 + i] = kz_test_rand_below(r, 6) == 0 ? alpha[8 + kz_test_rand_below(r, 3)]
+                                                  : alpha[kz_test_rand_below(r, 8)];
   t->key_len = 1 + len;
 }
 
@@ -200,9 +193,8 @@ static int fixture_build(void) {
   if (fx.built) return fx.ok;
   fx.built = 1;
   atexit(fixture_free);
-  rng r = {0x5eed5eed12345ull};
-  snprintf(fx.dir, sizeof fx.dir, "/tmp/kz_test_segment_XXXXXX");
-  if (!mkdtemp(fx.dir)) {
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_XORSHIFT64, 0x5eed5eed12345ull);
+  if (!kz_test_make_temp_dir(fx.dir, sizeof fx.dir, "kz_test_segment")) {
     fx.dir[0] = 0;
     return 0;
   }
@@ -231,8 +223,8 @@ static int fixture_build(void) {
     term_ref *t = &fx.terms[n];
     random_key(&r, t);
     /* df log-uniform in 1..2000, a few up to 20000. */
-    double u = (double)rnd_below(&r, 1000000) / 1e6;
-    double top = rnd_below(&r, 100) == 0 ? 20000.0 : 2000.0;
+    double u = (double)kz_test_rand_below(&r, 1000000) / 1e6;
+    double top = kz_test_rand_below(&r, 100) == 0 ? 20000.0 : 2000.0;
     t->df = (uint32_t)exp(u * log(top));
     if (t->df < 1) t->df = 1;
     if (t->df > N_DOCS) t->df = N_DOCS;
@@ -306,7 +298,8 @@ static int fixture_build(void) {
     ok = ok && kz_inverter_end_doc(inv) == KZ_OK;
     /* Positions lie inside the document, so its length passes the last one. */
     if (end > len) len = end;
-    fx.lengths[d] = (uint32_t)len + (uint32_t)rnd_below(&r, 50) + (d % 1000 == 0 ? 1000000u : 0);
+    fx.lengths[d] =
+        (uint32_t)len + (uint32_t)kz_test_rand_below(&r, 50) + (d % 1000 == 0 ? 1000000u : 0);
     fx.total_length += fx.lengths[d];
   }
   free(count);
@@ -499,7 +492,7 @@ static void test_segment__dict_iter_visits_all_terms_in_order(void) {
 
 static void test_segment__postings_next_yields_docs_freqs_positions(void) {
   CHECK(fixture_build());
-  rng r = {77};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_XORSHIFT64, 77);
   uint32_t *buf = malloc(fx.max_freq * sizeof *buf);
   int ok = 1;
   for (size_t i = 0; i < fx.n_terms && ok; i++) {
@@ -518,7 +511,7 @@ static void test_segment__postings_next_yields_docs_freqs_positions(void) {
                 d == KZ_DOC_END ? 0 : kz_postings_freq(&c), t->docs[j], t->freqs[j]);
         ok = 0;
       }
-      if (ok && (mode == 0 || (mode == 2 && rnd_below(&r, 2) == 0)))
+      if (ok && (mode == 0 || (mode == 2 && kz_test_rand_below(&r, 2) == 0)))
         ok = positions_match(&c, t, j, buf);
     }
     if (ok && (kz_postings_next(&c) != KZ_DOC_END || kz_postings_next(&c) != KZ_DOC_END ||
@@ -536,7 +529,8 @@ static void test_segment__postings_next_yields_docs_freqs_positions(void) {
 }
 
 /* One random walk of next/advance calls over term t, checked step by step. */
-static int walk(rng *r, const term_ref *t, const kz_term_info *info, uint32_t *buf, size_t *ops) {
+static int walk(kz_test_rng *r, const term_ref *t, const kz_term_info *info, uint32_t *buf,
+                size_t *ops) {
   int error = 0;
   kz_postings c;
   kz_postings_init(&c, &fx.seg, info, &error);
@@ -547,8 +541,8 @@ static int walk(rng *r, const term_ref *t, const kz_term_info *info, uint32_t *b
     long want;
     /* next() a quarter of the time; the moves to the end rarely, so walks last. */
     static const int ops_table[20] = {0, 0, 0, 0, 0, 1, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 10, 11, 11, 11};
-    size_t pick = rnd_below(r, 41);
-    int op = pick == 40 ? 8 + (int)rnd_below(r, 2) : ops_table[pick / 2];
+    size_t pick = kz_test_rand_below(r, 41);
+    int op = pick == 40 ? 8 + (int)kz_test_rand_below(r, 2) : ops_table[pick / 2];
     uint32_t cur = j < 0 ? 0 : t->docs[j];
     uint32_t blk = j < 0 ? 0 : (uint32_t)j / KZ_BLOCK_DOCS;
     if (op == 0) {
@@ -559,27 +553,31 @@ static int walk(rng *r, const term_ref *t, const kz_term_info *info, uint32_t *b
       case 1: target = cur; break;                                             /* the current doc */
       case 2: target = cur + 1; break;
       case 3: { /* a few docs ahead: usually inside the current block */
-        long k = j + 1 + (long)rnd_below(r, 40);
+        long k = j + 1 + (long)kz_test_rand_below(r, 40);
         target = t->docs[k < (long)t->df ? k : (long)t->df - 1];
         break;
       }
       case 4: { /* the first doc of a later block, or its last */
-        uint32_t b = blk + 1 + (uint32_t)rnd_below(r, 3);
-        uint32_t k = b * KZ_BLOCK_DOCS - (uint32_t)rnd_below(r, 2);
+        uint32_t b = blk + 1 + (uint32_t)kz_test_rand_below(r, 3);
+        uint32_t k = b * KZ_BLOCK_DOCS - (uint32_t)kz_test_rand_below(r, 2);
         target = k < t->df ? t->docs[k] : last;
         break;
       }
       case 5: { /* one past the last doc of this or the next block */
-        uint32_t k = (blk + 1 + (uint32_t)rnd_below(r, 2)) * KZ_BLOCK_DOCS - 1;
+        uint32_t k = (blk + 1 + (uint32_t)kz_test_rand_below(r, 2)) * KZ_BLOCK_DOCS - 1;
         target = (k < t->df ? t->docs[k] : last) + 1;
         break;
       }
-      case 6: target = cur + (uint32_t)rnd_below(r, N_DOCS / 8 + 1); break;
-      case 7: target = (uint32_t)rnd_below(r, N_DOCS + 10); break; /* often behind: no move */
-      case 8: target = last + (uint32_t)rnd_below(r, 3); break;    /* the last doc or beyond */
-      case 9: target = rnd_below(r, 2) ? N_DOCS : KZ_DOC_END; break;
+      case 6: target = cur + (uint32_t)kz_test_rand_below(r, N_DOCS / 8 + 1); break;
+      case 7: /* often behind: no move */
+        target = (uint32_t)kz_test_rand_below(r, N_DOCS + 10);
+        break;
+      case 8: /* the last doc or beyond */
+        target = last + (uint32_t)kz_test_rand_below(r, 3);
+        break;
+      case 9: target = kz_test_rand_below(r, 2) ? N_DOCS : KZ_DOC_END; break;
       case 10: target = cur ? cur - 1 : 0; break;
-      default: target = t->docs[rnd_below(r, t->df)]; break;       /* some doc of the term */
+      default: target = t->docs[kz_test_rand_below(r, t->df)]; break; /* some doc of the term */
       }
       got = kz_postings_advance(&c, target);
       if (j >= 0 && cur >= target)
@@ -608,7 +606,7 @@ static int walk(rng *r, const term_ref *t, const kz_term_info *info, uint32_t *b
       fprintf(stderr, "df %u, doc %u: freq %u, expected %u\n", t->df, got, kz_postings_freq(&c), t->freqs[j]);
       return 0;
     }
-    if (rnd_below(r, 3) == 0 && !positions_match(&c, t, (uint32_t)j, buf)) return 0;
+    if (kz_test_rand_below(r, 3) == 0 && !positions_match(&c, t, (uint32_t)j, buf)) return 0;
   }
   if (error != 0) {
     fprintf(stderr, "df %u: cursor error %d\n", t->df, error);
@@ -619,7 +617,7 @@ static int walk(rng *r, const term_ref *t, const kz_term_info *info, uint32_t *b
 
 static void test_segment__postings_advance_matches_lower_bound(void) {
   CHECK(fixture_build());
-  rng r = {4242};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_XORSHIFT64, 4242);
   uint32_t *buf = malloc(fx.max_freq * sizeof *buf);
   size_t ops = 0, walks = 0;
   int ok = 1;
@@ -738,7 +736,7 @@ static int write_termless(const char *dir, uint32_t id, uint32_t n_docs, kz_segm
 }
 
 static void test_segment__empty_dictionary_opens_and_finds_nothing(void) {
-  const char *dir = make_scratch("/tmp/kz_test_segment_empty_XXXXXX");
+  const char *dir = make_scratch("kz_test_segment_empty");
   CHECK(dir);
   kz_segment_info info;
   kz_error err;
@@ -777,7 +775,7 @@ static void test_segment__empty_dictionary_opens_and_finds_nothing(void) {
 }
 
 static void test_segment__open_rejects_size_mismatch_and_missing_files(void) {
-  const char *dir = make_scratch("/tmp/kz_test_segment_open_XXXXXX");
+  const char *dir = make_scratch("kz_test_segment_open");
   CHECK(dir);
   kz_segment_info info;
   kz_error err;
@@ -818,7 +816,7 @@ static size_t count_entries(const char *dir) {
 }
 
 static void test_segment__failed_write_leaves_no_files(void) {
-  const char *dir = make_scratch("/tmp/kz_test_segment_fail_XXXXXX");
+  const char *dir = make_scratch("kz_test_segment_fail");
   CHECK(dir);
   kz_inverter *inv;
   CHECK_EQ_INT(kz_inverter_new(&inv), KZ_OK);

@@ -13,6 +13,7 @@
 
 #include "common/analyzer.h"
 #include "kz_test.h"
+#include "kz_test_corpus.h"
 #include "kzsearch.h"
 #include "searcher/snippet.h"
 
@@ -477,13 +478,6 @@ static void test_snippet__reuses_buffers(void) {
 /* Random texts                                                             */
 /* ------------------------------------------------------------------------ */
 
-static uint64_t rng_next(uint64_t *x) {
-  *x ^= *x << 13;
-  *x ^= *x >> 7;
-  *x ^= *x << 17;
-  return *x;
-}
-
 /* Term number of the token in span text, or -1 (the oracle reads the output). */
 static int span_term(kz_analyzer *a, const terms *t, const char *p, size_t n) {
   kz_token tok;
@@ -507,7 +501,7 @@ static void test_snippet__random_windows_match_brute_force(void) {
   static const size_t sep_len[] = {1, 2, 1, 2, 2, 3, 1, 3, 3};
   kz_analyzer *a;
   CHECK_EQ_INT(kz_analyzer_new(&a, "english"), KZ_OK);
-  uint64_t x = 0x9E3779B97F4A7C15ull;
+  kz_test_rng rng = kz_test_rng_make(KZ_TEST_XORSHIFT64, 0x9E3779B97F4A7C15ull);
   char *text = malloc(8192);
   kz_snippet s = KZ_SNIPPET_INIT;
   typedef struct {
@@ -517,24 +511,24 @@ static void test_snippet__random_windows_match_brute_force(void) {
   match *m = malloc(2048 * sizeof *m);
   for (int iter = 0; iter < 400; iter++) {
     size_t len = 0;
-    int n_words = (int)(rng_next(&x) % 300);
+    int n_words = (int)(kz_test_rand(&rng) % 300);
     for (int i = 0; i < n_words; i++) {
-      const char *w = words[rng_next(&x) % 18];
+      const char *w = words[kz_test_rand(&rng) % 18];
       memcpy(text + len, w, strlen(w));
       len += strlen(w);
-      size_t k = rng_next(&x) % 9;
+      size_t k = kz_test_rand(&rng) % 9;
       memcpy(text + len, seps[k], sep_len[k]);
       len += sep_len[k];
     }
     char query[256] = "";
-    int n_q = 1 + (int)(rng_next(&x) % 4);
+    int n_q = 1 + (int)(kz_test_rand(&rng) % 4);
     for (int i = 0; i < n_q; i++) {
-      strcat(query, words[rng_next(&x) % 18]);
+      strcat(query, words[kz_test_rand(&rng) % 18]);
       strcat(query, " ");
     }
     terms t;
     CHECK_EQ_INT(terms_of(&t, a, query), 0);
-    size_t max = 1 + rng_next(&x) % 400;
+    size_t max = 1 + kz_test_rand(&rng) % 400;
     CHECK_EQ_INT(kz_snippet_make(&s, a, text, len, tv(&t), t.n, max), KZ_OK);
     CHECK(well_formed(&s));
 
@@ -584,20 +578,20 @@ static void test_snippet__random_bytes_stay_well_formed(void) {
   CHECK_EQ_INT(kz_analyzer_new(&a, "english"), KZ_OK);
   terms t;
   CHECK_EQ_INT(terms_of(&t, a, "a peace keepers"), 0);
-  uint64_t x = 12345;
+  kz_test_rng rng = kz_test_rng_make(KZ_TEST_XORSHIFT64, 12345);
   kz_snippet s = KZ_SNIPPET_INIT;
   for (int iter = 0; iter < 3000; iter++) {
-    size_t len = 0, n = rng_next(&x) % 200;
+    size_t len = 0, n = kz_test_rand(&rng) % 200;
     char *text = malloc(n * 7 + 1); /* exact size so ASan sees any overread */
     for (size_t i = 0; i < n; i++) {
-      size_t k = rng_next(&x) % 20;
+      size_t k = kz_test_rand(&rng) % 20;
       memcpy(text + len, pieces[k], lens[k]);
       len += lens[k];
     }
     char *exact = malloc(len ? len : 1);
     memcpy(exact, text, len);
     free(text);
-    size_t max = rng_next(&x) % 64;
+    size_t max = kz_test_rand(&rng) % 64;
     CHECK_EQ_INT(kz_snippet_make(&s, a, exact, len, tv(&t), t.n, max), KZ_OK);
     CHECK(well_formed(&s));
     if (max == 0) CHECK_EQ_INT(s.text.len, 0);

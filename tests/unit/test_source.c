@@ -1,12 +1,9 @@
 /*
  * test_source.c - document sources: JSON Lines (plain, zstd, malformed
  * records, escapes, limits), directories of .txt and .jsonl files, and the
- * bundled sample corpora. Every test writes its files under its own mkdtemp
- * directory and removes it afterwards.
+ * bundled sample corpora. Every test writes its files under its own scratch
+ * directory (tests/kz_test_fs.h) and removes it afterwards.
  */
-#define _XOPEN_SOURCE 700 /* nftw */
-
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +16,7 @@
 #include "common/limits.h"
 #include "indexer/source.h"
 #include "kz_test.h"
+#include "kz_test_fs.h"
 
 /* ------------------------------------------------------------------------ */
 /* Fixtures                                                                 */
@@ -111,19 +109,13 @@ static result *read_all_limit(const char *path, size_t line_limit, int *open_rc)
 static result *read_all(const char *path) { return read_all_limit(path, 0, NULL); }
 
 static char *make_tmpdir(void) {
-  char tmpl[] = "/tmp/kz_test_source_XXXXXX";
-  char *d = mkdtemp(tmpl);
-  return d ? strdup(d) : NULL;
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-  (void)st, (void)flag, (void)ftw;
-  return remove(path);
+  char d[256];
+  return kz_test_make_temp_dir(d, sizeof d, "kz_test_source") ? strdup(d) : NULL;
 }
 
 static void rm_tree(char *dir) {
   if (!dir) return;
-  nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+  kz_test_remove_tree(dir);
   free(dir);
 }
 

@@ -10,20 +10,9 @@
 #include <string.h>
 
 #include "kz_test.h"
+#include "kz_test_corpus.h"
 #include "kzsearch.h"
 #include "searcher/topk.h"
-
-typedef struct rng {
-  uint64_t s;
-} rng;
-
-static uint64_t rnd(rng *r) {
-  r->s ^= r->s << 13;
-  r->s ^= r->s >> 7;
-  r->s ^= r->s << 17;
-  return r->s;
-}
-static size_t rnd_below(rng *r, size_t n) { return n ? (size_t)(rnd(r) % n) : 0; }
 
 static int best_first(const void *pa, const void *pb) {
   const kz_scored *a = pa, *b = pb;
@@ -32,14 +21,14 @@ static int best_first(const void *pa, const void *pb) {
 }
 
 /* A permutation of 0..n-1 spread over a sparse id space, so doc order is not offer order. */
-static kz_scored *random_hits(rng *r, size_t n, size_t distinct_scores) {
+static kz_scored *random_hits(kz_test_rng *r, size_t n, size_t distinct_scores) {
   kz_scored *h = malloc((n ? n : 1) * sizeof *h);
   for (size_t i = 0; i < n; i++) {
     h[i].doc = (uint64_t)i * 7919u + (i & 3);
-    h[i].score = distinct_scores ? (double)rnd_below(r, distinct_scores) * 0.25 : 0.0;
+    h[i].score = distinct_scores ? (double)kz_test_rand_below(r, distinct_scores) * 0.25 : 0.0;
   }
   for (size_t i = n; i > 1; i--) {
-    size_t j = rnd_below(r, i);
+    size_t j = kz_test_rand_below(r, i);
     kz_scored t = h[i - 1];
     h[i - 1] = h[j];
     h[j] = t;
@@ -73,11 +62,11 @@ static int check_against_sort(const kz_scored *hits, size_t n, size_t k) {
 }
 
 static void test_topk__matches_full_sort_with_many_ties(void) {
-  rng r = {0x9e3779b97f4a7c15ull};
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_XORSHIFT64, 0x9e3779b97f4a7c15ull);
   const size_t ks[] = {1, 2, 10, 127, 1000, 5000};
   const size_t distinct[] = {1, 3, 17, 1000000};
   for (int round = 0; round < 20; round++) {
-    size_t n = 1 + rnd_below(&r, 3000);
+    size_t n = 1 + kz_test_rand_below(&r, 3000);
     for (size_t d = 0; d < sizeof distinct / sizeof *distinct; d++) {
       kz_scored *hits = random_hits(&r, n, distinct[d]);
       for (size_t i = 0; i < sizeof ks / sizeof *ks; i++) {
