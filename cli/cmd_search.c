@@ -197,6 +197,11 @@ static void print_hit_human(const kz_hit *h, uint64_t rank, int first, int color
     print_text(stdout, h->snippet, h->highlights, h->highlights ? h->n_highlights : 0, color);
     fputc('\n', stdout);
   }
+  if (h->url && h->url[0]) {
+    fputs("   ", stdout);
+    print_text(stdout, h->url, NULL, 0, 0);
+    fputc('\n', stdout);
+  }
 }
 
 /* ---------------------------------------------------------------- JSON output */
@@ -210,6 +215,8 @@ static void print_hit_json(const kz_hit *h, uint64_t rank) {
   cli_json_cstring(stdout, h->title ? h->title : "");
   fputs(",\"date\":", stdout);
   cli_json_cstring(stdout, h->date && h->date[0] ? h->date : NULL);
+  fputs(",\"url\":", stdout);
+  cli_json_cstring(stdout, h->url && h->url[0] ? h->url : NULL);
   fputs(",\"snippet\":", stdout);
   cli_json_cstring(stdout, h->snippet ? h->snippet : "");
   fputs(",\"highlights\":[", stdout);

@@ -11,7 +11,7 @@ scripts/install-deps.sh
 jobs=$(nproc)
 status=0
 
-threaded=(test_concurrent_readers test_live_readers test_threads test_live_updates test_compact)
+threaded=(test_concurrent_readers test_live_readers test_threads test_live_updates test_compact test_get)
 dir=build-test-tsan
 echo "== tsan build ($dir): ${threaded[*]}"
 cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DKZ_TSAN=ON -DKZ_BUILD_BENCH=OFF \
