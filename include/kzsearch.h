@@ -202,7 +202,7 @@ typedef struct kz_stored {
  * Fetches the live document with this id from the opened index (the state
  * it was opened at): a deleted document is not found, and of a replaced one
  * only the newest version is. The first call builds an id table of the
- * index (one pass over the segments' id tables; about 12 bytes per live
+ * index (one pass over the segments' id tables; 24 to 48 bytes per live
  * document, kept until kz_index_close); later calls cost a hash lookup and
  * one block decompression. Safe to call from many threads, and beside
  * kz_search.

@@ -59,9 +59,12 @@ static int probe(const kz_id_lookup *l, const kz_index *idx, const char *id, siz
 }
 
 static int build(kz_id_lookup *l, const kz_index *idx) {
+  /* Live documents counted from the bitmaps themselves: the probe relies on
+   * the table staying at most half full. */
   uint64_t live = 0;
   for (size_t s = 0; s < idx->n_segs; s++)
-    live += idx->segs[s].info.doc_count - idx->segs[s].info.deleted_docs;
+    for (uint32_t d = 0; d < idx->segs[s].info.doc_count; d++)
+      live += !kz_deleted(idx->segs[s].deleted, d);
   size_t slots = 16;
   while (slots / 2 < live) {
     if (slots > SIZE_MAX / 2 / sizeof *l->docs) return KZ_ERR_NOMEM;
