@@ -74,7 +74,9 @@ struct kz_analyzer {
 /* Classification                                                           */
 
 static int is_cjk(int32_t c) {
-  return (c >= 0x3040 && c <= 0x30FF) ||   /* Hiragana, Katakana */
+  return (c >= 0x3031 && c <= 0x3035) ||   /* kana repeat marks */
+         (c >= 0x3040 && c <= 0x30FF) ||   /* Hiragana, Katakana */
+         (c >= 0x31F0 && c <= 0x31FF) ||   /* Katakana phonetic extensions */
          (c >= 0x3400 && c <= 0x4DBF) ||   /* CJK Extension A */
          (c >= 0x4E00 && c <= 0x9FFF) ||   /* CJK Unified Ideographs */
          (c >= 0xAC00 && c <= 0xD7AF) ||   /* Hangul syllables */
@@ -234,13 +236,17 @@ static const uint8_t *scan_word(scan *s, const uint8_t *p, const uint8_t *end, i
       put_char(s, p, len);
       p += len;
     } else if (c == C_APOS || c == C_PERIOD || c == C_COMMA) {
+      /* As UAX #29 WB6/7 and WB11/12 (letter ' letter, letter . letter,
+       * digit ' . , digit), but a letter and a digit also join ("90's");
+       * marks and format characters after the punctuation belong to it
+       * (WB4) and are left out of the term. */
       if (!(last == C_DIGIT || (last == C_LETTER && c != C_COMMA))) break;
       const uint8_t *q = p + len;
-      if (q >= end) break;
-      size_t nlen;
+      size_t nlen = 0;
       int32_t ncp;
-      int n = classify(q, end, &nlen, &ncp);
-      if (!(n == C_DIGIT || (n == C_LETTER && c != C_COMMA))) break;
+      int n = C_SEP;
+      while (q < end && (n = classify(q, end, &nlen, &ncp)) == C_EXTEND) q += nlen;
+      if (q >= end || !(n == C_DIGIT || (n == C_LETTER && c != C_COMMA))) break;
       put_byte(s, c == C_APOS ? '\'' : c == C_PERIOD ? '.' : ',');
       p = q; /* the letter or digit after it is taken by the next round */
     } else {

@@ -5,12 +5,15 @@
  * Snowball stemming (libstemmer) with a per-analyzer stem cache.
  *
  * Tokenization rules (docs/FORMAT.md, "Analysis"; modelled on UAX #29 as
- * Lucene's StandardTokenizer applies it):
+ * Lucene's StandardTokenizer applies it; docs/ANALYSIS.md compares them with
+ * Unicode's WordBreakTest.txt and explains each difference):
  *   - a token is a run of letters, digits, combining marks and connector
  *     punctuation (underscore);
  *   - an apostrophe (' U+2019 U+02BC) or a period between two letters/digits,
  *     and a comma between two digits, stays inside the token
- *     ("o'neill", "u.s", "3.5", "1,000"); apostrophes are stored as ';
+ *     ("o'neill", "u.s", "3.5", "1,000", "90's"); apostrophes are stored as ';
+ *     marks and format characters right after such a character belong to it
+ *     and are left out of the term;
  *   - anything else separates tokens, so "Nur-Sultan" gives "nur" and "sultan"
  *     at consecutive positions;
  *   - each Han ideograph, Hiragana or other CJK character is a token of its own;
@@ -22,7 +25,8 @@
  *     start one; U+200B ZERO WIDTH SPACE separates; invalid UTF-8 and NUL
  *     bytes separate;
  *   - the CJK tokens are Han (U+3400-4DBF, U+4E00-9FFF, U+F900-FAFF,
- *     U+20000-2FFFF), Hiragana, Katakana and Hangul syllables, each with the
+ *     U+20000-2FFFF), Hiragana, Katakana (with the kana repeat marks
+ *     U+3031-3035 and U+31F0-31FF) and Hangul syllables, each with the
  *     combining marks that follow it; they are not stemmed;
  *   - folding is Unicode case folding, NFC, removal of default-ignorable code
  *     points, fullwidth ASCII to ASCII, and accent stripping: marks are

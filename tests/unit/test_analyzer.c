@@ -184,6 +184,18 @@ static void test_analyzer__apostrophes(void) {
   CHECK(terms_are("kazakhstan|kazakhstan|kazakhstan"));
 }
 
+/* Marks and format characters after inner punctuation belong to it (UAX #29 WB4),
+ * and kana repeat marks are kana (docs/ANALYSIS.md). */
+static void test_analyzer__uax29_fixes(void) {
+  fold_terms("1,\xCC\x88" "000 don'\xE2\x81\xA0t 3.\xE2\x81\xA0" "5");
+  CHECK(terms_are("1,000|don't|3.5"));
+  CHECK_EQ_INT(g_res.ends[0], 7); /* the mark is inside the token's bytes */
+  fold_terms("a\xE3\x80\xB1" "b \xE3\x80\xB1\xE3\x80\xB1");
+  CHECK(terms_are("a|\xE3\x80\xB1|b|\xE3\x80\xB1|\xE3\x80\xB1"));
+  fold_terms("end'\xCC\x88 x");
+  CHECK(terms_are("end|x"));
+}
+
 static void test_analyzer__hyphens(void) {
   const char *t = "Nur-Sultan well\xE2\x80\x93known e-mail";
   fold_terms(t);
@@ -576,6 +588,7 @@ static void test_analyzer__fold_decode(void) {
 
 KZ_TEST_MAIN(KZ_TEST(test_analyzer__ascii), KZ_TEST(test_analyzer__case),
              KZ_TEST(test_analyzer__accents), KZ_TEST(test_analyzer__apostrophes),
+             KZ_TEST(test_analyzer__uax29_fixes),
              KZ_TEST(test_analyzer__hyphens), KZ_TEST(test_analyzer__periods),
              KZ_TEST(test_analyzer__numbers), KZ_TEST(test_analyzer__cjk),
              KZ_TEST(test_analyzer__mixed_scripts), KZ_TEST(test_analyzer__invalid_utf8),
