@@ -66,8 +66,8 @@ static const char index_help[] =
 /* ---------------------------------------------------------------- search */
 
 static const char search_usage[] =
-    "Usage: kzsearch [search] [-i DIR] [-k N] [--offset N] [--and] [--json] [--count]\n"
-    "                [--color WHEN] [--] QUERY...\n";
+    "Usage: kzsearch [search] [-i DIR] [-k N] [--offset N] [--and] [--json]\n"
+    "                [--count] [--color WHEN] [--] QUERY...\n";
 
 static const char search_help[] =
     "\n"
@@ -104,8 +104,8 @@ static const char search_help[] =
     "  only the summary.\n"
     "\n"
     "Examples:\n"
-    "  kzsearch oil prices                   any of the words, best first\n"
-    "  kzsearch '\"crude oil\" +OPEC -Iran'    a phrase, a required and an excluded word\n"
+    "  kzsearch oil prices                 any of the words, best first\n"
+    "  kzsearch '\"crude oil\" +OPEC -Iran'  a phrase, a required and an excluded word\n"
     "  kzsearch --color=always -k 50 oil | less -R\n"
     "  kzsearch --count --and oil prices\n"
     "\n"
