@@ -3,10 +3,16 @@
  * point, one-line summary (for `kzsearch --help`) and its own help text (for
  * `kzsearch NAME --help`, `-h` and `kzsearch help NAME`).
  *
- * Adding a subcommand means adding one entry, with its help text, to
- * commands.c; main.c dispatches through the table and the overview lists it.
- * tests/integration/cli_help.sh checks that every option a cmd_NAME.c accepts
- * appears in that help text, in docs/man/kzsearch.1 and in the completions.
+ * Adding a subcommand NAME (in cli/cmd_NAME.c, with an options[] table):
+ *   1. its help text and an entry in the table in commands.c: main.c
+ *      dispatches through the table and the overview lists it;
+ *   2. a synopsis line and a `.SS "kzsearch NAME ..."` section naming every
+ *      option in docs/man/kzsearch.1;
+ *   3. NAME and its options in completions/kzsearch.bash (the command list
+ *      and the `case $cmd`) and completions/_kzsearch (`commands` and a
+ *      branch of `case $cmd`).
+ * tests/integration/cli_help.sh and completion.sh read the commands and
+ * options from cli/cmd_*.c and fail until all three are done.
  */
 #ifndef KZ_CLI_COMMANDS_H
 #define KZ_CLI_COMMANDS_H

@@ -85,7 +85,8 @@ static int usage_error(const cli_command *cmd) {
 
 /* `kzsearch help [COMMAND]`. */
 static int help_command(int argc, char **argv) {
-  if (argc == 0) return print_overview();
+  if (argc == 0 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)
+    return print_overview();
   const cli_command *cmd = cli_command_find(argv[0]);
   if (argc > 1 || !cmd) {
     if (!cmd)
