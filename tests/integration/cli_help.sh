@@ -10,6 +10,7 @@
 #     the command's usage, not everyone's;
 #   - docs/man/kzsearch.1 has a section per command naming every option;
 #   - docs/man/kzsearch.3 describes every function include/kzsearch.h declares.
+#   - both pages carry the version of the binary in their title line.
 # (Their rendering is checked by man_pages.sh, the completions by completion.sh.)
 #
 # Run by ctest with KZ = the kzsearch binary and KZ_SOURCE_DIR = the repo
@@ -94,6 +95,12 @@ for cmd in $commands; do
   done <"$tmp/surface"
   same "$cmd --help names every option $cmd accepts" "${missing_help:-none missing}" "none missing"
   same "kzsearch.1 names every option $cmd accepts" "${missing_man:-none missing}" "none missing"
+done
+
+version=$("$KZ" --version | awk '{ print $2 }')
+for page in "$man1" "$man3"; do
+  same "$(basename "$page") is the manual of kzsearch $version" \
+    "$(grep -m1 '^\.TH' "$page" | grep -o '"kzsearch [^"]*"')" "\"kzsearch $version\""
 done
 
 # ---------------------------------------------------------------- kzsearch(3)
