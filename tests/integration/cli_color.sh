@@ -33,7 +33,7 @@ has_escapes() { grep -q "$ESC" "$OUT"; }
 # (The hits must be there, so that a run that printed nothing cannot pass.)
 no_escapes() { grep -q "seed-00" "$OUT" && ! grep -q "$ESC" "$OUT"; }
 # bold_words: the highlighted words of $OUT, one per line, lowercased.
-bold_words() { grep -o "$ESC\[1m[^$ESC]*" "$OUT" | cut -c5- | tr 'A-Z' 'a-z' | sort -u; }
+bold_words() { grep -o "$ESC\[1m[^$ESC]*" "$OUT" | cut -c5- | tr '[:upper:]' '[:lower:]' | sort -u; }
 bold_words_are_query_words() {
   test -n "$(bold_words)" && ! bold_words | grep -vqE '^(csto|peacekeep[a-z]*)$'
 }
@@ -78,7 +78,7 @@ if command -v script >/dev/null 2>&1; then
   check "auto on a terminal: escape codes" has_escapes
   NO_COLOR=1 on_tty -i "$IDX" "$QUERY"
   check "NO_COLOR=1 auto on a terminal: no escape codes" no_escapes
-  NO_COLOR= on_tty -i "$IDX" "$QUERY"
+  NO_COLOR='' on_tty -i "$IDX" "$QUERY"
   check "NO_COLOR= (empty) auto on a terminal: escape codes" has_escapes
   on_tty -i "$IDX" --color=never "$QUERY"
   check "--color=never on a terminal: no escape codes" no_escapes

@@ -9,7 +9,7 @@
 #     accepts, examples and exit status, in 80 columns; a usage error shows
 #     the command's usage, not everyone's;
 #   - docs/man/kzsearch.1 has a section per command naming every option;
-#   - docs/man/kzsearch.3 describes every function include/kzsearch.h declares.
+#   - docs/man/kzsearch.3 describes every function include/kzsearch.h declares;
 #   - both pages carry the version of the binary in their title line.
 # (Their rendering is checked by man_pages.sh, the completions by completion.sh.)
 #
