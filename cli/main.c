@@ -50,8 +50,9 @@ static const char overview_rest[] =
     "  'kzsearch index' creates the directory when missing.\n"
     "\n"
     "Exit status:\n"
-    "  0 success (search: something matched), 1 nothing matched / records skipped /\n"
-    "  damage found, 2 an error. Each command's help says which apply.\n"
+    "  0  success; search: something matched\n"
+    "  1  search: nothing matched; index: records skipped; check: damage found\n"
+    "  2  an error: bad usage, malformed query, no index, unreadable input, ...\n"
     "\n"
     "Run 'kzsearch COMMAND --help' for a command's options and examples, and\n"
     "'man kzsearch' for the manual.\n";
