@@ -24,18 +24,20 @@
 #include "report.h"
 #include "term.h"
 
-enum { OPT_INDEX = 1, OPT_K, OPT_OFFSET, OPT_AND, OPT_JSON, OPT_COUNT, OPT_HELP };
+enum { OPT_INDEX = 1, OPT_K, OPT_OFFSET, OPT_AND, OPT_JSON, OPT_COUNT, OPT_HELP, OPT_COLOR };
 
 static const cli_option options[] = {
     {"index", 'i', 1, OPT_INDEX}, {NULL, 'k', 1, OPT_K},      {"limit", 0, 1, OPT_K},
     {"offset", 0, 1, OPT_OFFSET}, {"and", 0, 0, OPT_AND},     {"json", 0, 0, OPT_JSON},
     {"count", 'c', 0, OPT_COUNT}, {"help", 'h', 0, OPT_HELP},
+    {"color", 0, 1, OPT_COLOR},
 };
 
 typedef struct search_args {
   const char *index_opt;
   kz_search_options opts;
   int json, count;
+  cli_color_mode color;
   char *query; /* the QUERY operands joined by spaces; owned */
 } search_args;
 
@@ -71,6 +73,9 @@ static int parse_args(search_args *a, int argc, char **argv) {
       case OPT_AND: a->opts.default_and = 1; break;
       case OPT_JSON: a->json = 1; break;
       case OPT_COUNT: a->count = 1; break;
+      case OPT_COLOR:
+        if (cli_color_parse(value, &a->color) != 0) goto usage;
+        break;
       case OPT_HELP: free(words); return CLI_EXIT_HELP;
       default: goto usage;
     }
@@ -258,7 +263,7 @@ static int run_search(kz_index *index, const search_args *a) {
 
   uint64_t total = kz_hits_total(hits);
   size_t n = kz_hits_size(hits);
-  int color = !a->json && cli_term_color(stdout);
+  int color = !a->json && cli_term_color(stdout, a->color);
   for (size_t i = 0; i < n; i++) {
     const kz_hit *h = kz_hits_at(hits, i);
     if (!h) break;

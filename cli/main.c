@@ -1,6 +1,8 @@
 /*
- * main.c - the kzsearch program: picks the subcommand, prints usage and
- * help, and turns a command's result into the exit status.
+ * main.c - the kzsearch program: picks the subcommand from the table in
+ * commands.c, prints the overview (`kzsearch --help`), a command's own help
+ * (`kzsearch COMMAND --help`) or its usage after a usage error, and turns a
+ * command's result into the exit status.
  *
  * Exit status (grep convention): 0 success / something matched, 1 nothing
  * matched / records skipped, 2 any error including bad usage.
@@ -15,81 +17,24 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd_check.h"
-#include "cmd_compact.h"
-#include "cmd_delete.h"
-#include "cmd_index.h"
-#include "cmd_search.h"
-#include "cmd_show.h"
-#include "cmd_stats.h"
+#include "commands.h"
 #include "kzsearch.h"
 #include "report.h"
 
 static const char synopsis[] =
-    "Usage: kzsearch index [-i DIR] [--rebuild] [--lang LANG] [--memory SIZE] [--threads N]\n"
-    "                      [--max-doc-size SIZE] PATH...\n"
-    "       kzsearch [search] [-i DIR] [-k N] [--offset N] [--and] [--json] [--count] [--] QUERY...\n"
-    "       kzsearch show [-i DIR] [--json] [--] ID\n"
-    "       kzsearch stats [-i DIR] [--json]\n"
-    "       kzsearch check [-i DIR] [--full] [--json]\n"
-    "       kzsearch delete [-i DIR] [--from FILE] ID...\n"
-    "       kzsearch compact [-i DIR]\n"
-    "       kzsearch --help | --version\n";
+    "Usage: kzsearch COMMAND [OPTIONS] [ARGUMENTS]\n"
+    "       kzsearch [search] [OPTIONS] QUERY...\n"
+    "       kzsearch help [COMMAND] | --help | --version\n";
 
-static const char help[] =
+/* The overview; the commands' list is printed from the table between intro and rest. */
+static const char overview_intro[] =
     "\n"
     "Full-text search over news articles with BM25 ranking.\n"
     "\n"
-    "Commands:\n"
-    "  index    Add documents to the index and commit them at once. PATH is a JSON\n"
-    "           Lines file (.jsonl or .jsonl.zst; one {\"id\", \"title\", \"body\",\n"
-    "           \"date\", \"url\"} object per line), a directory (walked recursively\n"
-    "           for .txt articles, whose first line is the title, and .jsonl files),\n"
-    "           or - for JSON Lines on standard input. Malformed records are\n"
-    "           reported as FILE:LINE and skipped.\n"
-    "  search   Search the index and print the best hits. This is the default:\n"
-    "           'kzsearch CSTO peacekeeping' searches. Several QUERY arguments\n"
-    "           are joined by spaces. Use 'kzsearch search index' to search for\n"
-    "           a word that is also a command name.\n"
-    "  show     Print the stored article with this id, whole: id, title, date,\n"
-    "           url and body (--json: one object). Exit 1 when no document has it.\n"
-    "  stats    Show the size and contents of the index.\n"
-    "  check    Verify the index and list any damage, one 'DIR/FILE: problem'\n"
-    "           line each: the manifest's checksum and every file's size,\n"
-    "           header and footer; with --full also every file's checksum and\n"
-    "           every term, posting, position and stored document.\n"
-    "  delete   Delete the documents with the given ids (and, with --from FILE,\n"
-    "           the ids listed one per line in FILE, - for stdin) in one commit.\n"
-    "           Ids not in the index are reported, not treated as errors.\n"
-    "           Indexing a document whose id is already in the index replaces it.\n"
-    "  compact  Merge every segment into one, leaving out deleted and replaced\n"
-    "           documents. (Segments are also merged automatically after each\n"
-    "           commit, ten of similar size at a time.)\n"
-    "  help     Show this help.\n"
-    "\n"
-    "Options:\n"
-    "  -i, --index DIR   the index directory (see Index location)\n"
-    "  --rebuild         index: replace the whole index by the given documents\n"
-    "  --lang LANG       index: Snowball stemming language of a new index\n"
-    "                    (default english)\n"
-    "  --from FILE       delete: read ids from FILE, one per line\n"
-    "  --memory SIZE     index: memory to fill before a segment is written, in\n"
-    "                    bytes or with a K, M or G suffix (default 256M), shared by\n"
-    "                    all indexing threads\n"
-    "  --threads N       index: indexing threads (default: the number of cores)\n"
-    "  --max-doc-size SIZE  index: skip and report larger documents (default 64M)\n"
-    "  -k N              search: how many hits to show (default 10)\n"
-    "  --offset N        search: skip the first N hits, for paging (default 0)\n"
-    "  --and             search: every bare word is required (default: any word)\n"
-    "  -c, --count       search: print only the exact number of matches\n"
-    "  --full            check: read and cross-check everything (slower)\n"
-    "  --json            search, show, stats, check: print JSON (see below)\n"
-    "  --                search: end of options; later arguments are query text\n"
-    "                    even when they start with '-' (kzsearch -- -foo bar).\n"
-    "                    Before --, an argument starting with '-' must be a known\n"
-    "                    option; quote the whole query instead: \"peace -russia\"\n"
-    "  -h, --help        show this help\n"
-    "  --version         show the version\n"
+    "Commands:\n";
+
+static const char overview_rest[] =
+    "  help     Show this help, or a command's: kzsearch help COMMAND\n"
     "\n"
     "Query syntax:\n"
     "  word1 word2       documents with any of the words (all of them with --and)\n"
@@ -100,73 +45,80 @@ static const char help[] =
     "                    'and' is a word) and grouping\n"
     "  Words match whatever their case and inflection (stemming).\n"
     "\n"
-    "Output:\n"
-    "  Each hit shows rank, score, id and date, then the title, a snippet with\n"
-    "  the matching words in bold (only on a terminal, and not when NO_COLOR is\n"
-    "  set) and the url. \"N matches, showing A-B (T ms)\" follows on stderr.\n"
-    "  --json prints one object per line:\n"
-    "    {\"type\":\"hit\",\"rank\":1,\"id\":\"..\",\"score\":12.3,\"title\":\"..\",\n"
-    "     \"date\":\"2022-01-06\" or null,\"url\":\"..\" or null,\"snippet\":\"..\",\n"
-    "     \"highlights\":[[start,end],..]}\n"
-    "  (highlights are UTF-8 byte offsets into the snippet; invalid UTF-8 becomes\n"
-    "  U+FFFD), then {\"type\":\"summary\",\"total\":N,\"elapsed_us\":N}. With --count,\n"
-    "  --json prints only the summary.\n"
-    "  show --json prints {\"type\":\"document\",\"id\":..,\"title\":..,\"date\":..,\n"
-    "  \"url\":..,\"body\":..} (date and url null when absent).\n"
-    "  check prints each problem, then \"ok: ...\" or \"damaged: N problems in M\n"
-    "  files\". check --json prints {\"type\":\"problem\",\"file\":\"..\",\"problem\":\"..\"}\n"
-    "  per problem, then {\"type\":\"summary\",\"files\":N,\"problems\":N,..}.\n"
-    "\n"
     "Index location (the first that is set):\n"
     "  -i DIR, $KZSEARCH_INDEX, $XDG_DATA_HOME/kzsearch, $HOME/.local/share/kzsearch\n"
     "  'kzsearch index' creates the directory when missing.\n"
     "\n"
     "Exit status:\n"
     "  0  success; search: something matched\n"
-    "  1  search: nothing matched; index: some records were skipped (the others\n"
-    "     were committed); check: damage was found; show: no such id\n"
-    "  2  an error: bad usage, malformed query, no index, unreadable input, ...\n";
+    "  1  search: nothing matched; index: records skipped; check: damage found\n"
+    "  2  an error: bad usage, malformed query, no index, unreadable input, ...\n"
+    "\n"
+    "Run 'kzsearch COMMAND --help' for a command's options and examples, and\n"
+    "'man kzsearch' for the manual.\n";
 
-static int usage_error(void) {
-  fputs(synopsis, stderr);
-  fputs("Try 'kzsearch --help' for more information.\n", stderr);
-  return CLI_EXIT_ERROR;
-}
-
-static int print_help(void) {
+static int print_overview(void) {
   fputs(synopsis, stdout);
-  fputs(help, stdout);
+  fputs(overview_intro, stdout);
+  for (size_t i = 0; i < cli_n_commands; i++)
+    printf("  %-8s %s\n", cli_commands[i].name, cli_commands[i].summary);
+  fputs(overview_rest, stdout);
   return CLI_EXIT_OK;
 }
 
+static int print_command_help(const cli_command *cmd) {
+  fputs(cmd->usage, stdout);
+  fputs(cmd->help, stdout);
+  return CLI_EXIT_OK;
+}
+
+/* cmd is NULL when no command could be told (no arguments at all). */
+static int usage_error(const cli_command *cmd) {
+  if (!cmd) {
+    fputs(synopsis, stderr);
+    fputs("Try 'kzsearch --help' for more information.\n", stderr);
+  } else {
+    fputs(cmd->usage, stderr);
+    fprintf(stderr, "Try 'kzsearch %s --help' for more information.\n", cmd->name);
+  }
+  return CLI_EXIT_ERROR;
+}
+
+/* `kzsearch help [COMMAND]`. */
+static int help_command(int argc, char **argv) {
+  if (argc == 0 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)
+    return print_overview();
+  const cli_command *cmd = cli_command_find(argv[0]);
+  if (argc > 1 || !cmd) {
+    if (!cmd)
+      cli_error("help: no command '%s'", argv[0]);
+    else
+      cli_error("help: unexpected argument '%s'", argv[1]);
+    fputs("Usage: kzsearch help [COMMAND]\n", stderr);
+    return CLI_EXIT_ERROR;
+  }
+  return print_command_help(cmd);
+}
+
 static int dispatch(int argc, char **argv) {
-  if (argc < 2) return usage_error();
-  const char *cmd = argv[1];
-  int status;
-  if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0)
-    return print_help();
-  if (strcmp(cmd, "--version") == 0) {
+  if (argc < 2) return usage_error(NULL);
+  const char *name = argv[1];
+  if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) return print_overview();
+  if (strcmp(name, "help") == 0) return help_command(argc - 2, argv + 2);
+  if (strcmp(name, "--version") == 0) {
     printf("kzsearch %s\n", kz_version());
     return CLI_EXIT_OK;
   }
-  if (strcmp(cmd, "index") == 0)
-    status = cli_cmd_index(argc - 2, argv + 2);
-  else if (strcmp(cmd, "search") == 0)
-    status = cli_cmd_search(argc - 2, argv + 2);
-  else if (strcmp(cmd, "show") == 0)
-    status = cli_cmd_show(argc - 2, argv + 2);
-  else if (strcmp(cmd, "stats") == 0)
-    status = cli_cmd_stats(argc - 2, argv + 2);
-  else if (strcmp(cmd, "check") == 0)
-    status = cli_cmd_check(argc - 2, argv + 2);
-  else if (strcmp(cmd, "delete") == 0)
-    status = cli_cmd_delete(argc - 2, argv + 2);
-  else if (strcmp(cmd, "compact") == 0)
-    status = cli_cmd_compact(argc - 2, argv + 2);
-  else
-    status = cli_cmd_search(argc - 1, argv + 1);
-  if (status == CLI_EXIT_USAGE) return usage_error();
-  if (status == CLI_EXIT_HELP) return print_help();
+  const cli_command *cmd = cli_command_find(name);
+  int status;
+  if (cmd) {
+    status = cmd->run(argc - 2, argv + 2);
+  } else { /* the bare form: every argument belongs to search */
+    cmd = cli_command_find("search");
+    status = cmd->run(argc - 1, argv + 1);
+  }
+  if (status == CLI_EXIT_USAGE) return usage_error(cmd);
+  if (status == CLI_EXIT_HELP) return print_command_help(cmd);
   return status;
 }
 

@@ -15,10 +15,11 @@
 #define CLI_EXIT_NONE 1    /* search: nothing matched; index: records were skipped */
 #define CLI_EXIT_ERROR 2   /* any error */
 /* Returned by a command (never by the program): a usage error whose message
- * has been printed; main adds the short usage and exits CLI_EXIT_ERROR. */
+ * has been printed; main adds the command's usage lines and exits
+ * CLI_EXIT_ERROR. */
 #define CLI_EXIT_USAGE (-1)
-/* Returned by a command given -h/--help: main prints the full help on stdout
- * and exits CLI_EXIT_OK. */
+/* Returned by a command given -h/--help: main prints that command's help
+ * (commands.c) on stdout and exits CLI_EXIT_OK. */
 #define CLI_EXIT_HELP (-2)
 
 /* Prints "kzsearch: <formatted message>\n" on stderr. */

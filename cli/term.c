@@ -16,7 +16,23 @@
 
 int cli_term_isatty(FILE *f) { return isatty(fileno(f)) == 1; }
 
-int cli_term_color(FILE *f) {
+int cli_color_parse(const char *text, cli_color_mode *out) {
+  static const struct {
+    const char *name;
+    cli_color_mode mode;
+  } modes[] = {{"auto", CLI_COLOR_AUTO}, {"always", CLI_COLOR_ALWAYS}, {"never", CLI_COLOR_NEVER}};
+  for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
+    if (strcmp(text, modes[i].name) == 0) {
+      *out = modes[i].mode;
+      return 0;
+    }
+  cli_error("invalid value for --color: '%s' (expected auto, always or never)", text);
+  return -1;
+}
+
+int cli_term_color(FILE *f, cli_color_mode mode) {
+  if (mode == CLI_COLOR_ALWAYS) return 1;
+  if (mode == CLI_COLOR_NEVER) return 0;
   const char *no_color = getenv("NO_COLOR");
   if (no_color && no_color[0]) return 0;
   return cli_term_isatty(f);

@@ -2,8 +2,11 @@
  * term.h - what the CLI may do to a terminal: highlight matches, draw a live
  * progress line, and time things.
  *
- * Highlighting is used only when stdout is a terminal and NO_COLOR is unset
- * or empty (https://no-color.org). The progress line is drawn only when its
+ * Highlighting follows --color=WHEN as ripgrep's does: "auto" (the default)
+ * highlights only when stdout is a terminal and NO_COLOR is unset or empty
+ * (https://no-color.org); "always" highlights even into a pipe (for
+ * `less -R`), whatever NO_COLOR says, since the user asked explicitly;
+ * "never" does not. The progress line is drawn only when its
  * stream is a terminal that is not TERM=dumb, so pipes and logs never see
  * carriage returns.
  */
@@ -22,8 +25,21 @@
 /* @return non-zero when `f` is a terminal. */
 int cli_term_isatty(FILE *f);
 
-/* @return non-zero when ANSI highlighting may be written to `f`. */
-int cli_term_color(FILE *f);
+/* The values of --color. */
+typedef enum cli_color_mode {
+  CLI_COLOR_AUTO = 0,
+  CLI_COLOR_ALWAYS,
+  CLI_COLOR_NEVER
+} cli_color_mode;
+
+/*
+ * Parses the WHEN of --color=WHEN: "auto", "always" or "never".
+ * @return 0, or -1 after printing an error that names the three.
+ */
+int cli_color_parse(const char *text, cli_color_mode *out);
+
+/* @return non-zero when ANSI highlighting may be written to `f` in this mode. */
+int cli_term_color(FILE *f, cli_color_mode mode);
 
 /* @return nanoseconds on the monotonic clock (CLOCK_MONOTONIC). */
 uint64_t cli_clock_ns(void);

@@ -8,6 +8,10 @@
 #   LIBDIR/pkgconfig/kzsearch.pc          for `pkg-config [--static] --cflags --libs kzsearch`
 #   LIBDIR/cmake/kzsearch/                for find_package(kzsearch CONFIG): targets
 #                                         kzsearch::kzsearch and kzsearch::kzsearch_static
+#   MANDIR/man1/kzsearch.1                the command's manual (docs/man)
+#   MANDIR/man3/kzsearch.3                the C library's manual
+#   DATADIR/bash-completion/completions/kzsearch   bash completion, loaded on demand
+#   DATADIR/zsh/vendor-completions/_kzsearch       zsh completion (on Debian's fpath)
 #
 # Invariant: every installed file is relocatable; nothing here records the
 # configure-time CMAKE_INSTALL_PREFIX, so `cmake --install BUILD --prefix P`
@@ -22,6 +26,12 @@ install(TARGETS kzsearch kzsearch_static EXPORT kzsearchTargets
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS kzsearch_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES ${PROJECT_SOURCE_DIR}/include/kzsearch.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/docs/man/kzsearch.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${PROJECT_SOURCE_DIR}/docs/man/kzsearch.3 DESTINATION ${CMAKE_INSTALL_MANDIR}/man3)
+install(FILES ${PROJECT_SOURCE_DIR}/completions/kzsearch.bash
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME kzsearch)
+install(FILES ${PROJECT_SOURCE_DIR}/completions/_kzsearch
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
 
 # CMake package: the exported targets plus a config file that recreates the
 # static library's link dependencies in the consumer.

@@ -4,6 +4,8 @@
  * An index is a directory of immutable segments and one manifest that names
  * them. A writer (kz_writer) adds documents and commits them atomically; a
  * reader (kz_index) opens the last committed state and searches it with BM25.
+ * The manual page kzsearch(3) (docs/man/kzsearch.3) describes the same API;
+ * tests/integration/cli_help.sh fails when a function here is missing there.
  *
  * Thread model
  *   - One kz_index may be searched from many threads at once: kz_search and

@@ -4,7 +4,8 @@
 set -euo pipefail
 packages=(gcc make cmake pkg-config python3 zstd
           libstemmer-dev libxxhash-dev libzstd-dev libutf8proc-dev libjson-c-dev
-          unicode-data) # unicode-data: WordBreakTest.txt for tests/unit/test_wordbreak.c
+          unicode-data  # WordBreakTest.txt for tests/unit/test_wordbreak.c
+          man-db groff-base zsh) # the man page and completion tests
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # run.sh - installs the build into a temporary prefix with `cmake --install`
 # and checks the result the way an embedder meets it: the installed files
-# (SONAME, one public header, the CLI, no build-tree paths), then a consumer
+# (SONAME, one public header, the CLI, no build-tree paths, the man pages,
+# which `man -l` must render without a warning, and the bash and zsh
+# completions, the bash one loading and registering itself), then a consumer
 # program (main.c beside this file) built and run four ways: find_package
 # with kzsearch::kzsearch and kzsearch::kzsearch_static, and plain cc with
 # `pkg-config --cflags --libs kzsearch`, shared and --static. Last, the prefix
@@ -9,12 +11,13 @@
 # record where it was installed.
 #
 # Run by ctest with KZ_BUILD_DIR (the build tree to install), KZ_VERSION,
-# KZ_INSTALL_{BINDIR,INCLUDEDIR,LIBDIR} (GNUInstallDirs, relative), CMAKE,
-# CC, optionally KZ_CONFIG and KZ_CONSUMER_FLAGS (compile and link flags for
-# the consumers: the sanitizer flags when the build is sanitized, since a
-# sanitized library only links into a sanitized program). Exit 77 (skip)
-# when cmake, pkg-config or the compiler are missing. Everything is written
-# under a temporary directory removed on exit, never into the source tree.
+# KZ_INSTALL_{BINDIR,INCLUDEDIR,LIBDIR,MANDIR,DATADIR} (GNUInstallDirs,
+# relative), CMAKE, CC, optionally KZ_CONFIG and KZ_CONSUMER_FLAGS (compile
+# and link flags for the consumers: the sanitizer flags when the build is
+# sanitized, since a sanitized library only links into a sanitized program).
+# Exit 77 (skip) when cmake, pkg-config or the compiler are missing.
+# Everything is written under a temporary directory removed on exit, never
+# into the source tree.
 
 set -u
 
@@ -35,7 +38,9 @@ fi
 bindir=${KZ_INSTALL_BINDIR:-bin}
 includedir=${KZ_INSTALL_INCLUDEDIR:-include}
 libdir_rel=${KZ_INSTALL_LIBDIR:-lib}
-for d in "$bindir" "$includedir" "$libdir_rel"; do
+mandir=${KZ_INSTALL_MANDIR:-share/man}
+datadir=${KZ_INSTALL_DATADIR:-share}
+for d in "$bindir" "$includedir" "$libdir_rel" "$mandir" "$datadir"; do
   case $d in
   /*) # --prefix would not apply: installing would write outside the temp dir
     echo "skip: absolute install directory $d" >&2
@@ -95,6 +100,15 @@ exports_only_kz() { # exports_only_kz LIBRARY: every exported code or data symbo
   nm -D --defined-only "$1" | awk '$2 ~ /^[TtDdBbRr]$/ {print $3}' |
     grep -v '^kz_' | grep -vE '^_(init|fini)$' | { ! grep .; }
 }
+man_renders() { # man_renders PAGE: `man -l` renders it without a warning
+  local warnings
+  warnings=$(MANWIDTH=80 man --warnings -l "$1" 2>&1 >/dev/null) || return 1
+  [ -z "$warnings" ] || { echo "$warnings"; return 1; }
+  MANWIDTH=80 man -l "$1" | grep -q "^NAME"
+}
+bash_completion_loads() { # the installed bash completion registers _kzsearch
+  bash -c '. "$1" && complete -p kzsearch' _ "$1" | grep -qx "complete -F _kzsearch kzsearch"
+}
 names_no_tree() { # names_no_tree DIR...: no file names the build or the source tree
   ! grep -rlF -e "$KZ_BUILD_DIR" -e "$source_root" "$@"
 }
@@ -137,8 +151,22 @@ check "the CMake package files are installed" \
   test -f "$libdir/cmake/kzsearch/kzsearchConfig.cmake" \
   -a -f "$libdir/cmake/kzsearch/kzsearchConfigVersion.cmake" \
   -a -f "$libdir/cmake/kzsearch/kzsearchTargets.cmake"
+check "the man pages are installed in man1 and man3" \
+  test -f "$prefix/$mandir/man1/kzsearch.1" -a -f "$prefix/$mandir/man3/kzsearch.3"
+if command -v man >/dev/null 2>&1; then
+  check "man -l renders the installed kzsearch(1) without warnings" \
+    man_renders "$prefix/$mandir/man1/kzsearch.1"
+  check "man -l renders the installed kzsearch(3) without warnings" \
+    man_renders "$prefix/$mandir/man3/kzsearch.3"
+else
+  echo "skip - man not found: the installed pages were not rendered"
+fi
+check "the bash completion is installed and registers itself" \
+  bash_completion_loads "$prefix/$datadir/bash-completion/completions/kzsearch"
+check "the zsh completion is installed" test -f "$prefix/$datadir/zsh/vendor-completions/_kzsearch"
 check "no installed text file names the build or source tree" \
-  names_no_tree "$libdir/pkgconfig" "$libdir/cmake" "$prefix/$includedir"
+  names_no_tree "$libdir/pkgconfig" "$libdir/cmake" "$prefix/$includedir" "$prefix/$mandir" \
+  "$prefix/$datadir/bash-completion" "$prefix/$datadir/zsh"
 
 # ---------------------------------------------------------------- find_package
 check "find_package consumer configures" "$CMAKE" -S "$here" -B "$tmp/cmake-build" \

@@ -311,7 +311,7 @@ prepare fresh none "$few" "$stride" index --threads 1 --memory 256K "$tmp/b.json
 prepare replace ab "$few" "$stride" index --threads 1 --memory 256K "$tmp/b.jsonl"
 # Several indexing threads: the order of their file operations, and so
 # which one is the Nth, varies from run to run; every assertion still holds.
-if "$KZ" --help 2>/dev/null | grep -q -- "--threads"; then
+if "$KZ" index --help 2>/dev/null | grep -q -- "--threads"; then
   prepare threads a "$few" "$stride" index --threads 2 --memory 256K "$tmp/b.jsonl"
 fi
 if "$KZ" delete --help >/dev/null 2>&1; then

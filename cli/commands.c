@@ -1,0 +1,262 @@
+/*
+ * commands.c - the subcommand table (see commands.h): one help text per
+ * command, each written right above the table, and the table itself.
+ *
+ * Each help text follows the same plan, so that they read alike: what the
+ * command does, "Options:" (every option the command's parser accepts,
+ * aliases included), "Examples:" and "Exit status:". Things every command
+ * shares (where the index lives, the query syntax) are in the overview of
+ * `kzsearch --help` (main.c) and in kzsearch(1), and are only pointed to here.
+ */
+#include "commands.h"
+
+#include <string.h>
+
+#include "cmd_check.h"
+#include "cmd_compact.h"
+#include "cmd_delete.h"
+#include "cmd_index.h"
+#include "cmd_search.h"
+#include "cmd_show.h"
+#include "cmd_stats.h"
+
+/* ---------------------------------------------------------------- index */
+
+static const char index_usage[] =
+    "Usage: kzsearch index [-i DIR] [--rebuild] [--lang LANG] [--memory SIZE]\n"
+    "                      [--threads N] [--max-doc-size SIZE] PATH...\n";
+
+static const char index_help[] =
+    "\n"
+    "Add the documents found at each PATH to the index and commit them at once.\n"
+    "PATH is a JSON Lines file (.jsonl, or .jsonl.zst compressed with zstd; one\n"
+    "{\"id\", \"title\", \"body\", \"date\", \"url\"} object per line), a directory\n"
+    "(walked recursively for .txt articles, whose first line is the title, and\n"
+    "for .jsonl files), or - for JSON Lines on standard input. Malformed records\n"
+    "are reported as FILE:LINE and skipped. A document whose id is already in the\n"
+    "index replaces it. If a PATH cannot be read, or the run is interrupted,\n"
+    "nothing is committed and the index stays as it was. The index directory is\n"
+    "created when missing.\n"
+    "\n"
+    "Options:\n"
+    "  -i, --index DIR        the index directory (see 'kzsearch --help')\n"
+    "      --rebuild          replace the whole index by the given documents (the\n"
+    "                         old index stays searchable until the commit)\n"
+    "      --lang, --language LANG\n"
+    "                         Snowball stemming language of a new index\n"
+    "                         (default english)\n"
+    "      --memory SIZE      memory to fill before a segment is written, in bytes\n"
+    "                         or with a K, M or G suffix (default 256M), shared by\n"
+    "                         all indexing threads\n"
+    "      --threads N        indexing threads, 1 to 64 (default: the number of\n"
+    "                         cores)\n"
+    "      --max-doc-size SIZE  skip and report larger documents (default 64M)\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "Examples:\n"
+    "  kzsearch index news.jsonl                  add to the default index\n"
+    "  kzsearch index -i ~/idx --rebuild articles/   rebuild ~/idx from a directory\n"
+    "  zstdcat dump.jsonl.zst | kzsearch index -\n"
+    "\n"
+    "Exit status:\n"
+    "  0  every document was indexed\n"
+    "  1  some records were skipped (the others were committed)\n"
+    "  2  an error: nothing was committed\n"
+    "  130, 143  interrupted by SIGINT or SIGTERM: nothing was committed\n";
+
+/* ---------------------------------------------------------------- search */
+
+static const char search_usage[] =
+    "Usage: kzsearch [search] [-i DIR] [-k N] [--offset N] [--and] [--json]\n"
+    "                [--count] [--color WHEN] [--] QUERY...\n";
+
+static const char search_help[] =
+    "\n"
+    "Search the index and print the best hits, ranked by BM25. This is the\n"
+    "default command: 'kzsearch CSTO peacekeeping' searches. Several QUERY\n"
+    "arguments are joined by spaces. Use 'kzsearch search index' to search for a\n"
+    "word that is also a command name. The query syntax is in 'kzsearch --help'.\n"
+    "\n"
+    "Each hit shows rank, score, id and date, then the title and a snippet with\n"
+    "the matching words in bold. \"N matches, showing A-B (T ms)\" follows on\n"
+    "stderr, so that a pipe sees only the hits.\n"
+    "\n"
+    "Options:\n"
+    "  -i, --index DIR        the index directory (see 'kzsearch --help')\n"
+    "  -k, --limit N          how many hits to show (default 10)\n"
+    "      --offset N         skip the first N hits, for paging (default 0)\n"
+    "      --and              every bare word is required (default: any word)\n"
+    "  -c, --count            print only the exact number of matches\n"
+    "      --json             print one JSON object per line (see below)\n"
+    "      --color WHEN       bold the matches: auto (on a terminal, unless\n"
+    "                         NO_COLOR is set and not empty; the default), always\n"
+    "                         (also into a pipe, e.g. for 'less -R') or never\n"
+    "  --                     end of options: later arguments are query text even\n"
+    "                         when they start with '-' (kzsearch -- -foo bar).\n"
+    "                         Before --, an argument starting with '-' must be a\n"
+    "                         known option; or quote the query: \"peace -russia\"\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "JSON output (--json), one object per line:\n"
+    "  {\"type\":\"hit\",\"rank\":1,\"id\":\"..\",\"score\":12.3,\"title\":\"..\",\n"
+    "   \"date\":\"2022-01-06\" or null,\"snippet\":\"..\",\"highlights\":[[start,end],..]}\n"
+    "  (highlights are UTF-8 byte offsets into the snippet; invalid UTF-8 becomes\n"
+    "  U+FFFD), then {\"type\":\"summary\",\"total\":N,\"elapsed_us\":N}. With --count,\n"
+    "  only the summary.\n"
+    "\n"
+    "Examples:\n"
+    "  kzsearch oil prices                 any of the words, best first\n"
+    "  kzsearch '\"crude oil\" +OPEC -Iran'  a phrase, a required and an excluded word\n"
+    "  kzsearch --color=always -k 50 oil | less -R\n"
+    "  kzsearch --count --and oil prices\n"
+    "\n"
+    "Exit status:\n"
+    "  0  something matched\n"
+    "  1  nothing matched\n"
+    "  2  an error: bad usage, malformed query, no index, ...\n";
+
+/* ---------------------------------------------------------------- stats */
+
+static const char stats_usage[] = "Usage: kzsearch stats [-i DIR] [--json]\n";
+
+static const char stats_help[] =
+    "\n"
+    "Show the size and contents of the index: documents (and deleted ones not yet\n"
+    "merged away), segments, terms, postings, positions, the stemming language,\n"
+    "and the bytes taken by each part.\n"
+    "\n"
+    "Options:\n"
+    "  -i, --index DIR        the index directory (see 'kzsearch --help')\n"
+    "      --json             print one JSON object\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "Examples:\n"
+    "  kzsearch stats\n"
+    "  kzsearch stats -i ~/idx --json\n"
+    "\n"
+    "Exit status:\n"
+    "  0  success\n"
+    "  2  an error: bad usage, no index, ...\n";
+
+/* ---------------------------------------------------------------- check */
+
+static const char check_usage[] = "Usage: kzsearch check [-i DIR] [--full] [--json]\n";
+
+static const char check_help[] =
+    "\n"
+    "Verify the index without trusting it and list any damage, one\n"
+    "'DIR/FILE: problem' line each, then \"ok: ...\" or \"damaged: N problems in M\n"
+    "files\". The quick check reads the manifest (with its checksum) and every\n"
+    "file's size, header and footer.\n"
+    "\n"
+    "Options:\n"
+    "  -i, --index DIR        the index directory (see 'kzsearch --help')\n"
+    "      --full             also verify every file's checksum and every term,\n"
+    "                         posting, position and stored document (slower)\n"
+    "      --json             print {\"type\":\"problem\",\"file\":..,\"problem\":..} per\n"
+    "                         problem, then {\"type\":\"summary\",\"files\":N,\n"
+    "                         \"problems\":N,..}\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "Examples:\n"
+    "  kzsearch check\n"
+    "  kzsearch check --full -i ~/idx\n"
+    "\n"
+    "Exit status:\n"
+    "  0  no damage found\n"
+    "  1  damage found\n"
+    "  2  the check could not run: bad usage, no index, ...\n";
+
+/* ---------------------------------------------------------------- delete */
+
+static const char delete_usage[] = "Usage: kzsearch delete [-i DIR] [--from FILE] ID...\n";
+
+static const char delete_help[] =
+    "\n"
+    "Delete the documents with the given ids in one commit. Ids not in the index\n"
+    "are reported, not treated as errors. Deleted documents disappear from\n"
+    "results at once; their space is reclaimed by later merges or 'compact'.\n"
+    "\n"
+    "Options:\n"
+    "  -i, --index DIR        the index directory (see 'kzsearch --help')\n"
+    "      --from FILE        also delete the ids listed in FILE, one per line\n"
+    "                         (- for standard input; blank lines are skipped)\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "Examples:\n"
+    "  kzsearch delete reuters-42 reuters-43\n"
+    "  cut -f1 stale.tsv | kzsearch delete --from -\n"
+    "\n"
+    "Exit status:\n"
+    "  0  the deletion was committed (missing ids included)\n"
+    "  2  an error: nothing was deleted\n";
+
+/* ---------------------------------------------------------------- compact */
+
+static const char compact_usage[] = "Usage: kzsearch compact [-i DIR]\n";
+
+static const char compact_help[] =
+    "\n"
+    "Merge every segment into one, leaving out deleted and replaced documents.\n"
+    "Results stay the same, except that scores stop counting the deleted\n"
+    "documents. (Segments are also merged automatically after each commit, ten\n"
+    "of similar size at a time.)\n"
+    "\n"
+    "Options:\n"
+    "  -i, --index DIR        the index directory (see 'kzsearch --help')\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "Examples:\n"
+    "  kzsearch compact -i ~/idx\n"
+    "\n"
+    "Exit status:\n"
+    "  0  success\n"
+    "  2  an error: the index stays as it was\n";
+
+/* ---------------------------------------------------------------- show */
+
+static const char show_usage[] = "Usage: kzsearch show [-i DIR] [--json] [--] ID\n";
+
+static const char show_help[] =
+    "\n"
+    "Print the stored article with this id, whole: its id, title, date and url\n"
+    "lines (absent ones left out), a blank line, then the body. A replaced\n"
+    "document shows its newest version; a deleted one is not found.\n"
+    "\n"
+    "Options:\n"
+    "  -i, --index DIR        the index directory (see 'kzsearch --help')\n"
+    "      --json             print one object: {\"type\":\"document\",\"id\":..,\n"
+    "                         \"title\":..,\"date\":..,\"url\":..,\"body\":..}\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "Examples:\n"
+    "  kzsearch show seed-001\n"
+    "  kzsearch show --json -- -odd-id-\n"
+    "\n"
+    "Exit status:\n"
+    "  0  the document was shown\n"
+    "  1  no document has this id\n"
+    "  2  an error\n";
+
+/* ---------------------------------------------------------------- the table */
+
+const cli_command cli_commands[] = {
+    {"index", cli_cmd_index, "Add documents (JSON Lines, directories of .txt) to the index",
+     index_usage, index_help},
+    {"search", cli_cmd_search, "Search the index (the default: 'kzsearch oil prices')",
+     search_usage, search_help},
+    {"show", cli_cmd_show, "Print a stored article whole, by id", show_usage, show_help},
+    {"stats", cli_cmd_stats, "Show the size and contents of the index", stats_usage, stats_help},
+    {"check", cli_cmd_check, "Verify the index and list any damage", check_usage, check_help},
+    {"delete", cli_cmd_delete, "Delete documents by id", delete_usage, delete_help},
+    {"compact", cli_cmd_compact, "Merge all segments into one, dropping deleted documents",
+     compact_usage, compact_help},
+};
+
+const size_t cli_n_commands = sizeof cli_commands / sizeof cli_commands[0];
+
+const cli_command *cli_command_find(const char *name) {
+  for (size_t i = 0; i < cli_n_commands; i++)
+    if (strcmp(cli_commands[i].name, name) == 0) return &cli_commands[i];
+  return NULL;
+}

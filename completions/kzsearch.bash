@@ -1,0 +1,87 @@
+# kzsearch.bash - bash completion for kzsearch(1): subcommands, each
+# subcommand's options, directories after -i/--index, files for PATH and
+# --from, the values of --color. Installed as
+# ${datadir}/bash-completion/completions/kzsearch, where bash-completion
+# loads it on first use; or source it from ~/.bashrc.
+#
+# Keep the option lists in step with the help texts in cli/commands.c:
+# tests/integration/completion.sh checks that every option the CLI accepts
+# is offered here. Needs nothing from the bash-completion package.
+
+_kzsearch() {
+  local cur=${COMP_WORDS[COMP_CWORD]} prev='' cmd=search i
+  local commands='index search show stats check delete compact help'
+  local opts
+  ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+  COMPREPLY=()
+
+  # "--opt=value" is split by COMP_WORDBREAKS into "--opt" "=" "value".
+  if [[ $cur == = ]]; then
+    prev=${COMP_WORDS[COMP_CWORD - 1]}
+    cur=''
+  elif [[ $prev == = ]] && ((COMP_CWORD > 1)); then
+    prev=${COMP_WORDS[COMP_CWORD - 2]}
+  fi
+
+  # The subcommand is the first word; anything else is the bare search form.
+  if ((COMP_CWORD > 1)); then
+    for i in $commands; do
+      [[ ${COMP_WORDS[1]} == "$i" ]] && cmd=$i
+    done
+  fi
+
+  case $prev in
+  -i | --index)
+    compopt -o filenames 2>/dev/null
+    mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+    return 0
+    ;;
+  --from)
+    compopt -o filenames 2>/dev/null
+    mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+    return 0
+    ;;
+  --color)
+    mapfile -t COMPREPLY < <(compgen -W 'auto always never' -- "$cur")
+    return 0
+    ;;
+  --lang | --language | --memory | --threads | --max-doc-size | -k | --limit | --offset)
+    return 0 # a value nothing can guess
+    ;;
+  esac
+
+  case $cmd in
+  index) opts='-i --index --rebuild --lang --language --memory --threads --max-doc-size -h --help' ;;
+  search) opts='-i --index -k --limit --offset --and --json -c --count --color -h --help' ;;
+  show) opts='-i --index --json -h --help' ;;
+  stats) opts='-i --index --json -h --help' ;;
+  check) opts='-i --index --full --json -h --help' ;;
+  delete) opts='-i --index --from -h --help' ;;
+  compact) opts='-i --index -h --help' ;;
+  help) opts='' ;;
+  esac
+
+  if ((COMP_CWORD == 1)); then
+    if [[ $cur == -* ]]; then
+      mapfile -t COMPREPLY < <(compgen -W "$opts --version" -- "$cur")
+    else
+      mapfile -t COMPREPLY < <(compgen -W "$commands" -- "$cur")
+    fi
+    return 0
+  fi
+  if [[ $cur == -* ]]; then
+    mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+    return 0
+  fi
+  case $cmd in
+  index) # PATH: JSON Lines files, directories, or - for stdin
+    compopt -o filenames 2>/dev/null
+    mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+    ;;
+  help)
+    ((COMP_CWORD == 2)) && mapfile -t COMPREPLY < <(compgen -W "$commands" -- "$cur")
+    ;;
+  esac
+  return 0
+}
+complete -F _kzsearch kzsearch
