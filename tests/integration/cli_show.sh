@@ -98,6 +98,8 @@ assert hits["a1"]["url"] == "https://example.org/almaty-airport", hits
 assert hits["-dash"]["url"] is None, hits' "$OUT"
 
 kz --help
-check "--help names show" grep -q "kzsearch show \[-i DIR\] \[--json\] \[--\] ID" "$OUT"
+check "--help names show" grep -q "^  show " "$OUT"
+kz show --help
+check "show --help gives its usage" grep -q "kzsearch show \[-i DIR\] \[--json\] \[--\] ID" "$OUT"
 
 cli_test_summary
