@@ -20,6 +20,7 @@
 #include "cmd_delete.h"
 #include "cmd_index.h"
 #include "cmd_search.h"
+#include "cmd_serve.h"
 #include "cmd_stats.h"
 #include "kzsearch.h"
 #include "report.h"
@@ -154,6 +155,8 @@ static int dispatch(int argc, char **argv) {
     status = cli_cmd_delete(argc - 2, argv + 2);
   else if (strcmp(cmd, "compact") == 0)
     status = cli_cmd_compact(argc - 2, argv + 2);
+  else if (strcmp(cmd, "serve") == 0)
+    status = cli_cmd_serve(argc - 2, argv + 2);
   else
     status = cli_cmd_search(argc - 1, argv + 1);
   if (status == CLI_EXIT_USAGE) return usage_error();

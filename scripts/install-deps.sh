@@ -3,7 +3,8 @@
 # Runs apt-get only if something is missing; uses sudo when not root.
 set -euo pipefail
 packages=(gcc make cmake pkg-config python3 zstd
-          libstemmer-dev libxxhash-dev libzstd-dev libutf8proc-dev libjson-c-dev)
+          libstemmer-dev libxxhash-dev libzstd-dev libutf8proc-dev libjson-c-dev
+          libmicrohttpd-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
