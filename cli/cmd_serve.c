@@ -1,6 +1,7 @@
 /*
  * cmd_serve.c - `kzsearch serve [-i DIR] [--listen HOST:PORT] [--threads N]
- * [--api-key-file FILE] [--cors-origin ORIGIN] [--quiet]`: runs the HTTP
+ * [--api-key-file FILE] [--cors-origin ORIGIN] [--max-connections N]
+ * [--request-timeout SECONDS] [--quiet]`: runs the HTTP
  * server of server/ until SIGINT or SIGTERM.
  *
  * The signals are blocked before any server thread starts (threads inherit
@@ -27,12 +28,16 @@
 #include "server/app.h"
 #include "server/http.h"
 
-enum { OPT_INDEX = 1, OPT_LISTEN, OPT_THREADS, OPT_KEY_FILE, OPT_CORS, OPT_QUIET, OPT_HELP };
+enum {
+  OPT_INDEX = 1, OPT_LISTEN, OPT_THREADS, OPT_KEY_FILE, OPT_CORS, OPT_QUIET, OPT_MAX_CONN,
+  OPT_REQUEST_TIMEOUT, OPT_HELP
+};
 
 static const cli_option options[] = {
     {"index", 'i', 1, OPT_INDEX},         {"listen", 0, 1, OPT_LISTEN},
     {"threads", 0, 1, OPT_THREADS},       {"api-key-file", 0, 1, OPT_KEY_FILE},
     {"cors-origin", 0, 1, OPT_CORS},      {"quiet", 'q', 0, OPT_QUIET},
+    {"max-connections", 0, 1, OPT_MAX_CONN}, {"request-timeout", 0, 1, OPT_REQUEST_TIMEOUT},
     {"help", 'h', 0, OPT_HELP},
 };
 
@@ -114,6 +119,22 @@ int cli_cmd_serve(int argc, char **argv) {
           return CLI_EXIT_USAGE;
         }
         ho.threads = (unsigned)n;
+        break;
+      case OPT_MAX_CONN:
+        if (cli_parse_u64(value, "--max-connections", &n) != 0 || n < 1 || n > 65536) {
+          cli_error("invalid value for --max-connections: '%s' (expected a whole number from 1 "
+                    "to 65536)", value);
+          return CLI_EXIT_USAGE;
+        }
+        ho.max_connections = (unsigned)n;
+        break;
+      case OPT_REQUEST_TIMEOUT:
+        if (cli_parse_u64(value, "--request-timeout", &n) != 0 || n < 1 || n > 3600) {
+          cli_error("invalid value for --request-timeout: '%s' (expected seconds from 1 to 3600)",
+                    value);
+          return CLI_EXIT_USAGE;
+        }
+        ho.request_seconds = (unsigned)n;
         break;
       case OPT_KEY_FILE: key_file = value; break;
       case OPT_CORS: ho.cors_origin = value; break;

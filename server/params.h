@@ -5,7 +5,8 @@
  *
  * Decoding is strict: a bad percent escape, a NUL, invalid UTF-8, a repeated
  * or empty name, or more than SRV_MAX_PARAMS parameters is an error with a
- * reason, never a guess.
+ * reason, never a guess. (In a JSON object a repeated member keeps its last
+ * value, as json-c and most JSON parsers do.)
  */
 #ifndef KZ_SERVER_PARAMS_H
 #define KZ_SERVER_PARAMS_H
