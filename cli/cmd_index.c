@@ -171,6 +171,8 @@ static int ingest(const char *index_path, const kz_writer_options *opts, char **
     total.documents += st.documents;
     total.skipped += st.skipped;
     total.bytes_read += st.bytes_read;
+    total.empty += st.empty;
+    total.replaced += st.replaced;
     ctx.done_docs = total.documents;
     ctx.done_bytes = total.bytes_read;
     /* Whatever stopped the PATH (the progress callback, or a read cut short
@@ -201,13 +203,24 @@ static int ingest(const char *index_path, const kz_writer_options *opts, char **
   char size[32];
   cli_format_bytes(size, sizeof size, total.bytes_read);
   char *shown_path = realpath(index_path, NULL);
-  fprintf(stderr, "indexed %llu %s (%s) in %.2f s, %.1f MB/s into %s",
-          (unsigned long long)total.documents, plural(total.documents, "document", "documents"),
-          size, seconds, seconds > 0 ? mb / seconds : 0.0, shown_path ? shown_path : index_path);
+  /* Indexing the same file twice adds as many documents as the first time:
+   * only the replaced count tells the two runs apart. */
+  fprintf(stderr, "indexed %llu %s", (unsigned long long)total.documents,
+          plural(total.documents, "document", "documents"));
+  if (total.replaced) fprintf(stderr, " (%llu replaced)", (unsigned long long)total.replaced);
+  fprintf(stderr, " from %s in %.2f s, %.1f MB/s into %s", size, seconds,
+          seconds > 0 ? mb / seconds : 0.0, shown_path ? shown_path : index_path);
   free(shown_path);
-  if (total.skipped)
-    fprintf(stderr, " (skipped %llu malformed or oversized %s)", (unsigned long long)total.skipped,
-            plural(total.skipped, "record", "records"));
+  if (total.empty || total.skipped) {
+    fputs(" (skipped ", stderr);
+    if (total.empty)
+      fprintf(stderr, "%llu %s without text%s", (unsigned long long)total.empty,
+              plural(total.empty, "document", "documents"), total.skipped ? ", " : "");
+    if (total.skipped)
+      fprintf(stderr, "%llu malformed or oversized %s", (unsigned long long)total.skipped,
+              plural(total.skipped, "record", "records"));
+    fputc(')', stderr);
+  }
   fputc('\n', stderr);
   return total.skipped ? CLI_EXIT_NONE : CLI_EXIT_OK;
 }
@@ -247,26 +260,14 @@ int cli_cmd_index(int argc, char **argv) {
       case OPT_LANG: wopts.language = value; break;
       case OPT_MEMORY:
         if (cli_parse_size(value, "--memory", &size) != 0) goto usage;
-        if (size == 0 || size > SIZE_MAX) {
-          cli_error("invalid value for --memory: '%s' (must be more than 0)", value);
-          goto usage;
-        }
         wopts.memory_bytes = (size_t)size;
         break;
       case OPT_THREADS:
-        if (cli_parse_u64(value, "--threads", &size) != 0) goto usage;
-        if (size == 0 || size > 64) {
-          cli_error("invalid value for --threads: '%s' (1 to 64)", value);
-          goto usage;
-        }
+        if (cli_parse_u64(value, "--threads", 1, 64, &size) != 0) goto usage;
         wopts.threads = (unsigned)size;
         break;
       case OPT_MAX_DOC:
         if (cli_parse_size(value, "--max-doc-size", &size) != 0) goto usage;
-        if (size == 0 || size > SIZE_MAX) {
-          cli_error("invalid value for --max-doc-size: '%s' (must be more than 0)", value);
-          goto usage;
-        }
         wopts.max_doc_bytes = (size_t)size;
         break;
       case OPT_HELP: free(paths); return CLI_EXIT_HELP;

@@ -61,19 +61,11 @@ static int parse_args(search_args *a, int argc, char **argv) {
         break;
       case OPT_INDEX: a->index_opt = value; break;
       case OPT_K:
-        if (cli_parse_u64(value, "-k", &n) != 0) goto usage;
-        if (n == 0 || n > SIZE_MAX) {
-          cli_error("invalid value for -k: '%s' (must be at least 1)", value);
-          goto usage;
-        }
+        if (cli_parse_u64(value, "-k", 1, SIZE_MAX, &n) != 0) goto usage;
         a->opts.k = (size_t)n;
         break;
       case OPT_OFFSET:
-        if (cli_parse_u64(value, "--offset", &n) != 0) goto usage;
-        if (n > SIZE_MAX) {
-          cli_error("invalid value for --offset: '%s' (too large)", value);
-          goto usage;
-        }
+        if (cli_parse_u64(value, "--offset", 0, SIZE_MAX, &n) != 0) goto usage;
         a->opts.offset = (size_t)n;
         break;
       case OPT_AND: a->opts.default_and = 1; break;
@@ -203,6 +195,11 @@ static void print_hit_human(const kz_hit *h, uint64_t rank, int first, int color
   if (h->snippet && h->snippet[0]) {
     fputs("   ", stdout);
     print_text(stdout, h->snippet, h->highlights, h->highlights ? h->n_highlights : 0, color);
+    fputc('\n', stdout);
+  }
+  if (h->url && h->url[0]) {
+    fputs("   ", stdout);
+    print_text(stdout, h->url, NULL, 0, 0);
     fputc('\n', stdout);
   }
 }

@@ -73,10 +73,11 @@ static int read_key(const char *path, char **out) {
 static int parse_listen(const char *v, char *host, unsigned *port) {
   const char *colon = strrchr(v, ':');
   uint64_t p;
-  if (!colon || cli_parse_u64(colon + 1, "--listen port", &p) != 0 || p > 65535) {
+  if (!colon) {
     cli_error("invalid value for --listen: '%s' (expected HOST:PORT, e.g. 127.0.0.1:7700)", v);
     return -1;
   }
+  if (cli_parse_u64(colon + 1, "the --listen port", 0, 65535, &p) != 0) return -1;
   size_t n = (size_t)(colon - v);
   if (n >= 2 && v[0] == '[' && v[n - 1] == ']') {
     v++;
@@ -113,27 +114,15 @@ int cli_cmd_serve(int argc, char **argv) {
       case OPT_INDEX: index_opt = value; break;
       case OPT_LISTEN: if (parse_listen(value, host, &ho.port) != 0) return CLI_EXIT_USAGE; break;
       case OPT_THREADS:
-        if (cli_parse_u64(value, "--threads", &n) != 0 || n < 1 || n > 256) {
-          cli_error("invalid value for --threads: '%s' (expected a whole number from 1 to 256)",
-                    value);
-          return CLI_EXIT_USAGE;
-        }
+        if (cli_parse_u64(value, "--threads", 1, 256, &n) != 0) return CLI_EXIT_USAGE;
         ho.threads = (unsigned)n;
         break;
       case OPT_MAX_CONN:
-        if (cli_parse_u64(value, "--max-connections", &n) != 0 || n < 1 || n > 65536) {
-          cli_error("invalid value for --max-connections: '%s' (expected a whole number from 1 "
-                    "to 65536)", value);
-          return CLI_EXIT_USAGE;
-        }
+        if (cli_parse_u64(value, "--max-connections", 1, 65536, &n) != 0) return CLI_EXIT_USAGE;
         ho.max_connections = (unsigned)n;
         break;
       case OPT_REQUEST_TIMEOUT:
-        if (cli_parse_u64(value, "--request-timeout", &n) != 0 || n < 1 || n > 3600) {
-          cli_error("invalid value for --request-timeout: '%s' (expected seconds from 1 to 3600)",
-                    value);
-          return CLI_EXIT_USAGE;
-        }
+        if (cli_parse_u64(value, "--request-timeout", 1, 3600, &n) != 0) return CLI_EXIT_USAGE;
         ho.request_seconds = (unsigned)n;
         break;
       case OPT_KEY_FILE: key_file = value; break;

@@ -114,6 +114,8 @@ void cli_json_hit(FILE *f, const kz_hit *h, uint64_t rank) {
   cli_json_cstring(f, h->title ? h->title : "");
   fputs(",\"date\":", f);
   cli_json_cstring(f, h->date && h->date[0] ? h->date : NULL);
+  fputs(",\"url\":", f);
+  cli_json_cstring(f, h->url && h->url[0] ? h->url : NULL);
   fputs(",\"snippet\":", f);
   cli_json_cstring(f, h->snippet ? h->snippet : "");
   fputs(",\"highlights\":[", f);

@@ -21,6 +21,7 @@
 #include "cmd_index.h"
 #include "cmd_search.h"
 #include "cmd_serve.h"
+#include "cmd_show.h"
 #include "cmd_stats.h"
 #include "kzsearch.h"
 #include "report.h"
@@ -29,6 +30,7 @@ static const char synopsis[] =
     "Usage: kzsearch index [-i DIR] [--rebuild] [--lang LANG] [--memory SIZE] [--threads N]\n"
     "                      [--max-doc-size SIZE] PATH...\n"
     "       kzsearch [search] [-i DIR] [-k N] [--offset N] [--and] [--json] [--count] [--] QUERY...\n"
+    "       kzsearch show [-i DIR] [--json] [--] ID\n"
     "       kzsearch stats [-i DIR] [--json]\n"
     "       kzsearch check [-i DIR] [--full] [--json]\n"
     "       kzsearch delete [-i DIR] [--from FILE] ID...\n"
@@ -50,6 +52,8 @@ static const char help[] =
     "           'kzsearch CSTO peacekeeping' searches. Several QUERY arguments\n"
     "           are joined by spaces. Use 'kzsearch search index' to search for\n"
     "           a word that is also a command name.\n"
+    "  show     Print the stored article with this id, whole: id, title, date,\n"
+    "           url and body (--json: one object). Exit 1 when no document has it.\n"
     "  stats    Show the size and contents of the index.\n"
     "  check    Verify the index and list any damage, one 'DIR/FILE: problem'\n"
     "           line each: the manifest's checksum and every file's size,\n"
@@ -80,7 +84,7 @@ static const char help[] =
     "  --and             search: every bare word is required (default: any word)\n"
     "  -c, --count       search: print only the exact number of matches\n"
     "  --full            check: read and cross-check everything (slower)\n"
-    "  --json            search, stats, check: print JSON (see below)\n"
+    "  --json            search, show, stats, check: print JSON (see below)\n"
     "  --                search: end of options; later arguments are query text\n"
     "                    even when they start with '-' (kzsearch -- -foo bar).\n"
     "                    Before --, an argument starting with '-' must be a known\n"
@@ -98,15 +102,18 @@ static const char help[] =
     "  Words match whatever their case and inflection (stemming).\n"
     "\n"
     "Output:\n"
-    "  Each hit shows rank, score, id and date, then the title and a snippet with\n"
+    "  Each hit shows rank, score, id and date, then the title, a snippet with\n"
     "  the matching words in bold (only on a terminal, and not when NO_COLOR is\n"
-    "  set). \"N matches, showing A-B (T ms)\" follows on stderr.\n"
+    "  set) and the url. \"N matches, showing A-B (T ms)\" follows on stderr.\n"
     "  --json prints one object per line:\n"
     "    {\"type\":\"hit\",\"rank\":1,\"id\":\"..\",\"score\":12.3,\"title\":\"..\",\n"
-    "     \"date\":\"2022-01-06\" or null,\"snippet\":\"..\",\"highlights\":[[start,end],..]}\n"
+    "     \"date\":\"2022-01-06\" or null,\"url\":\"..\" or null,\"snippet\":\"..\",\n"
+    "     \"highlights\":[[start,end],..]}\n"
     "  (highlights are UTF-8 byte offsets into the snippet; invalid UTF-8 becomes\n"
     "  U+FFFD), then {\"type\":\"summary\",\"total\":N,\"elapsed_us\":N}. With --count,\n"
     "  --json prints only the summary.\n"
+    "  show --json prints {\"type\":\"document\",\"id\":..,\"title\":..,\"date\":..,\n"
+    "  \"url\":..,\"body\":..} (date and url null when absent).\n"
     "  check prints each problem, then \"ok: ...\" or \"damaged: N problems in M\n"
     "  files\". check --json prints {\"type\":\"problem\",\"file\":\"..\",\"problem\":\"..\"}\n"
     "  per problem, then {\"type\":\"summary\",\"files\":N,\"problems\":N,..}.\n"
@@ -118,7 +125,7 @@ static const char help[] =
     "Exit status:\n"
     "  0  success; search: something matched\n"
     "  1  search: nothing matched; index: some records were skipped (the others\n"
-    "     were committed); check: damage was found\n"
+    "     were committed); check: damage was found; show: no such id\n"
     "  2  an error: bad usage, malformed query, no index, unreadable input, ...\n";
 
 static int usage_error(void) {
@@ -147,6 +154,8 @@ static int dispatch(int argc, char **argv) {
     status = cli_cmd_index(argc - 2, argv + 2);
   else if (strcmp(cmd, "search") == 0)
     status = cli_cmd_search(argc - 2, argv + 2);
+  else if (strcmp(cmd, "show") == 0)
+    status = cli_cmd_show(argc - 2, argv + 2);
   else if (strcmp(cmd, "stats") == 0)
     status = cli_cmd_stats(argc - 2, argv + 2);
   else if (strcmp(cmd, "check") == 0)

@@ -10,6 +10,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,28 +105,35 @@ int cli_parser_next(cli_parser *p, const char **value) {
   return CLI_OPT_END;
 }
 
-/* Parses the leading digits of text; *end points after them. */
-static int parse_digits(const char *text, const char *what, uint64_t *out, char **end) {
-  if (!isdigit((unsigned char)text[0])) {
-    cli_error("invalid value for %s: '%s' (expected a non-negative whole number)", what, text);
-    return -1;
-  }
+/*
+ * Parses the leading digits of text (at least one); *end points after them.
+ * Values past UINT64_MAX saturate: the caller's range check then rejects
+ * them with the same message as any other value out of range.
+ */
+static int parse_digits(const char *text, uint64_t *out, char **end) {
+  if (!isdigit((unsigned char)text[0])) return -1;
   errno = 0;
   unsigned long long v = strtoull(text, end, 10);
-  if (errno == ERANGE) {
-    cli_error("invalid value for %s: '%s' (too large)", what, text);
-    return -1;
-  }
-  *out = (uint64_t)v;
+  *out = errno == ERANGE ? UINT64_MAX : (uint64_t)v;
   return 0;
 }
 
-int cli_parse_u64(const char *text, const char *what, uint64_t *out) {
+/* What a number option accepts, in words; one wording per option whatever is wrong. */
+static void describe_range(char *buf, size_t cap, uint64_t min, uint64_t max) {
+  if (max < UINT64_MAX && max < SIZE_MAX)
+    snprintf(buf, cap, "a whole number from %llu to %llu", (unsigned long long)min,
+             (unsigned long long)max);
+  else
+    snprintf(buf, cap, "a whole number of at least %llu", (unsigned long long)min);
+}
+
+int cli_parse_u64(const char *text, const char *what, uint64_t min, uint64_t max, uint64_t *out) {
   char *end;
   uint64_t v;
-  if (parse_digits(text, what, &v, &end) != 0) return -1;
-  if (*end != '\0') {
-    cli_error("invalid value for %s: '%s' (expected a non-negative whole number)", what, text);
+  if (parse_digits(text, &v, &end) != 0 || *end != '\0' || v < min || v > max) {
+    char range[96];
+    describe_range(range, sizeof range, min, max);
+    cli_error("invalid value for %s: '%s' (expected %s)", what, text, range);
     return -1;
   }
   *out = v;
@@ -135,7 +143,7 @@ int cli_parse_u64(const char *text, const char *what, uint64_t *out) {
 int cli_parse_size(const char *text, const char *what, uint64_t *out) {
   char *end;
   uint64_t v;
-  if (parse_digits(text, what, &v, &end) != 0) return -1;
+  if (parse_digits(text, &v, &end) != 0) goto bad;
   unsigned shift = 0;
   switch (toupper((unsigned char)*end)) {
     case '\0': break;
@@ -152,15 +160,13 @@ int cli_parse_size(const char *text, const char *what, uint64_t *out) {
     else if (end[0] == 'B' || end[0] == 'b')
       end++;
     if (*end != '\0') goto bad;
-    if (v > (UINT64_MAX >> shift)) {
-      cli_error("invalid value for %s: '%s' (too large)", what, text);
-      return -1;
-    }
-    v <<= shift;
+    v = v > (UINT64_MAX >> shift) ? UINT64_MAX : v << shift;
   }
+  if (v == 0 || v > SIZE_MAX) goto bad;
   *out = v;
   return 0;
 bad:
-  cli_error("invalid value for %s: '%s' (expected a size such as 512K, 64M or 1G)", what, text);
+  cli_error("invalid value for %s: '%s' (expected a size of at least 1 byte, such as 512K, 64M "
+            "or 1G)", what, text);
   return -1;
 }

@@ -47,16 +47,19 @@ void cli_parser_init(cli_parser *p, int argc, char **argv, const cli_option *opt
 int cli_parser_next(cli_parser *p, const char **value);
 
 /*
- * Parses a whole decimal number: digits only (no sign, no spaces, no
- * suffix), no overflow. `what` names the option in the error message.
+ * Parses a whole decimal number in [min, max]: digits only (no sign, no
+ * spaces, no suffix). `what` names the option in the error message, which
+ * is the same whatever is wrong ("-k 0" and "-k -1" alike): it says what
+ * the option accepts.
  * @return 0, or -1 after printing an error.
  */
-int cli_parse_u64(const char *text, const char *what, uint64_t *out);
+int cli_parse_u64(const char *text, const char *what, uint64_t min, uint64_t max, uint64_t *out);
 
 /*
- * Parses a size: a decimal number with an optional K, M, G or T suffix
- * (binary multiples, case-insensitive, optionally followed by "B" or "iB"),
- * e.g. "512K", "64M", "1G", "1048576".
+ * Parses a size of at least one byte: a decimal number with an optional K,
+ * M, G or T suffix (binary multiples, case-insensitive, optionally followed
+ * by "B" or "iB"), e.g. "512K", "64M", "1G", "1048576". Sizes past
+ * SIZE_MAX are refused; the same message covers every bad value.
  * @return 0, or -1 after printing an error.
  */
 int cli_parse_size(const char *text, const char *what, uint64_t *out);

@@ -56,5 +56,25 @@ if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
 else()
   set(KZ_PC_LIBDIR "\${prefix}/${CMAKE_INSTALL_LIBDIR}")
 endif()
+# The private dependencies go into Libs.private as plain link flags, not into
+# Requires.private: pkg-config adds a Requires.private package's Cflags to
+# `--cflags` even for shared linking, and json-c's and utf8proc's
+# (-I/usr/include/json-c, -DUTF8PROC_EXPORTS) mean nothing to a program that
+# includes only kzsearch.h. Their --static flags are taken as configured.
+# Library directories the linker searches anyway are left out.
+set(kz_pc_private "")
+foreach(dep ZSTD XXHASH UTF8PROC JSONC)
+  foreach(dir IN LISTS ${dep}_STATIC_LIBRARY_DIRS)
+    if(NOT dir IN_LIST CMAKE_C_IMPLICIT_LINK_DIRECTORIES AND NOT dir MATCHES "^/usr/lib/?$")
+      list(APPEND kz_pc_private "-L${dir}")
+    endif()
+  endforeach()
+  foreach(lib IN LISTS ${dep}_STATIC_LIBRARIES)
+    list(APPEND kz_pc_private "-l${lib}")
+  endforeach()
+  list(APPEND kz_pc_private ${${dep}_STATIC_LDFLAGS_OTHER})
+endforeach()
+list(REMOVE_DUPLICATES kz_pc_private)
+list(JOIN kz_pc_private " " KZ_PC_LIBS_PRIVATE)
 configure_file(${CMAKE_CURRENT_LIST_DIR}/kzsearch.pc.in ${PROJECT_BINARY_DIR}/kzsearch.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/kzsearch.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

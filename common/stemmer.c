@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <libstemmer.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,18 @@ static int known_language(const char *language) {
   for (const char **l = sb_stemmer_list(); *l; l++)
     if (strcmp(*l, language) == 0) return 1;
   return 0;
+}
+
+void kz_stemmer_languages(char *buf, size_t cap) {
+  size_t used = 0;
+  if (!cap) return;
+  buf[0] = '\0';
+  for (const char **l = sb_stemmer_list(); *l; l++) {
+    int n = snprintf(buf + used, cap - used, "%s%s", used ? ", " : "", *l);
+    if (n < 0 || (size_t)n >= cap - used) break; /* a cut list ends at the last whole name */
+    used += (size_t)n;
+  }
+  buf[used] = '\0';
 }
 
 int kz_stemmer_new(kz_stemmer **out, const char *language, size_t max_cache_entries) {

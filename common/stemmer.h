@@ -29,6 +29,13 @@ int kz_stemmer_new(kz_stemmer **out, const char *language, size_t max_cache_entr
 void kz_stemmer_free(kz_stemmer *s);
 
 /*
+ * Writes the Snowball algorithm names libstemmer knows into buf ("arabic,
+ * armenian, ..."), NUL-terminated; a list that does not fit in `cap` ends
+ * at the last name that does. For messages about an unknown language.
+ */
+void kz_stemmer_languages(char *buf, size_t cap);
+
+/*
  * Stems term[0..n) (a folded term: valid UTF-8, no NUL; not a pointer this
  * stemmer returned, which the call may overwrite). *out is
  * NUL-terminated and valid until the next call on `s`. When libstemmer's

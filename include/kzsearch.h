@@ -184,6 +184,38 @@ KZ_API uint64_t kz_hits_total(const kz_hits *hits);        /* all matches */
 KZ_API const kz_hit *kz_hits_at(const kz_hits *hits, size_t i); /* NULL past the end */
 KZ_API void kz_hits_free(kz_hits *hits);
 
+/*
+ * A stored document as kz_index_get returns it: every field as it was added,
+ * body included. The library allocates it and may add members at its end;
+ * release it with kz_stored_free. Each string is NUL-terminated and "" (length
+ * 0) when the document has none; a field may contain NUL bytes, so use the
+ * lengths for the whole value. The strings belong to the kz_stored and need
+ * nothing else: they stay valid after the index is closed.
+ */
+typedef struct kz_stored {
+  uint64_t doc; /* internal document number, as kz_hit.doc (stable within a snapshot) */
+  const char *id, *title, *body, *date, *url;
+  size_t id_len, title_len, body_len, date_len, url_len;
+} kz_stored;
+
+/*
+ * Fetches the live document with this id from the opened index (the state
+ * it was opened at): a deleted document is not found, and of a replaced one
+ * only the newest version is. The first call builds an id table of the
+ * index (one pass over the segments' id tables; about 12 bytes per live
+ * document, kept until kz_index_close); later calls cost a hash lookup and
+ * one block decompression. Safe to call from many threads, and beside
+ * kz_search.
+ * @return KZ_OK with *out set, or with *out = NULL when no live document
+ *         has this id (not an error); KZ_ERR_INVALID for a NULL id with a
+ *         length; KZ_ERR_CORRUPT, KZ_ERR_NOMEM.
+ */
+KZ_API int kz_index_get(kz_stored **out, kz_index *index, const char *id, size_t id_len,
+                        kz_error *err);
+
+/* Releases a document from kz_index_get. Accepts NULL. */
+KZ_API void kz_stored_free(kz_stored *doc);
+
 /* ------------------------------------------------------------------------ */
 /* Writing                                                                  */
 /* ------------------------------------------------------------------------ */

@@ -110,27 +110,87 @@ static void set(const kz_buf *out, const field *f, const char **p, size_t *n) {
   *n = f->present ? f->len : 0;
 }
 
+/* Shows the byte at line[at] for a message: 'x' when printable ASCII, else its hex value. */
+static void show_byte(char *buf, size_t cap, const char *line, size_t len, size_t at) {
+  if (at >= len)
+    snprintf(buf, cap, "the end of the line");
+  else if (line[at] > ' ' && line[at] < 0x7f)
+    snprintf(buf, cap, "'%c'", line[at]);
+  else
+    snprintf(buf, cap, "byte 0x%02x", (unsigned)(unsigned char)line[at]);
+}
+
+/*
+ * Says in plain words why json-c stopped at byte `at` of the line (columns
+ * in messages count bytes from 1). json-c's own texts ("null expected" for
+ * `not json`, "continue" for an unclosed object) describe its state machine,
+ * not the line.
+ */
+static void describe_json_error(char *why, size_t why_cap, enum json_tokener_error jerr,
+                                const char *line, size_t len, size_t at) {
+  char found[32];
+  show_byte(found, sizeof found, line, len, at);
+  const char *what;
+  switch (jerr) {
+    case json_tokener_success:
+    case json_tokener_continue:
+    case json_tokener_error_parse_eof:
+      snprintf(why, why_cap, "invalid JSON: the line ends inside the object (a closing '}' or "
+                             "'\"' is missing)");
+      return;
+    case json_tokener_error_depth: what = "values are nested too deeply"; break;
+    case json_tokener_error_parse_null:
+    case json_tokener_error_parse_boolean:
+    case json_tokener_error_parse_number:
+      what = "not a valid value (expected a string in double quotes, a number, true, false or null)";
+      break;
+    case json_tokener_error_parse_array: what = "expected ',' or ']' in a list"; break;
+    case json_tokener_error_parse_object_key_name: what = "expected a field name in double quotes"; break;
+    case json_tokener_error_parse_object_key_sep: what = "expected ':' after the field name"; break;
+    case json_tokener_error_parse_object_value_sep: what = "expected ',' or '}' after a value"; break;
+    case json_tokener_error_parse_string: what = "invalid escape sequence in a string"; break;
+    case json_tokener_error_parse_utf8_string: what = "invalid UTF-8 in a string"; break;
+    case json_tokener_error_parse_unexpected:
+    case json_tokener_error_parse_comment: what = "unexpected character"; break;
+    default: what = json_tokener_error_desc(jerr); break;
+  }
+  snprintf(why, why_cap, "invalid JSON at column %zu: %s, found %s", at + 1, what, found);
+}
+
 int kz_jsonl_parse(kz_jsonl *j, const char *line, size_t len, kz_document *doc, char *why,
                    size_t why_cap) {
   if (len > INT_MAX) {
     snprintf(why, why_cap, "line too long");
     return KZ_ERR_DOCUMENT;
   }
+  /* Anything but an object is refused before json-c sees it, so that a line
+   * of plain text is called what it is rather than a misspelt `null`. */
+  size_t first = 0;
+  while (first < len && is_ws(line[first])) first++;
+  if (first == len || line[first] != '{') {
+    char found[32];
+    show_byte(found, sizeof found, line, len, first);
+    snprintf(why, why_cap,
+             "not a JSON object: found %s at column %zu where a record starts with '{' "
+             "(one {\"id\": ..., \"title\": ..., \"body\": ...} per line)",
+             found, first + 1);
+    return KZ_ERR_DOCUMENT;
+  }
   json_tokener_reset(j->tok);
   json_object *obj = json_tokener_parse_ex(j->tok, line, (int)len);
   enum json_tokener_error jerr = json_tokener_get_error(j->tok);
   if (!obj) {
-    if (jerr == json_tokener_success || jerr == json_tokener_continue)
-      snprintf(why, why_cap, "not a complete JSON object");
-    else
-      snprintf(why, why_cap, "invalid JSON: %s", json_tokener_error_desc(jerr));
+    describe_json_error(why, why_cap, jerr, line, len, json_tokener_get_parse_end(j->tok));
     return KZ_ERR_DOCUMENT;
   }
   int rc = KZ_OK;
   size_t end = json_tokener_get_parse_end(j->tok);
   while (end < len && is_ws(line[end])) end++;
   if (end < len) {
-    snprintf(why, why_cap, line[end] ? "text after the JSON value" : "NUL byte in the line");
+    if (line[end])
+      snprintf(why, why_cap, "text after the JSON object at column %zu", end + 1);
+    else
+      snprintf(why, why_cap, "NUL byte in the line at column %zu", end + 1);
     rc = KZ_ERR_DOCUMENT;
     goto done;
   }

@@ -33,6 +33,7 @@
 #include "common/format.h"
 #include "common/limits.h"
 #include "common/manifest.h"
+#include "common/stemmer.h"
 #include "indexer/docstore_writer.h"
 #include "indexer/inverter.h"
 #include "indexer/live_docs.h"
@@ -192,6 +193,15 @@ static void remove_unreferenced(const char *dir, const kz_manifest *m) {
 
 /* ---- open and close ---------------------------------------------------- */
 
+/* The error for a language libstemmer does not have, naming those it has. */
+static int unknown_language(kz_error *err, const char *language) {
+  char known[400];
+  kz_stemmer_languages(known, sizeof known);
+  return kz_error_set(err, KZ_ERR_INVALID,
+                      "unknown language '%.40s%s'; the languages are %s, or none (no stemming)",
+                      language, strlen(language) > 40 ? "..." : "", known);
+}
+
 int kz_writer_open(kz_writer **out, const char *path, const kz_writer_options *opts,
                    kz_error *err) {
   kz_writer_options defaults = KZ_WRITER_OPTIONS_INIT;
@@ -202,6 +212,16 @@ int kz_writer_open(kz_writer **out, const char *path, const kz_writer_options *o
   if (o->memory_bytes && o->memory_bytes < KZ_MIN_MEMORY_BYTES)
     return kz_error_set(err, KZ_ERR_INVALID, "the memory budget must be at least %u bytes",
                         KZ_MIN_MEMORY_BYTES);
+  /* An unknown language is refused before anything is created on disk. */
+  if (o->language) {
+    kz_analyzer *probe = NULL;
+    int lrc = strlen(o->language) > KZ_MAX_LANGUAGE_BYTES
+                  ? KZ_ERR_INVALID
+                  : kz_analyzer_new_cached(&probe, o->language, 0);
+    kz_analyzer_free(probe);
+    if (lrc == KZ_ERR_INVALID) return unknown_language(err, o->language);
+    if (lrc) return kz_error_set(err, lrc, "out of memory");
+  }
   if (mkdir(path, 0755) != 0 && errno != EEXIST)
     return kz_error_set(err, KZ_ERR_IO, "cannot create %s: %s", path, strerror(errno));
   kz_writer *w = calloc(1, sizeof *w);
@@ -244,17 +264,19 @@ int kz_writer_open(kz_writer **out, const char *path, const kz_writer_options *o
                        : (w->committed.language[0] && !o->rebuild) ? w->committed.language
                                                                    : "english";
     if (strlen(lang) > KZ_MAX_LANGUAGE_BYTES)
-      rc = kz_error_set(err, KZ_ERR_INVALID, "unknown language '%s'", lang);
+      rc = unknown_language(err, lang);
     else
       snprintf(w->language, sizeof w->language, "%s", lang);
   }
   w->threads = o->threads ? o->threads : 1;
   if (!rc && w->threads > KZ_MAX_THREADS)
     rc = kz_error_set(err, KZ_ERR_INVALID, "at most %d indexing threads", KZ_MAX_THREADS);
-  if (!rc && (rc = kz_workers_new(&w->pool, path, w->language, w->threads)))
-    kz_error_set(err, rc, rc == KZ_ERR_INVALID ? "unknown language '%s' (see libstemmer's list)"
-                                               : "cannot start the indexing threads for '%s'",
-                 w->language);
+  if (!rc && (rc = kz_workers_new(&w->pool, path, w->language, w->threads))) {
+    if (rc == KZ_ERR_INVALID)
+      unknown_language(err, w->language);
+    else
+      kz_error_set(err, rc, "cannot start the indexing threads for '%s'", path);
+  }
   if (!rc && (!(w->thread_segment = calloc(w->threads, sizeof *w->thread_segment)) ||
               !(w->thread_docs = calloc(w->threads, sizeof *w->thread_docs))))
     rc = kz_error_set(err, KZ_ERR_NOMEM, "out of memory");

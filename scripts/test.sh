@@ -18,7 +18,7 @@ echo "== release build ($dir): every target"
 cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$dir" -j"$jobs" >/dev/null || { echo "release build failed" >&2; status=1; }
 
-threaded=(test_concurrent_readers test_live_readers test_threads test_live_updates test_compact)
+threaded=(test_concurrent_readers test_live_readers test_threads test_live_updates test_compact test_get)
 dir=build-test-tsan
 echo "== tsan build ($dir): ${threaded[*]}"
 cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DKZ_TSAN=ON -DKZ_BUILD_BENCH=OFF \

@@ -31,6 +31,10 @@ static int open_once(kz_index **out, const char *path, uint64_t *generation, kz_
     return rc;
   }
   *generation = idx->manifest.generation;
+  if ((rc = kz_id_lookup_init(&idx->ids))) {
+    kz_index_close(idx);
+    return kz_error_set(err, rc, "out of memory");
+  }
   kz_analyzer *probe = NULL; /* every query will need the index's language */
   rc = kz_analyzer_pool_init(&idx->analyzers, idx->manifest.language);
   if (!rc && !(rc = kz_analyzer_new_cached(&probe, idx->manifest.language, 0)))
@@ -114,6 +118,7 @@ int kz_index_open(kz_index **out, const char *path, kz_error *err) {
 void kz_index_close(kz_index *idx) {
   if (!idx) return;
   kz_analyzer_pool_destroy(&idx->analyzers);
+  kz_id_lookup_destroy(&idx->ids);
   for (size_t i = 0; i < idx->n_segs; i++) kz_segment_close(&idx->segs[i]);
   for (size_t i = 0; idx->norms && i < idx->n_segs; i++) free(idx->norms[i]);
   free(idx->norms);
@@ -122,6 +127,18 @@ void kz_index_close(kz_index *idx) {
   kz_manifest_free(&idx->manifest);
   free(idx->path);
   free(idx);
+}
+
+size_t kz_index_segment_of(const kz_index *idx, uint64_t doc) {
+  size_t lo = 0, hi = idx->n_segs;
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (idx->doc_base[mid] <= doc)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return lo;
 }
 
 /* Counts distinct terms across segments with a k-way merge of their sorted dictionaries. */

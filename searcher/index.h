@@ -2,8 +2,8 @@
  * index.h - the opened index behind the public kz_index handle: the
  * manifest it was opened at, its segments in manifest order and the
  * statistics shared by every query (document count, average length).
- * Immutable after kz_index_open but for the analyzer pool, which locks
- * itself: safe to search from many threads.
+ * Immutable after kz_index_open but for the analyzer pool and the id
+ * lookup, which lock themselves: safe to search from many threads.
  */
 #ifndef KZ_INDEX_H
 #define KZ_INDEX_H
@@ -13,6 +13,7 @@
 #include "common/manifest.h"
 #include "common/segment.h"
 #include "searcher/analyzer_pool.h"
+#include "searcher/id_lookup.h"
 
 struct kz_index {
   char *path;
@@ -28,6 +29,10 @@ struct kz_index {
   double **norms;
   double norms_k1, norms_b;
   kz_analyzer_pool analyzers; /* for the queries of all threads */
+  kz_id_lookup ids;           /* id -> live document, built by the first kz_index_get */
 };
+
+/* Which segment holds global document `doc` (< n_docs). */
+size_t kz_index_segment_of(const kz_index *idx, uint64_t doc);
 
 #endif /* KZ_INDEX_H */

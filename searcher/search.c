@@ -194,19 +194,6 @@ int kz_count(uint64_t *out, kz_index *idx, const char *text, const kz_search_opt
   return kz_count_with(out, idx, text, opts, NULL, err);
 }
 
-/* Which segment holds global document `doc`. */
-static size_t segment_of(const kz_index *idx, uint64_t doc) {
-  size_t lo = 0, hi = idx->n_segs;
-  while (hi - lo > 1) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (idx->doc_base[mid] <= doc)
-      lo = mid;
-    else
-      hi = mid;
-  }
-  return lo;
-}
-
 static int compare_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -255,7 +242,7 @@ static int fill_hits(kz_hits *h, kz_index *idx, const kz_topk *top, const kz_sea
     kz_hit *hit = &h->hits[i];
     hit->doc = top->heap[first + i].doc;
     hit->score = top->heap[first + i].score;
-    size_t s = segment_of(idx, hit->doc);
+    size_t s = kz_index_segment_of(idx, hit->doc);
     uint32_t local = (uint32_t)(hit->doc - idx->doc_base[s]);
     span_first[i] = h->n_spans;
     if (o->ids_only) {

@@ -179,6 +179,22 @@ pc_build() {
 check "pkg-config reports version $version" \
   test "$(PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --modversion kzsearch)" = "$version"
 check "pkg-config --static lists the private dependencies" pc_static_lists_deps
+# kzsearch.h includes only the C library's headers: a consumer needs no
+# dependency's flags (json-c's -I, utf8proc's -D), shared or static.
+pc_cflags_only_include() {
+  local pc="$libdir/pkgconfig" want="-I$prefix/$includedir" c mode
+  for mode in "" --static; do
+    c=$(PKG_CONFIG_PATH="$pc" pkg-config $mode --cflags kzsearch) || return 1
+    c=$(echo $c) # trims the trailing blank pkg-config prints
+    # pkg-config prints the include directory as the path it computed from ${pcfiledir}
+    if [ "$(cd "$(echo "$c" | sed -n 's/^-I//p')" 2>/dev/null && pwd -P)" != "$(cd "$prefix/$includedir" && pwd -P)" ] ||
+      [ "$(echo "$c" | wc -w)" -ne 1 ]; then
+      echo "pkg-config $mode --cflags kzsearch: '$c' (expected only $want)"
+      return 1
+    fi
+  done
+}
+check "pkg-config --cflags names only the include directory" pc_cflags_only_include
 check "pkg-config consumers build (shared and static)" pc_build "$prefix"
 LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
   run_consumer "$tmp/pc_shared" "pkg-config shared consumer runs"

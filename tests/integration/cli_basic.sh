@@ -48,7 +48,7 @@ stats_documents() { # prints the "documents" field of a stats --json object
 # ---------------------------------------------------------------- index
 kz index -i "$IDX" "$DATA"
 check "index exits 0" test "$rc" -eq 0
-check "index summary names 5 documents" grep -q "^indexed 5 documents (.*B) in .* s, .* MB/s into " "$ERR"
+check "index summary names 5 documents" grep -q "^indexed 5 documents from .*B in .* s, .* MB/s into " "$ERR"
 check "index created the missing parent directories" test -d "$IDX"
 check "index prints nothing on stdout" test ! -s "$OUT"
 

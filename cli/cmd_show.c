@@ -1,0 +1,151 @@
+/*
+ * cmd_show.c - `kzsearch show [-i DIR] [--json] [--] ID`: the stored article
+ * with this id, whole, as kz_index_get returns it.
+ *
+ * Text: "id", "title", "date" and "url" lines (each value on one line, the
+ * absent ones left out), a blank line, then the body with its own line
+ * breaks. Control characters that could move the cursor or recolour the
+ * terminal are shown as spaces. --json: one object,
+ * {"type":"document","id":..,"title":..,"date":..|null,"url":..|null,"body":..}.
+ * Exit 0 when the document was shown, 1 when no live document has the id
+ * (a message on stderr), 2 on errors.
+ */
+#include "cmd_show.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index_path.h"
+#include "json_out.h"
+#include "kzsearch.h"
+#include "options.h"
+#include "report.h"
+
+enum { OPT_INDEX = 1, OPT_JSON, OPT_HELP };
+
+static const cli_option options[] = {
+    {"index", 'i', 1, OPT_INDEX},
+    {"json", 0, 0, OPT_JSON},
+    {"help", 'h', 0, OPT_HELP},
+};
+
+/*
+ * Writes s[0..len) for a terminal: C0 and C1 controls (and NULs stored in
+ * the field) become spaces, except that with `keep_lines` a line feed stays
+ * and a carriage return goes. Other bytes, UTF-8 or not, pass as they are.
+ */
+static void print_clean(const char *text, size_t len, int keep_lines) {
+  const unsigned char *s = (const unsigned char *)text;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = s[i];
+    if (keep_lines && (c == '\n' || c == '\t')) {
+      fputc(c, stdout);
+    } else if (keep_lines && c == '\r') {
+      continue;
+    } else if (c < 0x20 || c == 0x7f) {
+      fputc(' ', stdout);
+    } else if (c == 0xC2 && i + 1 < len && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F) {
+      fputc(' ', stdout);
+      i++;
+    } else {
+      fputc(c, stdout);
+    }
+  }
+}
+
+static void print_header(const char *label, const char *value, size_t len) {
+  if (!len) return;
+  printf("%-6s ", label);
+  print_clean(value, len, 0);
+  fputc('\n', stdout);
+}
+
+static void print_human(const kz_stored *d) {
+  print_header("id", d->id, d->id_len);
+  print_header("title", d->title, d->title_len);
+  print_header("date", d->date, d->date_len);
+  print_header("url", d->url, d->url_len);
+  size_t len = d->body_len;
+  while (len && (d->body[len - 1] == '\n' || d->body[len - 1] == '\r' || d->body[len - 1] == ' '))
+    len--;
+  if (!len) return;
+  fputc('\n', stdout);
+  print_clean(d->body, len, 1);
+  fputc('\n', stdout);
+}
+
+/* A field as a JSON string, or null when it is absent and `null_when_empty`. */
+static void json_field(const char *name, const char *value, size_t len, int null_when_empty) {
+  printf(",\"%s\":", name);
+  if (!len && null_when_empty)
+    fputs("null", stdout);
+  else
+    cli_json_string(stdout, value, len);
+}
+
+static void print_json(const kz_stored *d) {
+  fputs("{\"type\":\"document\"", stdout);
+  json_field("id", d->id, d->id_len, 0);
+  json_field("title", d->title, d->title_len, 0);
+  json_field("date", d->date, d->date_len, 1);
+  json_field("url", d->url, d->url_len, 1);
+  json_field("body", d->body, d->body_len, 0);
+  fputs("}\n", stdout);
+}
+
+int cli_cmd_show(int argc, char **argv) {
+  const char *index_opt = NULL, *doc_id = NULL;
+  int json = 0;
+  cli_parser parser;
+  const char *value;
+  int opt;
+  cli_parser_init(&parser, argc, argv, options, sizeof options / sizeof options[0]);
+  while ((opt = cli_parser_next(&parser, &value)) != CLI_OPT_END) {
+    switch (opt) {
+      case OPT_INDEX: index_opt = value; break;
+      case OPT_JSON: json = 1; break;
+      case OPT_HELP: return CLI_EXIT_HELP;
+      case CLI_OPT_OPERAND:
+        if (doc_id) {
+          cli_error("show: one ID at a time ('%s' is a second one)", value);
+          return CLI_EXIT_USAGE;
+        }
+        doc_id = value;
+        break;
+      default: return CLI_EXIT_USAGE;
+    }
+  }
+  if (!doc_id) {
+    cli_error("show: no ID given");
+    return CLI_EXIT_USAGE;
+  }
+
+  char *index_path = NULL;
+  kz_index *index = NULL;
+  if (cli_index_path_resolve(index_opt, &index_path) != 0 ||
+      cli_index_path_open(&index, index_path) != 0) {
+    free(index_path);
+    return CLI_EXIT_ERROR;
+  }
+  kz_stored *doc = NULL;
+  kz_error err;
+  memset(&err, 0, sizeof err);
+  int status = CLI_EXIT_OK;
+  int rc = kz_index_get(&doc, index, doc_id, strlen(doc_id), &err);
+  if (rc != KZ_OK) {
+    cli_error_kz(index_path, rc, &err);
+    status = CLI_EXIT_ERROR;
+  } else if (!doc) {
+    cli_error("no document with id '%s' in %s", doc_id, index_path);
+    status = CLI_EXIT_NONE;
+  } else if (json) {
+    print_json(doc);
+  } else {
+    print_human(doc);
+  }
+  kz_stored_free(doc);
+  kz_index_close(index);
+  free(index_path);
+  return status;
+}
