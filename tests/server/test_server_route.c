@@ -4,6 +4,7 @@
  * error, hostile targets and bodies included, and the live snapshot's swap
  * when a commit lands (server/live_index.c).
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,6 +261,52 @@ static void test_server__commits_of_another_writer_become_visible(void) {
   srv_live_release(app.live, held);
 }
 
+static void compact(void) {
+  kz_writer *w;
+  if (kz_writer_open(&w, dir, NULL, NULL) != KZ_OK || kz_writer_compact(w, NULL) != KZ_OK) abort();
+  kz_writer_close(w);
+}
+
+/* Open file descriptors and memory mappings of this process. */
+static void count_resources(long *fds, long *maps) {
+  *fds = 0;
+  DIR *d = opendir("/proc/self/fd");
+  struct dirent *e;
+  while (d && (e = readdir(d))) *fds += e->d_name[0] != '.';
+  if (d) closedir(d);
+  *maps = 0;
+  FILE *f = fopen("/proc/self/maps", "r");
+  int c;
+  while (f && (c = fgetc(f)) != EOF) *maps += c == '\n';
+  if (f) fclose(f);
+}
+
+static void test_server__a_thousand_commits_leak_nothing(void) {
+  static reply r;
+  const char *env = getenv("KZ_SERVER_COMMITS");
+  int commits = env ? atoi(env) : 100; /* KZ_SERVER_COMMITS=1000 for the figure */
+  /* Counted on a one-segment index both times, so that the snapshot maps the same files. */
+  compact();
+  get(&r, "/api/search?q=almaty");
+  long fds0, maps0, fds1, maps1;
+  count_resources(&fds0, &maps0);
+  unsigned long opened0 = srv_live_opened(app.live);
+  for (int i = 0; i < commits; i++) {
+    char line[128];
+    int n = snprintf(line, sizeof line, "{\"id\":\"loop-%d\",\"title\":\"Round %d\",\"body\":\"almaty\"}\n", i % 50, i);
+    call(&r, "POST", "/api/documents", "application/x-ndjson", "Bearer s3cret", line, (size_t)n);
+    CHECK_EQ_INT(r.status, 200);
+    get(&r, "/api/search?q=almaty&k=3");
+    CHECK_EQ_INT(r.status, 200);
+  }
+  CHECK_EQ_INT(srv_live_opened(app.live) - opened0, (unsigned long)commits);
+  compact();
+  get(&r, "/api/search?q=almaty");
+  count_resources(&fds1, &maps1);
+  CHECK_EQ_INT(fds1, fds0);
+  CHECK_EQ_INT(maps1, maps0);
+}
+
 int main(int argc, char **argv) {
   if (!kz_test_make_temp_dir(dir, sizeof dir, "kz_server_route")) return 1;
   build();
@@ -276,6 +323,7 @@ int main(int argc, char **argv) {
       KZ_TEST(test_server__documents_are_committed_before_the_reply),
       KZ_TEST(test_server__get_and_delete_a_document),
       KZ_TEST(test_server__commits_of_another_writer_become_visible),
+      KZ_TEST(test_server__a_thousand_commits_leak_nothing),
   };
   int rc = kz_test_run(cases, sizeof cases / sizeof cases[0], argc, argv);
   srv_app_destroy(&app);
