@@ -212,22 +212,8 @@ static void print_hit_human(const kz_hit *h, uint64_t rank, int first, int color
 /* ---------------------------------------------------------------- JSON output */
 
 static void print_hit_json(const kz_hit *h, uint64_t rank) {
-  fprintf(stdout, "{\"type\":\"hit\",\"rank\":%llu,\"id\":", (unsigned long long)rank);
-  cli_json_cstring(stdout, h->id ? h->id : "");
-  fputs(",\"score\":", stdout);
-  cli_json_double(stdout, h->score);
-  fputs(",\"title\":", stdout);
-  cli_json_cstring(stdout, h->title ? h->title : "");
-  fputs(",\"date\":", stdout);
-  cli_json_cstring(stdout, h->date && h->date[0] ? h->date : NULL);
-  fputs(",\"url\":", stdout);
-  cli_json_cstring(stdout, h->url && h->url[0] ? h->url : NULL);
-  fputs(",\"snippet\":", stdout);
-  cli_json_cstring(stdout, h->snippet ? h->snippet : "");
-  fputs(",\"highlights\":[", stdout);
-  for (size_t i = 0; h->highlights && i < h->n_highlights; i++)
-    fprintf(stdout, "%s[%zu,%zu]", i ? "," : "", h->highlights[i].start, h->highlights[i].end);
-  fputs("]}\n", stdout);
+  cli_json_hit(stdout, h, rank);
+  fputc('\n', stdout);
 }
 
 static void print_summary_json(uint64_t total, uint64_t elapsed_ns) {

@@ -75,23 +75,9 @@ static void print_human(const kz_stored *d) {
   fputc('\n', stdout);
 }
 
-/* A field as a JSON string, or null when it is absent and `null_when_empty`. */
-static void json_field(const char *name, const char *value, size_t len, int null_when_empty) {
-  printf(",\"%s\":", name);
-  if (!len && null_when_empty)
-    fputs("null", stdout);
-  else
-    cli_json_string(stdout, value, len);
-}
-
 static void print_json(const kz_stored *d) {
-  fputs("{\"type\":\"document\"", stdout);
-  json_field("id", d->id, d->id_len, 0);
-  json_field("title", d->title, d->title_len, 0);
-  json_field("date", d->date, d->date_len, 1);
-  json_field("url", d->url, d->url_len, 1);
-  json_field("body", d->body, d->body_len, 0);
-  fputs("}\n", stdout);
+  cli_json_stored(stdout, d);
+  fputc('\n', stdout);
 }
 
 int cli_cmd_show(int argc, char **argv) {

@@ -44,16 +44,8 @@ static void print_json(const char *path, const kz_index_stats *st, const file_ki
                        size_t n_kinds, uint64_t total) {
   fputs("{\"path\":", stdout);
   cli_json_cstring(stdout, path);
-  printf(",\"documents\":%llu,\"deleted_documents\":%llu,\"segments\":%llu,\"terms\":%llu,\"postings\":%llu,"
-         "\"positions\":%llu,\"avg_doc_length\":",
-         (unsigned long long)st->documents, (unsigned long long)st->deleted_documents,
-         (unsigned long long)st->segments,
-         (unsigned long long)st->terms, (unsigned long long)st->postings,
-         (unsigned long long)st->positions);
-  cli_json_double(stdout, st->avg_doc_length);
-  printf(",\"format_version\":%u,\"generation\":%llu,\"language\":", (unsigned)st->format_version,
-         (unsigned long long)st->generation);
-  cli_json_string(stdout, st->language, language_len(st));
+  fputc(',', stdout);
+  cli_json_stats_members(stdout, st);
   fputs(",\"bytes\":{", stdout);
   for (size_t i = 0; i < n_kinds; i++)
     printf("\"%s\":%llu,", kinds[i].json_name, (unsigned long long)kinds[i].bytes);

@@ -17,6 +17,7 @@
 #include "cmd_delete.h"
 #include "cmd_index.h"
 #include "cmd_search.h"
+#include "cmd_serve.h"
 #include "cmd_show.h"
 #include "cmd_stats.h"
 
@@ -238,6 +239,46 @@ static const char show_help[] =
     "  1  no document has this id\n"
     "  2  an error\n";
 
+/* ---------------------------------------------------------------- serve */
+
+static const char serve_usage[] =
+    "Usage: kzsearch serve [-i DIR] [--listen HOST:PORT] [--threads N] [--api-key-file FILE]\n"
+    "                      [--cors-origin ORIGIN] [--max-connections N]\n"
+    "                      [--request-timeout SECONDS] [--quiet]\n";
+
+static const char serve_help[] =
+    "\n"
+    "Serve the index over HTTP: a JSON API and a search page at '/'. Commits made\n"
+    "while it runs (by 'kzsearch index', 'delete', 'compact' or the API) are seen\n"
+    "by the next request, without a restart. SIGINT or SIGTERM stops it after the\n"
+    "requests in flight. Endpoints (README.md, 'Using it over HTTP'):\n"
+    "  GET  /api/search?q=QUERY&k=&offset=&and=&count=   (also POST, JSON body)\n"
+    "  GET  /api/documents/ID        POST /api/documents (NDJSON)\n"
+    "  DELETE /api/documents/ID      GET /api/stats      GET /api/health\n"
+    "\n"
+    "Options:\n"
+    "  -i, --index DIR        the index directory (see 'kzsearch --help')\n"
+    "      --listen HOST:PORT the address to listen on (default 127.0.0.1:7700;\n"
+    "                         [::1]:7700 for IPv6; port 0 picks a free one)\n"
+    "      --threads N        worker threads, 1 to 256 (default: the cores)\n"
+    "      --api-key-file FILE  allow writes with 'Authorization: Bearer KEY', KEY\n"
+    "                         being the file's first line (else writes answer 403)\n"
+    "      --cors-origin ORIGIN  allow this one origin to call the API from a page\n"
+    "      --max-connections N  refuse connections past N (default 512)\n"
+    "      --request-timeout SECONDS  close a connection whose request has not\n"
+    "                         arrived whole in time (default 10)\n"
+    "  -q, --quiet            no line per request on stderr\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "Examples:\n"
+    "  kzsearch serve                              http://127.0.0.1:7700/\n"
+    "  kzsearch serve -i ~/idx --listen 0.0.0.0:8080 --api-key-file ~/.kzkey\n"
+    "  curl 'http://127.0.0.1:7700/api/search?q=oil+prices&k=5'\n"
+    "\n"
+    "Exit status:\n"
+    "  0  stopped by SIGINT or SIGTERM\n"
+    "  2  an error: bad options, the address cannot be used, the key file\n";
+
 /* ---------------------------------------------------------------- the table */
 
 const cli_command cli_commands[] = {
@@ -249,6 +290,8 @@ const cli_command cli_commands[] = {
     {"stats", cli_cmd_stats, "Show the size and contents of the index", stats_usage, stats_help},
     {"check", cli_cmd_check, "Verify the index and list any damage", check_usage, check_help},
     {"delete", cli_cmd_delete, "Delete documents by id", delete_usage, delete_help},
+    {"serve", cli_cmd_serve, "Serve the index over HTTP: a JSON API and a search page",
+     serve_usage, serve_help},
     {"compact", cli_cmd_compact, "Merge all segments into one, dropping deleted documents",
      compact_usage, compact_help},
 };

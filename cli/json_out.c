@@ -104,3 +104,60 @@ void cli_json_double(FILE *f, double v) {
   }
   fprintf(f, "%.9g", v);
 }
+
+void cli_json_hit(FILE *f, const kz_hit *h, uint64_t rank) {
+  fprintf(f, "{\"type\":\"hit\",\"rank\":%llu,\"id\":", (unsigned long long)rank);
+  cli_json_cstring(f, h->id ? h->id : "");
+  fputs(",\"score\":", f);
+  cli_json_double(f, h->score);
+  fputs(",\"title\":", f);
+  cli_json_cstring(f, h->title ? h->title : "");
+  fputs(",\"date\":", f);
+  cli_json_cstring(f, h->date && h->date[0] ? h->date : NULL);
+  fputs(",\"url\":", f);
+  cli_json_cstring(f, h->url && h->url[0] ? h->url : NULL);
+  fputs(",\"snippet\":", f);
+  cli_json_cstring(f, h->snippet ? h->snippet : "");
+  fputs(",\"highlights\":[", f);
+  for (size_t i = 0; h->highlights && i < h->n_highlights; i++)
+    fprintf(f, "%s[%zu,%zu]", i ? "," : "", h->highlights[i].start, h->highlights[i].end);
+  fputs("]}", f);
+}
+
+void cli_json_error(FILE *f, const char *code, const char *message, long long position) {
+  fputs("{\"error\":{\"code\":", f);
+  cli_json_cstring(f, code);
+  fputs(",\"message\":", f);
+  cli_json_cstring(f, message);
+  if (position >= 0) fprintf(f, ",\"position\":%lld", position);
+  fputs("}}", f);
+}
+
+void cli_json_stats_members(FILE *f, const kz_index_stats *st) {
+  size_t lang_len = 0; /* a fixed-size field filled by the library; never trust a NUL */
+  while (lang_len < sizeof st->language && st->language[lang_len]) lang_len++;
+  fprintf(f,
+          "\"documents\":%llu,\"deleted_documents\":%llu,\"segments\":%llu,\"terms\":%llu,"
+          "\"postings\":%llu,\"positions\":%llu,\"avg_doc_length\":",
+          (unsigned long long)st->documents, (unsigned long long)st->deleted_documents,
+          (unsigned long long)st->segments, (unsigned long long)st->terms,
+          (unsigned long long)st->postings, (unsigned long long)st->positions);
+  cli_json_double(f, st->avg_doc_length);
+  fprintf(f, ",\"format_version\":%u,\"generation\":%llu,\"language\":",
+          (unsigned)st->format_version, (unsigned long long)st->generation);
+  cli_json_string(f, st->language, lang_len);
+}
+
+void cli_json_stored(FILE *f, const kz_stored *d) {
+  fputs("{\"type\":\"document\",\"id\":", f);
+  cli_json_string(f, d->id, d->id_len);
+  fputs(",\"title\":", f);
+  cli_json_string(f, d->title, d->title_len);
+  fputs(",\"date\":", f);
+  if (d->date_len) cli_json_string(f, d->date, d->date_len); else fputs("null", f);
+  fputs(",\"url\":", f);
+  if (d->url_len) cli_json_string(f, d->url, d->url_len); else fputs("null", f);
+  fputs(",\"body\":", f);
+  cli_json_string(f, d->body, d->body_len);
+  fputc('}', f);
+}

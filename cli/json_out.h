@@ -1,5 +1,5 @@
 /*
- * json_out.h - writing JSON values to a stream.
+ * json_out.h - writing JSON values and kzsearch's result objects to a stream.
  *
  * Strings are always valid JSON and valid UTF-8 whatever the input bytes:
  * each maximal invalid UTF-8 subsequence becomes one \ufffd (the
@@ -10,7 +10,10 @@
 #define KZ_CLI_JSON_OUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+
+#include "kzsearch.h"
 
 /* Writes s[0..len) as a quoted JSON string. */
 void cli_json_string(FILE *f, const char *s, size_t len);
@@ -27,5 +30,27 @@ void cli_json_double(FILE *f, double v);
  * maximal invalid subpart to replace by one U+FFFD (at least 1).
  */
 size_t cli_utf8_sequence(const unsigned char *s, const unsigned char *end, size_t *bad_len);
+
+/*
+ * The one JSON writer of results, shared by `--json` and the HTTP server
+ * (server/), so that both give the same objects. None writes a newline.
+ */
+
+/* {"type":"hit","rank":R,"id":..,"score":..,"title":..,"date":..,"snippet":..,"highlights":[..]} */
+void cli_json_hit(FILE *f, const kz_hit *h, uint64_t rank);
+
+/* A stored document (kz_index_get), absent date and url as null:
+ * {"type":"document","id":..,"title":..,"date":..,"url":..,"body":..}. */
+void cli_json_stored(FILE *f, const kz_stored *doc);
+
+/*
+ * The members of an index's statistics, without braces:
+ * "documents":N,"deleted_documents":N,"segments":N,"terms":N,"postings":N,
+ * "positions":N,"avg_doc_length":X,"format_version":N,"generation":N,"language":".."
+ */
+void cli_json_stats_members(FILE *f, const kz_index_stats *st);
+
+/* {"error":{"code":CODE,"message":MESSAGE[,"position":P]}}; position < 0 leaves it out. */
+void cli_json_error(FILE *f, const char *code, const char *message, long long position);
 
 #endif /* KZ_CLI_JSON_OUT_H */

@@ -1,0 +1,84 @@
+/*
+ * bench_api_queries.c - the queries of the HTTP load benchmark
+ * (bench/http/load.sh) in process, through the public C API with the
+ * server's defaults (top 10, snippets), so that the HTTP figures have a
+ * baseline measured the same way: wall time per query, one thread, after a
+ * warm-up pass; medians of 3 passes of p50 and p99.
+ *
+ *   bench_api_queries INDEX_DIR QUERIES.txt     (one URL-encoded query per line)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bench_harness.h"
+#include "kzsearch.h"
+
+static double wall_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void url_decode(char *s) {
+  char *o = s;
+  for (char *p = s; *p; p++) {
+    if (*p == '%' && p[1] && p[2]) {
+      char hex[3] = {p[1], p[2], 0};
+      *o++ = (char)strtol(hex, NULL, 16);
+      p += 2;
+    } else {
+      *o++ = *p == '+' ? ' ' : *p;
+    }
+  }
+  *o = '\0';
+}
+
+int main(int argc, char **argv) {
+  if (argc != 3) {
+    fprintf(stderr, "usage: bench_api_queries INDEX_DIR QUERIES.txt\n");
+    return 2;
+  }
+  kz_index *idx;
+  kz_error err;
+  if (kz_index_open(&idx, argv[1], &err) != KZ_OK) {
+    fprintf(stderr, "bench_api_queries: %s\n", err.message);
+    return 2;
+  }
+  FILE *f = fopen(argv[2], "r");
+  if (!f) return 2;
+  char **q = NULL, line[65536];
+  size_t n = 0;
+  while (fgets(line, sizeof line, f)) {
+    line[strcspn(line, "\n")] = '\0';
+    url_decode(line);
+    q = realloc(q, (n + 1) * sizeof *q);
+    q[n++] = strdup(line);
+  }
+  fclose(f);
+  double *t = malloc(n * sizeof *t), p50[3], p99[3], qps[3];
+  kz_search_options opts = KZ_SEARCH_OPTIONS_INIT;
+  for (int pass = -1; pass < 3; pass++) {
+    double t0 = wall_now();
+    for (size_t i = 0; i < n; i++) {
+      double a = wall_now();
+      kz_hits *h = NULL;
+      if (kz_search(&h, idx, q[i], &opts, NULL) == KZ_OK) kz_hits_free(h);
+      t[i] = wall_now() - a;
+    }
+    double total = wall_now() - t0;
+    if (pass < 0) continue; /* warm-up */
+    bench_median(t, n);
+    p50[pass] = t[n / 2] * 1e6;
+    p99[pass] = t[(n * 99) / 100] * 1e6;
+    qps[pass] = (double)n / total;
+  }
+  printf("in_process queries=%zu qps=%.0f p50_us=%.1f p99_us=%.1f (medians of 3 passes, one thread)\n",
+         n, bench_median(qps, 3), bench_median(p50, 3), bench_median(p99, 3));
+  for (size_t i = 0; i < n; i++) free(q[i]);
+  free(q);
+  free(t);
+  kz_index_close(idx);
+  return 0;
+}

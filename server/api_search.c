@@ -1,0 +1,119 @@
+/*
+ * api_search.c - GET and POST /api/search: the options of `kzsearch search`
+ * from request parameters, the search on the live snapshot, and the result
+ * as one object whose hits are the objects `kzsearch --json` prints:
+ *   {"hits":[...],"total":N,"elapsed_us":N,"k":K,"offset":O}
+ * Parameters: q (required), k (1..1000, default 10), offset (default 0),
+ * and (true/false: bare words required), count (true: total only).
+ * An unknown parameter is an error, as an unknown option is in the CLI.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/json_out.h"
+#include "server/api.h"
+#include "server/respond.h"
+
+static const char *const known[] = {"q", "k", "offset", "and", "count"};
+
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* A whole number in [lo, hi]; the message names the parameter either way. */
+static int parse_count(const char *name, const char *v, unsigned long long lo,
+                       unsigned long long hi, size_t *out, char *why, size_t why_size) {
+  char *end;
+  errno = 0;
+  unsigned long long n = v[0] >= '0' && v[0] <= '9' ? strtoull(v, &end, 10) : 0;
+  if (!(v[0] >= '0' && v[0] <= '9') || errno || *end || n < lo || n > hi) {
+    snprintf(why, why_size, "parameter '%s' must be a whole number from %llu to %llu, not '%.40s'",
+             name, lo, hi, v);
+    return -1;
+  }
+  *out = (size_t)n;
+  return 0;
+}
+
+static int parse_bool(const char *name, const char *v, int *out, char *why, size_t why_size) {
+  if (!strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "")) *out = 1;
+  else if (!strcmp(v, "false") || !strcmp(v, "0")) *out = 0;
+  else {
+    snprintf(why, why_size, "parameter '%s' must be true or false, not '%.40s'", name, v);
+    return -1;
+  }
+  return 0;
+}
+
+void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
+  char why[256];
+  for (size_t i = 0; i < p->n; i++) {
+    int ok = 0;
+    for (size_t j = 0; j < sizeof known / sizeof known[0]; j++) ok |= !strcmp(p->items[i].name, known[j]);
+    if (!ok) {
+      snprintf(why, sizeof why, "unknown parameter '%.64s' (known: q, k, offset, and, count)",
+               p->items[i].name);
+      srv_respond_error(rs, 400, "bad_request", why, -1);
+      return;
+    }
+  }
+  const char *q = srv_params_get(p, "q"), *v;
+  if (!q || !q[0]) {
+    srv_respond_error(rs, 400, "bad_request", "parameter 'q' (the query) is required", -1);
+    return;
+  }
+  kz_search_options opts = KZ_SEARCH_OPTIONS_INIT;
+  int count_only = 0;
+  if (((v = srv_params_get(p, "k")) && parse_count("k", v, 1, SRV_MAX_HITS, &opts.k, why, sizeof why)) ||
+      ((v = srv_params_get(p, "offset")) &&
+       parse_count("offset", v, 0, SRV_MAX_OFFSET, &opts.offset, why, sizeof why)) ||
+      ((v = srv_params_get(p, "and")) && parse_bool("and", v, &opts.default_and, why, sizeof why)) ||
+      ((v = srv_params_get(p, "count")) && parse_bool("count", v, &count_only, why, sizeof why))) {
+    srv_respond_error(rs, 400, "bad_request", why, -1);
+    return;
+  }
+
+  srv_snapshot *snap = NULL;
+  kz_index *index = NULL;
+  kz_error err;
+  memset(&err, 0, sizeof err);
+  int rc = srv_live_acquire(app->live, &snap, &index, &err);
+  kz_hits *hits = NULL;
+  uint64_t total = 0, t0 = now_ns();
+  if (rc == KZ_OK)
+    rc = count_only ? kz_count(&total, index, q, &opts, &err) : kz_search(&hits, index, q, &opts, &err);
+  uint64_t elapsed = now_ns() - t0;
+  if (rc != KZ_OK) {
+    const char *code;
+    int status = srv_status_of(rc, &code);
+    srv_respond_error(rs, status, code, err.message[0] ? err.message : kz_strerror(rc),
+                      rc == KZ_ERR_QUERY ? (long long)err.position : -1);
+    srv_live_release(app->live, snap);
+    return;
+  }
+  srv_body b;
+  if (srv_body_open(&b) != 0) {
+    kz_hits_free(hits);
+    srv_live_release(app->live, snap);
+    srv_respond_error(rs, 500, "internal", "out of memory", -1);
+    return;
+  }
+  fputs("{\"hits\":[", b.f);
+  if (hits) {
+    total = kz_hits_total(hits);
+    for (size_t i = 0; i < kz_hits_size(hits); i++) {
+      if (i) fputc(',', b.f);
+      cli_json_hit(b.f, kz_hits_at(hits, i), (uint64_t)opts.offset + i + 1);
+    }
+  }
+  fprintf(b.f, "],\"total\":%llu,\"elapsed_us\":%llu,\"k\":%zu,\"offset\":%zu}",
+          (unsigned long long)total, (unsigned long long)(elapsed / 1000u), opts.k, opts.offset);
+  kz_hits_free(hits); /* before the snapshot it came from */
+  srv_live_release(app->live, snap);
+  srv_body_finish(&b, rs, 200);
+}
