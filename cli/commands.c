@@ -242,9 +242,9 @@ static const char show_help[] =
 /* ---------------------------------------------------------------- serve */
 
 static const char serve_usage[] =
-    "Usage: kzsearch serve [-i DIR] [--listen HOST:PORT] [--threads N] [--api-key-file FILE]\n"
-    "                      [--cors-origin ORIGIN] [--max-connections N]\n"
-    "                      [--request-timeout SECONDS] [--quiet]\n";
+    "Usage: kzsearch serve [-i DIR] [--listen HOST:PORT] [--threads N]\n"
+    "                      [--api-key-file FILE] [--cors-origin ORIGIN]\n"
+    "                      [--max-connections N] [--request-timeout S] [--quiet]\n";
 
 static const char serve_help[] =
     "\n"
