@@ -136,6 +136,25 @@ static inline int kz_test_append_word(char *buf, size_t size, size_t *len, char 
 }
 
 /*
+ * Appends n words drawn uniformly from words[0 .. n_words), n_words >= 1,
+ * each after a space, to the NUL-terminated text of *len bytes in buf, and
+ * advances *len.
+ * @return 1, or 0 when a word did not fit (the text then ends before it).
+ */
+static inline int kz_test_append_words(kz_test_rng *r, char *buf, size_t size, size_t *len,
+                                       const char *const *words, size_t n_words, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    const char *w = words[kz_test_rand_below(r, n_words)];
+    size_t w_len = strlen(w);
+    if (*len + 1 + w_len + 1 > size) return 0;
+    buf[*len] = ' ';
+    memcpy(buf + *len + 1, w, w_len + 1);
+    *len += 1 + w_len;
+  }
+  return 1;
+}
+
+/*
  * A text of 1 to max_words words (max_words >= 1), each numbered uniformly
  * below vocab, as kz_test_append_word writes them, into buf.
  * @return its length; the words that did not fit are left out.

@@ -300,10 +300,7 @@ static void make_doc(int i, char *id, size_t id_size, char *title, size_t title_
   size_t len = (size_t)snprintf(body, body_size, "marker");
   uint64_t seed = 0x9e3779b97f4a7c15ull * (uint64_t)(i + 1);
   kz_test_rng r = kz_test_rng_make(KZ_TEST_XORSHIFT64, seed);
-  for (int k = 0; k < 12 + i % 9 && len + 32 < body_size; k++) {
-    const char *w = kWords[kz_test_rand_below(&r, N_WORDS)];
-    len += (size_t)snprintf(body + len, body_size - len, " %s", w);
-  }
+  kz_test_append_words(&r, body, body_size, &len, kWords, N_WORDS, (size_t)(12 + i % 9));
   memset(d, 0, sizeof *d);
   d->id = id, d->id_len = strlen(id);
   d->title = title, d->title_len = strlen(title);
