@@ -197,7 +197,8 @@ static void print_hit_human(const kz_hit *h, uint64_t rank, int first, int color
   fputc('\n', stdout);
   if (h->title && h->title[0]) {
     fputs("   ", stdout);
-    print_text(stdout, h->title, NULL, 0, 0);
+    print_text(stdout, h->title, h->title_highlights,
+               h->title_highlights ? h->n_title_highlights : 0, color);
     fputc('\n', stdout);
   }
   if (h->snippet && h->snippet[0]) {
@@ -209,6 +210,14 @@ static void print_hit_human(const kz_hit *h, uint64_t rank, int first, int color
 
 /* ---------------------------------------------------------------- JSON output */
 
+/* [[start,end],...]: byte offsets into the string's UTF-8, as --help describes. */
+static void print_spans_json(const kz_span *spans, size_t n) {
+  fputc('[', stdout);
+  for (size_t i = 0; spans && i < n; i++)
+    fprintf(stdout, "%s[%zu,%zu]", i ? "," : "", spans[i].start, spans[i].end);
+  fputc(']', stdout);
+}
+
 static void print_hit_json(const kz_hit *h, uint64_t rank) {
   fprintf(stdout, "{\"type\":\"hit\",\"rank\":%llu,\"id\":", (unsigned long long)rank);
   cli_json_cstring(stdout, h->id ? h->id : "");
@@ -216,14 +225,15 @@ static void print_hit_json(const kz_hit *h, uint64_t rank) {
   cli_json_double(stdout, h->score);
   fputs(",\"title\":", stdout);
   cli_json_cstring(stdout, h->title ? h->title : "");
+  fputs(",\"title_highlights\":", stdout);
+  print_spans_json(h->title_highlights, h->n_title_highlights);
   fputs(",\"date\":", stdout);
   cli_json_cstring(stdout, h->date && h->date[0] ? h->date : NULL);
   fputs(",\"snippet\":", stdout);
   cli_json_cstring(stdout, h->snippet ? h->snippet : "");
-  fputs(",\"highlights\":[", stdout);
-  for (size_t i = 0; h->highlights && i < h->n_highlights; i++)
-    fprintf(stdout, "%s[%zu,%zu]", i ? "," : "", h->highlights[i].start, h->highlights[i].end);
-  fputs("]}\n", stdout);
+  fputs(",\"highlights\":", stdout);
+  print_spans_json(h->highlights, h->n_highlights);
+  fputs("}\n", stdout);
 }
 
 static void print_summary_json(uint64_t total, uint64_t elapsed_ns) {
