@@ -210,14 +210,6 @@ static void print_hit_human(const kz_hit *h, uint64_t rank, int first, int color
 
 /* ---------------------------------------------------------------- JSON output */
 
-/* [[start,end],...]: byte offsets into the string's UTF-8, as --help describes. */
-static void print_spans_json(const kz_span *spans, size_t n) {
-  fputc('[', stdout);
-  for (size_t i = 0; spans && i < n; i++)
-    fprintf(stdout, "%s[%zu,%zu]", i ? "," : "", spans[i].start, spans[i].end);
-  fputc(']', stdout);
-}
-
 static void print_hit_json(const kz_hit *h, uint64_t rank) {
   fprintf(stdout, "{\"type\":\"hit\",\"rank\":%llu,\"id\":", (unsigned long long)rank);
   cli_json_cstring(stdout, h->id ? h->id : "");
@@ -226,13 +218,15 @@ static void print_hit_json(const kz_hit *h, uint64_t rank) {
   fputs(",\"title\":", stdout);
   cli_json_cstring(stdout, h->title ? h->title : "");
   fputs(",\"title_highlights\":", stdout);
-  print_spans_json(h->title_highlights, h->n_title_highlights);
+  cli_json_spans(stdout, h->title ? h->title : "", h->title ? strlen(h->title) : 0,
+                 h->title_highlights, h->n_title_highlights);
   fputs(",\"date\":", stdout);
   cli_json_cstring(stdout, h->date && h->date[0] ? h->date : NULL);
   fputs(",\"snippet\":", stdout);
   cli_json_cstring(stdout, h->snippet ? h->snippet : "");
   fputs(",\"highlights\":", stdout);
-  print_spans_json(h->highlights, h->n_highlights);
+  cli_json_spans(stdout, h->snippet ? h->snippet : "", h->snippet ? strlen(h->snippet) : 0,
+                 h->highlights, h->n_highlights);
   fputs("}\n", stdout);
 }
 

@@ -97,6 +97,27 @@ void cli_json_cstring(FILE *f, const char *s) {
   cli_json_string(f, s, len);
 }
 
+/* Where s[raw] lands in the decoded output of cli_json_string(s, len). */
+static size_t decoded_offset(const unsigned char *s, size_t len, size_t raw) {
+  const unsigned char *p = s, *end = s + len, *stop = s + (raw < len ? raw : len);
+  size_t out = 0;
+  while (p < stop) {
+    size_t bad, n = cli_utf8_sequence(p, end, &bad);
+    out += n ? n : 3; /* U+FFFD takes three bytes */
+    p += n ? n : bad;
+  }
+  return out;
+}
+
+void cli_json_spans(FILE *f, const char *s, size_t len, const kz_span *spans, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  fputc('[', f);
+  for (size_t i = 0; spans && i < n; i++)
+    fprintf(f, "%s[%zu,%zu]", i ? "," : "", decoded_offset(u, len, spans[i].start),
+            decoded_offset(u, len, spans[i].end));
+  fputc(']', f);
+}
+
 void cli_json_double(FILE *f, double v) {
   if (!isfinite(v)) {
     fputs("null", f);
