@@ -144,7 +144,7 @@ typedef struct kz_search_options {
   int default_and;            /* bare words are required (AND) instead of OR */
   double bm25_k1;             /* default 1.2 */
   double bm25_b;              /* default 0.75 */
-  size_t snippet_bytes;       /* approximate snippet length; 0 = no snippets */
+  size_t snippet_bytes;       /* approximate snippet length; 0 = no snippets nor highlights */
   int ids_only;               /* fill only id and score of each hit (the fastest form) */
   int skip_total;             /* let the search skip documents that cannot reach the top k:
                                  faster, and kz_hits_total is then only a lower bound */

@@ -82,6 +82,22 @@ for h in hits:
 assert any("curfew" in (docs[h["id"]]["body"]).lower() for h in hits)
 '
 
+# A title with invalid UTF-8: each bad subpart is one U+FFFD in the output,
+# and the spans index that output.
+mkdir -p "$tmp/bad"
+printf 'Bad \xff\xfe title: crude oil\n\nThe crude oil body \xc3 oil.\n' >"$tmp/bad/a.txt"
+kz index -i "$tmp/bad-idx" "$tmp/bad"
+check "an article with invalid UTF-8 indexes" test "$rc" -eq 0
+kz -i "$tmp/bad-idx" --json oil
+check "title spans index the decoded title" python3 - "$OUT" <<'PY'
+import json, sys
+h = json.loads(open(sys.argv[1], encoding="utf-8").readline())
+assert h["title"] == "Bad \ufffd\ufffd title: crude oil", h["title"]
+for field, spans in (("title", h["title_highlights"]), ("snippet", h["highlights"])):
+    b = h[field].encode("utf-8")
+    assert spans and all(b[s:e] == b"oil" for s, e in spans), (field, spans)
+PY
+
 # ---------------------------------------------------------------- Reuters
 REUTERS="${KZ_SHARED_DIR:-}/corpora/reuters21578/docs.jsonl.zst"
 if [ -n "${KZ_SHARED_DIR:-}" ] && [ -f "$REUTERS" ] && command -v zstd >/dev/null 2>&1; then
