@@ -521,7 +521,7 @@ static void join_piece(char *out, size_t cap, const char *text, size_t start, si
 
 /* The highlighted runs of field f (as search.c makes title spans), joined by '|'. */
 static const char *runs_of(const terms *t, int f, const char *text) {
-  static char out[512]; /* test-only: one result at a time */
+  static char out[4096]; /* test-only: one result at a time */
   const kz_hl_field *field = &t->d.field[f];
   out[0] = 0;
   for (size_t i = 0; i < field->n_matches;) {
@@ -793,6 +793,94 @@ static void test_snippet__random_windows_match_brute_force(void) {
   kz_analyzer_free(a);
 }
 
+/*
+ * Random texts and a query of a random phrase and a random term: the
+ * highlighted runs must be exactly the brute-force ones (every token run
+ * whose terms are the phrase's at consecutive positions, every token of the
+ * term, overlapping ones merged).
+ */
+static void test_snippet__random_phrases_match_brute_force(void) {
+  static const char *words[] = {"oil", "crude", "Oils", "price", "the", "of", "OPEC's", "опек"};
+  static const char *seps[] = {" ", ", ", ". ", "\n", " \xFF ", " - "};
+  kz_analyzer *a;
+  CHECK_EQ_INT(kz_analyzer_new(&a, "english"), KZ_OK);
+  uint64_t x = 0x2545F4914F6CDD1Dull;
+  char text[4096], query[256], want[4096];
+  typedef struct {
+    char term[32];
+    uint32_t pos;
+    size_t start, end;
+  } token;
+  token *tk = malloc(1024 * sizeof *tk);
+  size_t phrase_found = 0, overlaps = 0;
+  for (int iter = 0; iter < 300; iter++) {
+    size_t len = 0;
+    int n_words = (int)(rng_next(&x) % 120);
+    for (int i = 0; i < n_words; i++) {
+      const char *w = words[rng_next(&x) % 8], *sep = seps[rng_next(&x) % 6];
+      len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", w, sep);
+    }
+    size_t n_phrase = 2 + rng_next(&x) % 2;
+    const char *phrase[3], *term = words[rng_next(&x) % 8];
+    size_t q = (size_t)snprintf(query, sizeof query, "\"");
+    for (size_t i = 0; i < n_phrase; i++) {
+      phrase[i] = words[rng_next(&x) % 8];
+      q += (size_t)snprintf(query + q, sizeof query - q, "%s%s", i ? " " : "", phrase[i]);
+    }
+    snprintf(query + q, sizeof query - q, "\" %s", term);
+    terms t;
+    CHECK_EQ_INT(terms_of(&t, a, query), 0);
+    CHECK_EQ_INT(analyze(&t, a, NULL, text, len), KZ_OK);
+
+    /* The oracle: tokens, then the analyzed phrase and term. */
+    size_t n = 0;
+    kz_token tok;
+    kz_analyzer_reset(a, text, len);
+    while (kz_analyzer_next(a, &tok) == 1 && n < 1024) {
+      snprintf(tk[n].term, sizeof tk[n].term, "%s", tok.term);
+      tk[n].pos = tok.position;
+      tk[n].start = tok.start;
+      tk[n++].end = tok.end;
+    }
+    char pt[3][32], tt[32];
+    for (size_t i = 0; i < n_phrase; i++) {
+      kz_analyzer_reset(a, phrase[i], strlen(phrase[i]));
+      CHECK_EQ_INT(kz_analyzer_next(a, &tok), 1);
+      snprintf(pt[i], sizeof pt[i], "%s", tok.term);
+    }
+    kz_analyzer_reset(a, term, strlen(term));
+    CHECK_EQ_INT(kz_analyzer_next(a, &tok), 1);
+    snprintf(tt, sizeof tt, "%s", tok.term);
+    /* Marked bytes, then their maximal runs of overlapping occurrences. */
+    size_t run_start = SIZE_MAX, run_end = 0;
+    want[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+      size_t end = 0;
+      if (strcmp(tk[i].term, tt) == 0) end = tk[i].end;
+      size_t k = 0;
+      while (k < n_phrase && i + k < n && tk[i + k].pos == tk[i].pos + k &&
+             strcmp(tk[i + k].term, pt[k]) == 0)
+        k++;
+      if (k == n_phrase && tk[i + k - 1].end > end) end = tk[i + k - 1].end;
+      if (end == 0) continue;
+      phrase_found += k == n_phrase;
+      overlaps += run_start != SIZE_MAX && tk[i].start < run_end;
+      if (run_start != SIZE_MAX && tk[i].start >= run_end) {
+        join_piece(want, sizeof want, text, run_start, run_end);
+        run_start = SIZE_MAX;
+      }
+      if (run_start == SIZE_MAX) run_start = tk[i].start, run_end = 0;
+      if (end > run_end) run_end = end;
+    }
+    if (run_start != SIZE_MAX) join_piece(want, sizeof want, text, run_start, run_end);
+    CHECK_EQ_STR(runs_of(&t, KZ_HL_BODY, text), want);
+    terms_free(&t);
+  }
+  CHECK(phrase_found > 100 && overlaps > 10); /* the cases of interest did occur (237, 37) */
+  free(tk);
+  kz_analyzer_free(a);
+}
+
 /* Arbitrary bytes, biased towards UTF-8 edge cases: only well-formedness. */
 static void test_snippet__random_bytes_stay_well_formed(void) {
   static const char *pieces[] = {"a",    "peace", "keepers", " ",    "\n",   "\0",  "\xFF",
@@ -843,4 +931,5 @@ KZ_TEST_MAIN(KZ_TEST(test_snippet__highlights_match_byte_ranges),
              KZ_TEST(test_snippet__excluded_and_unmatched_clauses_not_highlighted),
              KZ_TEST(test_snippet__window_prefers_phrase_occurrences),
              KZ_TEST(test_snippet__random_windows_match_brute_force),
+             KZ_TEST(test_snippet__random_phrases_match_brute_force),
              KZ_TEST(test_snippet__random_bytes_stay_well_formed))
