@@ -1,7 +1,8 @@
 /*
  * search.c - kz_search and kz_count: parse, analyze, resolve, evaluate every
  * segment exhaustively (exact totals), keep the top k + offset, then load
- * the returned hits' stored fields and snippets.
+ * the returned hits' stored fields, highlights (searcher/highlight.c) and
+ * snippets.
  *
  * Everything a search allocates belongs to that call (or to the kz_hits it
  * returns), so concurrent searches on one kz_index share nothing mutable.

@@ -264,7 +264,7 @@ static void window_bounds(const kz_hl_field *f, const char *text, size_t len, si
 /* ------------------------------------------------------------------------ */
 
 /*
- * Writes text[s, e) into out->text and the matches out->spans[first, last)
+ * Writes text[s, e) into out->text and the runs out->spans[first, last)
  * (source ranges inside [s, e)) as output ranges into out->spans[0..).
  */
 static int render(kz_snippet *out, const uint8_t *t, size_t len, size_t s, size_t e,
