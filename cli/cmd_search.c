@@ -194,7 +194,8 @@ static void print_hit_human(const kz_hit *h, uint64_t rank, int first, int color
   fputc('\n', stdout);
   if (h->title && h->title[0]) {
     fputs("   ", stdout);
-    print_text(stdout, h->title, NULL, 0, 0);
+    print_text(stdout, h->title, h->title_highlights,
+               h->title_highlights ? h->n_title_highlights : 0, color);
     fputc('\n', stdout);
   }
   if (h->snippet && h->snippet[0]) {

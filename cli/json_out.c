@@ -9,6 +9,7 @@
 #include "json_out.h"
 
 #include <math.h>
+#include <string.h>
 
 size_t cli_utf8_sequence(const unsigned char *s, const unsigned char *end, size_t *bad_len) {
   unsigned char c = s[0];
@@ -97,6 +98,27 @@ void cli_json_cstring(FILE *f, const char *s) {
   cli_json_string(f, s, len);
 }
 
+/* Where s[raw] lands in the decoded output of cli_json_string(s, len). */
+static size_t decoded_offset(const unsigned char *s, size_t len, size_t raw) {
+  const unsigned char *p = s, *end = s + len, *stop = s + (raw < len ? raw : len);
+  size_t out = 0;
+  while (p < stop) {
+    size_t bad, n = cli_utf8_sequence(p, end, &bad);
+    out += n ? n : 3; /* U+FFFD takes three bytes */
+    p += n ? n : bad;
+  }
+  return out;
+}
+
+void cli_json_spans(FILE *f, const char *s, size_t len, const kz_span *spans, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  fputc('[', f);
+  for (size_t i = 0; spans && i < n; i++)
+    fprintf(f, "%s[%zu,%zu]", i ? "," : "", decoded_offset(u, len, spans[i].start),
+            decoded_offset(u, len, spans[i].end));
+  fputc(']', f);
+}
+
 void cli_json_double(FILE *f, double v) {
   if (!isfinite(v)) {
     fputs("null", f);
@@ -106,22 +128,24 @@ void cli_json_double(FILE *f, double v) {
 }
 
 void cli_json_hit(FILE *f, const kz_hit *h, uint64_t rank) {
+  const char *title = h->title ? h->title : "", *snippet = h->snippet ? h->snippet : "";
   fprintf(f, "{\"type\":\"hit\",\"rank\":%llu,\"id\":", (unsigned long long)rank);
   cli_json_cstring(f, h->id ? h->id : "");
   fputs(",\"score\":", f);
   cli_json_double(f, h->score);
   fputs(",\"title\":", f);
-  cli_json_cstring(f, h->title ? h->title : "");
+  cli_json_cstring(f, title);
+  fputs(",\"title_highlights\":", f);
+  cli_json_spans(f, title, strlen(title), h->title_highlights, h->n_title_highlights);
   fputs(",\"date\":", f);
   cli_json_cstring(f, h->date && h->date[0] ? h->date : NULL);
   fputs(",\"url\":", f);
   cli_json_cstring(f, h->url && h->url[0] ? h->url : NULL);
   fputs(",\"snippet\":", f);
-  cli_json_cstring(f, h->snippet ? h->snippet : "");
-  fputs(",\"highlights\":[", f);
-  for (size_t i = 0; h->highlights && i < h->n_highlights; i++)
-    fprintf(f, "%s[%zu,%zu]", i ? "," : "", h->highlights[i].start, h->highlights[i].end);
-  fputs("]}", f);
+  cli_json_cstring(f, snippet);
+  fputs(",\"highlights\":", f);
+  cli_json_spans(f, snippet, strlen(snippet), h->highlights, h->n_highlights);
+  fputc('}', f);
 }
 
 void cli_json_error(FILE *f, const char *code, const char *message, long long position) {

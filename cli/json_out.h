@@ -21,6 +21,14 @@ void cli_json_string(FILE *f, const char *s, size_t len);
 /* Writes a NUL-terminated string, or null when s is NULL. */
 void cli_json_cstring(FILE *f, const char *s);
 
+/*
+ * Writes spans of s[0..len) as [[start,end],...], byte offsets into the
+ * string that cli_json_string writes once a reader decodes it (each invalid
+ * subpart becomes the three bytes of U+FFFD), so that they index what a web
+ * page gets.
+ */
+void cli_json_spans(FILE *f, const char *s, size_t len, const kz_span *spans, size_t n);
+
 /* Writes a number with 9 significant digits; NaN and infinities become null. */
 void cli_json_double(FILE *f, double v);
 

@@ -146,25 +146,39 @@ typedef struct kz_search_options {
   int default_and;            /* bare words are required (AND) instead of OR */
   double bm25_k1;             /* default 1.2 */
   double bm25_b;              /* default 0.75 */
-  size_t snippet_bytes;       /* approximate snippet length; 0 = no snippets */
+  size_t snippet_bytes;       /* approximate snippet length; 0 = no snippets nor highlights */
   int ids_only;               /* fill only id and score of each hit (the fastest form) */
   int skip_total;             /* let the search skip documents that cannot reach the top k:
                                  faster, and kz_hits_total is then only a lower bound */
 } kz_search_options;
 #define KZ_SEARCH_OPTIONS_INIT {KZ_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 200, 0, 0}
 
-/* A highlighted range [start, end) in UTF-8 bytes of the snippet. */
+/* A highlighted range [start, end) in UTF-8 bytes of a string of a hit. */
 typedef struct kz_span {
   size_t start, end;
 } kz_span;
 
+/*
+ * One hit. Highlights mark exactly what made the document match: each
+ * occurrence of a matched term, and each occurrence of a matched phrase as
+ * one span over the whole phrase (a phrase's word alone is not marked).
+ * Terms of excluded clauses (-x, NOT) and of groups that did not match are
+ * never marked. Spans are sorted and disjoint (overlapping occurrences are
+ * one span). Highlights are computed with snippets: none when snippet_bytes
+ * is 0 or ids_only is set.
+ *
+ * The library allocates every kz_hit (callers never do), so fields are only
+ * ever added at the end; title_highlights came after highlights.
+ */
 typedef struct kz_hit {
   uint64_t doc;               /* internal document number (stable within a snapshot) */
   double score;               /* BM25 */
   const char *id, *title, *date, *url;  /* "" when the document has none */
   const char *snippet;        /* "" when snippets are off */
-  const kz_span *highlights;
+  const kz_span *highlights;  /* byte ranges in snippet; NULL when n_highlights is 0 */
   size_t n_highlights;
+  const kz_span *title_highlights; /* byte ranges in title; NULL when n_title_highlights is 0 */
+  size_t n_title_highlights;
 } kz_hit;
 
 /*

@@ -214,25 +214,3 @@ int kz_plan_resolve(kz_plan *p, const kz_segment *segs, size_t n_segs, uint64_t 
     }
   return KZ_OK;
 }
-
-int kz_plan_positive_terms(const kz_plan *p, char ***terms, size_t *n, size_t *cap) {
-  for (size_t i = 0; i < p->n_terms; i++) {
-    if (*n == *cap) {
-      size_t c = *cap ? *cap * 2 : 8;
-      char **t = realloc(*terms, c * sizeof *t);
-      if (!t) return KZ_ERR_NOMEM;
-      *terms = t;
-      *cap = c;
-    }
-    (*terms)[(*n)++] = p->terms[i].key + 1;
-  }
-  for (size_t i = 0; i < p->n_must; i++) {
-    int rc = kz_plan_positive_terms(p->must[i], terms, n, cap);
-    if (rc) return rc;
-  }
-  for (size_t i = 0; i < p->n_should; i++) {
-    int rc = kz_plan_positive_terms(p->should[i], terms, n, cap);
-    if (rc) return rc;
-  }
-  return KZ_OK;
-}

@@ -56,9 +56,6 @@ int kz_plan_build(kz_plan **out, const kz_qnode *query, kz_analyzer *an, int def
  */
 int kz_plan_resolve(kz_plan *plan, const kz_segment *segs, size_t n_segs, uint64_t n_docs);
 
-/* Appends the analyzed terms (without field byte) of every non-excluded leaf. */
-int kz_plan_positive_terms(const kz_plan *plan, char ***terms, size_t *n, size_t *cap);
-
 void kz_plan_free(kz_plan *plan);
 
 #endif /* KZ_PLAN_H */

@@ -1,7 +1,8 @@
 /*
  * search.c - kz_search and kz_count: parse, analyze, resolve, evaluate every
  * segment exhaustively (exact totals), keep the top k + offset, then load
- * the returned hits' stored fields and snippets.
+ * the returned hits' stored fields, highlights (searcher/highlight.c) and
+ * snippets.
  *
  * Everything a search allocates belongs to that call (or to the kz_hits it
  * returns), so concurrent searches on one kz_index share nothing mutable.
@@ -20,6 +21,7 @@
 #include "common/postings.h"
 #include "searcher/collect.h"
 #include "searcher/flat.h"
+#include "searcher/highlight.h"
 #include "searcher/index.h"
 #include "searcher/iter.h"
 #include "searcher/plan.h"
@@ -194,26 +196,6 @@ int kz_count(uint64_t *out, kz_index *idx, const char *text, const kz_search_opt
   return kz_count_with(out, idx, text, opts, NULL, err);
 }
 
-static int compare_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Sorted, distinct analyzed terms to highlight. */
-static int highlight_terms(const kz_plan *plan, char ***terms, size_t *n) {
-  size_t cap = 0;
-  *terms = NULL;
-  *n = 0;
-  int rc = kz_plan_positive_terms(plan, terms, n, &cap);
-  if (rc) return rc;
-  if (*n == 0) return KZ_OK;
-  qsort(*terms, *n, sizeof **terms, compare_str);
-  size_t w = 1;
-  for (size_t i = 1; i < *n; i++)
-    if (strcmp((*terms)[i], (*terms)[w - 1]) != 0) (*terms)[w++] = (*terms)[i];
-  *n = w;
-  return KZ_OK;
-}
-
 /* String offsets are stored in the pointer fields until the buffer stops moving. */
 #define OFFSET_AS_PTR(off) ((const char *)(uintptr_t)(off))
 
@@ -226,25 +208,92 @@ static int add_string(kz_buf *b, const char *s, size_t n, const char **field) {
   return KZ_OK;
 }
 
+/* Appends n spans to h->spans (capacity *cap). */
+static int add_spans(kz_hits *h, size_t *cap, const kz_span *spans, size_t n) {
+  if (n == 0) return KZ_OK;
+  if (n > *cap - h->n_spans) {
+    if (n > SIZE_MAX / 2 / sizeof *h->spans - h->n_spans) return KZ_ERR_NOMEM;
+    size_t c = (h->n_spans + n) * 2;
+    kz_span *sp = realloc(h->spans, c * sizeof *sp);
+    if (!sp) return KZ_ERR_NOMEM;
+    h->spans = sp;
+    *cap = c;
+  }
+  memcpy(h->spans + h->n_spans, spans, n * sizeof *spans);
+  h->n_spans += n;
+  return KZ_OK;
+}
+
+/*
+ * Appends the title's highlights: one span per run of overlapping matches,
+ * within the part of the title that its C string shows (up to a NUL).
+ */
+static int add_title_spans(kz_hits *h, size_t *cap, const kz_hl_field *f, const char *title,
+                           size_t len, size_t *n_out) {
+  const char *nul = len ? memchr(title, 0, len) : NULL;
+  size_t shown = nul ? (size_t)(nul - title) : len;
+  *n_out = 0;
+  for (size_t i = 0; i < f->n_matches;) {
+    kz_span span = {f->matches[i].start, 0};
+    i = kz_hl_run(f->matches, f->n_matches, i, &span.end);
+    if (span.end > shown) break;
+    int rc = add_spans(h, cap, &span, 1);
+    if (rc) return rc;
+    (*n_out)++;
+  }
+  return KZ_OK;
+}
+
+/* Where hit i's highlights start in h->spans until the array stops moving. */
+typedef struct span_starts {
+  size_t *title, *snippet;
+} span_starts;
+
+/*
+ * Highlights the hit's title and builds its snippet (from the body, or the
+ * title when the body is empty) into h.
+ */
+static int highlight_hit(kz_hits *h, kz_hit *hit, const kz_stored_doc *doc,
+                         const kz_hl_query *hq, kz_analyzer *an, kz_hl_doc *hd, kz_snippet *snip,
+                         size_t snippet_bytes, size_t *cap_spans) {
+  const char *title = doc->field[KZ_STORED_TITLE], *body = doc->field[KZ_STORED_BODY];
+  size_t title_len = doc->len[KZ_STORED_TITLE], body_len = doc->len[KZ_STORED_BODY];
+  int rc = kz_hl_doc_analyze(hd, hq, an, title, title_len, body, body_len);
+  if (!rc)
+    rc = add_title_spans(h, cap_spans, &hd->field[KZ_HL_TITLE], title, title_len,
+                         &hit->n_title_highlights);
+  if (rc) return rc;
+  int use_body = body_len > 0;
+  rc = kz_snippet_make(snip, use_body ? body : title, use_body ? body_len : title_len,
+                       &hd->field[use_body ? KZ_HL_BODY : KZ_HL_TITLE], kz_hl_query_clauses(hq),
+                       snippet_bytes);
+  if (!rc) rc = add_string(&h->strings, (const char *)snip->text.data, snip->text.len, &hit->snippet);
+  if (!rc) rc = add_spans(h, cap_spans, snip->spans, snip->n_spans);
+  if (!rc) hit->n_highlights = snip->n_spans;
+  return rc;
+}
+
 static int fill_hits(kz_hits *h, kz_index *idx, const kz_topk *top, const kz_search_options *o,
                      const kz_plan *plan, kz_analyzer *an, kz_error *err) {
   size_t first = o->offset < top->n ? o->offset : top->n;
   h->n = top->n - first;
   h->hits = calloc(h->n ? h->n : 1, sizeof *h->hits);
-  size_t *span_first = calloc(h->n ? h->n : 1, sizeof *span_first);
-  char **terms = NULL;
-  size_t n_terms = 0;
+  span_starts starts = {calloc(h->n ? h->n : 1, sizeof(size_t)),
+                        calloc(h->n ? h->n : 1, sizeof(size_t))};
+  kz_hl_query *hq = NULL;
+  kz_hl_doc hd = KZ_HL_DOC_INIT;
   kz_stored_doc doc = KZ_STORED_DOC_INIT;
   kz_snippet snip = KZ_SNIPPET_INIT;
   size_t cap_spans = 0;
-  int rc = (!h->hits || !span_first) ? KZ_ERR_NOMEM : highlight_terms(plan, &terms, &n_terms);
+  int rc = (!h->hits || !starts.title || !starts.snippet) ? KZ_ERR_NOMEM : KZ_OK;
+  if (!rc && o->snippet_bytes && !o->ids_only) rc = kz_hl_query_build(&hq, plan);
   for (size_t i = 0; i < h->n && !rc; i++) {
     kz_hit *hit = &h->hits[i];
     hit->doc = top->heap[first + i].doc;
     hit->score = top->heap[first + i].score;
     size_t s = kz_index_segment_of(idx, hit->doc);
     uint32_t local = (uint32_t)(hit->doc - idx->doc_base[s]);
-    span_first[i] = h->n_spans;
+    starts.title[i] = h->n_spans;
     if (o->ids_only) {
       const char *id;
       size_t id_len;
@@ -261,30 +310,11 @@ static int fill_hits(kz_hits *h, kz_index *idx, const kz_topk *top, const kz_sea
     rc |= add_string(&h->strings, doc.field[KZ_STORED_DATE], doc.len[KZ_STORED_DATE], &hit->date);
     rc |= add_string(&h->strings, doc.field[KZ_STORED_URL], doc.len[KZ_STORED_URL], &hit->url);
     if (rc) break;
-    if (o->snippet_bytes) {
-      int use_body = doc.len[KZ_STORED_BODY] > 0;
-      int f = use_body ? KZ_STORED_BODY : KZ_STORED_TITLE;
-      if ((rc = kz_snippet_make(&snip, an, doc.field[f], doc.len[f], (const char *const *)terms,
-                                n_terms, o->snippet_bytes)))
-        break;
-      if ((rc = add_string(&h->strings, (const char *)snip.text.data, snip.text.len, &hit->snippet)))
-        break;
-      if (h->n_spans + snip.n_spans > cap_spans) {
-        size_t cap = (h->n_spans + snip.n_spans) * 2;
-        kz_span *sp = realloc(h->spans, cap * sizeof *sp);
-        if (!sp) {
-          rc = KZ_ERR_NOMEM;
-          break;
-        }
-        h->spans = sp;
-        cap_spans = cap;
-      }
-      if (snip.n_spans) memcpy(h->spans + h->n_spans, snip.spans, snip.n_spans * sizeof *snip.spans);
-      h->n_spans += snip.n_spans;
-      hit->n_highlights = snip.n_spans;
-    } else if ((rc = add_string(&h->strings, "", 0, &hit->snippet))) {
-      break;
-    }
+    if (hq)
+      rc = highlight_hit(h, hit, &doc, hq, an, &hd, &snip, o->snippet_bytes, &cap_spans);
+    else
+      rc = add_string(&h->strings, "", 0, &hit->snippet);
+    starts.snippet[i] = h->n_spans - hit->n_highlights;
   }
   if (!rc) { /* the buffers are final: turn offsets into pointers */
     const char *base = (const char *)h->strings.data;
@@ -295,14 +325,17 @@ static int fill_hits(kz_hits *h, kz_index *idx, const kz_topk *top, const kz_sea
       hit->date = base + (uintptr_t)hit->date;
       hit->url = base + (uintptr_t)hit->url;
       hit->snippet = base + (uintptr_t)hit->snippet;
-      hit->highlights = hit->n_highlights ? h->spans + span_first[i] : NULL;
+      hit->highlights = hit->n_highlights ? h->spans + starts.snippet[i] : NULL;
+      hit->title_highlights = hit->n_title_highlights ? h->spans + starts.title[i] : NULL;
     }
   } else {
     h->n = 0;
     kz_error_set(err, rc, "%s: cannot load stored documents: %s", idx->path, kz_strerror(rc));
   }
-  free(span_first);
-  free(terms);
+  free(starts.title);
+  free(starts.snippet);
+  kz_hl_query_free(hq);
+  kz_hl_doc_free(&hd);
   kz_stored_doc_free(&doc);
   kz_snippet_free(&snip);
   return rc;

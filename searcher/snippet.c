@@ -1,29 +1,27 @@
 /*
  * snippet.c - builds the passage shown under a hit (see snippet.h).
  *
- * Two passes over the text with the analyzer:
- *   1. every token is stemmed and looked up in the sorted query terms; the
- *      matches are kept, and a sliding window over the matches only (O(tokens))
- *      picks the one whose matches, from its first match's start, fit in
- *      max_bytes with the most distinct terms, then the most matches, earliest
- *      first;
- *   2. the tokens are walked again, unstemmed (only their offsets matter), to
- *      find the token boundaries of the final window: its start moves back up
- *      to a quarter of max_bytes before the first match (more near the end of
- *      the text) without losing or gaining a match, and its end is the last
- *      token that still fits.
+ * The text has been analyzed by highlight.c, which gives its tokens and the
+ * matches of the query's live clauses (a term, or a whole phrase occurrence).
+ * Overlapping matches ("crude oil" and "oil") form one run, highlighted as
+ * one span. Then:
+ *   1. a sliding window over the runs (O(runs)) picks the one whose runs, from
+ *      its first run's start, fit in max_bytes with the most distinct
+ *      clauses, then the most matches, earliest first;
+ *   2. the tokens give the boundaries of the final window: its start moves
+ *      back up to a quarter of max_bytes before the first run (more near the
+ *      end of the text) without losing or gaining a run, and its end is the
+ *      last token that still fits.
  * The window [S, E) of the source always holds at most max_bytes bytes, starts
- * and ends on character boundaries, and contains exactly the chosen matches.
+ * and ends on character boundaries, and contains exactly the chosen runs.
  * The output then collapses whitespace, drops NUL, replaces invalid UTF-8 by
  * U+FFFD (so it may be longer than the source bytes) and adds "…" on each side
  * where the cut-off text holds more than whitespace.
  *
- * Owns nothing beyond *out. To reuse *out's buffers between calls instead of
- * allocating scratch space each time, pass 1 keeps the source ranges of the
- * matches in out->spans and their term numbers (plus per-term counters) in
- * out->text; the output is then written over both: out->text from the start
- * once the scratch is no longer needed, out->spans in place, never ahead of
- * the match being read.
+ * Owns nothing beyond *out. Pass 1 keeps the source ranges of the runs in
+ * out->spans and their first matches (plus per-clause counters) in
+ * out->scratch; the output is then written over out->spans in place, never
+ * ahead of the run being read.
  */
 #include "searcher/snippet.h"
 
@@ -126,84 +124,84 @@ static int is_opening_punct(uint8_t b) { return b && strchr("([{\"'", b) != NULL
 /* Pass 1: matches and the best window                                      */
 /* ------------------------------------------------------------------------ */
 
-/* Index of `term` in the sorted `terms`, or SIZE_MAX. */
-static size_t find_term(const char *const *terms, size_t n_terms, const char *term) {
-  size_t lo = 0, hi = n_terms;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    int c = strcmp(terms[mid], term);
-    if (c == 0) return mid;
-    if (c < 0)
-      lo = mid + 1;
-    else
-      hi = mid;
+/*
+ * Groups the matches into runs: out->spans[r] is run r's source range and
+ * first[r] its first match (first[n_runs] = n_matches).
+ */
+static int collect_runs(kz_snippet *out, const kz_hl_field *f, size_t n_clauses,
+                        size_t **first, size_t **count) {
+  const kz_hl_match *m = f->matches;
+  size_t n = f->n_matches;
+  if (n > SIZE_MAX / sizeof(size_t) - 1 - n_clauses) return KZ_ERR_NOMEM;
+  size_t need = n + 1 + n_clauses;
+  if (need > out->cap_scratch) {
+    size_t *s = realloc(out->scratch, need * sizeof *s);
+    if (!s) return KZ_ERR_NOMEM;
+    out->scratch = s;
+    out->cap_scratch = need;
   }
-  return SIZE_MAX;
-}
-
-static int push_match(kz_snippet *out, size_t start, size_t end, size_t term) {
-  if (out->n_spans == out->cap_spans) {
-    size_t cap = out->cap_spans ? out->cap_spans * 2 : 16;
-    if (cap < out->cap_spans || cap > SIZE_MAX / sizeof(kz_span)) return KZ_ERR_NOMEM;
-    kz_span *s = realloc(out->spans, cap * sizeof *s);
+  if (n > out->cap_spans) {
+    kz_span *s = realloc(out->spans, n * sizeof *s);
     if (!s) return KZ_ERR_NOMEM;
     out->spans = s;
-    out->cap_spans = cap;
+    out->cap_spans = n;
   }
-  /* Only KZ_ERR_NOMEM is documented; a caller's buffer limit reads as one. */
-  if (kz_buf_append(&out->text, &term, sizeof term) != KZ_OK) return KZ_ERR_NOMEM;
-  out->spans[out->n_spans].start = start;
-  out->spans[out->n_spans].end = end;
-  out->n_spans++;
+  size_t r = 0;
+  for (size_t i = 0; i < n; r++) {
+    size_t end, next = kz_hl_run(m, n, i, &end);
+    out->scratch[r] = i;
+    out->spans[r].start = m[i].start;
+    out->spans[r].end = end;
+    i = next;
+  }
+  out->scratch[r] = n;
+  out->n_spans = r;
+  *first = out->scratch;
+  *count = out->scratch + r + 1;
+  memset(*count, 0, n_clauses * sizeof **count);
   return KZ_OK;
 }
 
-/* Analyzes the whole text, leaving the matches in out (see the file comment). */
-static int collect_matches(kz_snippet *out, kz_analyzer *a, const char *text, size_t len,
-                           const char *const *terms, size_t n_terms) {
-  kz_analyzer_reset(a, text, len);
-  kz_token tok;
-  size_t last_end = 0;
-  int rc;
-  while ((rc = kz_analyzer_next(a, &tok)) == 1) {
-    if (n_terms == 0) continue;
-    /* Ranges outside the text or out of order would break the window. */
-    if (tok.start >= tok.end || tok.end > len || tok.start < last_end) continue;
-    size_t t = find_term(terms, n_terms, tok.term);
-    if (t == SIZE_MAX) continue;
-    rc = push_match(out, tok.start, tok.end, t);
-    if (rc) return rc;
-    last_end = tok.end;
+/* Adds run r's matches to the clause counters (delta 1) or takes them away (-1). */
+static size_t count_run(const kz_hl_match *m, const size_t *first, size_t r, size_t *count,
+                        int delta) {
+  size_t changed = 0; /* clauses whose counter left or reached zero */
+  for (size_t k = first[r]; k < first[r + 1]; k++) {
+    size_t *c = &count[m[k].clause];
+    if (delta > 0)
+      changed += (*c)++ == 0;
+    else
+      changed += --*c == 0;
   }
-  return rc < 0 ? rc : KZ_OK;
+  return changed;
 }
 
 /*
- * Sliding window over the n matches m[] (term numbers term_of[], per-term
- * counters count[] zeroed): the window starting at match i holds every later
- * match ending within max_bytes of m[i].start. Sets [*first, *last) to the
- * best one; *first == *last when no single match fits.
+ * Sliding window over the n runs (source ranges runs[], first matches
+ * first[], clause counters count[] zeroed): the window starting at run i
+ * holds every later run ending within max_bytes of runs[i].start. Sets
+ * [*lo, *hi) to the best one; *lo == *hi when no single run fits.
  */
-static void best_window(const kz_span *m, const size_t *term_of, size_t *count, size_t n,
-                        size_t max_bytes, size_t *first, size_t *last) {
+static void best_window(const kz_span *runs, const size_t *first, const kz_hl_match *m,
+                        size_t *count, size_t n, size_t max_bytes, size_t *lo, size_t *hi) {
   size_t best_distinct = 0, best_total = 0, distinct = 0;
   size_t j = 0;
-  *first = *last = 0;
+  *lo = *hi = 0;
   for (size_t i = 0; i < n; i++) {
     if (j < i) j = i;
-    while (j < n && m[j].end - m[i].start <= max_bytes) {
-      if (count[term_of[j]]++ == 0) distinct++;
+    while (j < n && runs[j].end - runs[i].start <= max_bytes) {
+      distinct += count_run(m, first, j, count, 1);
       j++;
     }
-    if (j == i) continue; /* match i alone is longer than max_bytes */
-    size_t total = j - i;
+    if (j == i) continue; /* run i alone is longer than max_bytes */
+    size_t total = first[j] - first[i];
     if (distinct > best_distinct || (distinct == best_distinct && total > best_total)) {
       best_distinct = distinct;
       best_total = total;
-      *first = i;
-      *last = j;
+      *lo = i;
+      *hi = j;
     }
-    if (--count[term_of[i]] == 0) distinct--;
+    distinct -= count_run(m, first, i, count, -1);
   }
 }
 
@@ -212,20 +210,18 @@ static void best_window(const kz_span *m, const size_t *term_of, size_t *count, 
 /* ------------------------------------------------------------------------ */
 
 /*
- * Finds [*s, *e): it starts at the first token starting at or after `lower`
- * (or at the text start when that is the first token and `need_end` still
- * fits), ends at the last token ending within max_bytes of the start (or at
+ * Finds [*s, *e) from the tokens of f: it starts at the first token starting
+ * at or after `lower` (or at the text start when that is the first token and
+ * `need_end` still fits), ends at the last token ending within max_bytes of the start (or at
  * the text end when all of it fits), and holds at most max_bytes bytes.
  */
-static int window_bounds(kz_analyzer *a, const char *text, size_t len, size_t lower,
-                         size_t need_end, size_t max_bytes, size_t *s, size_t *e) {
+static void window_bounds(const kz_hl_field *f, const char *text, size_t len, size_t lower,
+                          size_t need_end, size_t max_bytes, size_t *s, size_t *e) {
   const uint8_t *t = (const uint8_t *)text;
   size_t n_before = 0, prev_end = 0, next_start = len, start = 0, end = 0;
-  int found = 0, more = 0, rc;
-  kz_token tok;
-  kz_analyzer_reset(a, text, len);
-  while ((rc = kz_analyzer_next_unstemmed(a, &tok)) == 1) {
-    if (tok.start >= tok.end || tok.end > len || tok.start < prev_end) continue;
+  int found = 0, more = 0;
+  for (size_t i = 0; i < f->n_tokens; i++) {
+    kz_span tok = f->tokens[i];
     if (!found) {
       if (tok.start < lower) {
         prev_end = tok.end;
@@ -243,7 +239,6 @@ static int window_bounds(kz_analyzer *a, const char *text, size_t len, size_t lo
     }
     end = tok.end;
   }
-  if (rc < 0) return rc;
   if (!found) { /* no token at all, or none from `lower` on */
     start = (n_before == 0 && need_end <= max_bytes) ? 0 : prev_end;
     end = start;
@@ -262,7 +257,6 @@ static int window_bounds(kz_analyzer *a, const char *text, size_t len, size_t lo
   }
   *s = start;
   *e = end;
-  return KZ_OK;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -270,7 +264,7 @@ static int window_bounds(kz_analyzer *a, const char *text, size_t len, size_t lo
 /* ------------------------------------------------------------------------ */
 
 /*
- * Writes text[s, e) into out->text and the matches out->spans[first, last)
+ * Writes text[s, e) into out->text and the runs out->spans[first, last)
  * (source ranges inside [s, e)) as output ranges into out->spans[0..).
  */
 static int render(kz_snippet *out, const uint8_t *t, size_t len, size_t s, size_t e,
@@ -369,33 +363,22 @@ static int make_empty(kz_snippet *out) {
 /* Public                                                                   */
 /* ------------------------------------------------------------------------ */
 
-int kz_snippet_make(kz_snippet *out, kz_analyzer *a, const char *text, size_t len,
-                    const char *const *terms, size_t n_terms, size_t max_bytes) {
+int kz_snippet_make(kz_snippet *out, const char *text, size_t len, const kz_hl_field *f,
+                    size_t n_clauses, size_t max_bytes) {
   out->text.len = 0;
   out->n_spans = 0;
   if (max_bytes == 0 || len == 0) return make_empty(out);
 
-  int rc = collect_matches(out, a, text, len, terms, n_terms);
+  size_t *run_first, *count;
+  int rc = collect_runs(out, f, n_clauses, &run_first, &count);
   if (rc) {
     make_empty(out);
     return rc;
   }
-  size_t n = out->n_spans, first = 0, last = 0;
-  if (n > 0) {
-    /* The counters follow the term numbers in the scratch space. */
-    size_t base = out->text.len;
-    if (n_terms > (SIZE_MAX - base) / sizeof(size_t) ||
-        kz_buf_reserve(&out->text, n_terms * sizeof(size_t)) != KZ_OK) {
-      make_empty(out);
-      return KZ_ERR_NOMEM;
-    }
-    size_t *term_of = (size_t *)(void *)out->text.data;
-    size_t *count = (size_t *)(void *)(out->text.data + base);
-    memset(count, 0, n_terms * sizeof(size_t));
-    best_window(out->spans, term_of, count, n, max_bytes, &first, &last);
-  }
-
   const kz_span *m = out->spans;
+  size_t n = out->n_spans, first = 0, last = 0;
+  best_window(m, run_first, f->matches, count, n, max_bytes, &first, &last);
+
   size_t lower = 0, need_end = 0;
   if (first < last) {
     size_t lead = m[first].start, budget = max_bytes / 4, rest = len - lead;
@@ -406,16 +389,12 @@ int kz_snippet_make(kz_snippet *out, kz_analyzer *a, const char *text, size_t le
     if (need_end > max_bytes && need_end - max_bytes > lower) lower = need_end - max_bytes;
     if (first > 0 && m[first - 1].end > lower) lower = m[first - 1].end;
   } else {
-    first = last = 0; /* no match fits: show the text start, no highlight */
+    first = last = 0; /* no run fits: show the text start, no highlight */
   }
 
   size_t s, e;
-  rc = window_bounds(a, text, len, lower, need_end, max_bytes, &s, &e);
-  if (rc) {
-    make_empty(out);
-    return rc;
-  }
-  /* Clip to the matches inside the window (all of [first, last) by design). */
+  window_bounds(f, text, len, lower, need_end, max_bytes, &s, &e);
+  /* Clip to the runs inside the window (all of [first, last) by design). */
   while (first < last && m[first].start < s) first++;
   while (last > first && m[last - 1].end > e) last--;
   rc = render(out, (const uint8_t *)text, len, s, e, first, last);
@@ -427,6 +406,8 @@ void kz_snippet_free(kz_snippet *s) {
   if (!s) return;
   kz_buf_free(&s->text);
   free(s->spans);
+  free(s->scratch);
   s->spans = NULL;
-  s->n_spans = s->cap_spans = 0;
+  s->scratch = NULL;
+  s->n_spans = s->cap_spans = s->cap_scratch = 0;
 }

@@ -398,13 +398,19 @@ static void check_hits(const kz_hits *hits, size_t k) {
     FUZZ_REQUIRE(h != NULL);
     FUZZ_REQUIRE(h->id && h->title && h->date && h->url && h->snippet);
     /* strlen reads every byte: ASan catches a string that points anywhere wrong. */
-    size_t total = strlen(h->id) + strlen(h->title) + strlen(h->date) + strlen(h->url);
+    size_t title = strlen(h->title);
+    size_t total = strlen(h->id) + title + strlen(h->date) + strlen(h->url);
     (void)total;
     size_t snip = strlen(h->snippet);
     FUZZ_REQUIRE(h->n_highlights == 0 || h->highlights != NULL);
     for (size_t j = 0; j < h->n_highlights; j++)
       FUZZ_REQUIRE(h->highlights[j].start <= h->highlights[j].end &&
                    h->highlights[j].end <= snip);
+    FUZZ_REQUIRE(h->n_title_highlights == 0 || h->title_highlights != NULL);
+    for (size_t j = 0; j < h->n_title_highlights; j++)
+      FUZZ_REQUIRE(h->title_highlights[j].start < h->title_highlights[j].end &&
+                   h->title_highlights[j].end <= title &&
+                   (j == 0 || h->title_highlights[j - 1].end <= h->title_highlights[j].start));
   }
   FUZZ_REQUIRE(kz_hits_at(hits, n) == NULL);
 }
