@@ -6,7 +6,8 @@
  *   would otherwise hand over a path it has already unescaped), which also
  *   creates the per-request state.
  * - The body is collected up to SRV_MAX_BODY_BYTES; past that, or when the
- *   Content-Length says so, the request gets 413 without the body being read.
+ *   Content-Length says so, the request gets 413 at once, and the rest of the
+ *   body is never read.
  * - A watchdog thread ends connections whose request has not arrived whole
  *   within request_seconds (a client sending a byte a second), by shutting
  *   their socket down; libmicrohttpd then closes them. Idle connections end
@@ -226,8 +227,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     size_t n = *upload_size;
     *upload_size = 0;
     if (s->too_large || s->len + n > SRV_MAX_BODY_BYTES) {
+      /* Answer at once: libmicrohttpd then reads no more of the body and
+       * closes the connection after the 413. */
       s->too_large = 1;
-      return MHD_YES; /* read and dropped */
+      goto answer;
     }
     if (s->len + n > s->cap) {
       size_t cap = s->cap ? s->cap : 4096;
@@ -241,6 +244,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     s->len += n;
     return MHD_YES;
   }
+answer:
   mark_busy(h, c, 1);
   if (!strcmp(method, "OPTIONS") && h->o.cors_origin) { /* a CORS preflight */
     rs.status = 204;
