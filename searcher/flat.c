@@ -131,7 +131,7 @@ int kz_flat_evaluate(const kz_plan *plan, size_t seg_index, const kz_bm25 *bm25,
   for (size_t i = 0; i < nn; i++)
     if (term_init(&f, &f.terms[used], not[i], seg_index)) f.not[f.n_not++] = &f.terms[used++];
 
-  if (f.n_must && !sink->topk) {
+  if (f.n_must && !sink->scoring) {
     kz_flat_count_and(&f);
   } else if (f.n_must && f.n_should && sink->prune) {
     order_by_bound(&f);

@@ -41,8 +41,8 @@ void kz_flat_and(kz_flat *f) {
     }
     if (i < f->n_must) continue;
     s->candidates++;
-    if (!s->topk) {
-      if (!kz_deleted(s->deleted, d) && !(f->n_not && excluded(f, d))) s->matches++;
+    if (!s->scoring) {
+      if (!kz_deleted(s->deleted, d) && !(f->n_not && excluded(f, d))) kz_sink_match(s, d);
     } else if (!kz_deleted(s->deleted, d) && !(f->n_not && excluded(f, d))) {
       double required = 0;
       for (size_t k = 0; k < f->n_must; k++) required += score_of(f, f->must[k]);

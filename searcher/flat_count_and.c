@@ -89,7 +89,8 @@ void kz_flat_count_and(kz_flat *f) {
       cap_out = cap;
     }
     for (size_t i = 0; i < n; i++)
-      if (!kz_deleted(s->deleted, cand[i]) && !(f->n_not && excluded(f, cand[i]))) s->matches++;
+      if (!kz_deleted(s->deleted, cand[i]) && !(f->n_not && excluded(f, cand[i])))
+        kz_sink_match(s, cand[i]);
     s->candidates += l->n - l->i;
     l->i = l->n - 1; /* on to the lead's next block */
     kz_postings_next(l);

@@ -48,8 +48,8 @@ void kz_flat_or_maxscore(kz_flat *f) {
     double total;
     if (kz_deleted(s->deleted, d) || (f->n_not && excluded(f, d))) {
       /* not a match */
-    } else if (!s->topk) {
-      s->matches++;
+    } else if (!s->scoring) {
+      kz_sink_match(s, d);
     } else if (kz_flat_score_candidate(f, essential, d, 0.0, &total)) {
       kz_sink_offer(s, total, d);
     }

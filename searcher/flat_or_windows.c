@@ -22,7 +22,7 @@
 void kz_flat_take_window(kz_flat *f, kz_fterm *t, uint32_t start, uint64_t end, double *acc,
                         double *row, uint64_t *bits, uint64_t *any) {
   kz_postings *c = &t->cur;
-  int ranking = f->sink->topk != NULL;
+  int ranking = f->sink->scoring;
   while (c->doc < end) {
     uint32_t from = c->i, to = c->n;
     if (c->docs[to - 1] >= end) { /* the window ends inside this block */
@@ -83,9 +83,12 @@ void kz_flat_or_windows(kz_flat *f) {
         acc[w] = 0.0;
         s->candidates++;
         if (kz_deleted(s->deleted, d) || (f->n_not && excluded(f, d))) continue;
+        if (!s->scoring) {
+          kz_sink_match(s, d);
+          continue;
+        }
         s->matches++;
-        if (s->topk && (s->topk->n < s->topk->cap || sum > s->topk->heap[0].score))
-          kz_sink_push(s, sum, d);
+        if (sum > kz_sink_floor(s)) kz_sink_push(s, sum, d);
       }
   }
   free(acc);

@@ -33,7 +33,11 @@ void kz_flat_term(kz_flat *f, kz_fterm *t) {
     }
     uint32_t from = c->i, n = c->n - from;
     s->candidates += n;
-    if (!s->topk) { /* counting only */
+    if (!s->scoring && s->collector) { /* counting, every match handed to the collector */
+      for (uint32_t i = from; i < c->n; i++)
+        if (!kz_deleted(s->deleted, c->docs[i]) && !(f->n_not && excluded(f, c->docs[i])))
+          kz_sink_match(s, c->docs[i]);
+    } else if (!s->scoring) { /* counting only */
       for (uint32_t i = from; i < c->n; i++)
         s->matches += !kz_deleted(s->deleted, c->docs[i]) && !(f->n_not && excluded(f, c->docs[i]));
     } else {
@@ -45,10 +49,8 @@ void kz_flat_term(kz_flat *f, kz_fterm *t) {
        * loses: documents increase), so the few that do not are picked out
        * first without a branch per posting, then offered.
        */
-      const kz_topk *top = s->topk;
-      double weakest = top->n < top->cap ? -INFINITY : top->heap[0].score;
       uint32_t pick[KZ_BLOCK_DOCS];
-      size_t k = kz_scores_above(score, n, weakest, pick);
+      size_t k = kz_scores_above(score, n, kz_sink_floor(s), pick);
       /* Exclusions are checked once per document, in order (their cursors only move on). */
       int all_live = !s->deleted && !f->n_not;
       unsigned char live[KZ_BLOCK_DOCS];
