@@ -44,6 +44,7 @@ typedef struct query {
   kz_analyzer *an; /* taken from the index's pool, given back by query_free */
   kz_analyzer_pool *pool;
   kz_plan *plan;
+  kz_collection_stats stats; /* what the plan was weighed with */
 } query;
 
 static void query_free(query *q) {
@@ -66,7 +67,7 @@ static int check_options(const kz_search_options *o, kz_error *err) {
 }
 
 static int prepare(query *q, kz_index *idx, const char *text, const kz_search_options *o,
-                   kz_error *err) {
+                   const kz_eval_config *cfg, kz_error *err) {
   memset(q, 0, sizeof *q);
   size_t len = strlen(text);
   if (len > KZ_MAX_QUERY_BYTES)
@@ -79,8 +80,11 @@ static int prepare(query *q, kz_index *idx, const char *text, const kz_search_op
                         idx->manifest.language);
   q->pool = &idx->analyzers;
   if ((rc = kz_plan_build(&q->plan, q->tree, q->an, o->default_and, err))) return rc;
-  if ((rc = kz_plan_resolve(q->plan, idx->segs, idx->n_segs, idx->n_docs)))
+  if ((rc = kz_plan_lookup(q->plan, idx->segs, idx->n_segs)))
     return kz_error_set(err, rc, "%s: %s while looking up terms", idx->path, kz_strerror(rc));
+  q->stats = cfg && cfg->stats ? *cfg->stats : kz_index_collection_stats(idx);
+  if ((rc = kz_plan_weigh(q->plan, idx->n_segs, &q->stats)))
+    return kz_error_set(err, rc, "%s: %s while weighing terms", idx->path, kz_strerror(rc));
   return KZ_OK;
 }
 
@@ -146,11 +150,14 @@ static int evaluate_tree(const kz_plan *plan, size_t s, const kz_bm25 *bm25, kz_
  * only): pure unions counted with a bitmap, flat queries of terms by
  * searcher/flat.c, everything else by the iterator tree.
  */
-static int evaluate(kz_index *idx, const kz_plan *plan, const kz_search_options *o,
+static int evaluate(kz_index *idx, const query *q, const kz_search_options *o,
                     const kz_eval_config *cfg, kz_sink *sink, kz_error *err) {
+  const kz_plan *plan = q->plan;
+  double avgdl = kz_stats_avgdl(&q->stats);
   int union_count = !sink->scoring && !sink->collector && is_term_union(plan);
   int flat = !(cfg && cfg->no_flat) && kz_flat_supported(plan);
-  int defaults = o->bm25_k1 == idx->norms_k1 && o->bm25_b == idx->norms_b;
+  /* The opened index's norms serve when they were made with the same parameters. */
+  int defaults = o->bm25_k1 == idx->norms_k1 && o->bm25_b == idx->norms_b && avgdl == idx->avgdl;
   for (size_t s = 0; s < idx->n_segs; s++) {
     int rc;
     if (union_count) {
@@ -160,7 +167,7 @@ static int evaluate(kz_index *idx, const kz_plan *plan, const kz_search_options 
       sink->matches += n;
       continue;
     }
-    kz_bm25 bm25 = {o->bm25_k1, o->bm25_b, idx->avgdl, &idx->segs[s],
+    kz_bm25 bm25 = {o->bm25_k1, o->bm25_b, avgdl, &idx->segs[s],
                     defaults ? idx->norms[s] : NULL};
     kz_sink_segment(sink, s, idx->doc_base[s], idx->segs[s].deleted);
     rc = flat ? kz_flat_evaluate(plan, s, &bm25, sink) : evaluate_tree(plan, s, &bm25, sink);
@@ -182,8 +189,8 @@ int kz_count_with(uint64_t *out, kz_index *idx, const char *text, const kz_searc
   if (rc) return rc;
   query q;
   kz_sink sink = kz_sink_top_score(NULL, 0, 0);
-  rc = prepare(&q, idx, text, o, err);
-  if (!rc) rc = evaluate(idx, q.plan, o, cfg, &sink, err);
+  rc = prepare(&q, idx, text, o, cfg, err);
+  if (!rc) rc = evaluate(idx, &q, o, cfg, &sink, err);
   if (!rc) *out = sink.matches;
   query_free(&q);
   return rc;
@@ -347,14 +354,14 @@ static int search_ranked(kz_hits **out, kz_index *idx, const char *text,
   kz_scored *by_value_ranked = NULL;
   kz_hits *h = calloc(1, sizeof *h);
   if (!h) return kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
-  rc = prepare(&q, idx, text, o, err);
+  rc = prepare(&q, idx, text, o, cfg, err);
   size_t keep = o->k + o->offset;
   if (!rc && (rc = values ? kz_top_value_init(&by_value, keep, values, ascending)
                           : kz_topk_init(&top, keep)))
     kz_error_set(err, rc, "out of memory");
   kz_sink sink = values ? kz_sink_collect(&by_value.base)
                         : kz_sink_top_score(&top, o->skip_total, cfg ? cfg->always_prune : 0);
-  if (!rc) rc = evaluate(idx, q.plan, o, cfg, &sink, err);
+  if (!rc) rc = evaluate(idx, &q, o, cfg, &sink, err);
   h->total = sink.matches;
   h->counters.candidates = sink.candidates;
   h->counters.scored = sink.scored;
@@ -395,8 +402,8 @@ int kz_search_collect(kz_index *idx, const char *text, const kz_search_options *
   if (rc) return rc;
   query q;
   kz_sink sink = kz_sink_collect(c);
-  rc = prepare(&q, idx, text, o, err);
-  if (!rc) rc = evaluate(idx, q.plan, o, cfg, &sink, err);
+  rc = prepare(&q, idx, text, o, cfg, err);
+  if (!rc) rc = evaluate(idx, &q, o, cfg, &sink, err);
   if (!rc && c->error) rc = kz_error_set(err, c->error, "out of memory");
   if (!rc) *total = sink.matches;
   query_free(&q);

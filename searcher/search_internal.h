@@ -11,6 +11,7 @@
 
 #include "kzsearch.h"
 #include "searcher/collect.h"
+#include "searcher/stats.h"
 
 typedef struct kz_eval_config {
   int no_flat;      /* evaluate flat queries of terms with the iterator tree too (searcher/flat.h) */
@@ -20,6 +21,11 @@ typedef struct kz_eval_config {
    * 1 but scores whole the windows the evaluator judges dense, as by default.
    */
   int always_prune;
+  /*
+   * The collection statistics to score with (searcher/stats.h), or NULL for
+   * the index's own: a shard of a collection scores with the whole's.
+   */
+  const kz_collection_stats *stats;
 } kz_eval_config;
 
 /* What a search did. */

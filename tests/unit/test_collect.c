@@ -23,12 +23,7 @@
 #include "searcher/search_internal.h"
 
 static uint64_t rng_state = 0x2545f4914f6cdd1dull;
-static uint64_t rng(void) {
-  rng_state ^= rng_state << 13;
-  rng_state ^= rng_state >> 7;
-  rng_state ^= rng_state << 17;
-  return rng_state;
-}
+static uint64_t rng(void) { return kz_test_xorshift(&rng_state); }
 
 /* ---- brute force ------------------------------------------------------------ */
 
