@@ -15,7 +15,8 @@
  *     scores optional terms only when their blocks can still matter.
  * Scores are summed in the same order as the iterator tree sums them
  * (required terms by increasing document frequency, then optional terms in
- * query order), so both give bit-identical scores.
+ * query order), so both give bit-identical scores. One algorithm per file:
+ * flat_internal.h lists them.
  */
 #ifndef KZ_FLAT_H
 #define KZ_FLAT_H

@@ -72,8 +72,8 @@ static int open_once(kz_index **out, const char *path, uint64_t *generation, kz_
     idx->n_docs += info->doc_count;
     idx->total_length += info->total_length;
   }
-  idx->avgdl = idx->n_docs ? (double)idx->total_length / (double)idx->n_docs : 1.0;
-  if (idx->avgdl <= 0) idx->avgdl = 1.0;
+  kz_collection_stats own = kz_index_collection_stats(idx);
+  idx->avgdl = kz_stats_avgdl(&own);
   const kz_search_options defaults = KZ_SEARCH_OPTIONS_INIT;
   idx->norms_k1 = defaults.bm25_k1;
   idx->norms_b = defaults.bm25_b;
@@ -86,6 +86,11 @@ static int open_once(kz_index **out, const char *path, uint64_t *generation, kz_
   }
   *out = idx;
   return KZ_OK;
+}
+
+kz_collection_stats kz_index_collection_stats(const kz_index *idx) {
+  kz_collection_stats s = {.n_docs = idx->n_docs, .total_length = idx->total_length};
+  return s;
 }
 
 /* The generation MANIFEST holds now, or 0 when it cannot be read. */

@@ -14,6 +14,7 @@
 #include "common/segment.h"
 #include "searcher/analyzer_pool.h"
 #include "searcher/id_lookup.h"
+#include "searcher/stats.h"
 
 struct kz_index {
   char *path;
@@ -23,7 +24,7 @@ struct kz_index {
   uint64_t *doc_base; /* global number of each segment's first document */
   uint64_t n_docs;
   uint64_t total_length;
-  double avgdl;
+  double avgdl; /* kz_stats_avgdl of its own statistics */
   uint64_t manifest_bytes;
   /* Per segment, BM25's norm(dl) of every document for the default k1 and b (scoring.h). */
   double **norms;
@@ -34,5 +35,7 @@ struct kz_index {
 
 /* Which segment holds global document `doc` (< n_docs). */
 size_t kz_index_segment_of(const kz_index *idx, uint64_t doc);
+/* The index's own collection statistics (stats.h): term NULL, its segments' entries are summed. */
+kz_collection_stats kz_index_collection_stats(const kz_index *idx);
 
 #endif /* KZ_INDEX_H */

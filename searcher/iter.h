@@ -60,9 +60,10 @@ int kz_iter_build(kz_iter **out, const kz_plan *plan, kz_eval_ctx *ctx);
 
 /*
  * A disjunction that returns only documents whose score can beat
- * *threshold (MaxScore, Turtle and Flood 1995): children whose bounds add up
- * to no more than the threshold cannot produce a hit alone, so candidates
- * come from the others and the weak ones are only probed. Scores are summed
+ * *threshold (MaxScore of searcher/maxscore.h, in iter_maxscore.c):
+ * children whose bounds add up to no more than the threshold cannot
+ * produce a hit alone, so candidates come from the others and the weak
+ * ones are only probed. Scores are summed
  * in the children's order, as the plain disjunction does, so results are
  * identical. Takes ownership of kids (also on failure).
  */

@@ -186,30 +186,50 @@ int kz_plan_build(kz_plan **out, const kz_qnode *query, kz_analyzer *an, int def
   return KZ_OK;
 }
 
-static double idf(uint64_t n_docs, uint64_t df) {
-  return log(1.0 + ((double)n_docs - (double)df + 0.5) / ((double)df + 0.5));
-}
-
-int kz_plan_resolve(kz_plan *p, const kz_segment *segs, size_t n_segs, uint64_t n_docs) {
-  p->idf = 0;
+int kz_plan_lookup(kz_plan *p, const kz_segment *segs, size_t n_segs) {
   for (size_t i = 0; i < p->n_terms; i++) {
     kz_pterm *t = &p->terms[i];
     t->seg = calloc(n_segs ? n_segs : 1, sizeof *t->seg);
     if (!t->seg) return KZ_ERR_NOMEM;
-    t->df = 0;
     for (size_t s = 0; s < n_segs; s++) {
       int found = kz_segment_lookup(&segs[s], t->key, t->key_len, &t->seg[s]);
       if (found < 0) return found;
       if (!found) memset(&t->seg[s], 0, sizeof t->seg[s]);
-      t->df += t->seg[s].df;
     }
-    p->idf += idf(n_docs, t->df);
   }
   kz_plan **lists[3] = {p->must, p->should, p->not};
   size_t counts[3] = {p->n_must, p->n_should, p->n_not};
   for (int l = 0; l < 3; l++)
     for (size_t i = 0; i < counts[l]; i++) {
-      int rc = kz_plan_resolve(lists[l][i], segs, n_segs, n_docs);
+      int rc = kz_plan_lookup(lists[l][i], segs, n_segs);
+      if (rc) return rc;
+    }
+  return KZ_OK;
+}
+
+int kz_plan_weigh(kz_plan *p, size_t n_segs, const kz_collection_stats *stats) {
+  p->idf = 0;
+  for (size_t i = 0; i < p->n_terms; i++) {
+    kz_pterm *t = &p->terms[i];
+    kz_term_stats ts = {0, 0};
+    if (stats->term) {
+      int rc = stats->term(stats, t->key, t->key_len, &ts);
+      if (rc) return rc;
+    } else {
+      for (size_t s = 0; s < n_segs; s++) {
+        ts.df += t->seg[s].df;
+        ts.cf += t->seg[s].cf;
+      }
+    }
+    t->df = ts.df;
+    t->cf = ts.cf;
+    p->idf += kz_stats_idf(stats, t->df);
+  }
+  kz_plan **lists[3] = {p->must, p->should, p->not};
+  size_t counts[3] = {p->n_must, p->n_should, p->n_not};
+  for (int l = 0; l < 3; l++)
+    for (size_t i = 0; i < counts[l]; i++) {
+      int rc = kz_plan_weigh(lists[l][i], n_segs, stats);
       if (rc) return rc;
     }
   return KZ_OK;

@@ -17,6 +17,7 @@
 
 #include "common/analyzer.h"
 #include "searcher/query_parse.h"
+#include "searcher/stats.h"
 #include "common/segment.h"
 
 typedef enum kz_pkind { KZ_P_TERM, KZ_P_PHRASE, KZ_P_BOOL } kz_pkind;
@@ -25,7 +26,8 @@ typedef struct kz_pterm {
   char *key;          /* field byte + analyzed term */
   size_t key_len;
   uint32_t offset;    /* position within the phrase (0 for a term) */
-  uint64_t df;        /* documents containing it, all segments */
+  uint64_t df;        /* documents containing it in the collection (kz_plan_weigh) */
+  uint64_t cf;        /* its occurrences there */
   kz_term_info *seg;  /* per segment; seg[i].df == 0 when absent */
 } kz_pterm;
 
@@ -50,11 +52,19 @@ int kz_plan_build(kz_plan **out, const kz_qnode *query, kz_analyzer *an, int def
                   kz_error *err);
 
 /*
- * Looks every term up in every segment and computes document frequencies
- * over the whole index and each leaf's idf (ln(1 + (N - df + 0.5)/(df + 0.5))).
+ * Looks every term up in every segment: its per-segment dictionary entries,
+ * which the evaluators walk.
  * @return KZ_OK, KZ_ERR_CORRUPT, KZ_ERR_NOMEM.
  */
-int kz_plan_resolve(kz_plan *plan, const kz_segment *segs, size_t n_segs, uint64_t n_docs);
+int kz_plan_lookup(kz_plan *plan, const kz_segment *segs, size_t n_segs);
+
+/*
+ * Weighs the looked-up terms with the collection's statistics (stats.h):
+ * each term's df and cf (from stats->term, or summed over the n_segs
+ * segments' entries when it is NULL) and each leaf's idf, a phrase's the
+ * sum of its terms'. @return KZ_OK or what stats->term returned.
+ */
+int kz_plan_weigh(kz_plan *plan, size_t n_segs, const kz_collection_stats *stats);
 
 void kz_plan_free(kz_plan *plan);
 

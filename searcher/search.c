@@ -20,6 +20,7 @@
 #include "common/limits.h"
 #include "common/postings.h"
 #include "searcher/collect.h"
+#include "searcher/collect_value.h"
 #include "searcher/flat.h"
 #include "searcher/highlight.h"
 #include "searcher/index.h"
@@ -45,6 +46,7 @@ typedef struct query {
   kz_analyzer *an; /* taken from the index's pool, given back by query_free */
   kz_analyzer_pool *pool;
   kz_plan *plan;
+  kz_collection_stats stats; /* what the plan was weighed with */
 } query;
 
 static void query_free(query *q) {
@@ -67,7 +69,7 @@ static int check_options(const kz_search_options *o, kz_error *err) {
 }
 
 static int prepare(query *q, kz_index *idx, const char *text, const kz_search_options *o,
-                   kz_error *err) {
+                   const kz_eval_config *cfg, kz_error *err) {
   memset(q, 0, sizeof *q);
   size_t len = strlen(text);
   if (len > KZ_MAX_QUERY_BYTES)
@@ -80,8 +82,11 @@ static int prepare(query *q, kz_index *idx, const char *text, const kz_search_op
                         idx->manifest.language);
   q->pool = &idx->analyzers;
   if ((rc = kz_plan_build(&q->plan, q->tree, q->an, o->default_and, err))) return rc;
-  if ((rc = kz_plan_resolve(q->plan, idx->segs, idx->n_segs, idx->n_docs)))
+  if ((rc = kz_plan_lookup(q->plan, idx->segs, idx->n_segs)))
     return kz_error_set(err, rc, "%s: %s while looking up terms", idx->path, kz_strerror(rc));
+  q->stats = cfg && cfg->stats ? *cfg->stats : kz_index_collection_stats(idx);
+  if ((rc = kz_plan_weigh(q->plan, idx->n_segs, &q->stats)))
+    return kz_error_set(err, rc, "%s: %s while weighing terms", idx->path, kz_strerror(rc));
   return KZ_OK;
 }
 
@@ -123,7 +128,7 @@ static int count_term_union(const kz_segment *seg, size_t s, const kz_plan *p, u
 
 /* Runs the iterator tree of the plan on segment s into the sink. */
 static int evaluate_tree(const kz_plan *plan, size_t s, const kz_bm25 *bm25, kz_sink *sink) {
-  kz_eval_ctx ctx = {bm25->seg, s, *bm25, sink->topk != NULL,
+  kz_eval_ctx ctx = {bm25->seg, s, *bm25, sink->scoring,
                      sink->prune ? &sink->threshold : NULL, KZ_OK, 0};
   kz_iter *it = NULL;
   int rc = kz_iter_build(&it, plan, &ctx);
@@ -131,8 +136,8 @@ static int evaluate_tree(const kz_plan *plan, size_t s, const kz_bm25 *bm25, kz_
   for (uint32_t d = it->doc; d != KZ_DOC_END; d = it->ops->next(it)) {
     sink->candidates++;
     if (kz_deleted(sink->deleted, d) || !it->ops->matches(it)) continue;
-    if (!sink->topk) {
-      sink->matches++;
+    if (!sink->scoring) {
+      kz_sink_match(sink, d);
       continue;
     }
     kz_sink_offer(sink, it->ops->score(it), d);
@@ -147,11 +152,14 @@ static int evaluate_tree(const kz_plan *plan, size_t s, const kz_bm25 *bm25, kz_
  * only): pure unions counted with a bitmap, flat queries of terms by
  * searcher/flat.c, everything else by the iterator tree.
  */
-static int evaluate(kz_index *idx, const kz_plan *plan, const kz_search_options *o,
+static int evaluate(kz_index *idx, const query *q, const kz_search_options *o,
                     const kz_eval_config *cfg, kz_sink *sink, kz_error *err) {
-  int union_count = !sink->topk && is_term_union(plan);
+  const kz_plan *plan = q->plan;
+  double avgdl = kz_stats_avgdl(&q->stats);
+  int union_count = !sink->scoring && !sink->collector && is_term_union(plan);
   int flat = !(cfg && cfg->no_flat) && kz_flat_supported(plan);
-  int defaults = o->bm25_k1 == idx->norms_k1 && o->bm25_b == idx->norms_b;
+  /* The opened index's norms serve when they were made with the same parameters. */
+  int defaults = o->bm25_k1 == idx->norms_k1 && o->bm25_b == idx->norms_b && avgdl == idx->avgdl;
   for (size_t s = 0; s < idx->n_segs; s++) {
     int rc;
     if (union_count) {
@@ -161,10 +169,9 @@ static int evaluate(kz_index *idx, const kz_plan *plan, const kz_search_options 
       sink->matches += n;
       continue;
     }
-    kz_bm25 bm25 = {o->bm25_k1, o->bm25_b, idx->avgdl, &idx->segs[s],
+    kz_bm25 bm25 = {o->bm25_k1, o->bm25_b, avgdl, &idx->segs[s],
                     defaults ? idx->norms[s] : NULL};
-    sink->base = idx->doc_base[s];
-    sink->deleted = idx->segs[s].deleted;
+    kz_sink_segment(sink, s, idx->doc_base[s], idx->segs[s].deleted);
     rc = flat ? kz_flat_evaluate(plan, s, &bm25, sink) : evaluate_tree(plan, s, &bm25, sink);
     if (rc == KZ_ERR_NOMEM) return kz_error_set(err, rc, "out of memory");
     if (rc) {
@@ -183,9 +190,9 @@ int kz_count_with(uint64_t *out, kz_index *idx, const char *text, const kz_searc
   int rc = check_options(o, err);
   if (rc) return rc;
   query q;
-  kz_sink sink = {.topk = NULL, .threshold = -INFINITY};
-  rc = prepare(&q, idx, text, o, err);
-  if (!rc) rc = evaluate(idx, q.plan, o, cfg, &sink, err);
+  kz_sink sink = kz_sink_top_score(NULL, 0, 0);
+  rc = prepare(&q, idx, text, o, cfg, err);
+  if (!rc) rc = evaluate(idx, &q, o, cfg, &sink, err);
   if (!rc) *out = sink.matches;
   query_free(&q);
   return rc;
@@ -273,10 +280,12 @@ static int highlight_hit(kz_hits *h, kz_hit *hit, const kz_stored_doc *doc,
   return rc;
 }
 
-static int fill_hits(kz_hits *h, kz_index *idx, const kz_topk *top, const kz_search_options *o,
-                     const kz_plan *plan, kz_analyzer *an, kz_error *err) {
-  size_t first = o->offset < top->n ? o->offset : top->n;
-  h->n = top->n - first;
+/* Fills h with ranked[offset..n), the hits of the page, best first. */
+static int fill_hits(kz_hits *h, kz_index *idx, const kz_scored *ranked, size_t n,
+                     const kz_search_options *o, const kz_plan *plan, kz_analyzer *an,
+                     kz_error *err) {
+  size_t first = o->offset < n ? o->offset : n;
+  h->n = n - first;
   h->hits = calloc(h->n ? h->n : 1, sizeof *h->hits);
   span_starts starts = {calloc(h->n ? h->n : 1, sizeof(size_t)),
                         calloc(h->n ? h->n : 1, sizeof(size_t))};
@@ -289,8 +298,8 @@ static int fill_hits(kz_hits *h, kz_index *idx, const kz_topk *top, const kz_sea
   if (!rc && o->snippet_bytes && !o->ids_only) rc = kz_hl_query_build(&hq, plan);
   for (size_t i = 0; i < h->n && !rc; i++) {
     kz_hit *hit = &h->hits[i];
-    hit->doc = top->heap[first + i].doc;
-    hit->score = top->heap[first + i].score;
+    hit->doc = ranked[first + i].doc;
+    hit->score = ranked[first + i].score;
     size_t s = kz_index_segment_of(idx, hit->doc);
     uint32_t local = (uint32_t)(hit->doc - idx->doc_base[s]);
     starts.title[i] = h->n_spans;
@@ -341,30 +350,49 @@ static int fill_hits(kz_hits *h, kz_index *idx, const kz_topk *top, const kz_sea
   return rc;
 }
 
-int kz_search_with(kz_hits **out, kz_index *idx, const char *text, const kz_search_options *opts,
-                   const kz_eval_config *cfg, kz_error *err) {
+/* The kept hits of a value top-k, best first, as (score, document) pairs. */
+static int rank_by_value(kz_top_value *top, kz_scored **out) {
+  kz_scored *ranked = malloc((top->n ? top->n : 1) * sizeof *ranked);
+  if (!ranked) return KZ_ERR_NOMEM;
+  kz_top_value_sort(top);
+  for (size_t i = 0; i < top->n; i++) ranked[i] = (kz_scored){top->heap[i].score, top->heap[i].doc};
+  *out = ranked;
+  return KZ_OK;
+}
+
+/* kz_search ordered by score (values NULL: the top-k heap, which may prune) or by values. */
+static int search_ranked(kz_hits **out, kz_index *idx, const char *text,
+                         const kz_search_options *opts, const kz_eval_config *cfg,
+                         const kz_doc_values *values, int ascending, kz_error *err) {
   kz_search_options defaults = KZ_SEARCH_OPTIONS_INIT;
   const kz_search_options *o = opts ? opts : &defaults;
   int rc = check_options(o, err);
   if (rc) return rc;
   query q;
   kz_topk top = {0};
+  kz_top_value by_value = {0};
+  kz_scored *by_value_ranked = NULL;
   kz_hits *h = calloc(1, sizeof *h);
   if (!h) return kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
-  rc = prepare(&q, idx, text, o, err);
-  if (!rc && (rc = kz_topk_init(&top, o->k + o->offset))) kz_error_set(err, rc, "out of memory");
-  kz_sink sink = {.topk = &top,
-                  .prune = o->skip_total,
-                  .always_prune = cfg ? cfg->always_prune : 0,
-                  .threshold = -INFINITY};
-  if (!rc) rc = evaluate(idx, q.plan, o, cfg, &sink, err);
+  rc = prepare(&q, idx, text, o, cfg, err);
+  size_t keep = o->k + o->offset;
+  if (!rc && (rc = values ? kz_top_value_init(&by_value, keep, values, ascending)
+                          : kz_topk_init(&top, keep)))
+    kz_error_set(err, rc, "out of memory");
+  kz_sink sink = values ? kz_sink_collect(&by_value.base)
+                        : kz_sink_top_score(&top, o->skip_total, cfg ? cfg->always_prune : 0);
+  if (!rc) rc = evaluate(idx, &q, o, cfg, &sink, err);
   h->total = sink.matches;
   h->counters.candidates = sink.candidates;
   h->counters.scored = sink.scored;
-  if (!rc) {
-    kz_topk_sort(&top);
-    rc = fill_hits(h, idx, &top, o, q.plan, q.an, err);
-  }
+  if (!rc && values && (rc = rank_by_value(&by_value, &by_value_ranked)))
+    kz_error_set(err, rc, "out of memory");
+  if (!rc && !values) kz_topk_sort(&top);
+  if (!rc)
+    rc = fill_hits(h, idx, values ? by_value_ranked : top.heap, values ? by_value.n : top.n, o,
+                   q.plan, q.an, err);
+  free(by_value_ranked);
+  kz_top_value_free(&by_value);
   kz_topk_free(&top);
   query_free(&q);
   if (rc) {
@@ -373,6 +401,33 @@ int kz_search_with(kz_hits **out, kz_index *idx, const char *text, const kz_sear
   }
   *out = h;
   return KZ_OK;
+}
+
+int kz_search_with(kz_hits **out, kz_index *idx, const char *text, const kz_search_options *opts,
+                   const kz_eval_config *cfg, kz_error *err) {
+  return search_ranked(out, idx, text, opts, cfg, NULL, 0, err);
+}
+
+int kz_search_by_value(kz_hits **out, kz_index *idx, const char *text,
+                       const kz_search_options *opts, const kz_eval_config *cfg,
+                       const kz_doc_values *values, int ascending, kz_error *err) {
+  return search_ranked(out, idx, text, opts, cfg, values, ascending, err);
+}
+
+int kz_search_collect(kz_index *idx, const char *text, const kz_search_options *opts,
+                      const kz_eval_config *cfg, kz_collector *c, uint64_t *total, kz_error *err) {
+  kz_search_options defaults = KZ_SEARCH_OPTIONS_INIT;
+  const kz_search_options *o = opts ? opts : &defaults;
+  int rc = check_options(o, err);
+  if (rc) return rc;
+  query q;
+  kz_sink sink = kz_sink_collect(c);
+  rc = prepare(&q, idx, text, o, cfg, err);
+  if (!rc) rc = evaluate(idx, &q, o, cfg, &sink, err);
+  if (!rc && c->error) rc = kz_error_set(err, c->error, "out of memory");
+  if (!rc) *total = sink.matches;
+  query_free(&q);
+  return rc;
 }
 
 int kz_search(kz_hits **out, kz_index *idx, const char *text, const kz_search_options *opts,

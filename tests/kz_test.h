@@ -7,6 +7,7 @@
 #define KZ_TEST_H
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,15 @@ static int kz_test_failures_;
       return;                                                                 \
     }                                                                         \
   } while (0)
+
+/* A reproducible random number (xorshift64); *state must start non-zero. */
+static inline uint64_t kz_test_xorshift(uint64_t *state) {
+  uint64_t x = *state;
+  x ^= x << 13;
+  x ^= x >> 7;
+  x ^= x << 17;
+  return *state = x;
+}
 
 typedef struct kz_test_case {
   const char *name;

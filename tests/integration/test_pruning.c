@@ -107,8 +107,9 @@ static void search_all(kz_index *idx, const char *q, size_t k, variants *f) {
     o.ids_only = 1;
     o.k = k;
     o.skip_total = v >= PRUNED;
-    kz_eval_config cfg = {v == FULL_TREE || v == PRUNED_TREE,
-                          v == PRUNED_ALWAYS ? 1 : v == PRUNED_DAAT ? 2 : v == PRUNED_DENSE ? 3 : 0};
+    kz_eval_config cfg = {
+        .no_flat = v == FULL_TREE || v == PRUNED_TREE,
+        .always_prune = v == PRUNED_ALWAYS ? 1 : v == PRUNED_DAAT ? 2 : v == PRUNED_DENSE ? 3 : 0};
     kz_error err;
     f->h[v] = NULL;
     f->rc[v] = kz_search_with(&f->h[v], idx, q, &o, &cfg, &err);
@@ -160,7 +161,7 @@ static void test_pruning__identical_to_exhaustive(void) {
                       f.h[PRUNED_DENSE]));
       CHECK_EQ_INT(kz_hits_total(f.h[FULL]), kz_hits_total(f.h[FULL_TREE]));
       uint64_t counted = 0, counted_tree = 0;
-      kz_eval_config tree = {1, 0};
+      kz_eval_config tree = {.no_flat = 1};
       CHECK_EQ_INT(kz_count_with(&counted, idx, q, NULL, NULL, &err), KZ_OK);
       CHECK_EQ_INT(kz_count_with(&counted_tree, idx, q, NULL, &tree, &err), KZ_OK);
       CHECK_EQ_INT(counted, kz_hits_total(f.h[FULL]));
