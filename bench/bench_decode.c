@@ -26,10 +26,10 @@
 #include <string.h>
 
 #include "bench_harness.h"
-#include "common/bitpack.h"
+#include "format/bitpack.h"
 #include "common/buf.h"
-#include "common/postblock.h"
-#include "common/postings.h"
+#include "format/postblock.h"
+#include "format/postings_reader.h"
 #include "kzsearch.h"
 #include "searcher/index.h"
 

@@ -16,13 +16,13 @@
 #include <unistd.h>
 
 #include "common/buf.h"
-#include "common/deletes.h"
-#include "common/docstore.h"
+#include "format/deletes.h"
+#include "format/docstore_reader.h"
 #include "common/error.h"
-#include "common/postings.h"
-#include "common/segment.h"
-#include "indexer/docstore_writer.h"
-#include "indexer/segment_writer.h"
+#include "format/postings_reader.h"
+#include "format/segment_reader.h"
+#include "format/docstore_writer.h"
+#include "format/segment_writer.h"
 
 typedef struct merge {
   const char *dir;

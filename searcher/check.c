@@ -35,17 +35,17 @@
 #include <sys/stat.h>
 
 #include "common/bytes.h"
-#include "common/analyzer.h"
+#include "analysis/analyzer.h"
 #include "common/error.h"
-#include "common/file.h"
-#include "common/format.h"
+#include "format/file.h"
+#include "format/format.h"
 #include "common/limits.h"
-#include "common/manifest.h"
-#include "common/segment_format.h"
+#include "format/manifest.h"
+#include "format/segment_format.h"
 #include "kzsearch.h"
-#include "common/docstore.h"
-#include "common/postings.h"
-#include "common/segment.h"
+#include "format/docstore_reader.h"
+#include "format/postings_reader.h"
+#include "format/segment_reader.h"
 
 /* Problems reported for one segment's cross-check before it is abandoned. */
 #define MAX_SEGMENT_PROBLEMS 20u

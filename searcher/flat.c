@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/deletes.h"
-#include "common/postings.h"
+#include "format/deletes.h"
+#include "format/postings_reader.h"
 #include "kzsearch.h"
 #include "searcher/intersect.h"
 

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "common/analyzer.h"
+#include "analysis/analyzer.h"
 #include "common/error.h"
-#include "common/format.h"
+#include "format/format.h"
 #include "searcher/scoring.h"
 #include "kzsearch.h"
 

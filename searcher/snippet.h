@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "common/analyzer.h"
+#include "analysis/analyzer.h"
 #include "common/buf.h"
 #include "kzsearch.h"
 

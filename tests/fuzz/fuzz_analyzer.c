@@ -23,7 +23,7 @@
  */
 #include <string.h>
 
-#include "common/analyzer.h"
+#include "analysis/analyzer.h"
 #include "common/limits.h"
 #include "fuzz.h"
 #include "kzsearch.h"

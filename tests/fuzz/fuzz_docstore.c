@@ -30,7 +30,7 @@
 #include "common/limits.h"
 #include "fuzz.h"
 #include "kzsearch.h"
-#include "common/docstore.h"
+#include "format/docstore_reader.h"
 
 /* Ids looked up per input, and blocks whose first and last documents are loaded. */
 #define MAX_ID_LOOKUPS 1000u

@@ -48,10 +48,10 @@
  */
 #include <string.h>
 
-#include "common/bitpack.h"
+#include "format/bitpack.h"
 #include "common/bytes.h"
-#include "common/postblock.h"
-#include "common/runs.h"
+#include "format/postblock.h"
+#include "format/runs.h"
 #include "fuzz.h"
 #include "kzsearch.h"
 

@@ -62,7 +62,7 @@
 
 #include "common/bytes.h"
 #include "common/checksum.h"
-#include "common/format.h"
+#include "format/format.h"
 #include "fuzz.h"
 #include "kzsearch.h"
 

@@ -41,7 +41,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/analyzer.h"
+#include "analysis/analyzer.h"
 #include "common/limits.h"
 #include "kz_test.h"
 #include "kz_test_fs.h"

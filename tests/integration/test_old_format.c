@@ -16,7 +16,7 @@
 
 #include "common/bytes.h"
 #include "common/checksum.h"
-#include "common/format.h"
+#include "format/format.h"
 #include "kz_test.h"
 #include "kzsearch.h"
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/bitpack.h"
+#include "format/bitpack.h"
 
 typedef struct rng {
   uint64_t s;

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/bitpack.h"
+#include "format/bitpack.h"
 #include "kz_codec_test.h"
 #include "kz_test.h"
 

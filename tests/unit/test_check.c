@@ -21,9 +21,9 @@
 
 #include "common/bytes.h"
 #include "common/checksum.h"
-#include "common/format.h"
-#include "common/manifest.h"
-#include "common/segment_format.h"
+#include "format/format.h"
+#include "format/manifest.h"
+#include "format/segment_format.h"
 #include "kz_test.h"
 #include "kz_test_fs.h"
 #include "kzsearch.h"

@@ -28,9 +28,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/format.h"
+#include "format/format.h"
 #include "common/limits.h"
-#include "common/segment.h"
+#include "format/segment_reader.h"
 #include "kz_test.h"
 #include "kz_test_fs.h"
 #include "kzsearch.h"

@@ -17,12 +17,12 @@
 #include "common/bytes.h"
 #include "common/checksum.h"
 #include "common/compress.h"
-#include "common/file.h"
-#include "common/format.h"
+#include "format/file.h"
+#include "format/format.h"
 #include "common/limits.h"
-#include "indexer/docstore_writer.h"
+#include "format/docstore_writer.h"
 #include "kz_test.h"
-#include "common/docstore.h"
+#include "format/docstore_reader.h"
 
 /* The writer never produces a block the reader refuses. */
 _Static_assert(KZ_STORE_BLOCK_BYTES <= KZ_STORE_MAX_RAW_BLOCK_BYTES,

@@ -18,8 +18,8 @@
 #include "common/buf.h"
 #include "common/bytes.h"
 #include "common/checksum.h"
-#include "common/format.h"
-#include "common/manifest.h"
+#include "format/format.h"
+#include "format/manifest.h"
 #include "kz_test.h"
 #include "kzsearch.h"
 

@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/bitpack.h"
+#include "format/bitpack.h"
 #include "common/buf.h"
-#include "common/postblock.h"
-#include "common/runs.h"
+#include "format/postblock.h"
+#include "format/runs.h"
 #include "kz_codec_test.h"
 #include "kz_test.h"
 #include "kzsearch.h"

@@ -13,7 +13,7 @@
  * with (p, end) bounds, so the records must fill the block exactly.
  * Damage anywhere in the body becomes KZ_ERR_CORRUPT, never a bad read.
  */
-#include "common/docstore.h"
+#include "format/docstore_reader.h"
 
 #include <string.h>
 

@@ -9,11 +9,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/bitpack.h"
+#include "format/bitpack.h"
 #include "common/bytes.h"
-#include "common/file.h"
-#include "common/manifest.h"
-#include "common/docstore.h"
+#include "format/file.h"
+#include "format/manifest.h"
+#include "format/docstore_reader.h"
 
 typedef struct kz_term_info {
   uint32_t df;

@@ -11,11 +11,11 @@
 
 #include <stdint.h>
 
-#include "common/bitpack.h"
+#include "format/bitpack.h"
 #include "common/bytes.h"
-#include "common/postblock.h"
-#include "common/segment.h"
-#include "common/segment_format.h"
+#include "format/postblock.h"
+#include "format/segment_reader.h"
+#include "format/segment_format.h"
 
 typedef struct kz_postings {
   const kz_unpacker *unpack;

@@ -11,13 +11,13 @@
  * that hold them, skipping runs that hold only positions of documents
  * passed over without decoding them, and sums the values up.
  */
-#include "common/postings.h"
+#include "format/postings_reader.h"
 
 #include <string.h>
 
 #include "common/bytes.h"
-#include "common/runs.h"
-#include "common/segment_format.h"
+#include "format/runs.h"
+#include "format/segment_format.h"
 #include "kzsearch.h"
 
 static uint32_t corrupt(kz_postings *c) {

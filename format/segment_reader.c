@@ -7,16 +7,16 @@
  * KZ_DICT_BLOCK_TERMS front-coded entries. Every offset and length read
  * from disk is checked against the mapped sizes before use.
  */
-#include "common/segment.h"
+#include "format/segment_reader.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/deletes.h"
+#include "format/deletes.h"
 #include "common/error.h"
-#include "common/format.h"
-#include "common/segment_format.h"
+#include "format/format.h"
+#include "format/segment_format.h"
 
 static const uint32_t kMagic[KZ_SEGFILES] = {KZ_MAGIC_DICT, KZ_MAGIC_POSTINGS, KZ_MAGIC_POSITIONS,
                                              KZ_MAGIC_NORMS, KZ_MAGIC_STORE};

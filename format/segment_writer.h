@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/manifest.h"
+#include "format/manifest.h"
 #include "indexer/inverter.h"
 #include "kzsearch.h"
 

@@ -11,8 +11,8 @@
 #include <stdint.h>
 
 #include "common/buf.h"
-#include "common/format.h"
-#include "common/segment_format.h"
+#include "format/format.h"
+#include "format/segment_format.h"
 #include "common/limits.h"
 
 /* Fields in a block's record: every stored field but the id, which is in the id table. */

@@ -6,7 +6,7 @@
  * blocks of KZ_BLOCK_DOCS and encoded with the block codec, and each
  * block's positions are re-encoded as runs (common/runs.h). The dictionary is front-coded in blocks as terms come.
  */
-#include "indexer/segment_writer.h"
+#include "format/segment_writer.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -16,11 +16,11 @@
 #include "common/buf.h"
 #include "common/bytes.h"
 #include "common/error.h"
-#include "common/file.h"
-#include "common/format.h"
-#include "common/postblock.h"
-#include "common/runs.h"
-#include "common/segment_format.h"
+#include "format/file.h"
+#include "format/format.h"
+#include "format/postblock.h"
+#include "format/runs.h"
+#include "format/segment_format.h"
 
 struct kz_segment_writer {
   char *dir;
