@@ -1,6 +1,6 @@
 /*
  * bench_decode.c - how fast postings blocks decode, per instruction set
- * (common/bitpack.c, common/runs.c, common/postblock.c).
+ * (format/bitpack.c, format/runs.c, format/postblock.c).
  *
  * Workloads: synthetic postings of --docs doc ids whose spacing is
  * geometric (mean 8 and mean 64: a frequent and a middling term) with

@@ -1,5 +1,5 @@
 /*
- * docstore.c - reads a segment's document store (see docstore.h; the byte
+ * docstore_reader.c - reads a segment's document store (see docstore_reader.h; the byte
  * layout is specified in docs/FORMAT.md, "Document store").
  *
  * A kz_docstore borrows the mapped body and owns nothing. Opening checks

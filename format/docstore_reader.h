@@ -1,5 +1,5 @@
 /*
- * docstore.h - reads a segment's document store (.store) from its mapped
+ * docstore_reader.h - reads a segment's document store (.store) from its mapped
  * body (docs/FORMAT.md, "Document store"). Lookups are thread-safe: each one
  * decompresses into the caller's kz_stored_doc, or (for an id alone) points
  * into the mapped id table, and only reads the store.

@@ -1,5 +1,5 @@
 /*
- * postings.c - postings cursor (see postings.h; layout in docs/FORMAT.md).
+ * postings_reader.c - postings cursor (see postings_reader.h; layout in docs/FORMAT.md).
  *
  * A term with more than one block starts with a skip table: per block its
  * last doc, block offset, positions offset, max tf and min length. advance()

@@ -1,5 +1,5 @@
 /*
- * postings.h - a cursor over one term's postings in one segment: next,
+ * postings_reader.h - a cursor over one term's postings in one segment: next,
  * advance (skipping whole blocks through the skip table), the current
  * frequency, and the current document's positions, decoded on demand.
  *

@@ -1,5 +1,5 @@
 /*
- * fuzz_docstore.c - the document store reader (common/docstore.h) on an
+ * fuzz_docstore.c - the document store reader (format/docstore_reader.h) on an
  * arbitrary body.
  *
  * Input layout:

@@ -9,7 +9,7 @@
  * (read by kz_writer_add_path; the reference parses the same JSON Lines file
  * with its own small decoder). The same documents go into a reference index:
  * one term-number array per document (indexed by position) and one
- * (document, tf) list per term. The shared analyzer (common/analyzer.h) is
+ * (document, tf) list per term. The shared analyzer (analysis/analyzer.h) is
  * the only engine code the reference uses; query evaluation, phrase matching,
  * BM25 and ranking are all re-implemented below from the specification:
  *   - idf = ln(1 + (N - df + 0.5) / (df + 0.5)); a term scores

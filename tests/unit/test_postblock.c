@@ -1,5 +1,5 @@
 /*
- * test_postblock.c - the postings block codec (common/postblock.h;
+ * test_postblock.c - the postings block codec (format/postblock.h;
  * docs/FORMAT.md, "Postings").
  *
  * Layers: whole postings lists, dense to very sparse, round-trip through

@@ -1,5 +1,5 @@
 /*
- * test_runs.c - the PFOR run codec (common/runs.h; docs/FORMAT.md, "Runs").
+ * test_runs.c - the PFOR run codec (format/runs.h; docs/FORMAT.md, "Runs").
  *
  * Layers: round trips over value distributions chosen to reach every width
  * and the exception path; the encoded size checked against the format's
