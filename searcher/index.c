@@ -11,6 +11,7 @@
 #include "analysis/analyzer.h"
 #include "common/error.h"
 #include "format/format.h"
+#include "format/term_enum.h"
 #include "searcher/scoring.h"
 #include "kzsearch.h"
 
@@ -124,53 +125,21 @@ void kz_index_close(kz_index *idx) {
   free(idx);
 }
 
-/* Counts distinct terms across segments with a k-way merge of their sorted dictionaries. */
+/* Counts distinct terms across segments: each key the term enumerator returns is one. */
 static int count_distinct_terms(kz_index *idx, uint64_t *out) {
-  size_t n = idx->n_segs;
   *out = 0;
-  if (n == 1) {
+  if (idx->n_segs == 1) {
     *out = idx->segs[0].dict_terms;
     return KZ_OK;
   }
-  kz_dict_iter *its = calloc(n ? n : 1, sizeof *its);
-  int *live = calloc(n ? n : 1, sizeof *live);
-  if (!its || !live) {
-    free(its);
-    free(live);
-    return KZ_ERR_NOMEM;
-  }
-  int rc = KZ_OK;
-  for (size_t i = 0; i < n && !rc; i++) {
-    kz_dict_iter_init(&its[i], &idx->segs[i]);
-    live[i] = kz_dict_iter_next(&its[i]);
-    if (live[i] < 0) rc = live[i];
-  }
-  while (!rc) {
-    int min = -1;
-    for (size_t i = 0; i < n; i++) {
-      if (live[i] != 1) continue;
-      if (min < 0) {
-        min = (int)i;
-        continue;
-      }
-      size_t a = its[i].key_len, b = its[min].key_len;
-      int c = memcmp(its[i].key, its[min].key, a < b ? a : b);
-      if (c < 0 || (c == 0 && a < b)) min = (int)i;
-    }
-    if (min < 0) break;
-    char key[256];
-    size_t key_len = its[min].key_len;
-    memcpy(key, its[min].key, key_len);
-    (*out)++;
-    for (size_t i = 0; i < n && !rc; i++) {
-      if (live[i] == 1 && its[i].key_len == key_len && memcmp(its[i].key, key, key_len) == 0) {
-        live[i] = kz_dict_iter_next(&its[i]);
-        if (live[i] < 0) rc = live[i];
-      }
-    }
-  }
-  free(its);
-  free(live);
+  kz_term_enum *e;
+  int rc = kz_term_enum_new(&e, idx->segs, idx->n_segs);
+  if (rc) return rc;
+  const char *key;
+  size_t key_len, n_matches;
+  const kz_term_match *matches;
+  while ((rc = kz_term_enum_next(e, &key, &key_len, &matches, &n_matches)) == 1) (*out)++;
+  kz_term_enum_free(e);
   return rc;
 }
 
