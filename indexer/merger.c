@@ -85,7 +85,7 @@ static int copy_documents(merge *m, kz_docstore_writer *out) {
     for (uint32_t d = 0; d < m->segs[i].info.doc_count && !rc; d++) {
       if (m->remap[i][d] == KZ_DOC_END) continue;
       if ((rc = kz_docstore_get(&m->segs[i].store, d, &doc))) break;
-      kz_document kd = {doc.field[KZ_STORED_ID], doc.len[KZ_STORED_ID],
+      kz_document kd = {sizeof(kz_document), doc.field[KZ_STORED_ID], doc.len[KZ_STORED_ID],
                         doc.field[KZ_STORED_TITLE], doc.len[KZ_STORED_TITLE],
                         doc.field[KZ_STORED_BODY], doc.len[KZ_STORED_BODY],
                         doc.field[KZ_STORED_DATE], doc.len[KZ_STORED_DATE],

@@ -10,6 +10,7 @@
 
 #include "analysis/analyzer.h"
 #include "common/error.h"
+#include "common/struct_size.h"
 #include "format/format.h"
 #include "format/term_enum.h"
 #include "searcher/scoring.h"
@@ -143,8 +144,10 @@ static int count_distinct_terms(kz_index *idx, uint64_t *out) {
   return rc;
 }
 
-int kz_index_stats_get(kz_index *idx, kz_index_stats *out, kz_error *err) {
-  memset(out, 0, sizeof *out);
+int kz_index_stats_get(kz_index *idx, kz_index_stats *caller, kz_error *err) {
+  int rc = kz_struct_size_check(caller->struct_size, "kz_index_stats", "KZ_INDEX_STATS_INIT", err);
+  if (rc) return rc;
+  kz_index_stats st = KZ_INDEX_STATS_INIT, *out = &st;
   out->format_version = KZ_FORMAT_VERSION;
   out->generation = idx->manifest.generation;
   out->documents = idx->n_docs;
@@ -164,8 +167,9 @@ int kz_index_stats_get(kz_index *idx, kz_index_stats *out, kz_error *err) {
     out->bytes_norms += s->file_bytes[KZ_SEGFILE_NORMS];
     out->bytes_store += s->file_bytes[KZ_SEGFILE_STORE];
   }
-  int rc = count_distinct_terms(idx, &out->terms);
+  rc = count_distinct_terms(idx, &out->terms);
   if (rc) return kz_error_set(err, rc, "%s: cannot read the term dictionaries: %s", idx->path,
                               kz_strerror(rc));
+  kz_struct_fill(caller, &st, sizeof st);
   return KZ_OK;
 }

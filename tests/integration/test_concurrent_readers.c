@@ -146,7 +146,7 @@ static void *writer_main(void *arg) {
     }
     for (int i = 0; i < BATCH_DOCS && !rc; i++) {
       char id[32], title[128], body[1024];
-      kz_document d;
+      kz_document d = KZ_DOCUMENT_INIT;
       make_doc(b, i, id, sizeof id, title, sizeof title, body, sizeof body, &d);
       rc = kz_writer_add(w, &d, &err);
     }
@@ -164,7 +164,7 @@ static int check_snapshot(reader_result *r, kz_index *idx, uint64_t *docs_out, u
                           uint64_t *segments_out) {
   shared_state *st = r->st;
   kz_error err;
-  kz_index_stats stats;
+  kz_index_stats stats = KZ_INDEX_STATS_INIT;
   int rc = kz_index_stats_get(idx, &stats, &err);
   if (rc) {
     FAIL(st, "reader %d: kz_index_stats_get: %s", r->id, err.message);
@@ -394,7 +394,7 @@ static int build_fixed_index(const char *dir, int batches) {
   for (int b = 0; b < batches && !rc; b++) {
     for (int i = 0; i < BATCH_DOCS && !rc; i++) {
       char id[32], title[128], body[1024];
-      kz_document d;
+      kz_document d = KZ_DOCUMENT_INIT;
       make_doc(b, i, id, sizeof id, title, sizeof title, body, sizeof body, &d);
       rc = kz_writer_add(w, &d, &err);
     }

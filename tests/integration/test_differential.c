@@ -1176,7 +1176,7 @@ static int add_generated(kz_writer *w, ref_index *ref, const vocab *v, rng *r, s
   snprintf(id, sizeof id, "g%05zu", doc);
   make_text(&title, v, r, rng_range(r, 1, 8));
   make_text(&body, v, r, rng_below(r, 201));
-  kz_document d = {0};
+  kz_document d = KZ_DOCUMENT_INIT;
   d.id = id;
   d.id_len = strlen(id);
   d.title = title.s;
@@ -1220,7 +1220,7 @@ static void test_differential__generated_corpus(void) {
     for (size_t d = from; d < to && ok; d++) {
       if (add_generated(w, &ref, &v, &r, d) != KZ_OK) ok = 0;
       if (d == from + 100) { /* an empty document is refused and changes nothing */
-        kz_document empty = {"empty", 5, "", 0, NULL, 0, NULL, 0, NULL, 0};
+        kz_document empty = {sizeof(kz_document), "empty", 5, "", 0, NULL, 0, NULL, 0, NULL, 0};
         if (kz_writer_add(w, &empty, &err) != KZ_ERR_DOCUMENT) {
           fprintf(stderr, "an empty document was not refused with KZ_ERR_DOCUMENT\n");
           ok = 0;
@@ -1235,7 +1235,7 @@ static void test_differential__generated_corpus(void) {
   }
 
   kz_index *idx = NULL;
-  kz_index_stats is;
+  kz_index_stats is = KZ_INDEX_STATS_INIT;
   run_stats st = {"generated", 0, 0, 0, 0, 0, 0, 0};
   if (ok && kz_index_open(&idx, dir, &err) != KZ_OK) {
     fprintf(stderr, "kz_index_open: %s\n", err.message);
@@ -1462,7 +1462,7 @@ static void test_differential__sample_articles(void) {
   wo.memory_bytes = KZ_MIN_MEMORY_BYTES;
   kz_writer *w = NULL;
   kz_error err;
-  kz_ingest_stats ist;
+  kz_ingest_stats ist = KZ_INGEST_STATS_INIT;
   if (ok && kz_writer_open(&w, dir, &wo, &err) != KZ_OK) {
     fprintf(stderr, "kz_writer_open: %s\n", err.message);
     ok = 0;
@@ -1476,7 +1476,7 @@ static void test_differential__sample_articles(void) {
   kz_writer_close(w);
 
   kz_index *idx = NULL;
-  kz_index_stats is;
+  kz_index_stats is = KZ_INDEX_STATS_INIT;
   run_stats st = {"samples", 0, 0, 0, 0, 0, 0, 0};
   if (ok && kz_index_open(&idx, dir, &err) != KZ_OK) {
     fprintf(stderr, "kz_index_open: %s\n", err.message);

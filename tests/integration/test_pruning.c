@@ -72,7 +72,7 @@ static void build_index(void) {
     char t1[16];
     word(t1, sizeof t1, zipf_word());
     snprintf(title, sizeof title, "%s", t1);
-    kz_document doc = {id, strlen(id), title, strlen(title), body, len, NULL, 0, NULL, 0};
+    kz_document doc = {sizeof(kz_document), id, strlen(id), title, strlen(title), body, len, NULL, 0, NULL, 0};
     CHECK(kz_writer_add(w, &doc, &err) == KZ_OK);
   }
   CHECK(kz_writer_commit(w, &err) == KZ_OK);
@@ -162,7 +162,7 @@ static void test_pruning__identical_to_exhaustive(void) {
   kz_index *idx;
   kz_error err;
   CHECK(kz_index_open(&idx, dir, &err) == KZ_OK);
-  kz_index_stats st;
+  kz_index_stats st = KZ_INDEX_STATS_INIT;
   CHECK(kz_index_stats_get(idx, &st, &err) == KZ_OK);
   CHECK(st.segments >= 3);
   int compared = 0, pruned_fewer = 0;

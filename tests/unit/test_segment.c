@@ -327,7 +327,7 @@ static int fixture_build(void) {
   for (uint32_t d = 0; d < N_DOCS && ok; d++) {
     char id[32];
     int id_len = snprintf(id, sizeof id, "doc-%u", d);
-    kz_document doc = {id, (size_t)id_len, "t", 1, NULL, 0, NULL, 0, NULL, 0};
+    kz_document doc = {sizeof(kz_document), id, (size_t)id_len, "t", 1, NULL, 0, NULL, 0, NULL, 0};
     if (kz_docstore_writer_add(store, &doc) != KZ_OK) {
       kz_docstore_writer_abort(store);
       ok = 0;
@@ -728,7 +728,7 @@ static int write_termless(const char *dir, uint32_t id, uint32_t n_docs, kz_segm
   kz_docstore_writer *store;
   if ((rc = kz_docstore_writer_open(&store, path))) return rc;
   for (uint32_t d = 0; d < n_docs; d++) {
-    kz_document doc = {"x", 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0};
+    kz_document doc = {sizeof(kz_document), "x", 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0};
     if ((rc = kz_docstore_writer_add(store, &doc))) {
       kz_docstore_writer_abort(store);
       return rc;
