@@ -98,7 +98,7 @@ static void make_doc(int b, int i, char *id, size_t id_size, char *title, size_t
     s ^= s << 13, s ^= s >> 7, s ^= s << 17;
     len += (size_t)snprintf(body + len, body_size - len, " %s", kWords[s % N_WORDS]);
   }
-  memset(d, 0, sizeof *d);
+  *d = (kz_document)KZ_DOCUMENT_INIT;
   d->id = id, d->id_len = strlen(id);
   d->title = title, d->title_len = strlen(title);
   d->body = body, d->body_len = strlen(body);
