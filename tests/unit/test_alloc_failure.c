@@ -521,7 +521,6 @@ static void scenario_c(void) {
       if (status_ok(what, rc, &err)) same_result(3 * q + 2, count, what);
     }
     kz_index_stats st = KZ_INDEX_STATS_INIT;
-    memset(&st, 0, sizeof st);
     rc = kz_index_stats_get(idx, &st, &err);
     if (status_ok("kz_index_stats_get", rc, &err))
       same_result(3 * N_QUERIES, mix(0xcbf29ce484222325ull, &st, sizeof st), "kz_index_stats_get");
@@ -547,7 +546,6 @@ static void scenario_d(void) {
   kz_writer *w = NULL;
   kz_error err = {0};
   kz_ingest_stats st = KZ_INGEST_STATS_INIT;
-  memset(&st, 0, sizeof st);
   int rc = kz_writer_open(&w, g_work, NULL, &err);
   if (status_ok("kz_writer_open", rc, &err)) {
     rc = kz_writer_add_path(w, g_sample, NULL, &st, &err);
@@ -594,7 +592,6 @@ static void scenario_e(void) {
   kz_writer *w = NULL;
   kz_error err = {0};
   kz_ingest_stats st = KZ_INGEST_STATS_INIT;
-  memset(&st, 0, sizeof st);
   int rc = kz_writer_open(&w, g_work, &o, &err);
   if (status_ok("kz_writer_open", rc, &err)) {
     rc = kz_writer_add_path(w, g_tree, NULL, &st, &err);
