@@ -27,8 +27,8 @@
 
 #include "bench/bench_harness.h"
 #include "bench/bench_terms.h"
-#include "common/postings.h"
-#include "common/segment.h"
+#include "format/postings_reader.h"
+#include "format/segment_reader.h"
 #include "kzsearch.h"
 #include "searcher/index.h"
 #include "searcher/intersect.h"

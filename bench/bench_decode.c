@@ -1,6 +1,6 @@
 /*
  * bench_decode.c - how fast postings blocks decode, per instruction set
- * (common/bitpack.c, common/runs.c, common/postblock.c).
+ * (format/bitpack.c, format/runs.c, format/postblock.c).
  *
  * Workloads: synthetic postings of --docs doc ids whose spacing is
  * geometric (mean 8 and mean 64: a frequent and a middling term) with
@@ -26,10 +26,10 @@
 #include <string.h>
 
 #include "bench_harness.h"
-#include "common/bitpack.h"
+#include "format/bitpack.h"
 #include "common/buf.h"
-#include "common/postblock.h"
-#include "common/postings.h"
+#include "format/postblock.h"
+#include "format/postings_reader.h"
 #include "kzsearch.h"
 #include "searcher/index.h"
 

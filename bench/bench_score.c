@@ -37,9 +37,9 @@
 
 #include "bench/bench_harness.h"
 #include "bench/bench_terms.h"
-#include "common/postblock.h"
-#include "common/postings.h"
-#include "common/segment.h"
+#include "format/postblock.h"
+#include "format/postings_reader.h"
+#include "format/segment_reader.h"
 #include "kzsearch.h"
 #include "searcher/index.h"
 #include "searcher/search_internal.h"

@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/format.h"
-#include "common/segment.h"
-#include "common/segment_format.h"
+#include "format/format.h"
+#include "format/segment_reader.h"
+#include "format/segment_format.h"
 #include "kzsearch.h"
 #include "searcher/index.h"
 

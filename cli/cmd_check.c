@@ -134,9 +134,8 @@ int cli_cmd_check(int argc, char **argv) {
   memset(&pr, 0, sizeof pr);
   pr.dir = index_path;
   pr.json = json;
-  kz_check_report rep;
+  kz_check_report rep = KZ_CHECK_REPORT_INIT;
   kz_error err;
-  memset(&rep, 0, sizeof rep);
   memset(&err, 0, sizeof err);
   int rc = kz_index_check(index_path, full, on_problem, &pr, &rep, &err);
   if (rc != KZ_OK) {

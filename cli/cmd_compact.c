@@ -48,7 +48,7 @@ int cli_cmd_compact(int argc, char **argv) {
     }
   }
   char *path = NULL;
-  kz_index_stats before, after;
+  kz_index_stats before = KZ_INDEX_STATS_INIT, after = KZ_INDEX_STATS_INIT;
   if (cli_index_path_resolve(index_opt, &path) != 0 || read_stats(path, &before) != 0) {
     free(path);
     return CLI_EXIT_ERROR;

@@ -145,7 +145,7 @@ static int ingest(const char *index_path, const kz_writer_options *opts, char **
   ingest_ctx ctx;
   kz_writer_options wopts = *opts;
   kz_ingest_callbacks cb = {&ctx, on_warn, on_progress};
-  kz_ingest_stats total = {0};
+  kz_ingest_stats total = KZ_INGEST_STATS_INIT;
   kz_writer *writer = NULL;
   kz_error err;
   memset(&err, 0, sizeof err);
@@ -161,7 +161,7 @@ static int ingest(const char *index_path, const kz_writer_options *opts, char **
   }
   if (interrupted_by) return discard_interrupted(&ctx, writer);
   for (size_t i = 0; i < n_paths; i++) {
-    kz_ingest_stats st = {0};
+    kz_ingest_stats st = KZ_INGEST_STATS_INIT;
     if (strcmp(paths[i], "-") == 0 && cli_term_isatty(stdin)) {
       cli_progress_clear(&ctx.progress);
       cli_error("reading JSON Lines from the terminal (end with Ctrl-D)");

@@ -102,9 +102,8 @@ int cli_cmd_stats(int argc, char **argv) {
     free(index_path);
     return CLI_EXIT_ERROR;
   }
-  kz_index_stats st;
+  kz_index_stats st = KZ_INDEX_STATS_INIT;
   kz_error err;
-  memset(&st, 0, sizeof st);
   memset(&err, 0, sizeof err);
   int rc = kz_index_stats_get(index, &st, &err);
   kz_index_close(index);

@@ -55,7 +55,7 @@ static int build_index(const char *path) {
     return report("cannot create the sample index", &err);
 
   for (size_t i = 0; i < sizeof documents / sizeof documents[0]; i++) {
-    kz_document doc = {0}; /* NULL fields (date, url) are absent */
+    kz_document doc = KZ_DOCUMENT_INIT; /* NULL fields (date, url) are absent */
     doc.id = documents[i].id;
     doc.id_len = strlen(doc.id);
     doc.title = documents[i].title;

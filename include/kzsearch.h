@@ -26,6 +26,14 @@
  *     returned by getters are borrowed from the object they came from.
  *   - Options structs start with a version field and only grow at the end;
  *     initialise them with the matching _INIT macro.
+ *   - The structs the library fills (kz_index_stats, kz_check_report,
+ *     kz_ingest_stats) and kz_document start with `struct_size`, the size of
+ *     the struct as the caller was compiled; initialise them with the
+ *     matching _INIT macro, which sets it. They only grow at the end, and the
+ *     library reads or writes only the first struct_size bytes, so a program
+ *     built against an older header keeps working with a newer library (and
+ *     a newer program's extra fields keep their initial values with an older
+ *     one). A struct_size smaller than the field itself is KZ_ERR_INVALID.
  */
 #ifndef KZSEARCH_H
 #define KZSEARCH_H
@@ -99,6 +107,7 @@ KZ_API int kz_index_open(kz_index **out, const char *path, kz_error *err);
 KZ_API void kz_index_close(kz_index *index);
 
 typedef struct kz_index_stats {
+  size_t struct_size;         /* sizeof(kz_index_stats), set by KZ_INDEX_STATS_INIT */
   uint32_t format_version;
   uint64_t generation;        /* commit number of the opened state */
   uint64_t documents;         /* live documents */
@@ -112,18 +121,26 @@ typedef struct kz_index_stats {
   char language[32];          /* the Snowball language the index was built with */
   uint64_t deleted_documents; /* deleted or replaced, not yet merged away (not in `documents`) */
 } kz_index_stats;
+#define KZ_INDEX_STATS_INIT \
+  {sizeof(kz_index_stats), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, {0}, 0}
 
-/* Fills `out` with statistics of the opened index (terms are counted exactly). */
+/*
+ * Fills `out` (initialised with KZ_INDEX_STATS_INIT) with statistics of the
+ * opened index (terms are counted exactly).
+ * @return KZ_OK; KZ_ERR_INVALID for a bad struct_size; KZ_ERR_CORRUPT, KZ_ERR_NOMEM.
+ */
 KZ_API int kz_index_stats_get(kz_index *index, kz_index_stats *out, kz_error *err);
 
 /* Damage found by kz_index_check: the file (a name inside the index directory) and what is wrong. */
 typedef void (*kz_check_problem_fn)(void *ctx, const char *file, const char *problem);
 
 typedef struct kz_check_report {
+  size_t struct_size; /* sizeof(kz_check_report), set by KZ_CHECK_REPORT_INIT */
   uint64_t files;     /* files examined */
   uint64_t bytes;     /* bytes read (checksummed) */
   uint64_t problems;  /* damage found; 0 means clean */
 } kz_check_report;
+#define KZ_CHECK_REPORT_INIT {sizeof(kz_check_report), 0, 0, 0}
 
 /*
  * Verifies the committed index at `path` without trusting it. The quick
@@ -132,8 +149,10 @@ typedef struct kz_check_report {
  * cross-checks the structures: every term's postings and positions decode,
  * terms are in order, counts agree with the manifest, every stored document
  * decodes. Each problem is passed to `problem` (may be NULL) and counted.
+ * `report` (may be NULL) is initialised with KZ_CHECK_REPORT_INIT.
  * @return KZ_OK when the check ran (report->problems says whether damage was
- *         found); KZ_ERR_NO_INDEX, KZ_ERR_IO, KZ_ERR_NOMEM when it could not run.
+ *         found); KZ_ERR_NO_INDEX, KZ_ERR_IO, KZ_ERR_NOMEM when it could not
+ *         run; KZ_ERR_INVALID for a bad struct_size.
  */
 KZ_API int kz_index_check(const char *path, int full, kz_check_problem_fn problem, void *ctx,
                           kz_check_report *report, kz_error *err);
@@ -286,14 +305,19 @@ typedef struct kz_writer_options {
 } kz_writer_options;
 #define KZ_WRITER_OPTIONS_INIT {KZ_WRITER_OPTIONS_VERSION, NULL, 0, 0, 0, 0, 0, NULL, NULL}
 
-/* A document to add. Strings need not be NUL-terminated; NULL means absent. */
+/*
+ * A document to add. Strings need not be NUL-terminated; NULL means absent.
+ * Initialise it with KZ_DOCUMENT_INIT, then set the fields it has.
+ */
 typedef struct kz_document {
+  size_t struct_size; /* sizeof(kz_document), set by KZ_DOCUMENT_INIT */
   const char *id;    size_t id_len;
   const char *title; size_t title_len;
   const char *body;  size_t body_len;
   const char *date;  size_t date_len;
   const char *url;   size_t url_len;
 } kz_document;
+#define KZ_DOCUMENT_INIT {sizeof(kz_document), NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0}
 
 /*
  * Opens (creating when missing) the index at `path` for writing and takes its
@@ -314,7 +338,8 @@ KZ_API int kz_writer_open(kz_writer **out, const char *path, const kz_writer_opt
  * document with the same id is in the index (or was added before in this
  * writer), the new one replaces it: the old version is never returned again.
  * @return KZ_OK; KZ_ERR_DOCUMENT when it has no id; KZ_ERR_LIMIT when it
- *         exceeds a size limit; KZ_ERR_IO, KZ_ERR_NOMEM. After an I/O or memory
+ *         exceeds a size limit; KZ_ERR_INVALID for a bad struct_size;
+ *         KZ_ERR_IO, KZ_ERR_NOMEM. After an I/O or memory
  *         error the writer refuses further work; the committed index is intact.
  */
 KZ_API int kz_writer_add(kz_writer *writer, const kz_document *doc, kz_error *err);
@@ -329,12 +354,14 @@ typedef struct kz_ingest_callbacks {
 } kz_ingest_callbacks;
 
 typedef struct kz_ingest_stats {
+  size_t struct_size; /* sizeof(kz_ingest_stats), set by KZ_INGEST_STATS_INIT */
   uint64_t documents; /* added */
   uint64_t skipped;   /* malformed or oversized records, reported through warn */
   uint64_t bytes_read; /* uncompressed input bytes */
   uint64_t empty;     /* documents without any text, reported through warn and not added */
   uint64_t replaced;  /* added documents that replaced one with the same id */
 } kz_ingest_stats;
+#define KZ_INGEST_STATS_INIT {sizeof(kz_ingest_stats), 0, 0, 0, 0, 0}
 
 /*
  * Adds every document found at `path`: a JSON Lines file (one object per
@@ -342,8 +369,9 @@ typedef struct kz_ingest_stats {
  * are decompressed on the fly), a directory (walked recursively: each .txt
  * file is one article whose first non-empty line is its title, .jsonl and
  * .jsonl.zst files are read as above), or "-" for JSON Lines on stdin.
- * Malformed records are reported and skipped. `stats` (may be NULL) is
- * filled even on failure.
+ * Malformed records are reported and skipped. `stats` (may be NULL;
+ * initialised with KZ_INGEST_STATS_INIT) is filled even on failure, except
+ * for KZ_ERR_INVALID, a bad struct_size.
  * @return KZ_OK; KZ_ERR_IO when `path` cannot be read; KZ_ERR_INTERRUPTED
  *         when progress asked to stop; KZ_ERR_CORRUPT for a damaged .zst.
  */

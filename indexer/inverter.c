@@ -9,11 +9,15 @@
  */
 #include "indexer/inverter.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/bytes.h"
 #include "common/checksum.h"
+#include "common/error.h"
+#include "format/segment_format.h"
+#include "format/segment_writer.h"
 #include "kzsearch.h"
 
 typedef struct slot {
@@ -196,4 +200,73 @@ int kz_inverter_sorted(kz_inverter *inv, kz_term_acc ***terms, size_t *n_terms) 
   *terms = inv->sorted;
   *n_terms = n;
   return KZ_OK;
+}
+
+/* ---- writing the terms as a segment ----------------------------------- */
+
+typedef struct arrays {
+  uint32_t *docs, *freqs;
+  size_t cap;
+} arrays;
+
+static int reserve_arrays(arrays *s, size_t n) {
+  if (n <= s->cap) return KZ_OK;
+  size_t cap = s->cap ? s->cap : 1024;
+  while (cap < n) cap *= 2;
+  uint32_t *d = realloc(s->docs, cap * sizeof *d);
+  if (!d) return KZ_ERR_NOMEM;
+  s->docs = d;
+  uint32_t *f = realloc(s->freqs, cap * sizeof *f);
+  if (!f) return KZ_ERR_NOMEM;
+  s->freqs = f;
+  s->cap = cap;
+  return KZ_OK;
+}
+
+/* Decodes a term's inverter stream into s->docs / s->freqs. */
+static int decode_docs(arrays *s, const kz_term_acc *a) {
+  int rc = reserve_arrays(s, a->df);
+  if (rc) return rc;
+  const uint8_t *p = a->docs.data, *end = p + a->docs.len;
+  int64_t prev = -1;
+  for (uint32_t i = 0; i < a->df; i++) {
+    uint64_t gap, f;
+    if (kz_varint_get(&p, end, &gap) || kz_varint_get(&p, end, &f)) return KZ_ERR_CORRUPT;
+    prev = prev + 1 + (int64_t)gap;
+    s->docs[i] = (uint32_t)prev;
+    s->freqs[i] = (uint32_t)f + 1;
+  }
+  return KZ_OK;
+}
+
+int kz_segment_write(const char *dir, uint32_t segment_id, kz_inverter *inv,
+                     const uint32_t *doc_lengths, uint32_t n_docs, kz_segment_info *info,
+                     kz_error *err) {
+  kz_segment_writer *w;
+  int rc = kz_segment_writer_open(&w, dir, segment_id, doc_lengths, n_docs);
+  if (rc) {
+    char name[64];
+    kz_segment_file_name(name, sizeof name, segment_id, KZ_SEGFILE_DICT);
+    return kz_error_set(err, rc, "cannot create segment %s in %s: %s", name, dir,
+                        rc == KZ_ERR_IO ? strerror(errno) : kz_strerror(rc));
+  }
+  kz_term_acc **terms = NULL;
+  size_t n_terms = 0;
+  arrays s = {0};
+  rc = kz_inverter_sorted(inv, &terms, &n_terms);
+  for (size_t t = 0; t < n_terms && !rc; t++) {
+    const kz_term_acc *a = terms[t];
+    if (a->key_len > KZ_MAX_TERM_KEY_BYTES) continue; /* the analyzer caps tokens well below */
+    rc = decode_docs(&s, a);
+    if (!rc) rc = kz_segment_writer_term(w, a->key, a->key_len, s.docs, s.freqs, a->df, a->pos.data,
+                                         a->pos.len);
+  }
+  free(s.docs);
+  free(s.freqs);
+  if (rc) {
+    kz_segment_writer_abort(w);
+    return kz_error_set(err, rc, "cannot write segment %08x in %s: %s", segment_id, dir,
+                        rc == KZ_ERR_IO ? strerror(errno) : kz_strerror(rc));
+  }
+  return kz_segment_writer_finish(w, info, err);
 }

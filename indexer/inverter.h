@@ -15,6 +15,8 @@
 #include <stdint.h>
 
 #include "common/buf.h"
+#include "format/manifest.h"
+#include "kzsearch.h"
 
 typedef struct kz_term_acc {
   uint32_t doc;      /* document being added, or UINT32_MAX */
@@ -53,5 +55,13 @@ int kz_inverter_sorted(kz_inverter *inv, kz_term_acc ***terms, size_t *n_terms);
 
 /* Forgets everything, keeping the table's allocation for the next segment. */
 void kz_inverter_reset(kz_inverter *inv);
+
+/*
+ * Writes the sorted terms as segment `segment_id` of `dir` through the
+ * segment writer (format/segment_writer.h): open, every term, finish.
+ */
+int kz_segment_write(const char *dir, uint32_t segment_id, kz_inverter *inv,
+                     const uint32_t *doc_lengths, uint32_t n_docs, kz_segment_info *info,
+                     kz_error *err);
 
 #endif /* KZ_INVERTER_H */

@@ -208,6 +208,7 @@ int kz_jsonl_parse(kz_jsonl *j, const char *line, size_t len, kz_document *doc, 
       (rc = copy_string(&j->out, obj, "date", &date, why, why_cap)) ||
       (rc = copy_string(&j->out, obj, "url", &url, why, why_cap)))
     goto done;
+  doc->struct_size = sizeof *doc;
   set(&j->out, &id, &doc->id, &doc->id_len);
   set(&j->out, &title, &doc->title, &doc->title_len);
   set(&j->out, &body, &doc->body, &doc->body_len);

@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/deletes.h"
-#include "common/file.h"
-#include "common/format.h"
+#include "format/deletes.h"
+#include "format/file.h"
+#include "format/format.h"
 #include "indexer/idmap.h"
 #include "kzsearch.h"
-#include "common/docstore.h"
+#include "format/docstore_reader.h"
 
 typedef struct seg_state {
   uint32_t id;

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/manifest.h"
+#include "format/manifest.h"
 
 typedef struct kz_live_docs kz_live_docs;
 

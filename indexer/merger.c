@@ -16,13 +16,14 @@
 #include <unistd.h>
 
 #include "common/buf.h"
-#include "common/deletes.h"
-#include "common/docstore.h"
+#include "format/deletes.h"
+#include "format/docstore_reader.h"
 #include "common/error.h"
-#include "common/postings.h"
-#include "common/segment.h"
-#include "indexer/docstore_writer.h"
-#include "indexer/segment_writer.h"
+#include "format/postings_reader.h"
+#include "format/segment_reader.h"
+#include "format/docstore_writer.h"
+#include "format/segment_writer.h"
+#include "format/term_enum.h"
 
 typedef struct merge {
   const char *dir;
@@ -84,7 +85,7 @@ static int copy_documents(merge *m, kz_docstore_writer *out) {
     for (uint32_t d = 0; d < m->segs[i].info.doc_count && !rc; d++) {
       if (m->remap[i][d] == KZ_DOC_END) continue;
       if ((rc = kz_docstore_get(&m->segs[i].store, d, &doc))) break;
-      kz_document kd = {doc.field[KZ_STORED_ID], doc.len[KZ_STORED_ID],
+      kz_document kd = {sizeof(kz_document), doc.field[KZ_STORED_ID], doc.len[KZ_STORED_ID],
                         doc.field[KZ_STORED_TITLE], doc.len[KZ_STORED_TITLE],
                         doc.field[KZ_STORED_BODY], doc.len[KZ_STORED_BODY],
                         doc.field[KZ_STORED_DATE], doc.len[KZ_STORED_DATE],
@@ -126,41 +127,25 @@ static int append_postings(merge *m, size_t i, const kz_term_info *info, uint32_
   return m->error;
 }
 
-static int key_less(const kz_dict_iter *a, const kz_dict_iter *b) {
-  size_t n = a->key_len < b->key_len ? a->key_len : b->key_len;
-  int c = memcmp(a->key, b->key, n);
-  return c < 0 || (c == 0 && a->key_len < b->key_len);
-}
-
 static int merge_terms(merge *m, kz_segment_writer *out) {
-  kz_dict_iter *its = calloc(m->n, sizeof *its);
-  int *live = calloc(m->n, sizeof *live);
-  int rc = its && live ? KZ_OK : KZ_ERR_NOMEM;
-  for (size_t i = 0; i < m->n && !rc; i++) {
-    kz_dict_iter_init(&its[i], &m->segs[i]);
-    if ((live[i] = kz_dict_iter_next(&its[i])) < 0) rc = live[i];
-  }
-  while (!rc) {
-    const kz_dict_iter *min = NULL;
-    for (size_t i = 0; i < m->n; i++)
-      if (live[i] == 1 && (!min || key_less(&its[i], min))) min = &its[i];
-    if (!min) break;
-    char key[256];
-    size_t key_len = min->key_len;
-    memcpy(key, min->key, key_len);
+  kz_term_enum *e;
+  int rc = kz_term_enum_new(&e, m->segs, m->n);
+  if (rc) return rc;
+  const char *key;
+  size_t key_len, n_matches;
+  const kz_term_match *matches;
+  while (!rc && (rc = kz_term_enum_next(e, &key, &key_len, &matches, &n_matches)) == 1) {
     uint32_t df = 0;
     kz_buf_clear(&m->pos_out);
-    for (size_t i = 0; i < m->n && !rc; i++) {
-      if (live[i] != 1 || its[i].key_len != key_len || memcmp(its[i].key, key, key_len) != 0) continue;
-      rc = append_postings(m, i, &its[i].info, &df);
-      if (!rc && (live[i] = kz_dict_iter_next(&its[i])) < 0) rc = live[i];
-    }
+    /* The matches come in segment order, which is document order. */
+    rc = KZ_OK;
+    for (size_t k = 0; k < n_matches && !rc; k++)
+      rc = append_postings(m, matches[k].segment, &matches[k].info, &df);
     if (!rc && df) /* a term all of whose documents were deleted disappears */
       rc = kz_segment_writer_term(out, key, key_len, m->docs, m->freqs, df, m->pos_out.data,
                                   m->pos_out.len);
   }
-  free(its);
-  free(live);
+  kz_term_enum_free(e);
   return rc;
 }
 

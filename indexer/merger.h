@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/manifest.h"
+#include "format/manifest.h"
 #include "kzsearch.h"
 
 /*

@@ -13,15 +13,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/analyzer.h"
+#include "analysis/analyzer.h"
 #include "common/buf.h"
 #include "common/error.h"
-#include "common/file.h"
-#include "common/format.h"
+#include "format/file.h"
+#include "format/format.h"
 #include "common/limits.h"
-#include "indexer/docstore_writer.h"
+#include "format/docstore_writer.h"
 #include "indexer/inverter.h"
-#include "indexer/segment_writer.h"
+#include "format/segment_writer.h"
 
 struct kz_builder {
   char *dir;

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/manifest.h"
+#include "format/manifest.h"
 #include "kzsearch.h"
 
 typedef struct kz_builder kz_builder;

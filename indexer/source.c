@@ -573,6 +573,7 @@ int kz_source_next(kz_source *s, kz_document *doc, kz_error *err) {
     return s->fail.code;
   }
   int rc = produce(s, doc, &s->fail);
+  if (rc == 1) doc->struct_size = sizeof *doc; /* whole, as kz_writer_add expects */
   if (rc < 0) {
     s->fail.code = rc;
     if (err) *err = s->fail;

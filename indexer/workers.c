@@ -80,7 +80,7 @@ static int run_job(worker *me, job *j, kz_segment_info *info, kz_error *err) {
       for (size_t i = 0; i < j->batch.n; i++) {
         const char *base = (const char *)j->batch.bytes.data;
         const size_t *o = j->batch.offsets[i], *l = j->batch.lengths[i];
-        kz_document d = {base + o[0], l[0], base + o[1], l[1], base + o[2], l[2],
+        kz_document d = {sizeof(kz_document), base + o[0], l[0], base + o[1], l[1], base + o[2], l[2],
                          base + o[3], l[3], base + o[4], l[4]};
         int rc = kz_builder_add(me->builder, &d);
         if (rc) return kz_error_set(err, rc, "cannot add document: %s", why(rc, errno));

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "common/buf.h"
-#include "common/manifest.h"
+#include "format/manifest.h"
 #include "kzsearch.h"
 
 /* A batch of documents copied out of the caller's buffers. */

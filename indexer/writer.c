@@ -25,21 +25,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/analyzer.h"
-#include "common/deletes.h"
+#include "analysis/analyzer.h"
+#include "format/deletes.h"
 #include "common/buf.h"
 #include "common/error.h"
-#include "common/file.h"
-#include "common/format.h"
+#include "format/file.h"
+#include "format/format.h"
 #include "common/limits.h"
-#include "common/manifest.h"
-#include "common/stemmer.h"
-#include "indexer/docstore_writer.h"
+#include "analysis/stemmer.h"
+#include "common/struct_size.h"
+#include "format/docstore_writer.h"
+#include "format/manifest.h"
 #include "indexer/inverter.h"
 #include "indexer/live_docs.h"
 #include "indexer/merger.h"
 #include "indexer/segment_builder.h"
-#include "indexer/segment_writer.h"
+#include "format/segment_writer.h"
 #include "indexer/workers.h"
 #include "indexer/source.h"
 #include "kzsearch.h"
@@ -389,7 +390,8 @@ static int pool_failed(kz_writer *w, int rc, kz_error *err) {
 #define BATCH_DOCS 256
 #define BATCH_BYTES (1u << 20)
 
-int kz_writer_add(kz_writer *w, const kz_document *doc, kz_error *err) {
+/* Adds a document the library made itself (its struct_size needs no check). */
+static int add_document(kz_writer *w, const kz_document *doc, kz_error *err) {
   if (w->failed)
     return kz_error_set(err, w->failed, "the writer stopped after an earlier error");
   if (!doc->id || doc->id_len == 0)
@@ -434,6 +436,14 @@ int kz_writer_add(kz_writer *w, const kz_document *doc, kz_error *err) {
   }
   w->next_thread = (t + 1) % w->threads;
   return KZ_OK;
+}
+
+int kz_writer_add(kz_writer *w, const kz_document *caller, kz_error *err) {
+  int rc = kz_struct_size_check(caller->struct_size, "kz_document", "KZ_DOCUMENT_INIT", err);
+  if (rc) return rc;
+  kz_document doc;
+  kz_struct_read(&doc, sizeof doc, caller);
+  return add_document(w, &doc, err);
 }
 
 /* Reads the committed segments' ids and deletions again, after merges renumbered them. */
@@ -611,11 +621,8 @@ static void forward_warning(void *ctx, const char *path, uint64_t line, const ch
 
 #define PROGRESS_EVERY_DOCS 1000
 
-int kz_writer_add_path(kz_writer *w, const char *path, const kz_ingest_callbacks *cb,
-                       kz_ingest_stats *stats, kz_error *err) {
-  kz_ingest_stats local = {0};
-  kz_ingest_stats *st = stats ? stats : &local;
-  memset(st, 0, sizeof *st);
+static int add_path(kz_writer *w, const char *path, const kz_ingest_callbacks *cb,
+                    kz_ingest_stats *st, kz_error *err) {
   warn_ctx wc = {cb};
   kz_source *src = NULL;
   int rc = kz_source_open(&src, path, forward_warning, &wc, err);
@@ -625,7 +632,7 @@ int kz_writer_add_path(kz_writer *w, const char *path, const kz_ingest_callbacks
   /* Empty documents are not malformed: they are reported but do not fail the run. */
   while ((rc = kz_source_next(src, &doc, err)) == 1) {
     kz_error add_err;
-    int arc = kz_writer_add(w, &doc, &add_err);
+    int arc = add_document(w, &doc, &add_err);
     const char *where;
     uint64_t line;
     kz_source_where(src, &where, &line);
@@ -653,4 +660,16 @@ int kz_writer_add_path(kz_writer *w, const char *path, const kz_ingest_callbacks
   st->skipped = kz_source_skipped(src) + skipped_adds;
   kz_source_free(src);
   return rc < 0 ? rc : KZ_OK;
+}
+
+int kz_writer_add_path(kz_writer *w, const char *path, const kz_ingest_callbacks *cb,
+                       kz_ingest_stats *stats, kz_error *err) {
+  if (stats) {
+    int rc = kz_struct_size_check(stats->struct_size, "kz_ingest_stats", "KZ_INGEST_STATS_INIT", err);
+    if (rc) return rc;
+  }
+  kz_ingest_stats st = KZ_INGEST_STATS_INIT;
+  int rc = add_path(w, path, cb, &st, err);
+  if (stats) kz_struct_fill(stats, &st, sizeof st);
+  return rc;
 }

@@ -10,7 +10,7 @@
 #include <pthread.h>
 #include <stddef.h>
 
-#include "common/analyzer.h"
+#include "analysis/analyzer.h"
 
 /* Analyzers kept at most: about the threads that search one index at once. */
 #define KZ_ANALYZER_POOL_SIZE 8

@@ -35,17 +35,18 @@
 #include <sys/stat.h>
 
 #include "common/bytes.h"
-#include "common/analyzer.h"
+#include "analysis/analyzer.h"
 #include "common/error.h"
-#include "common/file.h"
-#include "common/format.h"
+#include "format/file.h"
+#include "format/format.h"
 #include "common/limits.h"
-#include "common/manifest.h"
-#include "common/segment_format.h"
+#include "common/struct_size.h"
+#include "format/manifest.h"
+#include "format/segment_format.h"
 #include "kzsearch.h"
-#include "common/docstore.h"
-#include "common/postings.h"
-#include "common/segment.h"
+#include "format/docstore_reader.h"
+#include "format/postings_reader.h"
+#include "format/segment_reader.h"
 
 /* Problems reported for one segment's cross-check before it is abandoned. */
 #define MAX_SEGMENT_PROBLEMS 20u
@@ -579,10 +580,15 @@ int kz_index_check(const char *path, int full, kz_check_problem_fn problem, void
   ck.ctx = ctx;
   ck.doc = (kz_stored_doc)KZ_STORED_DOC_INIT;
   if (!path) return kz_error_set(err, KZ_ERR_INVALID, "no index path given");
+  if (report) {
+    int rc = kz_struct_size_check(report->struct_size, "kz_check_report", "KZ_CHECK_REPORT_INIT", err);
+    if (rc) return rc;
+  }
+  ck.report = (kz_check_report)KZ_CHECK_REPORT_INIT;
   int rc = run(&ck, err);
   if (!rc && ck.error) rc = kz_error_set(err, ck.error, "out of memory");
   kz_stored_doc_free(&ck.doc);
   free(ck.pos);
-  if (report) *report = ck.report;
+  if (report) kz_struct_fill(report, &ck.report, sizeof ck.report);
   return rc;
 }

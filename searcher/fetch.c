@@ -7,9 +7,9 @@
  */
 #include <stdlib.h>
 
-#include "common/docstore.h"
+#include "format/docstore_reader.h"
 #include "common/error.h"
-#include "common/format.h"
+#include "format/format.h"
 #include "searcher/id_lookup.h"
 #include "searcher/index.h"
 #include "kzsearch.h"

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format/deletes.h"
+#include "format/postings_reader.h"
 #include "kzsearch.h"
 #include "searcher/flat_internal.h"
 

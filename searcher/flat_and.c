@@ -9,7 +9,7 @@
 
 #include <math.h>
 
-#include "common/deletes.h"
+#include "format/deletes.h"
 
 void kz_flat_and(kz_flat *f) {
   kz_sink *s = f->sink;

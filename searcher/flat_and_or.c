@@ -7,7 +7,7 @@
 
 #include <math.h>
 
-#include "common/deletes.h"
+#include "format/deletes.h"
 
 
 /*

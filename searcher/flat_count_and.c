@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/deletes.h"
+#include "format/deletes.h"
 #include "kzsearch.h"
 #include "searcher/intersect.h"
 

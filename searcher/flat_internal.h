@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/postings.h"
+#include "format/postings_reader.h"
 #include "searcher/collect.h"
 #include "searcher/maxscore.h"
 #include "searcher/scoring.h"

@@ -11,7 +11,7 @@
 
 #include <math.h>
 
-#include "common/deletes.h"
+#include "format/deletes.h"
 #include "kzsearch.h"
 
 void kz_flat_or_maxscore(kz_flat *f) {

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/deletes.h"
+#include "format/deletes.h"
 #include "kzsearch.h"
 
 #define MAXSCORE_WINDOW_DOCS 2048u

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/deletes.h"
-#include "common/postblock.h"
+#include "format/deletes.h"
+#include "format/postblock.h"
 #include "kzsearch.h"
 
 #define WINDOW_DOCS 4096u

@@ -8,7 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "common/deletes.h"
+#include "format/deletes.h"
 #include "kzsearch.h"
 #include "searcher/topk.h"
 

@@ -9,8 +9,8 @@
 
 #include <math.h>
 
-#include "common/deletes.h"
-#include "common/postblock.h"
+#include "format/deletes.h"
+#include "format/postblock.h"
 
 
 void kz_flat_term(kz_flat *f, kz_fterm *t) {

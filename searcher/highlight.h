@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/analyzer.h"
+#include "analysis/analyzer.h"
 #include "kzsearch.h"
 #include "searcher/plan.h"
 

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "common/checksum.h"
-#include "common/deletes.h"
+#include "format/deletes.h"
 #include "searcher/index.h"
 #include "kzsearch.h"
 

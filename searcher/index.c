@@ -8,9 +8,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "common/analyzer.h"
+#include "analysis/analyzer.h"
 #include "common/error.h"
-#include "common/format.h"
+#include "common/struct_size.h"
+#include "format/format.h"
+#include "format/term_enum.h"
 #include "searcher/scoring.h"
 #include "kzsearch.h"
 
@@ -146,58 +148,28 @@ size_t kz_index_segment_of(const kz_index *idx, uint64_t doc) {
   return lo;
 }
 
-/* Counts distinct terms across segments with a k-way merge of their sorted dictionaries. */
+/* Counts distinct terms across segments: each key the term enumerator returns is one. */
 static int count_distinct_terms(kz_index *idx, uint64_t *out) {
-  size_t n = idx->n_segs;
   *out = 0;
-  if (n == 1) {
+  if (idx->n_segs == 1) {
     *out = idx->segs[0].dict_terms;
     return KZ_OK;
   }
-  kz_dict_iter *its = calloc(n ? n : 1, sizeof *its);
-  int *live = calloc(n ? n : 1, sizeof *live);
-  if (!its || !live) {
-    free(its);
-    free(live);
-    return KZ_ERR_NOMEM;
-  }
-  int rc = KZ_OK;
-  for (size_t i = 0; i < n && !rc; i++) {
-    kz_dict_iter_init(&its[i], &idx->segs[i]);
-    live[i] = kz_dict_iter_next(&its[i]);
-    if (live[i] < 0) rc = live[i];
-  }
-  while (!rc) {
-    int min = -1;
-    for (size_t i = 0; i < n; i++) {
-      if (live[i] != 1) continue;
-      if (min < 0) {
-        min = (int)i;
-        continue;
-      }
-      size_t a = its[i].key_len, b = its[min].key_len;
-      int c = memcmp(its[i].key, its[min].key, a < b ? a : b);
-      if (c < 0 || (c == 0 && a < b)) min = (int)i;
-    }
-    if (min < 0) break;
-    char key[256];
-    size_t key_len = its[min].key_len;
-    memcpy(key, its[min].key, key_len);
-    (*out)++;
-    for (size_t i = 0; i < n && !rc; i++) {
-      if (live[i] == 1 && its[i].key_len == key_len && memcmp(its[i].key, key, key_len) == 0) {
-        live[i] = kz_dict_iter_next(&its[i]);
-        if (live[i] < 0) rc = live[i];
-      }
-    }
-  }
-  free(its);
-  free(live);
+  kz_term_enum *e;
+  int rc = kz_term_enum_new(&e, idx->segs, idx->n_segs);
+  if (rc) return rc;
+  const char *key;
+  size_t key_len, n_matches;
+  const kz_term_match *matches;
+  while ((rc = kz_term_enum_next(e, &key, &key_len, &matches, &n_matches)) == 1) (*out)++;
+  kz_term_enum_free(e);
   return rc;
 }
 
-int kz_index_stats_get(kz_index *idx, kz_index_stats *out, kz_error *err) {
-  memset(out, 0, sizeof *out);
+int kz_index_stats_get(kz_index *idx, kz_index_stats *caller, kz_error *err) {
+  int rc = kz_struct_size_check(caller->struct_size, "kz_index_stats", "KZ_INDEX_STATS_INIT", err);
+  if (rc) return rc;
+  kz_index_stats st = KZ_INDEX_STATS_INIT, *out = &st;
   out->format_version = KZ_FORMAT_VERSION;
   out->generation = idx->manifest.generation;
   out->documents = idx->n_docs;
@@ -217,8 +189,9 @@ int kz_index_stats_get(kz_index *idx, kz_index_stats *out, kz_error *err) {
     out->bytes_norms += s->file_bytes[KZ_SEGFILE_NORMS];
     out->bytes_store += s->file_bytes[KZ_SEGFILE_STORE];
   }
-  int rc = count_distinct_terms(idx, &out->terms);
+  rc = count_distinct_terms(idx, &out->terms);
   if (rc) return kz_error_set(err, rc, "%s: cannot read the term dictionaries: %s", idx->path,
                               kz_strerror(rc));
+  kz_struct_fill(caller, &st, sizeof st);
   return KZ_OK;
 }

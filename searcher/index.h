@@ -10,8 +10,8 @@
 
 #include <stdint.h>
 
-#include "common/manifest.h"
-#include "common/segment.h"
+#include "format/manifest.h"
+#include "format/segment_reader.h"
 #include "searcher/analyzer_pool.h"
 #include "searcher/id_lookup.h"
 #include "searcher/stats.h"

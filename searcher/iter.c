@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "kzsearch.h"
-#include "common/postings.h"
+#include "format/postings_reader.h"
 #include "searcher/intersect.h"
 
 static inline double bm25(const kz_eval_ctx *ctx, double idf, double tf, uint32_t doc) {

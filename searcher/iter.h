@@ -13,10 +13,10 @@
 
 #include <stdint.h>
 
-#include "common/postblock.h"
+#include "format/postblock.h"
 #include "searcher/plan.h"
 #include "searcher/scoring.h"
-#include "common/segment.h"
+#include "format/segment_reader.h"
 
 typedef struct kz_iter kz_iter;
 

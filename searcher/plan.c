@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "common/error.h"
-#include "common/format.h"
+#include "format/format.h"
 #include "common/limits.h"
 
 typedef struct builder {

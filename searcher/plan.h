@@ -15,10 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/analyzer.h"
+#include "analysis/analyzer.h"
 #include "searcher/query_parse.h"
+#include "format/segment_reader.h"
 #include "searcher/stats.h"
-#include "common/segment.h"
 
 typedef enum kz_pkind { KZ_P_TERM, KZ_P_PHRASE, KZ_P_BOOL } kz_pkind;
 

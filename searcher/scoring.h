@@ -14,8 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/postings.h"
-#include "common/segment.h"
+#include "format/postings_reader.h"
+#include "format/segment_reader.h"
 
 /* Bounds compare with this slack so that rounding never prunes a competitive document. */
 #define KZ_BOUND_SLACK (1.0 + 1e-9)

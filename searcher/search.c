@@ -11,14 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/analyzer.h"
+#include "analysis/analyzer.h"
 #include "common/buf.h"
-#include "common/deletes.h"
-#include "common/docstore.h"
+#include "format/deletes.h"
+#include "format/docstore_reader.h"
 #include "common/error.h"
-#include "common/format.h"
+#include "format/format.h"
 #include "common/limits.h"
-#include "common/postings.h"
+#include "format/postings_reader.h"
 #include "searcher/collect.h"
 #include "searcher/collect_value.h"
 #include "searcher/flat.h"

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "analysis/analyzer.h"
 #include "common/buf.h"
 #include "kzsearch.h"
 #include "searcher/highlight.h"

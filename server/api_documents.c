@@ -96,8 +96,7 @@ void srv_api_documents_post(srv_app *app, const char *body, size_t len, srv_resp
   memset(&cb, 0, sizeof cb);
   cb.ctx = &log;
   cb.warn = on_warn;
-  kz_ingest_stats stats;
-  memset(&stats, 0, sizeof stats);
+  kz_ingest_stats stats = KZ_INGEST_STATS_INIT;
   kz_error err;
   memset(&err, 0, sizeof err);
   kz_writer *w = NULL;

@@ -16,7 +16,7 @@
 static int current_stats(srv_app *app, kz_index_stats *st, kz_error *err) {
   srv_snapshot *snap = NULL;
   kz_index *index = NULL;
-  memset(st, 0, sizeof *st);
+  *st = (kz_index_stats)KZ_INDEX_STATS_INIT;
   int rc = srv_live_acquire(app->live, &snap, &index, err);
   if (rc == KZ_OK) {
     rc = kz_index_stats_get(index, st, err);

@@ -70,7 +70,7 @@ static int do_index(const char *corpus, const char *dir) {
   o.rebuild = 1;
   double t0 = now_s();
   if (kz_writer_open(&w, dir, &o, &err)) die(dir, &err);
-  kz_ingest_stats st;
+  kz_ingest_stats st = KZ_INGEST_STATS_INIT;
   if (kz_writer_add_path(w, corpus, NULL, &st, &err)) die(corpus, &err);
   double t1 = now_s();
   if (kz_writer_commit(w, &err)) die("commit", &err);

@@ -1,5 +1,5 @@
 /*
- * fuzz_analyzer.c - the analysis pipeline (common/analyzer.h) on arbitrary
+ * fuzz_analyzer.c - the analysis pipeline (analysis/analyzer.h) on arbitrary
  * bytes as text.
  *
  * Properties, for every token of every pass: the term is 1..KZ_MAX_TOKEN_BYTES
@@ -23,7 +23,7 @@
  */
 #include <string.h>
 
-#include "common/analyzer.h"
+#include "analysis/analyzer.h"
 #include "common/limits.h"
 #include "fuzz.h"
 #include "kzsearch.h"

@@ -1,5 +1,5 @@
 /*
- * fuzz_docstore.c - the document store reader (common/docstore.h) on an
+ * fuzz_docstore.c - the document store reader (format/docstore_reader.h) on an
  * arbitrary body.
  *
  * Input layout:
@@ -30,7 +30,7 @@
 #include "common/limits.h"
 #include "fuzz.h"
 #include "kzsearch.h"
-#include "common/docstore.h"
+#include "format/docstore_reader.h"
 
 /* Ids looked up per input, and blocks whose first and last documents are loaded. */
 #define MAX_ID_LOOKUPS 1000u

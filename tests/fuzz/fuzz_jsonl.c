@@ -70,8 +70,7 @@ static uint64_t read_all(const char *path, int compressed, size_t size, size_t l
 
   uint64_t docs = 0, last_line = 0;
   for (;;) {
-    kz_document doc;
-    memset(&doc, 0, sizeof doc);
+    kz_document doc = KZ_DOCUMENT_INIT;
     rc = kz_source_next(s, &doc, &err);
     if (rc == 0) break;
     if (rc < 0) {

@@ -1,7 +1,7 @@
 /*
- * fuzz_postblock.c - the postings codec: blocks (common/postblock.h), the
- * runs inside them (common/runs.h) and the bit-packing kernels with every
- * decoder level this CPU runs (common/bitpack.h); docs/FORMAT.md, "Runs"
+ * fuzz_postblock.c - the postings codec: blocks (format/postblock.h), the
+ * runs inside them (format/runs.h) and the bit-packing kernels with every
+ * decoder level this CPU runs (format/bitpack.h); docs/FORMAT.md, "Runs"
  * and "Postings (.post)".
  *
  * Input layout:
@@ -48,10 +48,10 @@
  */
 #include <string.h>
 
-#include "common/bitpack.h"
+#include "format/bitpack.h"
 #include "common/bytes.h"
-#include "common/postblock.h"
-#include "common/runs.h"
+#include "format/postblock.h"
+#include "format/runs.h"
 #include "fuzz.h"
 #include "kzsearch.h"
 

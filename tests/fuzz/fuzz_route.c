@@ -32,8 +32,7 @@ static void setup(void) {
   const char *bodies[] = {"CSTO peacekeepers landed in Almaty", "fuel prices and protests",
                           "internet restored after a week"};
   for (int i = 0; i < 3; i++) {
-    kz_document d;
-    memset(&d, 0, sizeof d);
+    kz_document d = KZ_DOCUMENT_INIT;
     d.id = ids[i]; d.id_len = 1;
     d.body = bodies[i]; d.body_len = strlen(bodies[i]);
     if (kz_writer_add(w, &d, NULL) != KZ_OK) abort();

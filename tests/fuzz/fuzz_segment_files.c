@@ -62,7 +62,7 @@
 
 #include "common/bytes.h"
 #include "common/checksum.h"
-#include "common/format.h"
+#include "format/format.h"
 #include "fuzz.h"
 #include "kz_test_fs.h"
 #include "kzsearch.h"
@@ -124,7 +124,7 @@ static void add_doc(kz_writer *w, int i) {
   n += (size_t)snprintf(body + n, sizeof body - n, "unique%d alpha beta", i);
   snprintf(date, sizeof date, "2023-%02d-%02d", 1 + i % 12, 1 + i % 28);
   snprintf(url, sizeof url, "https://example.org/%d", i);
-  kz_document d = {id, strlen(id), title, strlen(title), body, n,
+  kz_document d = {sizeof(kz_document), id, strlen(id), title, strlen(title), body, n,
                    i % 4 ? date : NULL, i % 4 ? strlen(date) : 0,
                    i % 5 ? url : NULL, i % 5 ? strlen(url) : 0};
   kz_error err;
@@ -422,7 +422,7 @@ static void check_hits(const kz_hits *hits, size_t k) {
  */
 static int run_queries(kz_index *index, int variant, char *why, size_t why_size) {
   int corrupt = 0;
-  kz_index_stats st;
+  kz_index_stats st = KZ_INDEX_STATS_INIT;
   kz_error err;
   int rc = kz_index_stats_get(index, &st, &err);
   FUZZ_REQUIRE_MSG(rc == KZ_OK || rc == KZ_ERR_CORRUPT || rc == KZ_ERR_NOMEM,
@@ -502,7 +502,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     kz_index_close(index);
   }
 
-  kz_check_report report;
+  kz_check_report report = KZ_CHECK_REPORT_INIT;
   int callbacks = 0;
   rc = kz_index_check(index_dir, 1, on_problem, &callbacks, &report, &err);
   FUZZ_REQUIRE_MSG(rc == KZ_OK || rc == KZ_ERR_NOMEM, "kz_index_check: %s: %s", kz_strerror(rc),

@@ -52,6 +52,14 @@ int main(void) {
       writer_opts.version != KZ_WRITER_OPTIONS_VERSION || writer_opts.merge_progress != 0 ||
       writer_opts.merge_ctx != 0)
     return 1;
+  /* The structs that begin with their size, made by their _INIT macros. */
+  kz_document doc = KZ_DOCUMENT_INIT;
+  kz_index_stats stats = KZ_INDEX_STATS_INIT;
+  kz_ingest_stats ingest = KZ_INGEST_STATS_INIT;
+  kz_check_report report = KZ_CHECK_REPORT_INIT;
+  if (doc.struct_size != sizeof doc || stats.struct_size != sizeof stats ||
+      ingest.struct_size != sizeof ingest || report.struct_size != sizeof report || doc.id)
+    return 1;
   /* The merge callback's documented type, and the event it receives. */
   kz_merge_progress_fn merge_fn = writer_opts.merge_progress;
   kz_merge_event event = {KZ_MERGE_START, KZ_OK, 0, 0, 0, 0, 0, 0};

@@ -13,6 +13,14 @@ int main() {
   if (search_opts.version != KZ_SEARCH_OPTIONS_VERSION ||
       writer_opts.version != KZ_WRITER_OPTIONS_VERSION)
     return 1;
+  /* The structs that begin with their size, made by their _INIT macros. */
+  kz_document doc = KZ_DOCUMENT_INIT;
+  kz_index_stats stats = KZ_INDEX_STATS_INIT;
+  kz_ingest_stats ingest = KZ_INGEST_STATS_INIT;
+  kz_check_report report = KZ_CHECK_REPORT_INIT;
+  if (doc.struct_size != sizeof doc || stats.struct_size != sizeof stats ||
+      ingest.struct_size != sizeof ingest || report.struct_size != sizeof report || doc.id)
+    return 5;
   if (std::strcmp(kz_version(), KZ_VERSION_STRING) != 0)
     return 2;
 

@@ -17,8 +17,7 @@ static int fail(const char *what, const kz_error *err) {
 
 static int add(kz_writer *writer, const char *id, const char *title, const char *body,
                kz_error *err) {
-  kz_document doc;
-  memset(&doc, 0, sizeof doc);
+  kz_document doc = KZ_DOCUMENT_INIT;
   doc.id = id;
   doc.id_len = strlen(id);
   doc.title = title;

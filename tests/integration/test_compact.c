@@ -47,7 +47,7 @@ static kz_writer *open_writer(const char *dir, size_t memory) {
 static int add(kz_writer *w, int d) {
   char id[16];
   snprintf(id, sizeof id, "d%d", d);
-  kz_document doc = {id, strlen(id), "t", 1, bodies[d], strlen(bodies[d]), NULL, 0, NULL, 0};
+  kz_document doc = {sizeof(kz_document), id, strlen(id), "t", 1, bodies[d], strlen(bodies[d]), NULL, 0, NULL, 0};
   kz_error err;
   return kz_writer_add(w, &doc, &err);
 }
@@ -103,7 +103,7 @@ static int same(const result *x, const result *y) {
 static uint64_t segments(const char *dir) {
   kz_index *idx;
   kz_error err;
-  kz_index_stats st = {0};
+  kz_index_stats st = KZ_INDEX_STATS_INIT;
   if (kz_index_open(&idx, dir, &err) == KZ_OK) {
     kz_index_stats_get(idx, &st, &err);
     kz_index_close(idx);
@@ -151,7 +151,7 @@ static void test_compact__same_results_without_deletions(void) {
   printf("%llu segments compacted into 1; %d queries compared\n", (unsigned long long)before_segments,
          QUERIES);
   CHECK_EQ_INT(differing, 0);
-  kz_check_report rep;
+  kz_check_report rep = KZ_CHECK_REPORT_INIT;
   CHECK(kz_index_check(dir, 1, NULL, NULL, &rep, &err) == KZ_OK && rep.problems == 0);
   remove_dir(dir);
 }

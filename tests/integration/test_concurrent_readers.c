@@ -87,7 +87,7 @@ static void make_doc(int b, int i, char *id, size_t id_size, char *title, size_t
   uint64_t seed = 0x9e3779b97f4a7c15ull * (uint64_t)(n + 1);
   kz_test_rng r = kz_test_rng_make(KZ_TEST_XORSHIFT64, seed);
   kz_test_append_words(&r, body, body_size, &len, kWords, N_WORDS, (size_t)(10 + n % 13));
-  memset(d, 0, sizeof *d);
+  *d = (kz_document)KZ_DOCUMENT_INIT;
   d->id = id, d->id_len = strlen(id);
   d->title = title, d->title_len = strlen(title);
   d->body = body, d->body_len = strlen(body);
@@ -135,7 +135,7 @@ static void *writer_main(void *arg) {
     }
     for (int i = 0; i < BATCH_DOCS && !rc; i++) {
       char id[32], title[128], body[1024];
-      kz_document d;
+      kz_document d = KZ_DOCUMENT_INIT;
       make_doc(b, i, id, sizeof id, title, sizeof title, body, sizeof body, &d);
       rc = kz_writer_add(w, &d, &err);
     }
@@ -153,7 +153,7 @@ static int check_snapshot(reader_result *r, kz_index *idx, uint64_t *docs_out, u
                           uint64_t *segments_out) {
   shared_state *st = r->st;
   kz_error err;
-  kz_index_stats stats;
+  kz_index_stats stats = KZ_INDEX_STATS_INIT;
   int rc = kz_index_stats_get(idx, &stats, &err);
   if (rc) {
     FAIL(st, "reader %d: kz_index_stats_get: %s", r->id, err.message);
@@ -383,7 +383,7 @@ static int build_fixed_index(const char *dir, int batches) {
   for (int b = 0; b < batches && !rc; b++) {
     for (int i = 0; i < BATCH_DOCS && !rc; i++) {
       char id[32], title[128], body[1024];
-      kz_document d;
+      kz_document d = KZ_DOCUMENT_INIT;
       make_doc(b, i, id, sizeof id, title, sizeof title, body, sizeof body, &d);
       rc = kz_writer_add(w, &d, &err);
     }

@@ -9,7 +9,7 @@
  * (read by kz_writer_add_path; the reference parses the same JSON Lines file
  * with its own small decoder). The same documents go into a reference index:
  * one term-number array per document (indexed by position) and one
- * (document, tf) list per term. The shared analyzer (common/analyzer.h) is
+ * (document, tf) list per term. The shared analyzer (analysis/analyzer.h) is
  * the only engine code the reference uses; query evaluation, phrase matching,
  * BM25 and ranking are all re-implemented below from the specification:
  *   - idf = ln(1 + (N - df + 0.5) / (df + 0.5)); a term scores
@@ -41,7 +41,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/analyzer.h"
+#include "analysis/analyzer.h"
 #include "common/limits.h"
 #include "kz_test.h"
 #include "kz_test_corpus.h"
@@ -1160,7 +1160,7 @@ static int add_generated(kz_writer *w, ref_index *ref, const vocab *v, kz_test_r
   snprintf(id, sizeof id, "g%05zu", doc);
   make_text(&title, v, r, kz_test_rand_range(r, 1, 8));
   make_text(&body, v, r, kz_test_rand_below(r, 201));
-  kz_document d = {0};
+  kz_document d = KZ_DOCUMENT_INIT;
   d.id = id;
   d.id_len = strlen(id);
   d.title = title.s;
@@ -1204,7 +1204,7 @@ static void test_differential__generated_corpus(void) {
     for (size_t d = from; d < to && ok; d++) {
       if (add_generated(w, &ref, &v, &r, d) != KZ_OK) ok = 0;
       if (d == from + 100) { /* an empty document is refused and changes nothing */
-        kz_document empty = {"empty", 5, "", 0, NULL, 0, NULL, 0, NULL, 0};
+        kz_document empty = {sizeof(kz_document), "empty", 5, "", 0, NULL, 0, NULL, 0, NULL, 0};
         if (kz_writer_add(w, &empty, &err) != KZ_ERR_DOCUMENT) {
           fprintf(stderr, "an empty document was not refused with KZ_ERR_DOCUMENT\n");
           ok = 0;
@@ -1219,7 +1219,7 @@ static void test_differential__generated_corpus(void) {
   }
 
   kz_index *idx = NULL;
-  kz_index_stats is;
+  kz_index_stats is = KZ_INDEX_STATS_INIT;
   run_stats st = {"generated", 0, 0, 0, 0, 0, 0, 0};
   if (ok && kz_index_open(&idx, dir, &err) != KZ_OK) {
     fprintf(stderr, "kz_index_open: %s\n", err.message);
@@ -1446,7 +1446,7 @@ static void test_differential__sample_articles(void) {
   wo.memory_bytes = KZ_MIN_MEMORY_BYTES;
   kz_writer *w = NULL;
   kz_error err;
-  kz_ingest_stats ist;
+  kz_ingest_stats ist = KZ_INGEST_STATS_INIT;
   if (ok && kz_writer_open(&w, dir, &wo, &err) != KZ_OK) {
     fprintf(stderr, "kz_writer_open: %s\n", err.message);
     ok = 0;
@@ -1460,7 +1460,7 @@ static void test_differential__sample_articles(void) {
   kz_writer_close(w);
 
   kz_index *idx = NULL;
-  kz_index_stats is;
+  kz_index_stats is = KZ_INDEX_STATS_INIT;
   run_stats st = {"samples", 0, 0, 0, 0, 0, 0, 0};
   if (ok && kz_index_open(&idx, dir, &err) != KZ_OK) {
     fprintf(stderr, "kz_index_open: %s\n", err.message);

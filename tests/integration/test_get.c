@@ -29,7 +29,7 @@ static char dir[512];
 
 static kz_document text_doc(const char *id, const char *title, const char *body, const char *date,
                             const char *url) {
-  kz_document d = {id,   strlen(id),   title, title ? strlen(title) : 0, body, body ? strlen(body) : 0,
+  kz_document d = {sizeof(kz_document), id, strlen(id),   title, title ? strlen(title) : 0, body, body ? strlen(body) : 0,
                    date, date ? strlen(date) : 0, url, url ? strlen(url) : 0};
   return d;
 }
@@ -166,7 +166,7 @@ static void test_get__replaced_deleted_and_multi_segment(void) {
 
   kz_index *idx = NULL;
   CHECK(kz_index_open(&idx, dir, NULL) == KZ_OK);
-  kz_index_stats st;
+  kz_index_stats st = KZ_INDEX_STATS_INIT;
   CHECK(kz_index_stats_get(idx, &st, NULL) == KZ_OK);
   int segments = (int)st.segments;
   char body[128];

@@ -73,8 +73,7 @@ static int add_batch_doc(kz_writer *w, int b, int i, const char *word, kz_error 
   int len = snprintf(body, sizeof body, "marker %s", word);
   for (int k = 0; k < 4 + (b + i) % 5; k++)
     len += snprintf(body + len, sizeof body - (size_t)len, " %s", kWords[(b * 7 + i * 3 + k) % N_WORDS]);
-  kz_document d;
-  memset(&d, 0, sizeof d);
+  kz_document d = KZ_DOCUMENT_INIT;
   d.id = id, d.id_len = strlen(id);
   d.title = kWords[i % N_WORDS], d.title_len = strlen(d.title);
   d.body = body, d.body_len = (size_t)len;
@@ -84,8 +83,7 @@ static int add_batch_doc(kz_writer *w, int b, int i, const char *word, kz_error 
 static int add_stamp(kz_writer *w, int c, kz_error *err) {
   char title[16];
   snprintf(title, sizeof title, "%d", c);
-  kz_document d;
-  memset(&d, 0, sizeof d);
+  kz_document d = KZ_DOCUMENT_INIT;
   d.id = "stamp", d.id_len = 5;
   d.title = title, d.title_len = strlen(title);
   d.body = "stampdoc", d.body_len = 8;
@@ -196,7 +194,7 @@ static int check_state(reader *r, kz_index *idx, int *commit, uint64_t *digest) 
   }
   *commit = c;
 
-  kz_index_stats stats;
+  kz_index_stats stats = KZ_INDEX_STATS_INIT;
   uint64_t n = 0;
   if (kz_index_stats_get(idx, &stats, &err) || stats.documents != 1u + BATCH + 15u * (unsigned)c) {
     FAIL(st, "reader %d: commit %d shows %llu live documents, expected %d", r->id, c,

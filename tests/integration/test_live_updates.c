@@ -461,7 +461,7 @@ static int verify(const char *dir, const model *m, int queries) {
   }
   snapshot s;
   snapshot_take(&s, m);
-  kz_index_stats st;
+  kz_index_stats st = KZ_INDEX_STATS_INIT;
   int ok = kz_index_stats_get(idx, &st, &err) == KZ_OK;
   if (ok && (st.segments != m->n_segs || st.documents != s.live || st.deleted_documents != s.deleted ||
              (s.n_docs && st.avg_doc_length != s.avgdl))) {
@@ -562,7 +562,7 @@ static int add_random(kz_writer *w, model *m, int id, tally *t) {
     }
   }
   snprintf(sid, sizeof sid, "id-%d", id);
-  kz_document doc = {sid, strlen(sid), "t", 1, body, len, NULL, 0, NULL, 0};
+  kz_document doc = {sizeof(kz_document), sid, strlen(sid), "t", 1, body, len, NULL, 0, NULL, 0};
   kz_error err;
   if (kz_writer_add(w, &doc, &err) != KZ_OK) {
     fprintf(stderr, "add %s: %s\n", sid, err.message);
@@ -680,7 +680,7 @@ static void test_live_updates__interleaved_updates_match_reference_with_scores(v
       fprintf(stderr, "the index differs from the reference after step %d (operation %d)\n", step, op);
       ok = 0;
     }
-    kz_check_report report;
+    kz_check_report report = KZ_CHECK_REPORT_INIT;
     if (ok && committed && (kz_index_check(dir, 1, NULL, NULL, &report, &err) != KZ_OK || report.problems)) {
       fprintf(stderr, "check after step %d: %llu problems\n", step, (unsigned long long)report.problems);
       ok = 0;
@@ -707,7 +707,7 @@ static void test_live_updates__uncommitted_deletes_are_discarded(void) {
   kz_writer *w;
   kz_error err;
   CHECK(kz_writer_open(&w, dir, NULL, &err) == KZ_OK);
-  kz_document doc = {"a", 1, "title", 5, "body text", 9, NULL, 0, NULL, 0};
+  kz_document doc = {sizeof(kz_document), "a", 1, "title", 5, "body text", 9, NULL, 0, NULL, 0};
   CHECK(kz_writer_add(w, &doc, &err) == KZ_OK);
   CHECK(kz_writer_commit(w, &err) == KZ_OK);
   int found = 0;

@@ -30,7 +30,7 @@ typedef struct recorder {
 
 static uint64_t reader_segments(const char *dir) {
   kz_index *idx;
-  kz_index_stats st;
+  kz_index_stats st = KZ_INDEX_STATS_INIT;
   kz_error err;
   if (kz_index_open(&idx, dir, &err) != KZ_OK) return UINT64_MAX;
   uint64_t n = kz_index_stats_get(idx, &st, &err) == KZ_OK ? st.segments : UINT64_MAX;
@@ -70,7 +70,7 @@ static int fixture_open(fixture *f, int no_auto_merge) {
 static int add(kz_writer *w, int n) {
   char id[16];
   snprintf(id, sizeof id, "d%d", n);
-  kz_document doc = {id, strlen(id), "title", 5, "merged words", 12, NULL, 0, NULL, 0};
+  kz_document doc = {sizeof(kz_document), id, strlen(id), "title", 5, "merged words", 12, NULL, 0, NULL, 0};
   kz_error err;
   return kz_writer_add(w, &doc, &err);
 }

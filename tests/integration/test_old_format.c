@@ -16,7 +16,7 @@
 
 #include "common/bytes.h"
 #include "common/checksum.h"
-#include "common/format.h"
+#include "format/format.h"
 #include "kz_test.h"
 #include "kz_test_fs.h"
 #include "kzsearch.h"
@@ -29,7 +29,7 @@ static int add_docs(kz_writer *w, int from, int n) {
     char id[32], body[64];
     snprintf(id, sizeof id, "doc-%d", d);
     snprintf(body, sizeof body, "peacekeeping troops arrive %d", d);
-    kz_document doc = {id, strlen(id), "title", 5, body, strlen(body), NULL, 0, NULL, 0};
+    kz_document doc = {sizeof(kz_document), id, strlen(id), "title", 5, body, strlen(body), NULL, 0, NULL, 0};
     if (kz_writer_add(w, &doc, &err) != KZ_OK) return -1;
   }
   return 0;
@@ -102,7 +102,7 @@ static void test_old_format__refused_then_rebuilt(void) {
 
   /* A check finds one problem, saying the same. */
   int problems = 0;
-  kz_check_report report;
+  kz_check_report report = KZ_CHECK_REPORT_INIT;
   CHECK_EQ_INT(kz_index_check(dir, 1, count_problems, &problems, &report, &err), KZ_OK);
   CHECK_EQ_INT(problems, 1);
   CHECK_EQ_INT(report.problems, 1);

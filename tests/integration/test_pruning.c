@@ -48,7 +48,7 @@ static void build_index(void) {
     for (int i = 0; i < words; i++) kz_test_append_word(body, sizeof body, &len, 'q', zipf_word());
     snprintf(id, sizeof id, "doc-%d", d);
     kz_test_word(title, sizeof title, 'q', zipf_word());
-    kz_document doc = {id, strlen(id), title, strlen(title), body, len, NULL, 0, NULL, 0};
+    kz_document doc = {sizeof(kz_document), id, strlen(id), title, strlen(title), body, len, NULL, 0, NULL, 0};
     CHECK(kz_writer_add(w, &doc, &err) == KZ_OK);
   }
   CHECK(kz_writer_commit(w, &err) == KZ_OK);
@@ -139,7 +139,7 @@ static void test_pruning__identical_to_exhaustive(void) {
   kz_index *idx;
   kz_error err;
   CHECK(kz_index_open(&idx, dir, &err) == KZ_OK);
-  kz_index_stats st;
+  kz_index_stats st = KZ_INDEX_STATS_INIT;
   CHECK(kz_index_stats_get(idx, &st, &err) == KZ_OK);
   CHECK(st.segments >= 3);
   int compared = 0, pruned_fewer = 0;

@@ -36,7 +36,7 @@ static void build(const char *dir, unsigned threads) {
   for (int d = 0; d < N_DOCS; d++) {
     char id[16];
     snprintf(id, sizeof id, "id%d", ids[d]);
-    kz_document doc = {id, strlen(id), "t", 1, bodies[d], strlen(bodies[d]), NULL, 0, NULL, 0};
+    kz_document doc = {sizeof(kz_document), id, strlen(id), "t", 1, bodies[d], strlen(bodies[d]), NULL, 0, NULL, 0};
     if (kz_writer_add(w, &doc, &err) != KZ_OK) fprintf(stderr, "%s\n", err.message);
     if (d == N_DOCS / 2 && kz_writer_commit(w, &err) != KZ_OK) fprintf(stderr, "%s\n", err.message);
   }
@@ -83,7 +83,7 @@ static void test_threads__same_contents_as_one_thread(void) {
   kz_error err;
   CHECK(kz_index_open(&a, one, &err) == KZ_OK);
   CHECK(kz_index_open(&b, many, &err) == KZ_OK);
-  kz_index_stats sa, sb;
+  kz_index_stats sa = KZ_INDEX_STATS_INIT, sb = KZ_INDEX_STATS_INIT;
   CHECK(kz_index_stats_get(a, &sa, &err) == KZ_OK && kz_index_stats_get(b, &sb, &err) == KZ_OK);
   CHECK_EQ_INT(sa.documents, sb.documents);
   CHECK_EQ_INT(sa.terms, sb.terms);

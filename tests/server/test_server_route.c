@@ -18,8 +18,7 @@ static char dir[512];
 static srv_app app;
 
 static void add_doc(kz_writer *w, const char *id, const char *title, const char *body) {
-  kz_document d;
-  memset(&d, 0, sizeof d);
+  kz_document d = KZ_DOCUMENT_INIT;
   d.id = id; d.id_len = strlen(id);
   d.title = title; d.title_len = strlen(title);
   d.body = body; d.body_len = strlen(body);

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/bitpack.h"
+#include "format/bitpack.h"
 #include "kz_test_corpus.h"
 
 static inline uint32_t low_mask(unsigned bits) {

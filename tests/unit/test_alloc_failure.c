@@ -301,7 +301,7 @@ static void make_doc(int i, char *id, size_t id_size, char *title, size_t title_
   uint64_t seed = 0x9e3779b97f4a7c15ull * (uint64_t)(i + 1);
   kz_test_rng r = kz_test_rng_make(KZ_TEST_XORSHIFT64, seed);
   kz_test_append_words(&r, body, body_size, &len, kWords, N_WORDS, (size_t)(12 + i % 9));
-  memset(d, 0, sizeof *d);
+  *d = (kz_document)KZ_DOCUMENT_INIT;
   d->id = id, d->id_len = strlen(id);
   d->title = title, d->title_len = strlen(title);
   d->body = body, d->body_len = strlen(body);
@@ -321,7 +321,7 @@ static int write_docs(const char *dir, int first, int n) {
   int failed = 0;
   for (int i = first; i < first + n; i++) {
     char id[32], title[128], body[1024];
-    kz_document d;
+    kz_document d = KZ_DOCUMENT_INIT;
     make_doc(i, id, sizeof id, title, sizeof title, body, sizeof body, &d);
     rc = kz_writer_add(w, &d, &err);
     if (!status_ok("kz_writer_add", rc, &err)) failed = 1;
@@ -338,7 +338,7 @@ static int write_docs(const char *dir, int first, int n) {
 static long long doc_count(const char *dir, int *open_rc) {
   kz_index *idx = NULL;
   kz_error err = {0};
-  kz_index_stats st;
+  kz_index_stats st = KZ_INDEX_STATS_INIT;
   *open_rc = kz_index_open(&idx, dir, &err);
   if (*open_rc) return -1;
   long long n = kz_index_stats_get(idx, &st, &err) == KZ_OK ? (long long)st.documents : -1;
@@ -354,7 +354,7 @@ static void count_problem(void *ctx, const char *file, const char *problem) {
 
 /* Unarmed: the committed index at `dir` passes the full check. */
 static void expect_clean(const char *dir) {
-  kz_check_report rep;
+  kz_check_report rep = KZ_CHECK_REPORT_INIT;
   kz_error err = {0};
   int problems = 0;
   int rc = kz_index_check(dir, 1, count_problem, &problems, &rep, &err);
@@ -504,15 +504,14 @@ static void scenario_c(void) {
       rc = kz_count(&count, idx, kQueries[q], NULL, &err);
       if (status_ok(what, rc, &err)) same_result(3 * q + 2, count, what);
     }
-    kz_index_stats st;
-    memset(&st, 0, sizeof st);
+    kz_index_stats st = KZ_INDEX_STATS_INIT;
     rc = kz_index_stats_get(idx, &st, &err);
     if (status_ok("kz_index_stats_get", rc, &err))
       same_result(3 * N_QUERIES, mix(0xcbf29ce484222325ull, &st, sizeof st), "kz_index_stats_get");
     kz_index_close(idx);
   }
   for (int full = 0; full <= 1; full++) {
-    kz_check_report rep;
+    kz_check_report rep = KZ_CHECK_REPORT_INIT;
     int problems = 0;
     rc = kz_index_check(g_template, full, count_problem, &problems, &rep, &err);
     if (status_ok("kz_index_check", rc, &err)) {
@@ -530,8 +529,7 @@ static uint64_t g_sample_docs;
 static void scenario_d(void) {
   kz_writer *w = NULL;
   kz_error err = {0};
-  kz_ingest_stats st;
-  memset(&st, 0, sizeof st);
+  kz_ingest_stats st = KZ_INGEST_STATS_INIT;
   int rc = kz_writer_open(&w, g_work, NULL, &err);
   if (status_ok("kz_writer_open", rc, &err)) {
     rc = kz_writer_add_path(w, g_sample, NULL, &st, &err);
@@ -577,8 +575,7 @@ static void scenario_e(void) {
   o.rebuild = 1;
   kz_writer *w = NULL;
   kz_error err = {0};
-  kz_ingest_stats st;
-  memset(&st, 0, sizeof st);
+  kz_ingest_stats st = KZ_INGEST_STATS_INIT;
   int rc = kz_writer_open(&w, g_work, &o, &err);
   if (status_ok("kz_writer_open", rc, &err)) {
     rc = kz_writer_add_path(w, g_tree, NULL, &st, &err);
@@ -595,7 +592,7 @@ static void scenario_e(void) {
   }
   disarm();
   kz_index *idx = NULL;
-  kz_index_stats stats;
+  kz_index_stats stats = KZ_INDEX_STATS_INIT;
   int orc = kz_index_open(&idx, g_work, &err);
   if (!orc) orc = kz_index_stats_get(idx, &stats, &err);
   kz_index_close(idx);
@@ -641,7 +638,7 @@ static int delete_id(kz_writer *w, int i) {
 
 static int add_one(kz_writer *w, int i) {
   char id[32], title[128], body[1024];
-  kz_document d;
+  kz_document d = KZ_DOCUMENT_INIT;
   kz_error err = {0};
   make_doc(i, id, sizeof id, title, sizeof title, body, sizeof body, &d);
   int rc = kz_writer_add(w, &d, &err);
@@ -665,7 +662,7 @@ static void scenario_f(void) {
     failed |= step1 != KZ_OK;
     if (!g_n) { /* the premise, checked unarmed in the counting run: the policy merged */
       kz_index *idx = NULL;
-      kz_index_stats st;
+      kz_index_stats st = KZ_INDEX_STATS_INIT;
       disarm();
       if (kz_index_open(&idx, g_work, &err) || kz_index_stats_get(idx, &st, &err) ||
           st.segments != 1 || st.documents != F_STEP1_DOCS)
@@ -682,7 +679,7 @@ static void scenario_f(void) {
   }
   disarm();
   kz_index *idx = NULL;
-  kz_index_stats st;
+  kz_index_stats st = KZ_INDEX_STATS_INIT;
   uint64_t marker = 0;
   int orc = kz_index_open(&idx, g_work, &err);
   if (!orc) orc = kz_index_stats_get(idx, &st, &err);

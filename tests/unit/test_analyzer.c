@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/analyzer.h"
-#include "common/fold.h"
+#include "analysis/analyzer.h"
+#include "analysis/fold.h"
 #include "common/limits.h"
-#include "common/stemmer.h"
+#include "analysis/stemmer.h"
 #include "kz_test.h"
 #include "kz_test_corpus.h"
 #include "kzsearch.h"

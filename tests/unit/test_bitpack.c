@@ -1,5 +1,5 @@
 /*
- * test_bitpack.c - the bit-packing kernels (common/bitpack.h).
+ * test_bitpack.c - the bit-packing kernels (format/bitpack.h).
  *
  * The two layouts are normative (docs/FORMAT.md, "Runs"), so the packers
  * are compared with a slow bit-by-bit reference written from the format
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/bitpack.h"
+#include "format/bitpack.h"
 #include "kz_codec_test.h"
 #include "kz_test.h"
 

@@ -21,9 +21,9 @@
 
 #include "common/bytes.h"
 #include "common/checksum.h"
-#include "common/format.h"
-#include "common/manifest.h"
-#include "common/segment_format.h"
+#include "format/format.h"
+#include "format/manifest.h"
+#include "format/segment_format.h"
 #include "kz_test.h"
 #include "kz_test_corpus.h"
 #include "kz_test_fs.h"
@@ -82,7 +82,7 @@ static int build_index(const char *dir) {
     snprintf(date, sizeof date, "2022-01-%02d", 1 + i % 28);
     append_words(&r, title, sizeof title, 2 + kz_test_rand_below(&r, 5));
     append_words(&r, body, sizeof body, 10 + kz_test_rand_below(&r, 200));
-    kz_document d = {id, strlen(id), title, strlen(title), body, strlen(body),
+    kz_document d = {sizeof(kz_document), id, strlen(id), title, strlen(title), body, strlen(body),
                      date, strlen(date), NULL, 0};
     rc = kz_writer_add(w, &d, &err);
   }
@@ -256,7 +256,7 @@ static void test_check__clean_index_has_no_problems(void) {
   }
   for (int full = 0; full <= 1; full++) {
     seen s = {0};
-    kz_check_report rep;
+    kz_check_report rep = KZ_CHECK_REPORT_INIT;
     CHECK_EQ_INT(check(g_index, full, &s, &rep), KZ_OK);
     CHECK_EQ_INT(rep.problems, 0);
     CHECK_EQ_INT(s.calls, 0);
@@ -294,7 +294,7 @@ static void test_check__every_truncation_is_found(void) {
         seen s = {0};
         s.want = fl.names[i];
         s.quiet = damaged > 1;
-        kz_check_report rep;
+        kz_check_report rep = KZ_CHECK_REPORT_INIT;
         CHECK_EQ_INT(check(copy, full, &s, &rep), KZ_OK);
         found[full] += rep.problems >= 1 && s.named;
       }
@@ -330,7 +330,7 @@ static void test_check__full_finds_a_flipped_byte_in_every_file(void) {
     seen s = {0};
     s.want = fl.names[i];
     s.quiet = i > 1;
-    kz_check_report rep;
+    kz_check_report rep = KZ_CHECK_REPORT_INIT;
     CHECK_EQ_INT(check(copy, 1, &s, &rep), KZ_OK);
     CHECK(rep.problems >= 1);
     CHECK(s.named);
@@ -358,7 +358,7 @@ static void test_check__damaged_manifest_is_a_problem(void) {
   data[KZ_FILE_HEADER_BYTES + 3] ^= 1;
   CHECK(write_file(p, data, size) == 0);
   seen s = {0};
-  kz_check_report rep;
+  kz_check_report rep = KZ_CHECK_REPORT_INIT;
   CHECK_EQ_INT(check(copy, 0, &s, &rep), KZ_OK);
   CHECK_EQ_INT(rep.problems, 1);
   CHECK_EQ_STR(s.first_file, KZ_MANIFEST_NAME);
@@ -401,7 +401,7 @@ static void test_check__missing_segment_file_is_a_problem(void) {
   for (int full = 0; full <= 1; full++) {
     seen s = {0};
     s.want = victim;
-    kz_check_report rep;
+    kz_check_report rep = KZ_CHECK_REPORT_INIT;
     CHECK_EQ_INT(check(copy, full, &s, &rep), KZ_OK);
     CHECK_EQ_INT(rep.problems, 1);
     CHECK(s.named);
@@ -417,7 +417,7 @@ static void test_check__no_index_is_an_error(void) {
   snprintf(dir, sizeof dir, "%s/empty", g_root);
   CHECK(mkdir(dir, 0755) == 0);
   kz_error err;
-  kz_check_report rep;
+  kz_check_report rep = KZ_CHECK_REPORT_INIT;
   memset(&err, 0, sizeof err);
   CHECK_EQ_INT(kz_index_check(dir, 0, NULL, NULL, &rep, &err), KZ_ERR_NO_INDEX);
   CHECK_EQ_INT(err.code, KZ_ERR_NO_INDEX);
@@ -466,7 +466,7 @@ static void damage_loop(const char *dir, const char *name, int reseal_it, kz_tes
     seen s = {0};
     s.want = name;
     s.quiet = 1;
-    kz_check_report rep;
+    kz_check_report rep = KZ_CHECK_REPORT_INIT;
     CHECK_EQ_INT(check(dir, 1, &s, &rep), KZ_OK);
     (*damaged)++;
     *found += rep.problems > 0;
@@ -541,7 +541,7 @@ static void test_check__problems_per_segment_are_capped(void) {
   free(data);
   seen s = {0};
   s.quiet = 1;
-  kz_check_report rep;
+  kz_check_report rep = KZ_CHECK_REPORT_INIT;
   CHECK_EQ_INT(check(copy, 1, &s, &rep), KZ_OK);
   CHECK_EQ_INT(rep.problems, 21);
   CHECK_EQ_INT(s.calls, rep.problems);

@@ -201,7 +201,7 @@ static void build_index(void) {
     for (int i = 0; i < n; i++)
       len += (size_t)snprintf(body + len, sizeof body - len, "%s ", words[rng() % 8 * (rng() % 3) / 2]);
     snprintf(id, sizeof id, "doc-%d", d);
-    kz_document doc = {id, strlen(id), "", 0, body, len, NULL, 0, NULL, 0};
+    kz_document doc = {sizeof(kz_document), id, strlen(id), "", 0, body, len, NULL, 0, NULL, 0};
     CHECK(kz_writer_add(w, &doc, &err) == KZ_OK);
   }
   CHECK(kz_writer_commit(w, &err) == KZ_OK);

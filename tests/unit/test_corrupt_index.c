@@ -28,9 +28,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/format.h"
+#include "format/format.h"
 #include "common/limits.h"
-#include "common/segment.h"
+#include "format/segment_reader.h"
 #include "kz_test.h"
 #include "kz_test_corpus.h"
 #include "kz_test_fs.h"
@@ -102,7 +102,7 @@ static int build_index(const char *dir, size_t budget) {
     snprintf(id, sizeof id, "doc-%u", d);
     snprintf(date, sizeof date, "2024-01-%02u", 1 + d % 28);
     snprintf(url, sizeof url, "https://example.org/%u", d);
-    kz_document doc = {id, strlen(id), title, tl, body, bl, date, strlen(date), url, strlen(url)};
+    kz_document doc = {sizeof(kz_document), id, strlen(id), title, tl, body, bl, date, strlen(date), url, strlen(url)};
     if (kz_writer_add(w, &doc, &err) != KZ_OK) {
       fprintf(stderr, "kz_writer_add: %s\n", err.message);
       ok = 0;
@@ -118,7 +118,7 @@ static int build_index(const char *dir, size_t budget) {
   if (!ok) return -1;
   kz_index *idx;
   if (kz_index_open(&idx, dir, &err) != KZ_OK) return -1;
-  kz_index_stats st;
+  kz_index_stats st = KZ_INDEX_STATS_INIT;
   int n = kz_index_stats_get(idx, &st, &err) == KZ_OK ? (int)st.segments : -1;
   kz_index_close(idx);
   return n;
@@ -344,7 +344,7 @@ static int run_queries(kz_index *idx, char q[][160], size_t n_q, char t[][160], 
   opts[2].snippet_bytes = 0;
   opts[3].k = 3;
   kz_error err;
-  kz_index_stats st;
+  kz_index_stats st = KZ_INDEX_STATS_INIT;
   if (stats) {
     int rc = kz_index_stats_get(idx, &st, &err);
     if (rc != KZ_OK && rc != KZ_ERR_CORRUPT) {

@@ -17,14 +17,14 @@
 #include "common/bytes.h"
 #include "common/checksum.h"
 #include "common/compress.h"
-#include "common/file.h"
-#include "common/format.h"
+#include "format/file.h"
+#include "format/format.h"
 #include "common/limits.h"
-#include "indexer/docstore_writer.h"
+#include "format/docstore_writer.h"
 #include "kz_test.h"
+#include "format/docstore_reader.h"
 #include "kz_test_corpus.h"
 #include "kz_test_fs.h"
-#include "common/docstore.h"
 
 /* The writer never produces a block the reader refuses. */
 _Static_assert(KZ_STORE_BLOCK_BYTES <= KZ_STORE_MAX_RAW_BLOCK_BYTES,
@@ -77,7 +77,7 @@ static void free_docs(tdoc *docs, size_t n) {
 }
 
 static kz_document as_document(const tdoc *d) {
-  kz_document x = {d->f[0], d->len[0], d->f[1], d->len[1], d->f[2],
+  kz_document x = {sizeof(kz_document), d->f[0], d->len[0], d->f[1], d->len[1], d->f[2],
                    d->len[2], d->f[3], d->len[3], d->f[4], d->len[4]};
   return x;
 }
@@ -312,7 +312,7 @@ static void test_docstore__round_trip_random_documents(void) {
 static void test_docstore__binary_bytes_and_embedded_nul(void) {
   char bin[256];
   for (int i = 0; i < 256; i++) bin[i] = (char)i;
-  kz_document doc = {"a\0b", 3, bin, 256, "\0", 1, NULL, 5, "", 0};
+  kz_document doc = {sizeof(kz_document), "a\0b", 3, bin, 256, "\0", 1, NULL, 5, "", 0};
   tmpdir t;
   CHECK(tmpdir_make(&t) == 0);
   kz_docstore_writer *w;
@@ -375,14 +375,14 @@ static void test_docstore__document_size_limit(void) {
   CHECK(tmpdir_make(&t) == 0);
   kz_docstore_writer *w;
   CHECK_EQ_INT(kz_docstore_writer_open(&w, t.path), KZ_OK);
-  kz_document small = {"s", 1, "t", 1, "b", 1, NULL, 0, NULL, 0};
-  kz_document over = {"x", 1, NULL, 0, big, KZ_MAX_DOC_BYTES, NULL, 0, NULL, 0};
-  kz_document huge_len = {"x", 1, NULL, 0, big, SIZE_MAX, NULL, 0, NULL, 0};
-  kz_document max = {"x", 1, NULL, 0, big, KZ_MAX_DOC_BYTES - 1, NULL, 0, NULL, 0};
+  kz_document small = {sizeof(kz_document), "s", 1, "t", 1, "b", 1, NULL, 0, NULL, 0};
+  kz_document over = {sizeof(kz_document), "x", 1, NULL, 0, big, KZ_MAX_DOC_BYTES, NULL, 0, NULL, 0};
+  kz_document huge_len = {sizeof(kz_document), "x", 1, NULL, 0, big, SIZE_MAX, NULL, 0, NULL, 0};
+  kz_document max = {sizeof(kz_document), "x", 1, NULL, 0, big, KZ_MAX_DOC_BYTES - 1, NULL, 0, NULL, 0};
   memset(big + KZ_MAX_DOC_BYTES - KZ_MAX_ID_BYTES - 1, 'i', KZ_MAX_ID_BYTES + 1);
   const char *long_id = big + KZ_MAX_DOC_BYTES - KZ_MAX_ID_BYTES - 1;
-  kz_document id_over = {long_id, KZ_MAX_ID_BYTES + 1, "t", 1, NULL, 0, NULL, 0, NULL, 0};
-  kz_document id_max = {long_id, KZ_MAX_ID_BYTES, "t", 1, NULL, 0, NULL, 0, NULL, 0};
+  kz_document id_over = {sizeof(kz_document), long_id, KZ_MAX_ID_BYTES + 1, "t", 1, NULL, 0, NULL, 0, NULL, 0};
+  kz_document id_max = {sizeof(kz_document), long_id, KZ_MAX_ID_BYTES, "t", 1, NULL, 0, NULL, 0, NULL, 0};
   CHECK_EQ_INT(kz_docstore_writer_add(w, &small), KZ_OK);
   CHECK_EQ_INT(kz_docstore_writer_add(w, &over), KZ_ERR_LIMIT);     /* 1 + max bytes */
   CHECK_EQ_INT(kz_docstore_writer_add(w, &huge_len), KZ_ERR_LIMIT); /* no overflow */
@@ -427,7 +427,7 @@ static void test_docstore__abort_removes_file(void) {
   CHECK(tmpdir_make(&t) == 0);
   kz_docstore_writer *w;
   CHECK_EQ_INT(kz_docstore_writer_open(&w, t.path), KZ_OK);
-  kz_document doc = {"id", 2, "title", 5, "body", 4, NULL, 0, NULL, 0};
+  kz_document doc = {sizeof(kz_document), "id", 2, "title", 5, "body", 4, NULL, 0, NULL, 0};
   for (int i = 0; i < 20000; i++) CHECK_EQ_INT(kz_docstore_writer_add(w, &doc), KZ_OK);
   CHECK(access(t.path, F_OK) == 0);
   kz_docstore_writer_abort(w);
@@ -453,7 +453,7 @@ static void test_docstore__memory_stays_one_block(void) {
   char *body = random_bytes(&r, 3000, 0);
   size_t peak = 0;
   for (int i = 0; i < 20000; i++) {
-    kz_document doc = {"id", 2, NULL, 0, body, kz_test_rand_below(&r, 3000), NULL, 0, NULL, 0};
+    kz_document doc = {sizeof(kz_document), "id", 2, NULL, 0, body, kz_test_rand_below(&r, 3000), NULL, 0, NULL, 0};
     CHECK_EQ_INT(kz_docstore_writer_add(w, &doc), KZ_OK);
     size_t m = kz_docstore_writer_memory(w);
     if (m > peak) peak = m;
@@ -478,7 +478,7 @@ static void test_docstore__memory_counts_ids(void) {
   memset(id, 'k', sizeof id);
   enum { N = 5000 };
   for (int i = 0; i < N; i++) {
-    kz_document doc = {id, sizeof id, "t", 1, NULL, 0, NULL, 0, NULL, 0};
+    kz_document doc = {sizeof(kz_document), id, sizeof id, "t", 1, NULL, 0, NULL, 0, NULL, 0};
     CHECK_EQ_INT(kz_docstore_writer_add(w, &doc), KZ_OK);
   }
   CHECK(kz_docstore_writer_memory(w) - start >= (size_t)N * (sizeof id + 4));

@@ -1,5 +1,5 @@
 /*
- * test_postblock.c - the postings block codec (common/postblock.h;
+ * test_postblock.c - the postings block codec (format/postblock.h;
  * docs/FORMAT.md, "Postings").
  *
  * Layers: whole postings lists, dense to very sparse, round-trip through
@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/bitpack.h"
+#include "format/bitpack.h"
 #include "common/buf.h"
-#include "common/postblock.h"
-#include "common/runs.h"
+#include "format/postblock.h"
+#include "format/runs.h"
 #include "kz_codec_test.h"
 #include "kz_test.h"
 #include "kzsearch.h"

@@ -1,5 +1,5 @@
 /*
- * test_runs.c - the PFOR run codec (common/runs.h; docs/FORMAT.md, "Runs").
+ * test_runs.c - the PFOR run codec (format/runs.h; docs/FORMAT.md, "Runs").
  *
  * Layers: round trips over value distributions chosen to reach every width
  * and the exception path; the encoded size checked against the format's
@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/bitpack.h"
+#include "format/bitpack.h"
 #include "common/buf.h"
-#include "common/runs.h"
+#include "format/runs.h"
 #include "kz_codec_test.h"
 #include "kz_test.h"
 #include "kzsearch.h"

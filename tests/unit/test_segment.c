@@ -23,16 +23,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/file.h"
-#include "common/format.h"
-#include "common/manifest.h"
-#include "common/postblock.h"
-#include "common/postings.h"
-#include "common/segment.h"
-#include "common/segment_format.h"
-#include "indexer/docstore_writer.h"
+#include "format/file.h"
+#include "format/format.h"
+#include "format/manifest.h"
+#include "format/postblock.h"
+#include "format/postings_reader.h"
+#include "format/segment_reader.h"
+#include "format/segment_format.h"
+#include "format/docstore_writer.h"
 #include "indexer/inverter.h"
-#include "indexer/segment_writer.h"
+#include "format/segment_writer.h"
 #include "kz_test.h"
 #include "kz_test_corpus.h"
 #include "kz_test_fs.h"
@@ -320,7 +320,7 @@ static int fixture_build(void) {
   for (uint32_t d = 0; d < N_DOCS && ok; d++) {
     char id[32];
     int id_len = snprintf(id, sizeof id, "doc-%u", d);
-    kz_document doc = {id, (size_t)id_len, "t", 1, NULL, 0, NULL, 0, NULL, 0};
+    kz_document doc = {sizeof(kz_document), id, (size_t)id_len, "t", 1, NULL, 0, NULL, 0, NULL, 0};
     if (kz_docstore_writer_add(store, &doc) != KZ_OK) {
       kz_docstore_writer_abort(store);
       ok = 0;
@@ -726,7 +726,7 @@ static int write_termless(const char *dir, uint32_t id, uint32_t n_docs, kz_segm
   kz_docstore_writer *store;
   if ((rc = kz_docstore_writer_open(&store, path))) return rc;
   for (uint32_t d = 0; d < n_docs; d++) {
-    kz_document doc = {"x", 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0};
+    kz_document doc = {sizeof(kz_document), "x", 1, NULL, 0, NULL, 0, NULL, 0, NULL, 0};
     if ((rc = kz_docstore_writer_add(store, &doc))) {
       kz_docstore_writer_abort(store);
       return rc;

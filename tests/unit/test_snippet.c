@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "common/analyzer.h"
+#include "analysis/analyzer.h"
 #include "kz_test.h"
 #include "kz_test_corpus.h"
 #include "kzsearch.h"

@@ -82,7 +82,7 @@ static result *read_all_limit(const char *path, size_t line_limit, int *open_rc)
     return NULL;
   }
   if (line_limit) kz_source_set_line_limit(s, line_limit);
-  kz_document d;
+  kz_document d = KZ_DOCUMENT_INIT;
   for (;;) {
     rc = kz_source_next(s, &d, &r->err);
     if (rc != 1) break;
@@ -238,7 +238,7 @@ static void test_source__zstd_jsonl(void) {
   kz_source *s = NULL;
   kz_error err;
   CHECK_EQ_INT(kz_source_open(&s, path, NULL, NULL, &err), 0);
-  kz_document d;
+  kz_document d = KZ_DOCUMENT_INIT;
   int count = 0, rc;
   while ((rc = kz_source_next(s, &d, &err)) == 1) {
     int n = snprintf(line, sizeof line, "%d", count);

@@ -55,7 +55,7 @@ static int build(void) {
   for (int d = 0; d < N_DOCS; d++) {
     size_t len = make_body(body, sizeof body, d);
     snprintf(id, sizeof id, "doc-%d", d);
-    kz_document doc = {id, strlen(id), "", 0, body, len, NULL, 0, NULL, 0};
+    kz_document doc = {sizeof(kz_document), id, strlen(id), "", 0, body, len, NULL, 0, NULL, 0};
     if (kz_writer_add(w[0], &doc, &err) || kz_writer_add(w[1 + d % 2], &doc, &err)) return -1;
   }
   for (int i = 0; i < 3; i++) {

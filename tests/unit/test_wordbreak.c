@@ -29,7 +29,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
-#include "common/analyzer.h"
+#include "analysis/analyzer.h"
 #include "kz_test.h"
 #include "kzsearch.h"
 

@@ -1,5 +1,5 @@
 /*
- * segment.h - one opened, immutable segment: its five files mapped
+ * segment_reader.h - one opened, immutable segment: its five files mapped
  * read-only and validated, the term dictionary's block index, the norms and
  * the document store. Read-only after open, so any number of threads may use it.
  */
@@ -9,11 +9,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/bitpack.h"
+#include "format/bitpack.h"
 #include "common/bytes.h"
-#include "common/file.h"
-#include "common/manifest.h"
-#include "common/docstore.h"
+#include "format/file.h"
+#include "format/manifest.h"
+#include "format/docstore_reader.h"
 
 typedef struct kz_term_info {
   uint32_t df;
@@ -27,7 +27,7 @@ typedef struct kz_segment {
   const kz_unpacker *unpack; /* the postings decoders this CPU runs best (bitpack.h) */
   kz_mapped_file file[KZ_SEGFILES];
   kz_mapped_file deletes_file;
-  const uint8_t *deleted; /* bitmap of deleted documents, NULL when none (common/deletes.h) */
+  const uint8_t *deleted; /* bitmap of deleted documents, NULL when none (format/deletes.h) */
   const uint8_t *norms; /* info.doc_count little-endian u32 lengths */
   kz_docstore store;
   const uint8_t *dict_index; /* dict_blocks little-endian u64 block offsets */
@@ -65,5 +65,12 @@ typedef struct kz_dict_iter {
 void kz_dict_iter_init(kz_dict_iter *it, const kz_segment *seg);
 /* @return 1 with it->key / it->info set, 0 at the end, KZ_ERR_CORRUPT. */
 int kz_dict_iter_next(kz_dict_iter *it);
+/*
+ * Positions the iterator on the first key >= `key` (bytewise, a prefix
+ * first), found by a binary search over the blocks' first keys and a scan of
+ * one block; next then moves on from there.
+ * @return 1 with it->key / it->info set, 0 when every key is smaller, KZ_ERR_CORRUPT.
+ */
+int kz_dict_iter_seek(kz_dict_iter *it, const char *key, size_t key_len);
 
 #endif /* KZ_SEGMENT_H */

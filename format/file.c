@@ -4,7 +4,7 @@
  * Writes go through a 64 KiB buffer; the checksum covers exactly the bytes
  * that reach the file before the footer.
  */
-#include "common/file.h"
+#include "format/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "common/bytes.h"
-#include "common/format.h"
+#include "format/format.h"
 #include "kzsearch.h"
 
 #define WRITE_BUF_BYTES (64u << 10)

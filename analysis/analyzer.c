@@ -18,15 +18,15 @@
  * points could fold it back under KZ_MAX_TOKEN_BYTES, and such a token is
  * noise; this also keeps a megabyte-long "word" from being copied anywhere.
  */
-#include "common/analyzer.h"
+#include "analysis/analyzer.h"
 
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/fold.h"
+#include "analysis/fold.h"
 #include "common/limits.h"
-#include "common/stemmer.h"
+#include "analysis/stemmer.h"
 #include "kzsearch.h"
 
 #define RAW_CAP (8u * KZ_MAX_TOKEN_BYTES)

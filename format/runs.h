@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/bitpack.h"
+#include "format/bitpack.h"
 #include "common/buf.h"
 
 /* The largest encoded run: header, 128 values at 32 bits. */

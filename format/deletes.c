@@ -1,13 +1,13 @@
 /* deletes.c - deletion files (see deletes.h). */
-#include "common/deletes.h"
+#include "format/deletes.h"
 
 #include <stdlib.h>
 
 #include "common/bytes.h"
-#include "common/file.h"
-#include "common/format.h"
-#include "common/manifest.h"
-#include "common/segment_format.h"
+#include "format/file.h"
+#include "format/format.h"
+#include "format/manifest.h"
+#include "format/segment_format.h"
 #include "kzsearch.h"
 
 int kz_deletes_validate(const uint8_t *body, size_t size, uint32_t doc_count, uint32_t deleted,

@@ -9,7 +9,7 @@
  * arena would pass its budget, both are emptied at once, so the table never
  * needs tombstones and a pointer handed out stays valid until the next call.
  */
-#include "common/stemmer.h"
+#include "analysis/stemmer.h"
 
 #include <limits.h>
 #include <libstemmer.h>
@@ -20,7 +20,7 @@
 
 #include "common/buf.h"
 #include "common/checksum.h"
-#include "common/fold.h"
+#include "analysis/fold.h"
 #include "kzsearch.h"
 
 /* Terms and stems longer than this bypass the cache (slot lengths are bytes). */

@@ -1,5 +1,5 @@
 /*
- * postings.h - a cursor over one term's postings in one segment: next,
+ * postings_reader.h - a cursor over one term's postings in one segment: next,
  * advance (skipping whole blocks through the skip table), the current
  * frequency, and the current document's positions, decoded on demand.
  *
@@ -11,11 +11,11 @@
 
 #include <stdint.h>
 
-#include "common/bitpack.h"
+#include "format/bitpack.h"
 #include "common/bytes.h"
-#include "common/postblock.h"
-#include "common/segment.h"
-#include "common/segment_format.h"
+#include "format/postblock.h"
+#include "format/segment_reader.h"
+#include "format/segment_format.h"
 
 typedef struct kz_postings {
   const kz_unpacker *unpack;

@@ -1,6 +1,6 @@
 /*
- * segment_format.h - byte layouts shared by the segment writer (indexer/)
- * and reader (searcher/). docs/FORMAT.md is the normative description.
+ * segment_format.h - byte layouts shared by the segment writer (format/segment_writer.c)
+ * and reader (format/segment_reader.c). docs/FORMAT.md is the normative description.
  */
 #ifndef KZ_SEGMENT_FORMAT_H
 #define KZ_SEGMENT_FORMAT_H

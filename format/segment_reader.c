@@ -1,22 +1,22 @@
 /*
- * segment.c - opening a segment and looking terms up in its dictionary
- * (see segment.h; layouts in docs/FORMAT.md).
+ * segment_reader.c - opening a segment and looking terms up in its dictionary
+ * (see segment_reader.h; layouts in docs/FORMAT.md).
  *
  * Lookup is a binary search over the dictionary's block index, comparing
  * each block's first (whole) term, then a scan of at most
  * KZ_DICT_BLOCK_TERMS front-coded entries. Every offset and length read
  * from disk is checked against the mapped sizes before use.
  */
-#include "common/segment.h"
+#include "format/segment_reader.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/deletes.h"
+#include "format/deletes.h"
 #include "common/error.h"
-#include "common/format.h"
-#include "common/segment_format.h"
+#include "format/format.h"
+#include "format/segment_format.h"
 
 static const uint32_t kMagic[KZ_SEGFILES] = {KZ_MAGIC_DICT, KZ_MAGIC_POSTINGS, KZ_MAGIC_POSITIONS,
                                              KZ_MAGIC_NORMS, KZ_MAGIC_STORE};
@@ -220,9 +220,8 @@ static int block_first_key(const kz_segment *s, uint32_t b, const uint8_t **key,
   return KZ_OK;
 }
 
-int kz_segment_lookup(const kz_segment *s, const char *key, size_t key_len, kz_term_info *out) {
-  if (s->dict_blocks == 0) return 0;
-  /* Find the last block whose first term is <= key. */
+/* The last block whose first key is <= key (block 0 when none is). */
+static int find_block(const kz_segment *s, const char *key, size_t key_len, uint32_t *out) {
   uint32_t lo = 0, hi = s->dict_blocks; /* invariant: answer in [lo, hi) */
   while (hi - lo > 1) {
     uint32_t mid = lo + (hi - lo) / 2;
@@ -234,6 +233,28 @@ int kz_segment_lookup(const kz_segment *s, const char *key, size_t key_len, kz_t
     else
       hi = mid;
   }
+  *out = lo;
+  return KZ_OK;
+}
+
+int kz_dict_iter_seek(kz_dict_iter *it, const char *key, size_t key_len) {
+  const kz_segment *s = it->seg;
+  kz_dict_iter_init(it, s);
+  if (s->dict_blocks == 0) return 0;
+  uint32_t b;
+  if (find_block(s, key, key_len, &b) || enter_block(it, b)) return KZ_ERR_CORRUPT;
+  while (it->in_block < KZ_DICT_BLOCK_TERMS && it->p < it->end) {
+    if (read_entry(it)) return KZ_ERR_CORRUPT;
+    if (compare_key((const uint8_t *)it->key, it->key_len, key, key_len) >= 0) return 1;
+  }
+  /* Every key of block b is smaller: the answer is the next block's first key. */
+  return kz_dict_iter_next(it);
+}
+
+int kz_segment_lookup(const kz_segment *s, const char *key, size_t key_len, kz_term_info *out) {
+  if (s->dict_blocks == 0) return 0;
+  uint32_t lo;
+  if (find_block(s, key, key_len, &lo)) return KZ_ERR_CORRUPT;
   kz_dict_iter it;
   it.seg = s;
   memset(&it.info, 0, sizeof it.info); /* padding too: callers may compare term infos whole */

@@ -23,7 +23,7 @@
  *   - after KZ_ERR_IO or KZ_ERR_NOMEM `error` is sticky and every further
  *     call returns it; finish then removes the file.
  */
-#include "indexer/docstore_writer.h"
+#include "format/docstore_writer.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +32,8 @@
 #include "common/bytes.h"
 #include "common/checksum.h"
 #include "common/compress.h"
-#include "common/file.h"
-#include "common/format.h"
+#include "format/file.h"
+#include "format/format.h"
 #include "common/limits.h"
 
 /* A buffer whose capacity grew past this for one large document is released after use. */

@@ -1,5 +1,5 @@
 /*
- * docstore.h - reads a segment's document store (.store) from its mapped
+ * docstore_reader.h - reads a segment's document store (.store) from its mapped
  * body (docs/FORMAT.md, "Document store"). Lookups are thread-safe: each one
  * decompresses into the caller's kz_stored_doc, or (for an id alone) points
  * into the mapped id table, and only reads the store.
@@ -11,8 +11,8 @@
 #include <stdint.h>
 
 #include "common/buf.h"
-#include "common/format.h"
-#include "common/segment_format.h"
+#include "format/format.h"
+#include "format/segment_format.h"
 #include "common/limits.h"
 
 /* Fields in a block's record: every stored field but the id, which is in the id table. */

@@ -19,7 +19,7 @@
  * target attributes, so no global -msse4.1 or -mavx2 is needed and other
  * CPUs build the scalar kernels only.
  */
-#include "common/bitpack.h"
+#include "format/bitpack.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -11,8 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/manifest.h"
-#include "indexer/inverter.h"
+#include "format/manifest.h"
 #include "kzsearch.h"
 
 typedef struct kz_segment_writer kz_segment_writer;
@@ -39,10 +38,5 @@ int kz_segment_writer_term(kz_segment_writer *w, const char *key, size_t key_len
 int kz_segment_writer_finish(kz_segment_writer *w, kz_segment_info *info, kz_error *err);
 /* Removes the files and frees w. Accepts NULL. */
 void kz_segment_writer_abort(kz_segment_writer *w);
-
-/* Writes the inverter's terms as segment `segment_id` (open + every term + finish). */
-int kz_segment_write(const char *dir, uint32_t segment_id, kz_inverter *inv,
-                     const uint32_t *doc_lengths, uint32_t n_docs, kz_segment_info *info,
-                     kz_error *err);
 
 #endif /* KZ_SEGMENT_WRITER_H */

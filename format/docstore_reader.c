@@ -1,5 +1,5 @@
 /*
- * docstore.c - reads a segment's document store (see docstore.h; the byte
+ * docstore_reader.c - reads a segment's document store (see docstore_reader.h; the byte
  * layout is specified in docs/FORMAT.md, "Document store").
  *
  * A kz_docstore borrows the mapped body and owns nothing. Opening checks
@@ -13,7 +13,7 @@
  * with (p, end) bounds, so the records must fill the block exactly.
  * Damage anywhere in the body becomes KZ_ERR_CORRUPT, never a bad read.
  */
-#include "common/docstore.h"
+#include "format/docstore_reader.h"
 
 #include <string.h>
 

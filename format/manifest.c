@@ -7,7 +7,7 @@
  * u64 positions, 5 x u64 file sizes, u32 deleted documents, u64 deletion
  * file generation (0: none), u64 deletion file size.
  */
-#include "common/manifest.h"
+#include "format/manifest.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -18,8 +18,8 @@
 
 #include "common/buf.h"
 #include "common/error.h"
-#include "common/file.h"
-#include "common/format.h"
+#include "format/file.h"
+#include "format/format.h"
 #include "common/limits.h"
 
 #define SEGMENT_RECORD_BYTES (4 + 4 + 8 * 4 + 8 * KZ_SEGFILES + 4 + 8 + 8)

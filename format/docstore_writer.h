@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/segment_format.h"
+#include "format/segment_format.h"
 #include "kzsearch.h"
 
 /* Writer choices, not format constants: a reader accepts any block size up to its limit. */

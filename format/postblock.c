@@ -8,12 +8,12 @@
  * validates all input before appending anything, so a failed call leaves
  * the buffer as it was; the decoder reads only inside [p, end).
  */
-#include "common/postblock.h"
+#include "format/postblock.h"
 
 #include <string.h>
 
 #include "common/bytes.h"
-#include "common/runs.h"
+#include "format/runs.h"
 #include "kzsearch.h"
 
 /* Replaces the gap run just written at out->data + start with a bitset when that is smaller. */

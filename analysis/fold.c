@@ -9,7 +9,7 @@
  * utf8proc still costs ~0.4 us a term, which would hold non-Latin text to
  * ~30 MB/s, so short inputs are memoized (text repeats its words).
  */
-#include "common/fold.h"
+#include "analysis/fold.h"
 
 #include <stdlib.h>
 #include <string.h>

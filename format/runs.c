@@ -15,7 +15,7 @@
  * low < 2^b. Doc-id runs without exceptions take the fused unpack-and-sum
  * kernel; with exceptions they are unpacked, patched, then summed.
  */
-#include "common/runs.h"
+#include "format/runs.h"
 
 #include <string.h>
 

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/bitpack.h"
+#include "format/bitpack.h"
 #include "common/buf.h"
 
 #define KZ_BLOCK_DOCS 128

@@ -1,5 +1,5 @@
 /*
- * postings.c - postings cursor (see postings.h; layout in docs/FORMAT.md).
+ * postings_reader.c - postings cursor (see postings_reader.h; layout in docs/FORMAT.md).
  *
  * A term with more than one block starts with a skip table: per block its
  * last doc, block offset, positions offset, max tf and min length. advance()
@@ -11,13 +11,13 @@
  * that hold them, skipping runs that hold only positions of documents
  * passed over without decoding them, and sums the values up.
  */
-#include "common/postings.h"
+#include "format/postings_reader.h"
 
 #include <string.h>
 
 #include "common/bytes.h"
-#include "common/runs.h"
-#include "common/segment_format.h"
+#include "format/runs.h"
+#include "format/segment_format.h"
 #include "kzsearch.h"
 
 static uint32_t corrupt(kz_postings *c) {
