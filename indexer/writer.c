@@ -110,6 +110,10 @@ static int file_named(const kz_manifest *m, const char *name) {
       kz_segment_file_name(own, sizeof own, m->segments[i].id, k);
       if (strcmp(own, name) == 0) return 1;
     }
+    for (unsigned x = 0; x < m->segments[i].n_extra; x++) {
+      snprintf(own, sizeof own, "seg-%08x.%s", m->segments[i].id, m->segments[i].extra[x].ext);
+      if (strcmp(own, name) == 0) return 1;
+    }
     if (m->segments[i].deletes_gen) {
       kz_deletes_file_name(own, sizeof own, m->segments[i].id, m->segments[i].deletes_gen);
       if (strcmp(own, name) == 0) return 1;
@@ -173,10 +177,9 @@ int kz_writer_open(kz_writer **out, const char *path, const kz_writer_options *o
       rc = KZ_OK;
     } else if (!rc && w->committed.format_version != KZ_FORMAT_VERSION && !o->rebuild) {
       /* Its segments are unreadable now; new ones beside them would not help (docs/FORMAT.md). */
-      rc = kz_error_set(err, KZ_ERR_VERSION,
-                        "%s: this index has format v%u; this kzsearch reads v%u (rebuild it from "
-                        "its documents: kzsearch index --rebuild)",
-                        path, w->committed.format_version, KZ_FORMAT_VERSION);
+      char why[256];
+      kz_old_format_message(why, sizeof why, w->committed.format_version);
+      rc = kz_error_set(err, KZ_ERR_VERSION, "%s: %s", path, why);
     } else if (!rc && o->language && !o->rebuild && strcmp(o->language, w->committed.language) != 0) {
       rc = kz_error_set(err, KZ_ERR_INVALID,
                         "index %s was built with language '%s'; use --rebuild to change it to '%s'",

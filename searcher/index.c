@@ -21,11 +21,11 @@ static int open_once(kz_index **out, const char *path, uint64_t *generation, kz_
     return kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
   }
   int rc = kz_manifest_read(&idx->manifest, path, err);
-  if (!rc && idx->manifest.format_version != KZ_FORMAT_VERSION)
-    rc = kz_error_set(err, KZ_ERR_VERSION,
-                      "%s: this index has format v%u; this kzsearch reads v%u (rebuild it from its "
-                      "documents: kzsearch index --rebuild)",
-                      path, idx->manifest.format_version, KZ_FORMAT_VERSION);
+  if (!rc && idx->manifest.format_version != KZ_FORMAT_VERSION) {
+    char why[256];
+    kz_old_format_message(why, sizeof why, idx->manifest.format_version);
+    rc = kz_error_set(err, KZ_ERR_VERSION, "%s: %s", path, why);
+  }
   if (rc) {
     kz_index_close(idx);
     return rc;
