@@ -136,7 +136,8 @@ typedef struct kz_check_report {
 KZ_API int kz_index_check(const char *path, int full, kz_check_problem_fn problem, void *ctx,
                           kz_check_report *report, kz_error *err);
 
-#define KZ_SEARCH_OPTIONS_VERSION 1
+/* Version 2 added since and until; a version 1 struct (without them) is still accepted. */
+#define KZ_SEARCH_OPTIONS_VERSION 2
 typedef struct kz_search_options {
   unsigned version;           /* KZ_SEARCH_OPTIONS_VERSION */
   size_t k;                   /* hits to return (default 10) */
@@ -148,8 +149,16 @@ typedef struct kz_search_options {
   int ids_only;               /* fill only id and score of each hit (the fastest form) */
   int skip_total;             /* let the search skip documents that cannot reach the top k:
                                  faster, and kz_hits_total is then only a lower bound */
+  /*
+   * Date filters, NULL for none: only documents dated from the start of
+   * `since` to the end of `until` match (both are date expressions as after
+   * "date:" in a query, e.g. "2022-01-06", "2022-01", "2022"). A document
+   * without a date then never matches. Version 2.
+   */
+  const char *since;
+  const char *until;
 } kz_search_options;
-#define KZ_SEARCH_OPTIONS_INIT {KZ_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 200, 0, 0}
+#define KZ_SEARCH_OPTIONS_INIT {KZ_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 200, 0, 0, NULL, NULL}
 
 /* A highlighted range [start, end) in UTF-8 bytes of the snippet. */
 typedef struct kz_span {
@@ -281,6 +290,8 @@ typedef struct kz_ingest_stats {
   uint64_t bytes_read; /* uncompressed input bytes */
   uint64_t empty;     /* documents without any text, reported through warn and not added */
   uint64_t replaced;  /* added documents that replaced one with the same id */
+  /* added documents whose "date" did not parse, reported through warn: indexed without a date */
+  uint64_t bad_dates;
 } kz_ingest_stats;
 
 /*

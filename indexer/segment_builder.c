@@ -17,6 +17,7 @@
 
 #include "common/analyzer.h"
 #include "common/buf.h"
+#include "common/date.h"
 #include "common/error.h"
 #include "common/file.h"
 #include "common/format.h"
@@ -161,8 +162,10 @@ static int grow_columns(kz_builder *b) {
  * does not parse (the ingest reports those with their FILE:LINE).
  */
 static int64_t document_date(const kz_document *doc) {
-  (void)doc;
-  return KZ_VALUE_NONE;
+  int64_t t;
+  if (!doc->date_len || kz_date_parse(&t, doc->date, doc->date_len, NULL, 0) != KZ_OK)
+    return KZ_VALUE_NONE;
+  return t;
 }
 
 int kz_builder_add(kz_builder *b, const kz_document *doc) {

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "common/analyzer.h"
+#include "common/date.h"
 #include "common/deletes.h"
 #include "common/buf.h"
 #include "common/error.h"
@@ -566,6 +567,14 @@ int kz_writer_add_path(kz_writer *w, const char *path, const kz_ingest_callbacks
       break;
     } else {
       st->documents++;
+      char why[160];
+      int64_t when;
+      if (doc.date_len && kz_date_parse(&when, doc.date, doc.date_len, why, sizeof why) != KZ_OK) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s; the document is indexed without a date", why);
+        forward_warning(&wc, where, line, msg);
+        st->bad_dates++;
+      }
     }
     if (cb && cb->progress && (st->documents + skipped_adds + st->empty) % PROGRESS_EVERY_DOCS == 0 &&
         cb->progress(cb->ctx, st->documents, kz_source_bytes(src))) {

@@ -67,7 +67,11 @@ static int open_once(kz_index **out, const char *path, uint64_t *generation, kz_
     idx->doc_base[i] = idx->n_docs;
     idx->n_docs += info->doc_count;
     idx->total_length += info->total_length;
+    idx->title_docs += info->title_docs;
+    idx->title_length += info->title_length;
   }
+  idx->title_avgdl = idx->title_docs ? (double)idx->title_length / (double)idx->title_docs : 1.0;
+  if (idx->title_avgdl <= 0) idx->title_avgdl = 1.0;
   idx->avgdl = idx->n_docs ? (double)idx->total_length / (double)idx->n_docs : 1.0;
   if (idx->avgdl <= 0) idx->avgdl = 1.0;
   const kz_search_options defaults = KZ_SEARCH_OPTIONS_INIT;

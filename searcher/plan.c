@@ -15,6 +15,8 @@ typedef struct builder {
   kz_analyzer *an;
   int default_and;
   size_t n_leaves;
+  const kz_plan *extra_filter; /* applied to the top-level list */
+  const kz_qnode *top;
   kz_error *err;
 } builder;
 
@@ -76,7 +78,7 @@ static int build_leaf(builder *b, const kz_qnode *q, kz_plan **out) {
       return KZ_ERR_NOMEM;
     }
     p->n_terms++;
-    t->key[0] = (char)KZ_FIELD_TEXT;
+    t->key[0] = (char)q->field;
     memcpy(t->key + 1, tok.term, tok.term_len);
     t->key[tok.term_len + 1] = 0;
     t->key_len = tok.term_len + 1;
@@ -97,8 +99,70 @@ static int build_leaf(builder *b, const kz_qnode *q, kz_plan **out) {
                            "the query has more than %d terms and phrases", KZ_MAX_QUERY_CLAUSES);
   }
   p->kind = p->n_terms == 1 ? KZ_P_TERM : KZ_P_PHRASE;
+  p->field = q->field;
   *out = p;
   return KZ_OK;
+}
+
+int kz_plan_date(kz_plan **out, int64_t lo, int64_t hi) {
+  kz_plan *p = calloc(1, sizeof *p);
+  if (!p) return KZ_ERR_NOMEM;
+  p->kind = KZ_P_DATE;
+  p->lo = lo;
+  p->hi = hi;
+  *out = p;
+  return KZ_OK;
+}
+
+static kz_plan *plan_copy_date(const kz_plan *d) {
+  kz_plan *p = NULL;
+  kz_plan_date(&p, d->lo, d->hi);
+  if (p) p->position = d->position;
+  return p;
+}
+
+int kz_plan_has_fields(const kz_plan *p) {
+  if (p->kind == KZ_P_DATE || p->field != KZ_FIELD_TEXT) return 1;
+  kz_plan **lists[3] = {p->must, p->should, p->not};
+  size_t counts[3] = {p->n_must, p->n_should, p->n_not};
+  for (int l = 0; l < 3; l++)
+    for (size_t i = 0; i < counts[l]; i++)
+      if (kz_plan_has_fields(lists[l][i])) return 1;
+  return 0;
+}
+
+/*
+ * Makes the filters required on top of what p's other clauses match: its
+ * optional clauses move into one required disjunction (so a filter does not
+ * turn "a b" into "anything, scored by a and b"), then the filters join the
+ * required ones. Takes the filters (also on failure).
+ */
+static int add_filters(kz_plan *p, kz_plan **filters, size_t n) {
+  int rc = KZ_OK;
+  if (p->n_should > 1) {
+    kz_plan *any = calloc(1, sizeof *any);
+    if (!any) rc = KZ_ERR_NOMEM;
+    if (any) {
+      any->kind = KZ_P_BOOL;
+      any->position = p->position;
+      any->should = p->should;
+      any->n_should = p->n_should;
+      p->should = NULL;
+      p->n_should = 0;
+      if ((rc = push(&p->must, &p->n_must, any))) kz_plan_free(any);
+    }
+  } else if (p->n_should == 1) {
+    if ((rc = push(&p->must, &p->n_must, p->should[0])) == KZ_OK) {
+      free(p->should);
+      p->should = NULL;
+      p->n_should = 0;
+    }
+  }
+  size_t i = 0;
+  for (; i < n && !rc; i++)
+    if ((rc = push(&p->must, &p->n_must, filters[i]))) break;
+  for (; i < n; i++) kz_plan_free(filters[i]);
+  return rc;
 }
 
 static int build(builder *b, const kz_qnode *q, kz_plan **out);
@@ -110,6 +174,16 @@ static int build_bool(builder *b, const kz_qnode *q, kz_plan **out) {
   if (!p) return KZ_ERR_NOMEM;
   p->kind = KZ_P_BOOL;
   p->position = q->position;
+  kz_plan **filters = NULL; /* the list's date clauses */
+  size_t n_filters = 0;
+  if (q == b->top && b->extra_filter) {
+    kz_plan *f = plan_copy_date(b->extra_filter);
+    if (!f || push(&filters, &n_filters, f)) {
+      kz_plan_free(f);
+      kz_plan_free(p);
+      return KZ_ERR_NOMEM;
+    }
+  }
   for (size_t i = 0; i < q->n_children; i++) {
     const kz_qnode *c = q->children[i];
     int excluded = c->kind == KZ_Q_NOT || (q->kind == KZ_Q_LIST && c->occur == KZ_OCCUR_MUST_NOT);
@@ -123,13 +197,23 @@ static int build_bool(builder *b, const kz_qnode *q, kz_plan **out) {
     int rc = build(b, inner, &child);
     if (rc) {
       kz_plan_free(p);
+      for (size_t f = 0; f < n_filters; f++) kz_plan_free(filters[f]);
+      free(filters);
       return rc;
     }
     if (!child) continue;
+    if (child->kind == KZ_P_DATE && q->kind == KZ_Q_LIST && !excluded) {
+      if (push(&filters, &n_filters, child) == KZ_OK) continue;
+      kz_plan_free(child);
+      child = NULL;
+      rc = KZ_ERR_NOMEM;
+    }
     int required = q->kind == KZ_Q_AND ||
                    (q->kind == KZ_Q_LIST && (c->occur == KZ_OCCUR_MUST ||
                                              (c->occur == KZ_OCCUR_DEFAULT && b->default_and)));
-    if (excluded)
+    if (rc)
+      ; /* the filter could not be kept: fail below */
+    else if (excluded)
       rc = push(&p->not, &p->n_not, child);
     else if (required)
       rc = push(&p->must, &p->n_must, child);
@@ -137,6 +221,16 @@ static int build_bool(builder *b, const kz_qnode *q, kz_plan **out) {
       rc = push(&p->should, &p->n_should, child);
     if (rc) {
       kz_plan_free(child);
+      kz_plan_free(p);
+      for (size_t f = 0; f < n_filters; f++) kz_plan_free(filters[f]);
+      free(filters);
+      return rc;
+    }
+  }
+  if (n_filters) {
+    int rc = add_filters(p, filters, n_filters);
+    free(filters);
+    if (rc) {
       kz_plan_free(p);
       return rc;
     }
@@ -165,6 +259,11 @@ static int build(builder *b, const kz_qnode *q, kz_plan **out) {
     case KZ_Q_WORD:
     case KZ_Q_PHRASE:
       return build_leaf(b, q, out);
+    case KZ_Q_DATE: {
+      int rc = kz_plan_date(out, q->lo, q->hi);
+      if (!rc) (*out)->position = q->position;
+      return rc;
+    }
     case KZ_Q_NOT:
       return kz_error_set_at(b->err, KZ_ERR_QUERY, q->position,
                              "NOT needs a term to exclude from, as in \"a AND NOT b\"");
@@ -174,8 +273,8 @@ static int build(builder *b, const kz_qnode *q, kz_plan **out) {
 }
 
 int kz_plan_build(kz_plan **out, const kz_qnode *query, kz_analyzer *an, int default_and,
-                  kz_error *err) {
-  builder b = {an, default_and, 0, err};
+                  const kz_plan *extra_filter, kz_error *err) {
+  builder b = {an, default_and, 0, extra_filter, query, err};
   kz_plan *p = NULL;
   int rc = build(&b, query, &p);
   if (rc) return rc == KZ_ERR_NOMEM ? kz_error_set(err, rc, "out of memory") : rc;
@@ -190,7 +289,8 @@ static double idf(uint64_t n_docs, uint64_t df) {
   return log(1.0 + ((double)n_docs - (double)df + 0.5) / ((double)df + 0.5));
 }
 
-int kz_plan_resolve(kz_plan *p, const kz_segment *segs, size_t n_segs, uint64_t n_docs) {
+int kz_plan_resolve(kz_plan *p, const kz_segment *segs, size_t n_segs, uint64_t n_docs,
+                    uint64_t n_title_docs) {
   p->idf = 0;
   for (size_t i = 0; i < p->n_terms; i++) {
     kz_pterm *t = &p->terms[i];
@@ -203,13 +303,13 @@ int kz_plan_resolve(kz_plan *p, const kz_segment *segs, size_t n_segs, uint64_t 
       if (!found) memset(&t->seg[s], 0, sizeof t->seg[s]);
       t->df += t->seg[s].df;
     }
-    p->idf += idf(n_docs, t->df);
+    p->idf += idf(p->field == KZ_FIELD_TITLE ? n_title_docs : n_docs, t->df);
   }
   kz_plan **lists[3] = {p->must, p->should, p->not};
   size_t counts[3] = {p->n_must, p->n_should, p->n_not};
   for (int l = 0; l < 3; l++)
     for (size_t i = 0; i < counts[l]; i++) {
-      int rc = kz_plan_resolve(lists[l][i], segs, n_segs, n_docs);
+      int rc = kz_plan_resolve(lists[l][i], segs, n_segs, n_docs, n_title_docs);
       if (rc) return rc;
     }
   return KZ_OK;

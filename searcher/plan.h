@@ -19,7 +19,8 @@
 #include "searcher/query_parse.h"
 #include "common/segment.h"
 
-typedef enum kz_pkind { KZ_P_TERM, KZ_P_PHRASE, KZ_P_BOOL } kz_pkind;
+/* KZ_P_DATE: documents whose date lies in lo .. hi; it filters and scores 0. */
+typedef enum kz_pkind { KZ_P_TERM, KZ_P_PHRASE, KZ_P_BOOL, KZ_P_DATE } kz_pkind;
 
 typedef struct kz_pterm {
   char *key;          /* field byte + analyzed term */
@@ -36,6 +37,8 @@ struct kz_plan {
   kz_pterm *terms;    /* TERM: 1, PHRASE: >= 2 */
   size_t n_terms;
   double idf;         /* TERM and PHRASE */
+  unsigned field;     /* TERM and PHRASE: KZ_FIELD_TEXT or KZ_FIELD_TITLE (key[0] of its terms) */
+  int64_t lo, hi;     /* DATE */
   kz_plan **must, **should, **not;
   size_t n_must, n_should, n_not;
 };
@@ -43,18 +46,30 @@ struct kz_plan {
 /*
  * Analyzes the parsed query. Words and phrases that analyze to nothing are
  * dropped; a word that analyzes to several terms ("Nur-Sultan") is a phrase.
+ * Date clauses of a list (and `extra_filters`, the options' --since/--until,
+ * may be NULL) filter what the rest of the list matches: the rest keeps its
+ * own meaning and score (its optional clauses are not made optional by the
+ * filter, unlike Lucene's FILTER).
  * @return KZ_OK; KZ_ERR_QUERY (nothing searchable, only excluded terms, NOT
  *         under OR) with err->position; KZ_ERR_LIMIT; KZ_ERR_NOMEM.
  */
 int kz_plan_build(kz_plan **out, const kz_qnode *query, kz_analyzer *an, int default_and,
-                  kz_error *err);
+                  const kz_plan *extra_filter, kz_error *err);
+
+/* A DATE leaf for lo .. hi (the caller frees it, or hands it to kz_plan_build). */
+int kz_plan_date(kz_plan **out, int64_t lo, int64_t hi);
+
+/* Whether the plan has title: or date: clauses (the flat evaluator knows neither). */
+int kz_plan_has_fields(const kz_plan *plan);
 
 /*
  * Looks every term up in every segment and computes document frequencies
- * over the whole index and each leaf's idf (ln(1 + (N - df + 0.5)/(df + 0.5))).
+ * over the whole index and each leaf's idf (ln(1 + (N - df + 0.5)/(df + 0.5))),
+ * N being n_docs for the text field and n_title_docs for the title.
  * @return KZ_OK, KZ_ERR_CORRUPT, KZ_ERR_NOMEM.
  */
-int kz_plan_resolve(kz_plan *plan, const kz_segment *segs, size_t n_segs, uint64_t n_docs);
+int kz_plan_resolve(kz_plan *plan, const kz_segment *segs, size_t n_segs, uint64_t n_docs,
+                    uint64_t n_title_docs);
 
 /* Appends the analyzed terms (without field byte) of every non-excluded leaf. */
 int kz_plan_positive_terms(const kz_plan *plan, char ***terms, size_t *n, size_t *cap);
