@@ -17,6 +17,7 @@
 
 #include "cmd_check.h"
 #include "cmd_compact.h"
+#include "cmd_upgrade.h"
 #include "cmd_delete.h"
 #include "cmd_index.h"
 #include "cmd_search.h"
@@ -33,6 +34,7 @@ static const char synopsis[] =
     "       kzsearch check [-i DIR] [--full] [--json]\n"
     "       kzsearch delete [-i DIR] [--from FILE] ID...\n"
     "       kzsearch compact [-i DIR]\n"
+    "       kzsearch upgrade [-i DIR]\n"
     "       kzsearch --help | --version\n";
 
 static const char help[] =
@@ -62,6 +64,9 @@ static const char help[] =
     "  compact  Merge every segment into one, leaving out deleted and replaced\n"
     "           documents. (Segments are also merged automatically after each\n"
     "           commit, ten of similar size at a time.)\n"
+    "  upgrade  Rebuild an index written by an older kzsearch (format v1 or v2)\n"
+    "           as the current format (v3), from its own stored documents, in\n"
+    "           one commit; until then the old index stays as it was.\n"
     "  help     Show this help.\n"
     "\n"
     "Options:\n"
@@ -166,6 +171,8 @@ static int dispatch(int argc, char **argv) {
     status = cli_cmd_delete(argc - 2, argv + 2);
   else if (strcmp(cmd, "compact") == 0)
     status = cli_cmd_compact(argc - 2, argv + 2);
+  else if (strcmp(cmd, "upgrade") == 0)
+    status = cli_cmd_upgrade(argc - 2, argv + 2);
   else
     status = cli_cmd_search(argc - 1, argv + 1);
   if (status == CLI_EXIT_USAGE) return usage_error();

@@ -257,6 +257,21 @@ typedef struct kz_document {
 } kz_document;
 
 /*
+ * Rebuilds the index at `path`, of an older format (v1 or v2), as the
+ * current format from its own stored documents (deleted ones left out), in
+ * one commit: readers see the old index until then, and a crash at any
+ * step leaves either the old or the new one. Takes the writer lock. An
+ * index already of the current format is left as it is (*from_version 0).
+ * `from_version` and `documents` (may be NULL) get the old format and the
+ * documents carried over.
+ * @return KZ_OK; KZ_ERR_NO_INDEX; KZ_ERR_LOCKED; KZ_ERR_CORRUPT when an old
+ *         store cannot be read (nothing changed); KZ_ERR_IO, KZ_ERR_NOMEM;
+ *         KZ_ERR_UNSYNCED as for kz_writer_commit.
+ */
+KZ_API int kz_index_upgrade(const char *path, unsigned *from_version, uint64_t *documents,
+                            kz_error *err);
+
+/*
  * Opens (creating when missing) the index at `path` for writing and takes its
  * lock. Leftover files of an interrupted writer are removed.
  * @return KZ_OK; KZ_ERR_LOCKED when another writer holds it; KZ_ERR_INVALID
