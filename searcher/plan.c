@@ -132,14 +132,18 @@ int kz_plan_has_fields(const kz_plan *p) {
 }
 
 /*
- * Makes the filters required on top of what p's other clauses match: its
- * optional clauses move into one required disjunction (so a filter does not
- * turn "a b" into "anything, scored by a and b"), then the filters join the
- * required ones. Takes the filters (also on failure).
+ * Makes the filters required on top of what p's other clauses match. When p
+ * has no required clause, its optional ones decide what matches: they move
+ * into one required disjunction (so a filter does not turn "a b" into
+ * "anything, scored by a and b"); with a required clause they stay
+ * optional. Then the filters join the required clauses. Takes the filters
+ * (also on failure).
  */
 static int add_filters(kz_plan *p, kz_plan **filters, size_t n) {
   int rc = KZ_OK;
-  if (p->n_should > 1) {
+  if (p->n_must) {
+    /* the optional clauses only add to the score, as without a filter */
+  } else if (p->n_should > 1) {
     kz_plan *any = calloc(1, sizeof *any);
     if (!any) rc = KZ_ERR_NOMEM;
     if (any) {

@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "common/analyzer.h"
+#include "common/date.h"
 #include "common/limits.h"
 #include "kz_test.h"
 #include "kz_test_fs.h"
@@ -170,6 +171,7 @@ typedef struct ref_doc {
   uint32_t *at;       /* term number at each position, NO_TERM for none */
   uint32_t n_pos;     /* positions spanned */
   uint32_t dl;        /* tokens */
+  int64_t date;       /* UTC seconds, KZ_DATE_NONE when none */
   ref_span *spans;    /* dl tokens in position order */
 } ref_doc;
 
@@ -184,6 +186,8 @@ typedef struct ref_index {
   uint64_t total_len;
   /* The title field (field 1): the same documents with their titles alone; NULL in itself. */
   struct ref_index *titles;
+  int is_title;        /* this is the title field: N counts only documents with a title */
+  size_t n_nonempty;   /* documents with at least one token */
 } ref_index;
 
 static uint64_t hash_bytes(const char *s, size_t n) {
@@ -246,6 +250,7 @@ static void ref_init(ref_index *r) {
   ref_init_field(r);
   r->titles = xmalloc(sizeof *r->titles);
   ref_init_field(r->titles);
+  r->titles->is_title = 1;
 }
 
 static void ref_free(ref_index *r) {
@@ -321,6 +326,7 @@ static void ref_add(ref_index *r, const char *id, size_t id_len, const char *tit
   d->title = xstrndup(title ? title : "", title ? title_len : 0);
   d->body = xstrndup(body ? body : "", body ? body_len : 0);
   d->title_len = title ? title_len : 0;
+  d->date = KZ_DATE_NONE;
   d->body_len = body ? body_len : 0;
 
   tok_acc acc = {0};
@@ -356,6 +362,7 @@ static void ref_add(ref_index *r, const char *id, size_t id_len, const char *tit
     term->n_post++;
   }
   r->total_len += d->dl;
+  r->n_nonempty += d->dl > 0;
   free(acc.pos);
   free(acc.term);
   free(acc.span);
@@ -381,6 +388,9 @@ struct qnode {
   qkind kind;
   int must;    /* a LIST clause written with '+' */
   int quoted;  /* LEAF */
+  int title;   /* LEAF: searches the title field (title:word, title:"a phrase") */
+  int is_date; /* LEAF: date:[lo TO hi], a filter in a list, else a match of score 0 */
+  int64_t lo, hi;
   char *text;  /* LEAF */
   qnode *kids[MAX_KIDS];
   size_t n;
@@ -439,6 +449,18 @@ static void render_list_body(rng *r, sbuf *b, const qnode *n) {
 static void render(rng *r, sbuf *b, const qnode *n, rctx ctx) {
   switch (n->kind) {
     case Q_LEAF:
+      if (n->is_date) {
+        char a[40], z[40];
+        kz_date_format(a, sizeof a, n->lo);
+        kz_date_format(z, sizeof z, n->hi);
+        sb_puts(b, "date:[");
+        sb_puts(b, a);
+        sb_puts(b, " TO ");
+        sb_puts(b, z);
+        sb_putc(b, ']');
+        return;
+      }
+      if (n->title) sb_puts(b, "title:");
       if (n->quoted) sb_putc(b, '"');
       sb_puts(b, n->text);
       if (n->quoted) sb_putc(b, '"');
@@ -502,21 +524,35 @@ typedef struct scored {
   uint32_t doc;
 } scored;
 
+/* BM25's N of the field: every document for the text, the titled ones for the title. */
+static double field_n(const ref_index *r) {
+  return (double)(r->is_title ? r->n_nonempty : r->n_docs);
+}
+
 static double ref_idf(const ref_index *r, uint64_t df) {
-  double n = (double)r->n_docs;
+  double n = field_n(r);
   return log(1.0 + (n - (double)df + 0.5) / ((double)df + 0.5));
 }
 
 static double bm25(const ref_index *r, const params *p, double idf, double tf, uint32_t dl) {
-  double avgdl = (double)r->total_len / (double)r->n_docs;
+  double avgdl = field_n(r) > 0 ? (double)r->total_len / field_n(r) : 1.0;
   return idf * tf / (tf + p->k1 * (1.0 - p->b + p->b * (double)dl / avgdl));
 }
 
 #define MAX_LEAF_TERMS 64
 
 /* A word or phrase: analyzed like the engine does it, matched by brute force. */
-static void eval_leaf(const ref_index *r, const params *p, const qnode *n, double *score,
+static void eval_leaf(const ref_index *all, const params *p, const qnode *n, double *score,
                       unsigned char *match) {
+  const ref_index *r = n->title ? all->titles : all; /* the same documents, in the same order */
+  if (n->is_date) { /* undated documents (KZ_DATE_NONE) are below every lo */
+    for (size_t d = 0; d < all->n_docs; d++) {
+      match[d] = all->docs[d].date != KZ_DATE_NONE && all->docs[d].date >= n->lo &&
+                 all->docs[d].date <= n->hi;
+      score[d] = 0;
+    }
+    return;
+  }
   uint32_t ids[MAX_LEAF_TERMS], offs[MAX_LEAF_TERMS];
   size_t nt = 0;
   uint32_t first = 0;
@@ -585,12 +621,21 @@ static void eval(const ref_index *r, const params *p, const qnode *n, double *sc
   double *cs = xmalloc(nd * sizeof *cs);
   unsigned char *cm = xmalloc(nd);
   unsigned char *all_required = xmalloc(nd), *any_optional = xcalloc(nd, 1);
-  size_t n_required = 0;
+  size_t n_required = 0, n_rest = 0;
   memset(all_required, 1, nd);
+  /* A list's date clauses filter what the rest of it matches, whatever the rest is. */
+  unsigned char *filter = xmalloc(nd);
+  memset(filter, 1, nd);
   for (size_t d = 0; d < nd; d++) score[d] = 0;
   for (size_t i = 0; i < n->n; i++) {
     const qnode *c = n->kids[i];
     if (c->kind == Q_NOT) continue;
+    if (n->kind == Q_LIST && c->kind == Q_LEAF && c->is_date) {
+      eval(r, p, c, cs, cm);
+      for (size_t d = 0; d < nd; d++) filter[d] &= cm[d];
+      continue;
+    }
+    n_rest++;
     int required = n->kind == Q_AND || (n->kind == Q_LIST && (c->must || p->default_and));
     n_required += required;
     eval(r, p, c, cs, cm);
@@ -603,7 +648,9 @@ static void eval(const ref_index *r, const params *p, const qnode *n, double *sc
       }
     }
   }
-  for (size_t d = 0; d < nd; d++) match[d] = n_required ? all_required[d] : any_optional[d];
+  for (size_t d = 0; d < nd; d++)
+    match[d] = (!n_rest || (n_required ? all_required[d] : any_optional[d])) && filter[d];
+  free(filter);
   for (size_t i = 0; i < n->n; i++) {
     if (n->kids[i]->kind != Q_NOT) continue;
     eval(r, p, n->kids[i]->kids[0], cs, cm);
@@ -626,6 +673,11 @@ static int by_rank(const void *pa, const void *pb) {
 /* ======================================================================== */
 /* Query generation                                                         */
 /* ======================================================================== */
+
+/* Generated documents are dated over GEN_DATE_DAYS days from 2022-01-01 (some undated, some
+ * with a date that does not parse, which leaves them undated). */
+#define GEN_DATE_START 1640995200LL
+#define GEN_DATE_DAYS 60u
 
 typedef struct vocab {
   char **words;
@@ -723,7 +775,14 @@ static qnode *gen_leaf(gen *g) {
     put_absent_word(g, &b);
   }
   qnode *n = qleaf(b.s, quoted);
+  n->title = rng_chance(&g->r, 0.15);
   sb_free(&b);
+  if (g->voc && rng_chance(&g->r, 0.1)) { /* a date range, around the generated documents' dates */
+    n->is_date = 1;
+    n->title = 0;
+    n->lo = GEN_DATE_START + (int64_t)rng_below(&g->r, GEN_DATE_DAYS * 86400u);
+    n->hi = n->lo + (int64_t)rng_below(&g->r, 20 * 86400u);
+  }
   return n;
 }
 
@@ -1199,12 +1258,25 @@ static int add_generated(kz_writer *w, ref_index *ref, const vocab *v, rng *r, s
   d.title_len = title.len;
   d.body = body.s;
   d.body_len = body.len;
+  char date[40] = "";
+  int64_t when = KZ_DATE_NONE;
+  double x = rng_unit(r);
+  if (x < 0.85) {
+    when = GEN_DATE_START + (int64_t)rng_below(r, GEN_DATE_DAYS * 86400u);
+    kz_date_format(date, sizeof date, when);
+  } else if (x < 0.9) {
+    snprintf(date, sizeof date, "2022-13-40");
+  }
+  d.date = date;
+  d.date_len = strlen(date);
   kz_error err;
   int rc = kz_writer_add(w, &d, &err);
-  if (rc != KZ_OK)
+  if (rc != KZ_OK) {
     fprintf(stderr, "kz_writer_add %s: %s\n", id, err.message);
-  else
+  } else {
     ref_add(ref, id, strlen(id), title.s, title.len, body.s, body.len);
+    ref->docs[ref->n_docs - 1].date = when;
+  }
   sb_free(&title);
   sb_free(&body);
   return rc;
