@@ -170,6 +170,7 @@ static int ingest(const char *index_path, const kz_writer_options *opts, char **
     rc = kz_writer_add_path(writer, paths[i], &cb, &st, &err);
     total.documents += st.documents;
     total.skipped += st.skipped;
+    total.bad_dates += st.bad_dates;
     total.bytes_read += st.bytes_read;
     total.empty += st.empty;
     total.replaced += st.replaced;
@@ -221,6 +222,9 @@ static int ingest(const char *index_path, const kz_writer_options *opts, char **
               plural(total.skipped, "record", "records"));
     fputc(')', stderr);
   }
+  if (total.bad_dates)
+    fprintf(stderr, " (%llu %s without a date: it did not parse)",
+            (unsigned long long)total.bad_dates, plural(total.bad_dates, "document", "documents"));
   fputc('\n', stderr);
   return total.skipped ? CLI_EXIT_NONE : CLI_EXIT_OK;
 }

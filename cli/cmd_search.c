@@ -24,13 +24,16 @@
 #include "report.h"
 #include "term.h"
 
-enum { OPT_INDEX = 1, OPT_K, OPT_OFFSET, OPT_AND, OPT_JSON, OPT_COUNT, OPT_HELP, OPT_COLOR };
+enum {
+  OPT_INDEX = 1, OPT_K, OPT_OFFSET, OPT_AND, OPT_JSON, OPT_COUNT, OPT_HELP, OPT_COLOR, OPT_SINCE,
+  OPT_UNTIL
+};
 
 static const cli_option options[] = {
     {"index", 'i', 1, OPT_INDEX}, {NULL, 'k', 1, OPT_K},      {"limit", 0, 1, OPT_K},
     {"offset", 0, 1, OPT_OFFSET}, {"and", 0, 0, OPT_AND},     {"json", 0, 0, OPT_JSON},
     {"count", 'c', 0, OPT_COUNT}, {"help", 'h', 0, OPT_HELP},
-    {"color", 0, 1, OPT_COLOR},
+    {"color", 0, 1, OPT_COLOR},   {"since", 0, 1, OPT_SINCE},     {"until", 0, 1, OPT_UNTIL},
 };
 
 typedef struct search_args {
@@ -71,6 +74,8 @@ static int parse_args(search_args *a, int argc, char **argv) {
         a->opts.offset = (size_t)n;
         break;
       case OPT_AND: a->opts.default_and = 1; break;
+      case OPT_SINCE: a->opts.since = value; break;
+      case OPT_UNTIL: a->opts.until = value; break;
       case OPT_JSON: a->json = 1; break;
       case OPT_COUNT: a->count = 1; break;
       case OPT_COLOR:

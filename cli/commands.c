@@ -20,6 +20,7 @@
 #include "cmd_serve.h"
 #include "cmd_show.h"
 #include "cmd_stats.h"
+#include "cmd_upgrade.h"
 
 /* ---------------------------------------------------------------- index */
 
@@ -68,8 +69,8 @@ static const char index_help[] =
 /* ---------------------------------------------------------------- search */
 
 static const char search_usage[] =
-    "Usage: kzsearch [search] [-i DIR] [-k N] [--offset N] [--and] [--json]\n"
-    "                [--count] [--color WHEN] [--] QUERY...\n";
+    "Usage: kzsearch [search] [-i DIR] [-k N] [--offset N] [--and] [--since DATE]\n"
+    "                [--until DATE] [--json] [--count] [--color WHEN] [--] QUERY...\n";
 
 static const char search_help[] =
     "\n"
@@ -87,6 +88,9 @@ static const char search_help[] =
     "  -k, --limit N          how many hits to show (default 10)\n"
     "      --offset N         skip the first N hits, for paging (default 0)\n"
     "      --and              every bare word is required (default: any word)\n"
+    "      --since DATE       only documents dated from the start of DATE on\n"
+    "                         (2022-01-06, 2022-01, 2022, or any date: form; UTC)\n"
+    "      --until DATE       only documents dated up to the end of DATE\n"
     "  -c, --count            print only the exact number of matches\n"
     "      --json             print one JSON object per line (see below)\n"
     "      --color WHEN       bold the matches: auto (on a terminal, unless\n"
@@ -280,6 +284,29 @@ static const char serve_help[] =
     "  0  stopped by SIGINT or SIGTERM\n"
     "  2  an error: bad options, the address cannot be used, the key file\n";
 
+/* ---------------------------------------------------------------- upgrade */
+
+static const char upgrade_usage[] = "Usage: kzsearch upgrade [-i DIR]\n";
+
+static const char upgrade_help[] =
+    "\n"
+    "Rebuild an index written by an older kzsearch (format v1 or v2) as the\n"
+    "current format (v3), from its own stored documents, in one commit. Until\n"
+    "that commit the old index stays as it was, and a crash at any step leaves\n"
+    "either the old index or the new one. An index of the current format is\n"
+    "left alone.\n"
+    "\n"
+    "Options:\n"
+    "  -i, --index DIR        the index directory (see 'kzsearch --help')\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "Examples:\n"
+    "  kzsearch upgrade -i ~/idx\n"
+    "\n"
+    "Exit status:\n"
+    "  0  upgraded, or already of the current format\n"
+    "  2  an error: the index stays as it was\n";
+
 /* ---------------------------------------------------------------- the table */
 
 const cli_command cli_commands[] = {
@@ -293,6 +320,8 @@ const cli_command cli_commands[] = {
     {"delete", cli_cmd_delete, "Delete documents by id", delete_usage, delete_help},
     {"serve", cli_cmd_serve, "Serve the index over HTTP: a JSON API and a search page",
      serve_usage, serve_help},
+    {"upgrade", cli_cmd_upgrade, "Rebuild an index of an older format as the current one",
+     upgrade_usage, upgrade_help},
     {"compact", cli_cmd_compact, "Merge all segments into one, dropping deleted documents",
      compact_usage, compact_help},
 };

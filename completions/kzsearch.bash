@@ -10,7 +10,7 @@
 
 _kzsearch() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev='' cmd=search i
-  local commands='index search show stats check delete serve compact help'
+  local commands='index search show stats check delete serve upgrade compact help'
   local opts
   ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
   COMPREPLY=()
@@ -45,7 +45,7 @@ _kzsearch() {
     mapfile -t COMPREPLY < <(compgen -W 'auto always never' -- "$cur")
     return 0
     ;;
-  --lang | --language | --memory | --threads | --max-doc-size | -k | --limit | --offset | --listen | \
+  --lang | --language | --memory | --threads | --max-doc-size | -k | --limit | --offset | --listen | --since | --until | \
     --cors-origin | --max-connections | --request-timeout)
     return 0 # a value nothing can guess
     ;;
@@ -53,12 +53,13 @@ _kzsearch() {
 
   case $cmd in
   index) opts='-i --index --rebuild --lang --language --memory --threads --max-doc-size -h --help' ;;
-  search) opts='-i --index -k --limit --offset --and --json -c --count --color -h --help' ;;
+  search) opts='-i --index -k --limit --offset --and --since --until --json -c --count --color -h --help' ;;
   show) opts='-i --index --json -h --help' ;;
   stats) opts='-i --index --json -h --help' ;;
   check) opts='-i --index --full --json -h --help' ;;
   delete) opts='-i --index --from -h --help' ;;
   serve) opts='-i --index --listen --threads --api-key-file --cors-origin --max-connections --request-timeout -q --quiet -h --help' ;;
+  upgrade) opts='-i --index -h --help' ;;
   compact) opts='-i --index -h --help' ;;
   help) opts='' ;;
   esac

@@ -132,6 +132,13 @@ void kz_file_writer_abort(kz_file_writer *w) {
   errno = saved_errno;
 }
 
+void kz_old_format_message(char *buf, size_t size, uint32_t version) {
+  snprintf(buf, size,
+           "this index has format v%u; this kzsearch reads v%u (convert it with 'kzsearch "
+           "upgrade', which rebuilds it from its stored documents)",
+           version, KZ_FORMAT_VERSION);
+}
+
 /* Checks the frame of a file whose format version may be min_version .. KZ_FORMAT_VERSION. */
 static int check_frame(const uint8_t *data, size_t size, uint32_t magic, uint32_t min_version,
                        char *detail, size_t detail_size) {
@@ -153,11 +160,7 @@ static int check_frame(const uint8_t *data, size_t size, uint32_t magic, uint32_
   }
   if (version >= 1 && version < min_version && kz_load_u32le(foot) == KZ_MAGIC_FOOTER &&
       kz_load_u32le(foot + 4) == version) {
-    if (detail)
-      snprintf(detail, detail_size,
-               "this index has format v%u; this kzsearch reads v%u (rebuild it from its "
-               "documents: kzsearch index --rebuild)",
-               version, KZ_FORMAT_VERSION);
+    if (detail) kz_old_format_message(detail, detail_size, version);
     return KZ_ERR_VERSION;
   }
   if (version < min_version || version > KZ_FORMAT_VERSION) {

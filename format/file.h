@@ -56,6 +56,13 @@ int kz_file_verify_checksum(const kz_mapped_file *f);
  * checks and its checksum, accepting format versions min_version ..
  * KZ_FORMAT_VERSION (the version is at data + 4).
  */
+/*
+ * The sentence that says what to do with an index of an older format
+ * (`version`), for every place that refuses one: "this index has format
+ * v2; this kzsearch reads v3 (convert it with: kzsearch upgrade ...)".
+ */
+void kz_old_format_message(char *buf, size_t size, uint32_t version);
+
 int kz_file_read_all(const char *path, uint32_t magic, uint32_t min_version, uint8_t **data_out,
                      size_t *size_out, char *detail, size_t detail_size);
 

@@ -1,5 +1,5 @@
 /*
- * format.h - constants of the on-disk format v2 (normative text: docs/FORMAT.md).
+ * format.h - constants of the on-disk format v3 (normative text: docs/FORMAT.md).
  *
  * Every index file is   header | body | footer
  *   header (8 bytes):   u32 magic, u32 format version
@@ -9,11 +9,12 @@
 #ifndef KZ_FORMAT_H
 #define KZ_FORMAT_H
 
-#define KZ_FORMAT_VERSION 2u
+#define KZ_FORMAT_VERSION 3u
 /*
- * The oldest version whose MANIFEST is still read (its layout has not
- * changed), so that `kzsearch index --rebuild` can replace such an index in
- * place; its segments are not readable.
+ * The oldest version whose MANIFEST is still read, so that `kzsearch
+ * upgrade` can rebuild such an index from its document stores (whose layout
+ * has not changed since v1) and `kzsearch index --rebuild` can replace it
+ * in place; its other segment files are not readable.
  */
 #define KZ_FORMAT_OLDEST_MANIFEST 1u
 
@@ -28,11 +29,13 @@
 #define KZ_MAGIC_NORMS 0x4d4e5a4bu     /* "KZNM" */
 #define KZ_MAGIC_STORE 0x53445a4bu     /* "KZDS" */
 #define KZ_MAGIC_DELETES 0x4c445a4bu   /* "KZDL" */
+#define KZ_MAGIC_TITLE_NORMS 0x4e545a4bu /* "KZTN" */
+#define KZ_MAGIC_VALUES 0x4c565a4bu    /* "KZVL" */
 #define KZ_MAGIC_FOOTER 0x54465a4bu    /* "KZFT" */
 
 /* Field numbers: the first byte of every term in the dictionary. */
 #define KZ_FIELD_TEXT 0u  /* title and body, positions continuing from title into body */
-#define KZ_FIELD_TITLE 1u /* reserved for title: filters */
+#define KZ_FIELD_TITLE 1u /* the title alone, positions from 0 (title: clauses) */
 
 /* Stored fields of a document, in record order. */
 enum { KZ_STORED_ID, KZ_STORED_TITLE, KZ_STORED_BODY, KZ_STORED_DATE, KZ_STORED_URL, KZ_STORED_FIELDS };

@@ -12,9 +12,29 @@
 
 #include "kzsearch.h"
 
-/* Per-segment files, in manifest order. */
+/*
+ * The per-segment file kinds this kzsearch knows. A kind's code in the
+ * manifest is its index + 1 (docs/FORMAT.md, "Manifest"); every v3 segment
+ * has all of them.
+ */
 enum { KZ_SEGFILE_DICT, KZ_SEGFILE_POSTINGS, KZ_SEGFILE_POSITIONS, KZ_SEGFILE_NORMS,
-       KZ_SEGFILE_STORE, KZ_SEGFILES };
+       KZ_SEGFILE_STORE, KZ_SEGFILE_TITLE_NORMS, KZ_SEGFILE_DATES, KZ_SEGFILES };
+/* The kinds of a v1 or v2 segment (its manifest lists exactly these five). */
+#define KZ_SEGFILES_V2 5
+
+/* At most this many files per segment in a manifest, and of kinds this kzsearch does not know. */
+#define KZ_MAX_SEGMENT_FILES 32u
+#define KZ_MAX_EXTRA_FILES 8u
+#define KZ_MAX_FILE_EXT_BYTES 15u
+/* Manifest flag of a file entry: a reader that does not know its kind must refuse the segment. */
+#define KZ_SEGFILE_REQUIRED 1u
+
+/* A file of a kind this kzsearch does not know, marked optional: kept in the manifest, not read. */
+typedef struct kz_extra_file {
+  uint8_t kind, flags;
+  char ext[KZ_MAX_FILE_EXT_BYTES + 1];
+  uint64_t bytes;
+} kz_extra_file;
 
 #define KZ_MAX_LANGUAGE_BYTES 31
 #define KZ_MAX_SEGMENTS 100000u
@@ -23,11 +43,15 @@ typedef struct kz_segment_info {
   uint32_t id;
   uint32_t doc_count;
   uint64_t total_length; /* sum of document lengths in tokens */
+  uint64_t title_length; /* sum of title lengths in tokens */
+  uint32_t title_docs;   /* documents whose title has a token */
   uint64_t n_terms, n_postings, n_positions;
   uint64_t file_bytes[KZ_SEGFILES];
   uint32_t deleted_docs;     /* documents deleted or replaced since the segment was written */
   uint64_t deletes_gen;      /* generation of its deletion file; 0 = none */
   uint64_t deletes_bytes;    /* size of that file */
+  kz_extra_file extra[KZ_MAX_EXTRA_FILES]; /* optional files of unknown kinds, carried over */
+  uint8_t n_extra;
 } kz_segment_info;
 
 typedef struct kz_manifest {
@@ -44,6 +68,8 @@ extern const char *const kz_segfile_ext[KZ_SEGFILES];
 
 /* "seg-%08x.<ext>" into buf (at least 32 bytes). */
 void kz_segment_file_name(char *buf, size_t size, uint32_t segment_id, int kind);
+/* The number of known kinds a segment of the manifest has (KZ_SEGFILES_V2 before v3). */
+int kz_manifest_kinds(const kz_manifest *m);
 /* "seg-%08x-<generation>.del": the deletions of a segment as of a commit (at least 48 bytes). */
 void kz_deletes_file_name(char *buf, size_t size, uint32_t segment_id, uint64_t generation);
 

@@ -18,8 +18,9 @@
 #include "format/format.h"
 #include "format/segment_format.h"
 
-static const uint32_t kMagic[KZ_SEGFILES] = {KZ_MAGIC_DICT, KZ_MAGIC_POSTINGS, KZ_MAGIC_POSITIONS,
-                                             KZ_MAGIC_NORMS, KZ_MAGIC_STORE};
+const uint32_t kz_segfile_magic[KZ_SEGFILES] = {
+    KZ_MAGIC_DICT,  KZ_MAGIC_POSTINGS, KZ_MAGIC_POSITIONS,  KZ_MAGIC_NORMS,
+    KZ_MAGIC_STORE, KZ_MAGIC_TITLE_NORMS, KZ_MAGIC_VALUES};
 
 static int fail(kz_error *err, int rc, const char *dir, uint32_t id, int kind, const char *what) {
   char name[64];
@@ -66,7 +67,7 @@ int kz_segment_open(kz_segment *s, const char *dir, const kz_segment_info *info,
       kz_segment_close(s);
       return kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
     }
-    int rc = kz_file_map(&s->file[k], path, kMagic[k], detail, sizeof detail);
+    int rc = kz_file_map(&s->file[k], path, kz_segfile_magic[k], detail, sizeof detail);
     if (rc == KZ_OK && s->file[k].size != info->file_bytes[k]) {
       snprintf(detail, sizeof detail, "size is %zu bytes, the manifest says %llu (truncated?)",
                s->file[k].size, (unsigned long long)info->file_bytes[k]);
@@ -80,13 +81,23 @@ int kz_segment_open(kz_segment *s, const char *dir, const kz_segment_info *info,
     }
     free(path);
   }
-  const kz_mapped_file *nf = &s->file[KZ_SEGFILE_NORMS];
-  if (nf->body_size != KZ_NORMS_HEADER_BYTES + 4ull * info->doc_count ||
-      kz_load_u32le(nf->body) != info->doc_count) {
-    kz_segment_close(s);
-    return fail(err, KZ_ERR_CORRUPT, dir, info->id, KZ_SEGFILE_NORMS, "document count mismatch");
+  static const int norm_kinds[2] = {KZ_SEGFILE_NORMS, KZ_SEGFILE_TITLE_NORMS};
+  for (int i = 0; i < 2; i++) {
+    int k = norm_kinds[i];
+    const kz_mapped_file *nf = &s->file[k];
+    if (nf->body_size != KZ_NORMS_HEADER_BYTES + 4ull * info->doc_count ||
+        kz_load_u32le(nf->body) != info->doc_count) {
+      kz_segment_close(s);
+      return fail(err, KZ_ERR_CORRUPT, dir, info->id, k, "document count mismatch");
+    }
   }
-  s->norms = nf->body + KZ_NORMS_HEADER_BYTES;
+  s->norms = s->file[KZ_SEGFILE_NORMS].body + KZ_NORMS_HEADER_BYTES;
+  s->title_norms = s->file[KZ_SEGFILE_TITLE_NORMS].body + KZ_NORMS_HEADER_BYTES;
+  const kz_mapped_file *df = &s->file[KZ_SEGFILE_DATES];
+  if (kz_values_open(&s->dates, df->body, df->body_size, info->doc_count) != KZ_OK) {
+    kz_segment_close(s);
+    return fail(err, KZ_ERR_CORRUPT, dir, info->id, KZ_SEGFILE_DATES, "document count mismatch");
+  }
   if (open_dict(s) != KZ_OK) {
     kz_segment_close(s);
     return fail(err, KZ_ERR_CORRUPT, dir, info->id, KZ_SEGFILE_DICT, "damaged dictionary trailer or index");

@@ -1,7 +1,8 @@
 /*
- * segment_reader.h - one opened, immutable segment: its five files mapped
- * read-only and validated, the term dictionary's block index, the norms and
- * the document store. Read-only after open, so any number of threads may use it.
+ * segment_reader.h - one opened, immutable segment: its files mapped
+ * read-only and validated, the term dictionary's block index, the norms (of
+ * the text field and of the title), the date column and the document store.
+ * Read-only after open, so any number of threads may use it.
  */
 #ifndef KZ_SEGMENT_H
 #define KZ_SEGMENT_H
@@ -11,9 +12,10 @@
 
 #include "format/bitpack.h"
 #include "common/bytes.h"
+#include "format/docstore_reader.h"
 #include "format/file.h"
 #include "format/manifest.h"
-#include "format/docstore_reader.h"
+#include "format/values.h"
 
 typedef struct kz_term_info {
   uint32_t df;
@@ -29,12 +31,17 @@ typedef struct kz_segment {
   kz_mapped_file deletes_file;
   const uint8_t *deleted; /* bitmap of deleted documents, NULL when none (format/deletes.h) */
   const uint8_t *norms; /* info.doc_count little-endian u32 lengths */
+  const uint8_t *title_norms; /* the same for the title field */
+  kz_values dates;            /* UTC seconds per document */
   kz_docstore store;
   const uint8_t *dict_index; /* dict_blocks little-endian u64 block offsets */
   uint32_t dict_blocks;
   uint64_t dict_terms;
   uint64_t dict_index_off;
 } kz_segment;
+
+/* The header magic of each segment file kind. */
+extern const uint32_t kz_segfile_magic[KZ_SEGFILES];
 
 /*
  * Maps and validates DIR/seg-ID.* against the manifest's record.
@@ -48,6 +55,10 @@ int kz_segment_lookup(const kz_segment *s, const char *key, size_t key_len, kz_t
 
 static inline uint32_t kz_segment_doc_length(const kz_segment *s, uint32_t doc) {
   return kz_load_u32le(s->norms + 4 * (size_t)doc);
+}
+
+static inline uint32_t kz_segment_title_length(const kz_segment *s, uint32_t doc) {
+  return kz_load_u32le(s->title_norms + 4 * (size_t)doc);
 }
 
 /* Walks the dictionary in key order. */

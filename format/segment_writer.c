@@ -1,6 +1,6 @@
 /*
- * segment_writer.c - writes a segment's dictionary, postings, positions and
- * norms (see segment_writer.h; layouts in docs/FORMAT.md).
+ * segment_writer.c - writes a segment's dictionary, postings, positions,
+ * norms, title norms and date column (see segment_writer.h; layouts in docs/FORMAT.md).
  *
  * Terms arrive in key order as doc and freq arrays; they are cut into
  * blocks of KZ_BLOCK_DOCS and encoded with the block codec, and each
@@ -21,12 +21,13 @@
 #include "format/postblock.h"
 #include "format/runs.h"
 #include "format/segment_format.h"
+#include "format/values.h"
 
 struct kz_segment_writer {
   char *dir;
   uint32_t id, n_docs;
-  const uint32_t *lengths;
-  kz_file_writer dict, post, pos, norm;
+  kz_doc_columns cols;
+  kz_file_writer dict, post, pos, norm, tnorm, dates;
   kz_buf blocks, skips, positions, dict_block, dict_index;
   char prev_key[KZ_MAX_TERM_KEY_BYTES];
   size_t prev_len;
@@ -34,14 +35,15 @@ struct kz_segment_writer {
   int error; /* sticky */
 };
 
+#define N_FILES 6
 static kz_file_writer *file_of(kz_segment_writer *w, int k) {
-  kz_file_writer *f[4] = {&w->dict, &w->post, &w->pos, &w->norm};
+  kz_file_writer *f[N_FILES] = {&w->dict, &w->post, &w->pos, &w->norm, &w->tnorm, &w->dates};
   return f[k];
 }
-static const int kKinds[4] = {KZ_SEGFILE_DICT, KZ_SEGFILE_POSTINGS, KZ_SEGFILE_POSITIONS,
-                              KZ_SEGFILE_NORMS};
-static const uint32_t kMagics[4] = {KZ_MAGIC_DICT, KZ_MAGIC_POSTINGS, KZ_MAGIC_POSITIONS,
-                                    KZ_MAGIC_NORMS};
+static const int kKinds[N_FILES] = {KZ_SEGFILE_DICT,  KZ_SEGFILE_POSTINGS,    KZ_SEGFILE_POSITIONS,
+                                    KZ_SEGFILE_NORMS, KZ_SEGFILE_TITLE_NORMS, KZ_SEGFILE_DATES};
+static const uint32_t kMagics[N_FILES] = {KZ_MAGIC_DICT,  KZ_MAGIC_POSTINGS,    KZ_MAGIC_POSITIONS,
+                                          KZ_MAGIC_NORMS, KZ_MAGIC_TITLE_NORMS, KZ_MAGIC_VALUES};
 
 static void free_writer(kz_segment_writer *w) {
   kz_buf_free(&w->blocks);
@@ -54,19 +56,23 @@ static void free_writer(kz_segment_writer *w) {
 }
 
 int kz_segment_writer_open(kz_segment_writer **out, const char *dir, uint32_t segment_id,
-                           const uint32_t *doc_lengths, uint32_t n_docs) {
+                           const kz_doc_columns *cols) {
   kz_segment_writer *w = calloc(1, sizeof *w);
   if (!w) return KZ_ERR_NOMEM;
-  for (int k = 0; k < 4; k++) file_of(w, k)->fd = -1;
+  for (int k = 0; k < N_FILES; k++) file_of(w, k)->fd = -1;
   w->dir = strdup(dir);
   w->id = segment_id;
-  w->n_docs = n_docs;
-  w->lengths = doc_lengths;
+  w->n_docs = cols->n_docs;
+  w->cols = *cols;
   w->info.id = segment_id;
-  w->info.doc_count = n_docs;
-  for (uint32_t i = 0; i < n_docs; i++) w->info.total_length += doc_lengths[i];
+  w->info.doc_count = cols->n_docs;
+  for (uint32_t i = 0; i < cols->n_docs; i++) {
+    w->info.total_length += cols->lengths[i];
+    w->info.title_length += cols->title_lengths[i];
+    w->info.title_docs += cols->title_lengths[i] > 0;
+  }
   int rc = w->dir ? KZ_OK : KZ_ERR_NOMEM;
-  for (int k = 0; k < 4 && !rc; k++) {
+  for (int k = 0; k < N_FILES && !rc; k++) {
     char name[64];
     kz_segment_file_name(name, sizeof name, segment_id, kKinds[k]);
     char *path = kz_path_join(dir, name);
@@ -85,7 +91,7 @@ int kz_segment_writer_open(kz_segment_writer **out, const char *dir, uint32_t se
 void kz_segment_writer_abort(kz_segment_writer *w) {
   if (!w) return;
   int saved_errno = errno; /* keep the failure's reason for the caller's message */
-  for (int k = 0; k < 4; k++) kz_file_writer_abort(file_of(w, k));
+  for (int k = 0; k < N_FILES; k++) kz_file_writer_abort(file_of(w, k));
   free_writer(w);
   errno = saved_errno;
 }
@@ -120,8 +126,9 @@ static int encode_block_positions(kz_buf *out, const uint8_t **pos, const uint8_
 }
 
 /* Encodes one term's postings (skip table + blocks) into w->skips / w->blocks, positions into w->positions. */
-static int encode_term(kz_segment_writer *w, const uint32_t *docs, const uint32_t *freqs,
-                       uint32_t df, const uint8_t *pos_start, size_t pos_len) {
+static int encode_term(kz_segment_writer *w, const uint32_t *lengths, const uint32_t *docs,
+                       const uint32_t *freqs, uint32_t df, const uint8_t *pos_start,
+                       size_t pos_len) {
   kz_buf_clear(&w->blocks);
   kz_buf_clear(&w->skips);
   kz_buf_clear(&w->positions);
@@ -135,7 +142,7 @@ static int encode_term(kz_segment_writer *w, const uint32_t *docs, const uint32_
     for (uint32_t i = first; i < first + n; i++) {
       if (docs[i] >= w->n_docs) return KZ_ERR_INVALID;
       if (freqs[i] > max_tf) max_tf = freqs[i];
-      if (w->lengths[docs[i]] < min_len) min_len = w->lengths[docs[i]];
+      if (lengths[docs[i]] < min_len) min_len = lengths[docs[i]];
     }
     if (n_blocks > 1) {
       if (w->blocks.len > UINT32_MAX || w->positions.len > UINT32_MAX) return KZ_ERR_LIMIT;
@@ -171,7 +178,9 @@ static size_t common_prefix(const char *a, size_t an, const char *b, size_t bn) 
 static int add_term(kz_segment_writer *w, const char *key, size_t key_len, const uint32_t *docs,
                     const uint32_t *freqs, uint32_t df, const uint8_t *pos, size_t pos_len) {
   if (key_len == 0 || key_len > KZ_MAX_TERM_KEY_BYTES || df == 0) return KZ_ERR_INVALID;
-  int rc = encode_term(w, docs, freqs, df, pos, pos_len);
+  /* A title term's block bounds are over title lengths, which score it (docs/FORMAT.md). */
+  const uint32_t *lengths = (uint8_t)key[0] == KZ_FIELD_TITLE ? w->cols.title_lengths : w->cols.lengths;
+  int rc = encode_term(w, lengths, docs, freqs, df, pos, pos_len);
   if (rc) return rc;
   uint64_t cf = 0;
   for (uint32_t i = 0; i < df; i++) cf += freqs[i];
@@ -239,8 +248,10 @@ static int write_norms(kz_file_writer *f, const uint32_t *lengths, uint32_t n_do
 int kz_segment_writer_finish(kz_segment_writer *w, kz_segment_info *info, kz_error *err) {
   int rc = w->error;
   if (!rc) rc = write_dict_end(w);
-  if (!rc) rc = write_norms(&w->norm, w->lengths, w->n_docs);
-  for (int k = 0; k < 4 && !rc; k++)
+  if (!rc) rc = write_norms(&w->norm, w->cols.lengths, w->n_docs);
+  if (!rc) rc = write_norms(&w->tnorm, w->cols.title_lengths, w->n_docs);
+  if (!rc) rc = kz_values_write(&w->dates, w->cols.dates, w->n_docs);
+  for (int k = 0; k < N_FILES && !rc; k++)
     rc = kz_file_writer_finish(file_of(w, k), &w->info.file_bytes[kKinds[k]]);
   if (rc) {
     int saved = errno;

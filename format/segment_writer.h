@@ -1,6 +1,6 @@
 /*
  * segment_writer.h - writes a segment's term dictionary, postings,
- * positions and norms (the document store is written by docstore_writer as
+ * positions, norms, title norms and date column (the document store is written by docstore_writer as
  * documents arrive). Terms are given one at a time in key order, so a merge
  * can stream terms from older segments as well as the inverter can hand
  * over its sorted terms.
@@ -16,12 +16,21 @@
 
 typedef struct kz_segment_writer kz_segment_writer;
 
+/* The per-document columns of a segment, n_docs of each. */
+typedef struct kz_doc_columns {
+  const uint32_t *lengths;       /* tokens of the text field (title and body) */
+  const uint32_t *title_lengths; /* tokens of the title */
+  const int64_t *dates;          /* UTC seconds, KZ_VALUE_NONE when none */
+  uint32_t n_docs;
+} kz_doc_columns;
+
 /*
- * Creates DIR/seg-ID.{dict,post,pos,norm}. `doc_lengths` (n_docs of them)
- * must stay valid until finish: they give the blocks' score bounds.
+ * Creates DIR/seg-ID.{dict,post,pos,norm,tnorm,date}. The columns must stay
+ * valid until finish: the lengths give the blocks' score bounds (the title
+ * lengths for title terms, field 1).
  */
 int kz_segment_writer_open(kz_segment_writer **out, const char *dir, uint32_t segment_id,
-                           const uint32_t *doc_lengths, uint32_t n_docs);
+                           const kz_doc_columns *cols);
 
 /*
  * Appends one term, keys strictly increasing: its `df` documents (strictly
@@ -34,7 +43,8 @@ int kz_segment_writer_open(kz_segment_writer **out, const char *dir, uint32_t se
 int kz_segment_writer_term(kz_segment_writer *w, const char *key, size_t key_len, const uint32_t *docs,
                            const uint32_t *freqs, uint32_t df, const uint8_t *pos, size_t pos_len);
 
-/* Writes the norms and trailers, fsyncs, fills `info` (id, counts, the four file sizes), frees w. */
+/* Writes the norms, columns and trailers, fsyncs, fills `info` (id, counts, statistics, the six
+ * file sizes), frees w. */
 int kz_segment_writer_finish(kz_segment_writer *w, kz_segment_info *info, kz_error *err);
 /* Removes the files and frees w. Accepts NULL. */
 void kz_segment_writer_abort(kz_segment_writer *w);

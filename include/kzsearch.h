@@ -157,7 +157,8 @@ typedef struct kz_check_report {
 KZ_API int kz_index_check(const char *path, int full, kz_check_problem_fn problem, void *ctx,
                           kz_check_report *report, kz_error *err);
 
-#define KZ_SEARCH_OPTIONS_VERSION 1
+/* Version 2 added since and until; a version 1 struct (without them) is still accepted. */
+#define KZ_SEARCH_OPTIONS_VERSION 2
 typedef struct kz_search_options {
   unsigned version;           /* KZ_SEARCH_OPTIONS_VERSION */
   size_t k;                   /* hits to return (default 10) */
@@ -169,8 +170,16 @@ typedef struct kz_search_options {
   int ids_only;               /* fill only id and score of each hit (the fastest form) */
   int skip_total;             /* let the search skip documents that cannot reach the top k:
                                  faster, and kz_hits_total is then only a lower bound */
+  /*
+   * Date filters, NULL for none: only documents dated from the start of
+   * `since` to the end of `until` match (both are date expressions as after
+   * "date:" in a query, e.g. "2022-01-06", "2022-01", "2022"). A document
+   * without a date then never matches. Version 2.
+   */
+  const char *since;
+  const char *until;
 } kz_search_options;
-#define KZ_SEARCH_OPTIONS_INIT {KZ_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 200, 0, 0}
+#define KZ_SEARCH_OPTIONS_INIT {KZ_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 200, 0, 0, NULL, NULL}
 
 /* A highlighted range [start, end) in UTF-8 bytes of a string of a hit. */
 typedef struct kz_span {
@@ -320,6 +329,21 @@ typedef struct kz_document {
 #define KZ_DOCUMENT_INIT {sizeof(kz_document), NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0}
 
 /*
+ * Rebuilds the index at `path`, of an older format (v1 or v2), as the
+ * current format from its own stored documents (deleted ones left out), in
+ * one commit: readers see the old index until then, and a crash at any
+ * step leaves either the old or the new one. Takes the writer lock. An
+ * index already of the current format is left as it is (*from_version 0).
+ * `from_version` and `documents` (may be NULL) get the old format and the
+ * documents carried over.
+ * @return KZ_OK; KZ_ERR_NO_INDEX; KZ_ERR_LOCKED; KZ_ERR_CORRUPT when an old
+ *         store cannot be read (nothing changed); KZ_ERR_IO, KZ_ERR_NOMEM;
+ *         KZ_ERR_UNSYNCED as for kz_writer_commit.
+ */
+KZ_API int kz_index_upgrade(const char *path, unsigned *from_version, uint64_t *documents,
+                            kz_error *err);
+
+/*
  * Opens (creating when missing) the index at `path` for writing and takes its
  * lock. Leftover files of an interrupted writer are removed (only files named
  * as the index's own: seg-*, MANIFEST.tmp). A new index is created only in a
@@ -360,8 +384,10 @@ typedef struct kz_ingest_stats {
   uint64_t bytes_read; /* uncompressed input bytes */
   uint64_t empty;     /* documents without any text, reported through warn and not added */
   uint64_t replaced;  /* added documents that replaced one with the same id */
+  /* added documents whose "date" did not parse, reported through warn: indexed without a date */
+  uint64_t bad_dates;
 } kz_ingest_stats;
-#define KZ_INGEST_STATS_INIT {sizeof(kz_ingest_stats), 0, 0, 0, 0, 0}
+#define KZ_INGEST_STATS_INIT {sizeof(kz_ingest_stats), 0, 0, 0, 0, 0, 0}
 
 /*
  * Adds every document found at `path`: a JSON Lines file (one object per

@@ -240,10 +240,9 @@ static int decode_docs(arrays *s, const kz_term_acc *a) {
 }
 
 int kz_segment_write(const char *dir, uint32_t segment_id, kz_inverter *inv,
-                     const uint32_t *doc_lengths, uint32_t n_docs, kz_segment_info *info,
-                     kz_error *err) {
+                     const kz_doc_columns *cols, kz_segment_info *info, kz_error *err) {
   kz_segment_writer *w;
-  int rc = kz_segment_writer_open(&w, dir, segment_id, doc_lengths, n_docs);
+  int rc = kz_segment_writer_open(&w, dir, segment_id, cols);
   if (rc) {
     char name[64];
     kz_segment_file_name(name, sizeof name, segment_id, KZ_SEGFILE_DICT);

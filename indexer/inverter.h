@@ -16,6 +16,7 @@
 
 #include "common/buf.h"
 #include "format/manifest.h"
+#include "format/segment_writer.h"
 #include "kzsearch.h"
 
 typedef struct kz_term_acc {
@@ -61,7 +62,6 @@ void kz_inverter_reset(kz_inverter *inv);
  * segment writer (format/segment_writer.h): open, every term, finish.
  */
 int kz_segment_write(const char *dir, uint32_t segment_id, kz_inverter *inv,
-                     const uint32_t *doc_lengths, uint32_t n_docs, kz_segment_info *info,
-                     kz_error *err);
+                     const kz_doc_columns *cols, kz_segment_info *info, kz_error *err);
 
 #endif /* KZ_INVERTER_H */

@@ -6,7 +6,8 @@
  * merged segment holds them exactly where the sources did in the index's
  * global order. Terms are merged from the sources' sorted dictionaries; for
  * each, the sources' postings are concatenated (source order is document
- * order) and the positions re-encoded; the stored documents are copied.
+ * order) and the positions re-encoded; the stored documents, the title
+ * lengths and the dates are copied.
  */
 #include "indexer/merger.h"
 
@@ -31,6 +32,8 @@ typedef struct merge {
   size_t n;
   uint32_t **remap;      /* per source: new doc number, or KZ_DOC_END when deleted */
   uint32_t *lengths;     /* of the merged documents */
+  uint32_t *title_lengths;
+  int64_t *dates;
   uint32_t n_docs;
   /* one merged term */
   uint32_t *docs, *freqs;
@@ -60,8 +63,10 @@ static int build_remap(merge *m) {
   for (size_t i = 0; i < m->n; i++) total += m->segs[i].info.doc_count - m->segs[i].info.deleted_docs;
   if (total > KZ_MAX_SEGMENT_DOCS) return KZ_ERR_LIMIT;
   m->lengths = malloc((total ? total : 1) * sizeof *m->lengths);
+  m->title_lengths = malloc((total ? total : 1) * sizeof *m->title_lengths);
+  m->dates = malloc((total ? total : 1) * sizeof *m->dates);
   m->remap = calloc(m->n, sizeof *m->remap);
-  if (!m->lengths || !m->remap) return KZ_ERR_NOMEM;
+  if (!m->lengths || !m->title_lengths || !m->dates || !m->remap) return KZ_ERR_NOMEM;
   for (size_t i = 0; i < m->n; i++) {
     const kz_segment *s = &m->segs[i];
     m->remap[i] = malloc((s->info.doc_count ? s->info.doc_count : 1) * sizeof **m->remap);
@@ -72,6 +77,8 @@ static int build_remap(merge *m) {
         continue;
       }
       m->lengths[m->n_docs] = kz_segment_doc_length(s, d);
+      m->title_lengths[m->n_docs] = kz_segment_title_length(s, d);
+      m->dates[m->n_docs] = kz_values_get(&s->dates, d);
       m->remap[i][d] = m->n_docs++;
     }
   }
@@ -171,7 +178,8 @@ int kz_merge_segments(const char *dir, const kz_segment_info *sources, size_t n,
   if (!rc && (rc = build_remap(&m))) kz_error_set(err, rc, "cannot merge: %s", kz_strerror(rc));
   if (!rc && (rc = kz_docstore_writer_open(&store, store_path)))
     kz_error_set(err, rc, "cannot create %s: %s", store_path, why(rc));
-  if (!rc && (rc = kz_segment_writer_open(&seg, dir, new_id, m.lengths, m.n_docs)))
+  kz_doc_columns cols = {m.lengths, m.title_lengths, m.dates, m.n_docs};
+  if (!rc && (rc = kz_segment_writer_open(&seg, dir, new_id, &cols)))
     kz_error_set(err, rc, "cannot create segment %08x in %s: %s", new_id, dir, why(rc));
   if (!rc && ((rc = copy_documents(&m, store)) || (rc = merge_terms(&m, seg))))
     kz_error_set(err, rc, "cannot merge segments in %s: %s", dir, why(rc));
@@ -199,6 +207,8 @@ int kz_merge_segments(const char *dir, const kz_segment_info *sources, size_t n,
   free(m.remap);
   free(m.segs);
   free(m.lengths);
+  free(m.title_lengths);
+  free(m.dates);
   free(m.docs);
   free(m.freqs);
   free(m.pos);

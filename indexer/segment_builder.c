@@ -3,7 +3,9 @@
  *
  * A document's title and body are analyzed one after the other; body
  * positions continue after the title's, and the document's length is its
- * number of tokens (docs/FORMAT.md, "Analysis").
+ * number of tokens (docs/FORMAT.md, "Analysis"). Each title token is
+ * indexed a second time as a title-only term (field 1), at its position
+ * within the title, and the title's length is kept beside the document's.
  */
 #include "indexer/segment_builder.h"
 
@@ -15,11 +17,13 @@
 
 #include "analysis/analyzer.h"
 #include "common/buf.h"
+#include "common/date.h"
 #include "common/error.h"
 #include "format/file.h"
 #include "format/format.h"
 #include "common/limits.h"
 #include "format/docstore_writer.h"
+#include "format/values.h"
 #include "indexer/inverter.h"
 #include "format/segment_writer.h"
 
@@ -29,7 +33,8 @@ struct kz_builder {
   kz_inverter *inv;
   kz_docstore_writer *store; /* NULL when no segment is being built */
   uint32_t id, docs;
-  uint32_t *lengths;
+  uint32_t *lengths, *title_lengths; /* cap_lengths of each */
+  int64_t *dates;
   size_t cap_lengths;
   kz_buf key;
 };
@@ -76,6 +81,8 @@ void kz_builder_free(kz_builder *b) {
   kz_inverter_free(b->inv);
   kz_analyzer_free(b->an);
   free(b->lengths);
+  free(b->title_lengths);
+  free(b->dates);
   kz_buf_free(&b->key);
   free(b->dir);
   free(b);
@@ -103,49 +110,82 @@ uint32_t kz_builder_docs(const kz_builder *b) { return b->docs; }
 
 size_t kz_builder_memory(const kz_builder *b) {
   return kz_inverter_memory(b->inv) + (b->store ? kz_docstore_writer_memory(b->store) : 0) +
-         b->cap_lengths * sizeof *b->lengths;
+         b->cap_lengths * (sizeof *b->lengths + sizeof *b->title_lengths + sizeof *b->dates);
 }
 
-/* Analyzes one field into the inverter; positions continue from *position. */
-static int invert_field(kz_builder *b, const char *text, size_t len, uint32_t *position) {
+/* Adds the token as a term of `field` at `position`. */
+static int add_term(kz_builder *b, uint8_t field, const kz_token *tok, uint32_t position) {
+  kz_buf_clear(&b->key);
+  if (kz_buf_put_u8(&b->key, field) || kz_buf_append(&b->key, tok->term, tok->term_len))
+    return KZ_ERR_NOMEM;
+  return kz_inverter_add(b->inv, (const char *)b->key.data, b->key.len, position);
+}
+
+/*
+ * Analyzes one field into the text field; positions continue from
+ * *position. With `title`, every token is also a title term at its own
+ * position, and *title_length gets the title's length.
+ */
+static int invert_field(kz_builder *b, const char *text, size_t len, uint32_t *position,
+                        int title, uint32_t *title_length) {
   if (!text || !len) return KZ_OK;
   kz_token tok;
   int rc;
   uint32_t base = *position, next = base;
   kz_analyzer_reset(b->an, text, len);
   while ((rc = kz_analyzer_next(b->an, &tok)) == 1) {
-    kz_buf_clear(&b->key);
-    if (kz_buf_put_u8(&b->key, KZ_FIELD_TEXT) || kz_buf_append(&b->key, tok.term, tok.term_len))
-      return KZ_ERR_NOMEM;
-    if ((rc = kz_inverter_add(b->inv, (const char *)b->key.data, b->key.len, base + tok.position)))
-      return rc;
+    if ((rc = add_term(b, KZ_FIELD_TEXT, &tok, base + tok.position))) return rc;
+    if (title && (rc = add_term(b, KZ_FIELD_TITLE, &tok, tok.position))) return rc;
     next = base + tok.position + 1;
   }
+  if (title) *title_length = next - base;
   *position = next;
   return rc;
 }
 
+static int grow_columns(kz_builder *b) {
+  size_t cap = b->cap_lengths ? b->cap_lengths * 2 : 4096;
+  uint32_t *l = realloc(b->lengths, cap * sizeof *l);
+  if (!l) return KZ_ERR_NOMEM;
+  b->lengths = l;
+  if (!(l = realloc(b->title_lengths, cap * sizeof *l))) return KZ_ERR_NOMEM;
+  b->title_lengths = l;
+  int64_t *d = realloc(b->dates, cap * sizeof *d);
+  if (!d) return KZ_ERR_NOMEM;
+  b->dates = d;
+  b->cap_lengths = cap;
+  return KZ_OK;
+}
+
+/*
+ * The document's date in UTC seconds, KZ_VALUE_NONE when it has none or it
+ * does not parse (the ingest reports those with their FILE:LINE).
+ */
+static int64_t document_date(const kz_document *doc) {
+  int64_t t;
+  if (!doc->date_len || kz_date_parse(&t, doc->date, doc->date_len, NULL, 0) != KZ_OK)
+    return KZ_VALUE_NONE;
+  return t;
+}
+
 int kz_builder_add(kz_builder *b, const kz_document *doc) {
-  if (b->docs == b->cap_lengths) {
-    size_t cap = b->cap_lengths ? b->cap_lengths * 2 : 4096;
-    uint32_t *l = realloc(b->lengths, cap * sizeof *l);
-    if (!l) return KZ_ERR_NOMEM;
-    b->lengths = l;
-    b->cap_lengths = cap;
-  }
-  uint32_t length = 0;
+  if (b->docs == b->cap_lengths && grow_columns(b)) return KZ_ERR_NOMEM;
+  uint32_t length = 0, title_length = 0;
   kz_inverter_begin_doc(b->inv, b->docs);
-  int rc = invert_field(b, doc->title, doc->title_len, &length);
-  if (!rc) rc = invert_field(b, doc->body, doc->body_len, &length);
+  int rc = invert_field(b, doc->title, doc->title_len, &length, 1, &title_length);
+  if (!rc) rc = invert_field(b, doc->body, doc->body_len, &length, 0, NULL);
   if (!rc) rc = kz_inverter_end_doc(b->inv);
   if (!rc) rc = kz_docstore_writer_add(b->store, doc);
   if (rc) return rc;
-  b->lengths[b->docs++] = length;
+  b->lengths[b->docs] = length;
+  b->title_lengths[b->docs] = title_length;
+  b->dates[b->docs++] = document_date(doc);
   return KZ_OK;
 }
 
 int kz_builder_finish(kz_builder *b, kz_segment_info *info, kz_error *err) {
-  int rc = kz_segment_write(b->dir, b->id, b->inv, b->lengths, b->docs, info, err);
+  kz_doc_columns cols = {b->lengths, b->title_lengths, b->dates, b->docs};
+  int rc = kz_segment_write(b->dir, b->id, b->inv, &cols, info, err);
   if (!rc) {
     rc = kz_docstore_writer_finish(b->store, &info->file_bytes[KZ_SEGFILE_STORE]);
     b->store = NULL;

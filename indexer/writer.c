@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "analysis/analyzer.h"
+#include "common/date.h"
 #include "format/deletes.h"
 #include "common/buf.h"
 #include "common/error.h"
@@ -110,6 +111,10 @@ static int file_named(const kz_manifest *m, const char *name) {
     char own[64];
     for (int k = 0; k < KZ_SEGFILES; k++) {
       kz_segment_file_name(own, sizeof own, m->segments[i].id, k);
+      if (strcmp(own, name) == 0) return 1;
+    }
+    for (unsigned x = 0; x < m->segments[i].n_extra; x++) {
+      snprintf(own, sizeof own, "seg-%08x.%s", m->segments[i].id, m->segments[i].extra[x].ext);
       if (strcmp(own, name) == 0) return 1;
     }
     if (m->segments[i].deletes_gen) {
@@ -250,10 +255,9 @@ int kz_writer_open(kz_writer **out, const char *path, const kz_writer_options *o
       rc = KZ_OK;
     } else if (!rc && w->committed.format_version != KZ_FORMAT_VERSION && !o->rebuild) {
       /* Its segments are unreadable now; new ones beside them would not help (docs/FORMAT.md). */
-      rc = kz_error_set(err, KZ_ERR_VERSION,
-                        "%s: this index has format v%u; this kzsearch reads v%u (rebuild it from "
-                        "its documents: kzsearch index --rebuild)",
-                        path, w->committed.format_version, KZ_FORMAT_VERSION);
+      char why[256];
+      kz_old_format_message(why, sizeof why, w->committed.format_version);
+      rc = kz_error_set(err, KZ_ERR_VERSION, "%s: %s", path, why);
     } else if (!rc && o->language && !o->rebuild && strcmp(o->language, w->committed.language) != 0) {
       rc = kz_error_set(err, KZ_ERR_INVALID,
                         "index %s was built with language '%s'; use --rebuild to change it to '%s'",
@@ -648,6 +652,14 @@ static int add_path(kz_writer *w, const char *path, const kz_ingest_callbacks *c
       break;
     } else {
       st->documents++;
+      char why[160];
+      int64_t when;
+      if (doc.date_len && kz_date_parse(&when, doc.date, doc.date_len, why, sizeof why) != KZ_OK) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s; the document is indexed without a date", why);
+        forward_warning(&wc, where, line, msg);
+        st->bad_dates++;
+      }
     }
     if (cb && cb->progress && (st->documents + skipped_adds + st->empty) % PROGRESS_EVERY_DOCS == 0 &&
         cb->progress(cb->ctx, st->documents, kz_source_bytes(src))) {

@@ -53,8 +53,7 @@
 /* Bytes of a term shown in a problem message. */
 #define TERM_SHOWN_BYTES 48u
 
-static const uint32_t kMagic[KZ_SEGFILES] = {KZ_MAGIC_DICT, KZ_MAGIC_POSTINGS, KZ_MAGIC_POSITIONS,
-                                             KZ_MAGIC_NORMS, KZ_MAGIC_STORE};
+
 
 typedef struct checker {
   const char *dir;
@@ -216,7 +215,7 @@ static int check_named_file(checker *ck, const char *name, uint32_t magic, uint6
 static int check_file(checker *ck, const kz_segment_info *info, int kind, int *sound) {
   char name[64];
   kz_segment_file_name(name, sizeof name, info->id, kind);
-  return check_named_file(ck, name, kMagic[kind], info->file_bytes[kind], sound);
+  return check_named_file(ck, name, kz_segfile_magic[kind], info->file_bytes[kind], sound);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -229,12 +228,17 @@ static int check_file(checker *ck, const kz_segment_info *info, int kind, int *s
  * so a wrong value silently loses hits instead of failing a decode; the
  * positions offset must point where the previous block's positions ended.
  */
-static void check_skip_entry(checker *ck, const kz_segment *seg, const kz_postings *c,
+/* A document's length in the field of a term: the title's for title terms. */
+static uint32_t field_length(const kz_segment *seg, int title, uint32_t doc) {
+  return title ? kz_segment_title_length(seg, doc) : kz_segment_doc_length(seg, doc);
+}
+
+static void check_skip_entry(checker *ck, const kz_segment *seg, int title, const kz_postings *c,
                              const char *term, const uint8_t *expected_pos) {
   uint32_t max_tf = 0, min_len = UINT32_MAX;
   for (uint32_t i = 0; i < c->n; i++) {
     if (c->freqs[i] > max_tf) max_tf = c->freqs[i];
-    uint32_t len = kz_segment_doc_length(seg, c->docs[i]);
+    uint32_t len = field_length(seg, title, c->docs[i]);
     if (len < min_len) min_len = len;
   }
   if (kz_postings_block_max_tf(c, c->block) != max_tf)
@@ -258,7 +262,7 @@ static void check_skip_entry(checker *ck, const kz_segment *seg, const kz_postin
  * document's positions increasing and inside the document, and the term's
  * position bytes used exactly.
  */
-static void check_postings(checker *ck, const kz_segment *seg, const kz_term_info *ti,
+static void check_postings(checker *ck, const kz_segment *seg, int title, const kz_term_info *ti,
                            const char *term) {
   int error = 0;
   kz_postings c;
@@ -276,9 +280,10 @@ static void check_postings(checker *ck, const kz_segment *seg, const kz_term_inf
       return;
     }
     prev = d;
-    if (c.i == 0 && c.skip) check_skip_entry(ck, seg, &c, term, c.block > 0 ? pos_end : NULL);
+    if (c.i == 0 && c.skip)
+      check_skip_entry(ck, seg, title, &c, term, c.block > 0 ? pos_end : NULL);
     uint32_t freq = kz_postings_freq(&c);
-    uint32_t len = kz_segment_doc_length(seg, d);
+    uint32_t len = field_length(seg, title, d);
     cf += freq;
     /* Positions are distinct and below the length, so there are at most `len` of them. */
     if (freq == 0 || freq > len) {
@@ -371,7 +376,7 @@ static void check_terms(checker *ck, const kz_segment *seg) {
     next_pos = it.info.pos_off + it.info.pos_len;
     sum_df += it.info.df;
     sum_cf += it.info.cf;
-    check_postings(ck, seg, &it.info, term);
+    check_postings(ck, seg, (unsigned char)it.key[0] == KZ_FIELD_TITLE, &it.info, term);
   }
   if (ck->stop) return;
   if (r < 0) {
@@ -410,6 +415,22 @@ static void check_norms(checker *ck, const kz_segment *seg) {
   if (sum != seg->info.total_length)
     seg_problem(ck, KZ_SEGFILE_NORMS, "document lengths add up to %llu, the manifest says %llu",
                 (unsigned long long)sum, (unsigned long long)seg->info.total_length);
+  uint64_t title_sum = 0;
+  uint32_t titled = 0;
+  for (uint32_t d = 0; d < seg->info.doc_count && !ck->stop; d++) {
+    uint32_t len = kz_segment_title_length(seg, d);
+    if (len > kz_segment_doc_length(seg, d))
+      seg_problem(ck, KZ_SEGFILE_TITLE_NORMS, "document %u has a title longer than itself", d);
+    title_sum += len;
+    titled += len > 0;
+  }
+  if (title_sum != seg->info.title_length || titled != seg->info.title_docs)
+    seg_problem(ck, KZ_SEGFILE_TITLE_NORMS,
+                "title lengths add up to %llu in %u documents, the manifest says %llu in %u",
+                (unsigned long long)title_sum, titled, (unsigned long long)seg->info.title_length,
+                seg->info.title_docs);
+  if (kz_values_verify(&seg->dates) != KZ_OK)
+    seg_problem(ck, KZ_SEGFILE_DATES, "a block's smallest or largest date is not its documents'");
 }
 
 /*
@@ -535,10 +556,9 @@ static int run(checker *ck, kz_error *err) {
     return KZ_OK;
   }
   if (m.format_version != KZ_FORMAT_VERSION) { /* an older format: its segments cannot be read */
-    emit(ck, KZ_MANIFEST_NAME,
-         "this index has format v%u; this kzsearch reads v%u (rebuild it from its documents: "
-         "kzsearch index --rebuild)",
-         m.format_version, KZ_FORMAT_VERSION);
+    char why[256];
+    kz_old_format_message(why, sizeof why, m.format_version);
+    emit(ck, KZ_MANIFEST_NAME, "%s", why);
     kz_manifest_free(&m);
     return KZ_OK;
   }

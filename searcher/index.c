@@ -23,11 +23,11 @@ static int open_once(kz_index **out, const char *path, uint64_t *generation, kz_
     return kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
   }
   int rc = kz_manifest_read(&idx->manifest, path, err);
-  if (!rc && idx->manifest.format_version != KZ_FORMAT_VERSION)
-    rc = kz_error_set(err, KZ_ERR_VERSION,
-                      "%s: this index has format v%u; this kzsearch reads v%u (rebuild it from its "
-                      "documents: kzsearch index --rebuild)",
-                      path, idx->manifest.format_version, KZ_FORMAT_VERSION);
+  if (!rc && idx->manifest.format_version != KZ_FORMAT_VERSION) {
+    char why[256];
+    kz_old_format_message(why, sizeof why, idx->manifest.format_version);
+    rc = kz_error_set(err, KZ_ERR_VERSION, "%s: %s", path, why);
+  }
   if (rc) {
     kz_index_close(idx);
     return rc;
@@ -73,9 +73,12 @@ static int open_once(kz_index **out, const char *path, uint64_t *generation, kz_
     idx->doc_base[i] = idx->n_docs;
     idx->n_docs += info->doc_count;
     idx->total_length += info->total_length;
+    idx->title_docs += info->title_docs;
+    idx->title_length += info->title_length;
   }
   kz_collection_stats own = kz_index_collection_stats(idx);
   idx->avgdl = kz_stats_avgdl(&own);
+  idx->title_avgdl = kz_stats_title_avgdl(&own);
   const kz_search_options defaults = KZ_SEARCH_OPTIONS_INIT;
   idx->norms_k1 = defaults.bm25_k1;
   idx->norms_b = defaults.bm25_b;
@@ -91,7 +94,8 @@ static int open_once(kz_index **out, const char *path, uint64_t *generation, kz_
 }
 
 kz_collection_stats kz_index_collection_stats(const kz_index *idx) {
-  kz_collection_stats s = {.n_docs = idx->n_docs, .total_length = idx->total_length};
+  kz_collection_stats s = {.n_docs = idx->n_docs, .total_length = idx->total_length,
+                           .title_docs = idx->title_docs, .title_length = idx->title_length};
   return s;
 }
 

@@ -25,6 +25,9 @@ struct kz_index {
   uint64_t n_docs;
   uint64_t total_length;
   double avgdl; /* kz_stats_avgdl of its own statistics */
+  /* The title field's statistics: documents with a title, their title tokens, average length. */
+  uint64_t title_docs, title_length;
+  double title_avgdl;
   uint64_t manifest_bytes;
   /* Per segment, BM25's norm(dl) of every document for the default k1 and b (scoring.h). */
   double **norms;

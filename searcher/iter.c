@@ -15,11 +15,14 @@
 #include <string.h>
 
 #include "kzsearch.h"
+#include "format/format.h"
 #include "format/postings_reader.h"
 #include "searcher/intersect.h"
+#include "searcher/iter_date.h"
 
-static inline double bm25(const kz_eval_ctx *ctx, double idf, double tf, uint32_t doc) {
-  return kz_bm25_score(&ctx->bm25, idf, tf, doc);
+/* The BM25 parameters of a leaf's field. */
+static const kz_bm25 *field_bm25(const kz_eval_ctx *ctx, const kz_plan *p) {
+  return p->field == KZ_FIELD_TITLE ? &ctx->title_bm25 : &ctx->bm25;
 }
 
 /* ---- empty ------------------------------------------------------------- */
@@ -46,6 +49,7 @@ typedef struct term_iter {
   kz_iter base;
   kz_postings cur;
   kz_eval_ctx *ctx;
+  const kz_bm25 *bm25;
   double idf;
 } term_iter;
 
@@ -61,7 +65,7 @@ static int term_matches(kz_iter *it) { return 1; }
 static double term_score(kz_iter *it) {
   term_iter *t = (term_iter *)it;
   t->ctx->scored++;
-  return bm25(t->ctx, t->idf, kz_postings_freq(&t->cur), it->doc);
+  return kz_bm25_score(t->bm25, t->idf, kz_postings_freq(&t->cur), it->doc);
 }
 
 static const kz_iter_ops term_ops = {term_next, term_advance, term_matches, term_score, plain_free};
@@ -74,10 +78,11 @@ static int new_term(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx) {
   t->base.ops = &term_ops;
   t->base.cost = info->df;
   t->ctx = ctx;
+  t->bm25 = field_bm25(ctx, p);
   t->idf = p->idf;
   kz_postings_init(&t->cur, ctx->seg, info, &ctx->error);
   t->base.doc = kz_postings_next(&t->cur);
-  t->base.max_score = kz_bm25_term_bound(&ctx->bm25, t->idf, &t->cur);
+  t->base.max_score = kz_bm25_term_bound(t->bm25, t->idf, &t->cur);
   *out = &t->base;
   return KZ_OK;
 }
@@ -116,6 +121,7 @@ static void swap_u32(u32_array *a, u32_array *b) {
 typedef struct phrase_iter {
   kz_iter base;
   kz_eval_ctx *ctx;
+  const kz_bm25 *bm25;
   double idf;
   uint32_t freq; /* phrase occurrences in the current doc, set by matches() */
   size_t n;
@@ -210,7 +216,7 @@ static int phrase_matches(kz_iter *it) {
   }
   /* The phrase occurs at most as often as its rarest term here: skip documents that cannot win. */
   if (ph->threshold &&
-      bm25(ph->ctx, ph->idf, most, it->doc) * KZ_BOUND_SLACK <= *ph->threshold)
+      kz_bm25_score(ph->bm25, ph->idf, most, it->doc) * KZ_BOUND_SLACK <= *ph->threshold)
     return 0;
   if (!ph->ctx->scoring && ph->n == 2 && phrase_occurs_early(ph)) return ph->freq = 1;
   int64_t m = phrase_starts_of(ph, &ph->terms[ph->order[0]], UINT32_MAX);
@@ -239,7 +245,7 @@ static int phrase_matches(kz_iter *it) {
 static double phrase_score(kz_iter *it) {
   phrase_iter *ph = (phrase_iter *)it;
   ph->ctx->scored++;
-  return bm25(ph->ctx, ph->idf, ph->freq, it->doc);
+  return kz_bm25_score(ph->bm25, ph->idf, ph->freq, it->doc);
 }
 
 static void phrase_free(kz_iter *it) {
@@ -272,6 +278,7 @@ static int new_phrase(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx) {
   }
   ph->base.ops = &phrase_ops;
   ph->ctx = ctx;
+  ph->bm25 = field_bm25(ctx, p);
   ph->idf = p->idf;
   ph->n = p->n_terms;
   for (size_t i = 0; i < p->n_terms; i++) {
@@ -525,6 +532,7 @@ static int build_group(kz_iter **out, kz_plan *const *plans, size_t n, int conj,
 /* `root`: the iterator whose scores are the documents' scores, where pruning may apply. */
 static int build(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx, int root) {
   if (p->kind == KZ_P_TERM) return new_term(out, p, ctx);
+  if (p->kind == KZ_P_DATE) return kz_iter_date(out, p, ctx);
   int prune = root && ctx->threshold;
   if (p->kind == KZ_P_PHRASE) {
     int rc = new_phrase(out, p, ctx);

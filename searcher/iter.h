@@ -49,6 +49,7 @@ typedef struct kz_eval_ctx {
   const double *threshold;
   int error; /* sticky KZ_ERR_CORRUPT / KZ_ERR_NOMEM */
   uint64_t scored; /* BM25 evaluations so far */
+  kz_bm25 title_bm25; /* title: clauses score on the title's lengths and average */
 } kz_eval_ctx;
 
 /*

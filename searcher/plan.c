@@ -15,6 +15,8 @@ typedef struct builder {
   kz_analyzer *an;
   int default_and;
   size_t n_leaves;
+  const kz_plan *extra_filter; /* applied to the top-level list */
+  const kz_qnode *top;
   kz_error *err;
 } builder;
 
@@ -76,7 +78,7 @@ static int build_leaf(builder *b, const kz_qnode *q, kz_plan **out) {
       return KZ_ERR_NOMEM;
     }
     p->n_terms++;
-    t->key[0] = (char)KZ_FIELD_TEXT;
+    t->key[0] = (char)q->field;
     memcpy(t->key + 1, tok.term, tok.term_len);
     t->key[tok.term_len + 1] = 0;
     t->key_len = tok.term_len + 1;
@@ -97,8 +99,74 @@ static int build_leaf(builder *b, const kz_qnode *q, kz_plan **out) {
                            "the query has more than %d terms and phrases", KZ_MAX_QUERY_CLAUSES);
   }
   p->kind = p->n_terms == 1 ? KZ_P_TERM : KZ_P_PHRASE;
+  p->field = q->field;
   *out = p;
   return KZ_OK;
+}
+
+int kz_plan_date(kz_plan **out, int64_t lo, int64_t hi) {
+  kz_plan *p = calloc(1, sizeof *p);
+  if (!p) return KZ_ERR_NOMEM;
+  p->kind = KZ_P_DATE;
+  p->lo = lo;
+  p->hi = hi;
+  *out = p;
+  return KZ_OK;
+}
+
+static kz_plan *plan_copy_date(const kz_plan *d) {
+  kz_plan *p = NULL;
+  kz_plan_date(&p, d->lo, d->hi);
+  if (p) p->position = d->position;
+  return p;
+}
+
+int kz_plan_has_fields(const kz_plan *p) {
+  if (p->kind == KZ_P_DATE || p->field != KZ_FIELD_TEXT) return 1;
+  kz_plan **lists[3] = {p->must, p->should, p->not};
+  size_t counts[3] = {p->n_must, p->n_should, p->n_not};
+  for (int l = 0; l < 3; l++)
+    for (size_t i = 0; i < counts[l]; i++)
+      if (kz_plan_has_fields(lists[l][i])) return 1;
+  return 0;
+}
+
+/*
+ * Makes the filters required on top of what p's other clauses match. When p
+ * has no required clause, its optional ones decide what matches: they move
+ * into one required disjunction (so a filter does not turn "a b" into
+ * "anything, scored by a and b"); with a required clause they stay
+ * optional. Then the filters join the required clauses. Takes the filters
+ * (also on failure).
+ */
+static int add_filters(kz_plan *p, kz_plan **filters, size_t n) {
+  int rc = KZ_OK;
+  if (p->n_must) {
+    /* the optional clauses only add to the score, as without a filter */
+  } else if (p->n_should > 1) {
+    kz_plan *any = calloc(1, sizeof *any);
+    if (!any) rc = KZ_ERR_NOMEM;
+    if (any) {
+      any->kind = KZ_P_BOOL;
+      any->position = p->position;
+      any->should = p->should;
+      any->n_should = p->n_should;
+      p->should = NULL;
+      p->n_should = 0;
+      if ((rc = push(&p->must, &p->n_must, any))) kz_plan_free(any);
+    }
+  } else if (p->n_should == 1) {
+    if ((rc = push(&p->must, &p->n_must, p->should[0])) == KZ_OK) {
+      free(p->should);
+      p->should = NULL;
+      p->n_should = 0;
+    }
+  }
+  size_t i = 0;
+  for (; i < n && !rc; i++)
+    if ((rc = push(&p->must, &p->n_must, filters[i]))) break;
+  for (; i < n; i++) kz_plan_free(filters[i]);
+  return rc;
 }
 
 static int build(builder *b, const kz_qnode *q, kz_plan **out);
@@ -110,6 +178,16 @@ static int build_bool(builder *b, const kz_qnode *q, kz_plan **out) {
   if (!p) return KZ_ERR_NOMEM;
   p->kind = KZ_P_BOOL;
   p->position = q->position;
+  kz_plan **filters = NULL; /* the list's date clauses */
+  size_t n_filters = 0;
+  if (q == b->top && b->extra_filter) {
+    kz_plan *f = plan_copy_date(b->extra_filter);
+    if (!f || push(&filters, &n_filters, f)) {
+      kz_plan_free(f);
+      kz_plan_free(p);
+      return KZ_ERR_NOMEM;
+    }
+  }
   for (size_t i = 0; i < q->n_children; i++) {
     const kz_qnode *c = q->children[i];
     int excluded = c->kind == KZ_Q_NOT || (q->kind == KZ_Q_LIST && c->occur == KZ_OCCUR_MUST_NOT);
@@ -123,13 +201,23 @@ static int build_bool(builder *b, const kz_qnode *q, kz_plan **out) {
     int rc = build(b, inner, &child);
     if (rc) {
       kz_plan_free(p);
+      for (size_t f = 0; f < n_filters; f++) kz_plan_free(filters[f]);
+      free(filters);
       return rc;
     }
     if (!child) continue;
+    if (child->kind == KZ_P_DATE && q->kind == KZ_Q_LIST && !excluded) {
+      if (push(&filters, &n_filters, child) == KZ_OK) continue;
+      kz_plan_free(child);
+      child = NULL;
+      rc = KZ_ERR_NOMEM;
+    }
     int required = q->kind == KZ_Q_AND ||
                    (q->kind == KZ_Q_LIST && (c->occur == KZ_OCCUR_MUST ||
                                              (c->occur == KZ_OCCUR_DEFAULT && b->default_and)));
-    if (excluded)
+    if (rc)
+      ; /* the filter could not be kept: fail below */
+    else if (excluded)
       rc = push(&p->not, &p->n_not, child);
     else if (required)
       rc = push(&p->must, &p->n_must, child);
@@ -137,6 +225,16 @@ static int build_bool(builder *b, const kz_qnode *q, kz_plan **out) {
       rc = push(&p->should, &p->n_should, child);
     if (rc) {
       kz_plan_free(child);
+      kz_plan_free(p);
+      for (size_t f = 0; f < n_filters; f++) kz_plan_free(filters[f]);
+      free(filters);
+      return rc;
+    }
+  }
+  if (n_filters) {
+    int rc = add_filters(p, filters, n_filters);
+    free(filters);
+    if (rc) {
       kz_plan_free(p);
       return rc;
     }
@@ -165,6 +263,11 @@ static int build(builder *b, const kz_qnode *q, kz_plan **out) {
     case KZ_Q_WORD:
     case KZ_Q_PHRASE:
       return build_leaf(b, q, out);
+    case KZ_Q_DATE: {
+      int rc = kz_plan_date(out, q->lo, q->hi);
+      if (!rc) (*out)->position = q->position;
+      return rc;
+    }
     case KZ_Q_NOT:
       return kz_error_set_at(b->err, KZ_ERR_QUERY, q->position,
                              "NOT needs a term to exclude from, as in \"a AND NOT b\"");
@@ -174,8 +277,8 @@ static int build(builder *b, const kz_qnode *q, kz_plan **out) {
 }
 
 int kz_plan_build(kz_plan **out, const kz_qnode *query, kz_analyzer *an, int default_and,
-                  kz_error *err) {
-  builder b = {an, default_and, 0, err};
+                  const kz_plan *extra_filter, kz_error *err) {
+  builder b = {an, default_and, 0, extra_filter, query, err};
   kz_plan *p = NULL;
   int rc = build(&b, query, &p);
   if (rc) return rc == KZ_ERR_NOMEM ? kz_error_set(err, rc, "out of memory") : rc;
@@ -223,7 +326,7 @@ int kz_plan_weigh(kz_plan *p, size_t n_segs, const kz_collection_stats *stats) {
     }
     t->df = ts.df;
     t->cf = ts.cf;
-    p->idf += kz_stats_idf(stats, t->df);
+    p->idf += kz_stats_idf(stats, p->field == KZ_FIELD_TITLE, t->df);
   }
   kz_plan **lists[3] = {p->must, p->should, p->not};
   size_t counts[3] = {p->n_must, p->n_should, p->n_not};

@@ -20,7 +20,8 @@
 #include "format/segment_reader.h"
 #include "searcher/stats.h"
 
-typedef enum kz_pkind { KZ_P_TERM, KZ_P_PHRASE, KZ_P_BOOL } kz_pkind;
+/* KZ_P_DATE: documents whose date lies in lo .. hi; it filters and scores 0. */
+typedef enum kz_pkind { KZ_P_TERM, KZ_P_PHRASE, KZ_P_BOOL, KZ_P_DATE } kz_pkind;
 
 typedef struct kz_pterm {
   char *key;          /* field byte + analyzed term */
@@ -38,6 +39,8 @@ struct kz_plan {
   kz_pterm *terms;    /* TERM: 1, PHRASE: >= 2 */
   size_t n_terms;
   double idf;         /* TERM and PHRASE */
+  unsigned field;     /* TERM and PHRASE: KZ_FIELD_TEXT or KZ_FIELD_TITLE (key[0] of its terms) */
+  int64_t lo, hi;     /* DATE */
   kz_plan **must, **should, **not;
   size_t n_must, n_should, n_not;
 };
@@ -45,11 +48,21 @@ struct kz_plan {
 /*
  * Analyzes the parsed query. Words and phrases that analyze to nothing are
  * dropped; a word that analyzes to several terms ("Nur-Sultan") is a phrase.
+ * Date clauses of a list (and `extra_filters`, the options' --since/--until,
+ * may be NULL) filter what the rest of the list matches: the rest keeps its
+ * own meaning and score (its optional clauses are not made optional by the
+ * filter, unlike Lucene's FILTER).
  * @return KZ_OK; KZ_ERR_QUERY (nothing searchable, only excluded terms, NOT
  *         under OR) with err->position; KZ_ERR_LIMIT; KZ_ERR_NOMEM.
  */
 int kz_plan_build(kz_plan **out, const kz_qnode *query, kz_analyzer *an, int default_and,
-                  kz_error *err);
+                  const kz_plan *extra_filter, kz_error *err);
+
+/* A DATE leaf for lo .. hi (the caller frees it, or hands it to kz_plan_build). */
+int kz_plan_date(kz_plan **out, int64_t lo, int64_t hi);
+
+/* Whether the plan has title: or date: clauses (the flat evaluator knows neither). */
+int kz_plan_has_fields(const kz_plan *plan);
 
 /*
  * Looks every term up in every segment: its per-segment dictionary entries,

@@ -33,7 +33,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/date.h"
 #include "common/error.h"
+#include "format/format.h"
 #include "common/limits.h"
 
 /* ======================================================================== */
@@ -50,7 +52,9 @@ typedef enum tkind {
   T_OR,
   T_NOT,
   T_PLUS,
-  T_MINUS
+  T_MINUS,
+  T_TITLE, /* "title:"; a word or phrase follows */
+  T_DATE   /* "date:EXPR", already parsed into lo .. hi */
 } tkind;
 
 typedef struct token {
@@ -58,6 +62,7 @@ typedef struct token {
   size_t pos;       /* first byte of the token (the quote for a phrase) */
   const char *text; /* WORD, PHRASE: the word, or the bytes between the quotes */
   size_t text_len;
+  int64_t lo, hi;   /* DATE */
 } token;
 
 typedef struct parser {
@@ -107,6 +112,82 @@ static int word_is(const char *w, size_t n, const char *op) {
   return n == strlen(op) && memcmp(w, op, n) == 0;
 }
 
+static int is_ascii_letter(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+
+static int name_is(const char *s, size_t n, const char *name) {
+  if (n != strlen(name)) return 0;
+  for (size_t i = 0; i < n; i++)
+    if ((s[i] | 0x20) != name[i]) return 0;
+  return 1;
+}
+
+/* How much of a long name an error message quotes. */
+#define NAME_SHOWN 32
+
+/*
+ * The text after "date:" at `at`: up to whitespace or ')', or through the
+ * closing bracket of "[A TO B]" / "{A TO B}". Parses it into t->lo .. t->hi.
+ */
+static int lex_date(parser *p, token *t, size_t at) {
+  const unsigned char *s = (const unsigned char *)p->query, *end = s + p->len;
+  size_t stop = at;
+  if (s[at] == '[' || s[at] == '{') {
+    while (stop < p->len && s[stop] != ']' && s[stop] != '}') stop++;
+    if (stop == p->len)
+      return kz_error_set_at(p->err, KZ_ERR_QUERY, at,
+                             "unterminated date range: '%c' at %zu is never closed", s[at], at);
+    stop++;
+  } else {
+    while (stop < p->len && s[stop] != ')' && space_len(s + stop, end) == 0) stop++;
+  }
+  char why[160] = "";
+  size_t err_pos = 0;
+  if (kz_date_parse_query(&t->lo, &t->hi, p->query + at, stop - at, &err_pos, why, sizeof why) !=
+      KZ_OK) {
+    size_t pos = at + (err_pos <= stop - at ? err_pos : 0);
+    return kz_error_set_at(p->err, KZ_ERR_QUERY, pos, "date: %s (at %zu)", why, pos);
+  }
+  t->kind = T_DATE;
+  t->text = p->query + at;
+  t->text_len = stop - at;
+  p->next = stop;
+  p->at_token_start = 0;
+  return KZ_OK;
+}
+
+/*
+ * A field at the start of a token: NAME ':' at s[start .. colon] (rules in
+ * query_parse.h). @return 1 with p->tok set, 0 when it is a plain word, or
+ * a negative status.
+ */
+static int lex_field(parser *p, size_t start, size_t colon) {
+  const unsigned char *s = (const unsigned char *)p->query, *end = s + p->len;
+  const char *name = p->query + start;
+  size_t n = colon - start, after = colon + 1;
+  int nothing = after == p->len || s[after] == ')' || space_len(s + after, end) > 0;
+  int title = name_is(name, n, "title"), date = name_is(name, n, "date");
+  if (!title && !date) {
+    if (nothing || s[after] == '/' || s[after] == ':') return 0;
+    int shown = (int)(n < NAME_SHOWN ? n : NAME_SHOWN);
+    return kz_error_set_at(p->err, KZ_ERR_QUERY, start,
+                           "unknown field '%.*s%s' at %zu; the known fields are title: and date:",
+                           shown, name, n > NAME_SHOWN ? "..." : "", start);
+  }
+  if (nothing)
+    return kz_error_set_at(p->err, KZ_ERR_QUERY, start, "'%.*s:' at %zu needs %s right after it",
+                           (int)n, name, start, title ? "a word or a \"phrase\"" : "a date");
+  token *t = &p->tok;
+  t->pos = start;
+  if (date) {
+    int rc = lex_date(p, t, after);
+    return rc ? rc : 1;
+  }
+  t->kind = T_TITLE;
+  p->next = after;
+  p->at_token_start = 0;
+  return 1;
+}
+
 /* Reads the next token into p->tok. */
 static int lex(parser *p) {
   const unsigned char *s = (const unsigned char *)p->query;
@@ -154,7 +235,12 @@ static int lex(parser *p) {
     p->at_token_start = 0; /* "--x" is '-' applied to the word "-x" */
     return KZ_OK;
   }
-  size_t start = p->next;
+  size_t start = p->next, name_end = start;
+  while (name_end < p->len && is_ascii_letter(s[name_end])) name_end++;
+  if (name_end > start && name_end < p->len && s[name_end] == ':') {
+    int f = lex_field(p, start, name_end);
+    if (f != 0) return f < 0 ? f : KZ_OK;
+  }
   while (p->next < p->len && !is_delimiter(s[p->next]) && space_len(s + p->next, end) == 0)
     p->next++;
   t->text = p->query + start;
@@ -171,7 +257,9 @@ static int lex(parser *p) {
   return KZ_OK;
 }
 
-static int is_primary_start(tkind k) { return k == T_WORD || k == T_PHRASE || k == T_LPAREN; }
+static int is_primary_start(tkind k) {
+  return k == T_WORD || k == T_PHRASE || k == T_LPAREN || k == T_TITLE || k == T_DATE;
+}
 
 static int is_term_start(tkind k) {
   return is_primary_start(k) || k == T_NOT || k == T_PLUS || k == T_MINUS;
@@ -294,7 +382,8 @@ static int enter(parser *p, size_t pos) {
   return KZ_OK;
 }
 
-/* primary := WORD | PHRASE | '(' list ')' ; the current token starts one. */
+/* primary := WORD | PHRASE | '(' list ')' | TITLE (WORD | PHRASE) | DATE ; the current token
+ * starts one. */
 static int parse_primary(parser *p, kz_qnode **out) {
   token t = p->tok;
   kz_qnode *node = NULL;
@@ -306,11 +395,27 @@ static int parse_primary(parser *p, kz_qnode **out) {
     p->depth--;
     return rc;
   }
-  assert(t.kind == T_WORD || t.kind == T_PHRASE);
-  rc = node_new(p, t.kind == T_WORD ? KZ_Q_WORD : KZ_Q_PHRASE, t.pos, &node);
+  unsigned field = KZ_FIELD_TEXT;
+  size_t start = t.pos;
+  if (t.kind == T_TITLE) {
+    if ((rc = lex(p)) != KZ_OK) return rc;
+    t = p->tok;
+    /* Right after the colon an operator's letters are just a word: title:AND */
+    if (t.kind == T_AND || t.kind == T_OR || t.kind == T_NOT) t.kind = T_WORD;
+    if (t.kind != T_WORD && t.kind != T_PHRASE)
+      return kz_error_set_at(p->err, KZ_ERR_QUERY, start,
+                             "'title:' at %zu needs a word or a \"phrase\" right after it", start);
+    field = KZ_FIELD_TITLE;
+  }
+  assert(t.kind == T_WORD || t.kind == T_PHRASE || t.kind == T_DATE);
+  rc = node_new(p, t.kind == T_WORD ? KZ_Q_WORD : t.kind == T_PHRASE ? KZ_Q_PHRASE : KZ_Q_DATE,
+                start, &node);
   if (rc) return rc;
   node->text = t.text;
   node->text_len = t.text_len;
+  node->field = field;
+  node->lo = t.lo;
+  node->hi = t.hi;
   if ((rc = lex(p)) != KZ_OK) {
     kz_qnode_free(node);
     return rc;

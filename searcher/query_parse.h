@@ -9,9 +9,20 @@
  *   and_expr:= unary ('AND' unary)*
  *   unary   := 'NOT' unary | primary
  *   primary := WORD | '"' words '"' | '(' list ')'
+ *            | 'title:' (WORD | '"' words '"') | 'date:' DATE
  * A '+' or '-' is a modifier only at the start of a token ("-x", "+(a b)");
  * inside a word it is part of it ("Nur-Sultan"). Whitespace separates tokens;
  * so do '(' ')' and '"'.
+ *
+ * Fields: at the start of a token, NAME ':' where NAME is a run of ASCII
+ * letters (any case) directly followed by the colon names a field when
+ * something other than '/' or ':' follows the colon. "title" and "date" are
+ * the fields; another name is an error that lists them ("author:x"). A
+ * token that is not a field stays a word as before: "10:30" (digits),
+ * "http://x" ('/' after the colon), "note:" (nothing after an unknown
+ * name). "title:" and "date:" with nothing after them are errors. DATE is
+ * the text after "date:" up to whitespace or ')' (through the closing ']'
+ * or '}' when it starts with '[' or '{'), parsed by kz_date_parse_query.
  *
  * Limits: KZ_MAX_QUERY_BYTES of text, KZ_MAX_QUERY_DEPTH of nesting,
  * KZ_MAX_QUERY_CLAUSES nodes. Errors name the byte position of the problem.
@@ -20,6 +31,7 @@
 #define KZ_QUERY_PARSE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "kzsearch.h"
 
@@ -29,7 +41,8 @@ typedef enum kz_qkind {
   KZ_Q_AND,    /* children all required */
   KZ_Q_OR,     /* at least one child */
   KZ_Q_NOT,    /* one child, excluded (inside AND or a list) */
-  KZ_Q_LIST    /* implicit sequence; each child has an occur */
+  KZ_Q_LIST,   /* implicit sequence; each child has an occur */
+  KZ_Q_DATE    /* a date range filter: lo .. hi, inclusive, UTC seconds */
 } kz_qkind;
 
 typedef enum kz_occur {
@@ -45,6 +58,8 @@ struct kz_qnode {
   const char *text;   /* points into the query string (WORD, PHRASE); not NUL-terminated */
   size_t text_len;
   size_t position;    /* byte offset in the query where the node starts */
+  unsigned field;     /* WORD, PHRASE: KZ_FIELD_TEXT, or KZ_FIELD_TITLE after "title:" */
+  int64_t lo, hi;     /* DATE */
   kz_qnode **children;
   size_t n_children;
 };

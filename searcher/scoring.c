@@ -114,7 +114,7 @@ int kz_bm25_norm_table(double **out, const kz_segment *seg, double k1, double b,
   uint32_t n = seg->info.doc_count;
   double *t = malloc((n ? n : 1) * sizeof *t);
   if (!t) return KZ_ERR_NOMEM;
-  kz_bm25 p = {k1, b, avgdl, seg, NULL};
+  kz_bm25 p = {k1, b, avgdl, seg, NULL, NULL};
   for (uint32_t d = 0; d < n; d++) t[d] = kz_bm25_norm(&p, d);
   *out = t;
   return KZ_OK;

@@ -25,6 +25,8 @@ typedef struct kz_bm25 {
   double k1, b, avgdl;
   const kz_segment *seg;
   const double *norms; /* norm(dl) of every document of seg, or NULL to compute it */
+  /* The field's u32 lengths per document (the title's for title: clauses); NULL: seg->norms */
+  const uint8_t *lengths;
 } kz_bm25;
 
 static inline double kz_bm25_norm_of_length(const kz_bm25 *p, double dl) {
@@ -32,8 +34,9 @@ static inline double kz_bm25_norm_of_length(const kz_bm25 *p, double dl) {
 }
 
 static inline double kz_bm25_norm(const kz_bm25 *p, uint32_t doc) {
-  return p->norms ? p->norms[doc]
-                  : kz_bm25_norm_of_length(p, (double)kz_segment_doc_length(p->seg, doc));
+  if (p->norms) return p->norms[doc];
+  const uint8_t *lengths = p->lengths ? p->lengths : p->seg->norms;
+  return kz_bm25_norm_of_length(p, (double)kz_load_u32le(lengths + 4 * (size_t)doc));
 }
 
 static inline double kz_bm25_score(const kz_bm25 *p, double idf, double tf, uint32_t doc) {

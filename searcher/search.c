@@ -13,6 +13,7 @@
 
 #include "analysis/analyzer.h"
 #include "common/buf.h"
+#include "common/date.h"
 #include "format/deletes.h"
 #include "format/docstore_reader.h"
 #include "common/error.h"
@@ -56,7 +57,7 @@ static void query_free(query *q) {
 }
 
 static int check_options(const kz_search_options *o, kz_error *err) {
-  if (o->version != KZ_SEARCH_OPTIONS_VERSION)
+  if (o->version < 1 || o->version > KZ_SEARCH_OPTIONS_VERSION)
     return kz_error_set(err, KZ_ERR_INVALID, "unsupported kz_search_options version %u", o->version);
   if (o->k == 0) return kz_error_set(err, KZ_ERR_INVALID, "k must be at least 1");
   if (o->k > KZ_MAX_HITS || o->offset > KZ_MAX_HITS - o->k)
@@ -65,6 +66,32 @@ static int check_options(const kz_search_options *o, kz_error *err) {
     return kz_error_set(err, KZ_ERR_INVALID, "BM25 k1 must be between 0 and 1000");
   if (!(o->bm25_b >= 0 && o->bm25_b <= 1))
     return kz_error_set(err, KZ_ERR_INVALID, "BM25 b must be between 0 and 1");
+  return KZ_OK;
+}
+
+/* One end of the options' date range: the start of `since`, the end of `until`. */
+static int option_date(const char *what, const char *expr, int end, int64_t *out, kz_error *err) {
+  int64_t lo, hi;
+  size_t pos = 0;
+  char why[160] = "";
+  if (kz_date_parse_query(&lo, &hi, expr, strlen(expr), &pos, why, sizeof why) != KZ_OK)
+    return kz_error_set(err, KZ_ERR_INVALID, "%s '%s': %s", what, expr, why);
+  *out = end ? hi : lo;
+  return KZ_OK;
+}
+
+/* The --since / --until filter as a DATE plan, *out NULL without one. */
+static int options_filter(const kz_search_options *o, kz_plan **out, kz_error *err) {
+  *out = NULL;
+  if (o->version < 2 || (!o->since && !o->until)) return KZ_OK;
+  int64_t lo = KZ_DATE_OPEN_LO, hi = KZ_DATE_OPEN_HI;
+  int rc = o->since ? option_date("since", o->since, 0, &lo, err) : KZ_OK;
+  if (!rc && o->until) rc = option_date("until", o->until, 1, &hi, err);
+  if (rc) return rc;
+  if (lo > hi)
+    return kz_error_set(err, KZ_ERR_INVALID, "the date range is empty: since '%s' is after until '%s'",
+                        o->since, o->until);
+  if ((rc = kz_plan_date(out, lo, hi))) return kz_error_set(err, rc, "out of memory");
   return KZ_OK;
 }
 
@@ -81,7 +108,11 @@ static int prepare(query *q, kz_index *idx, const char *text, const kz_search_op
     return kz_error_set(err, rc, "cannot create the analyzer for language '%s'",
                         idx->manifest.language);
   q->pool = &idx->analyzers;
-  if ((rc = kz_plan_build(&q->plan, q->tree, q->an, o->default_and, err))) return rc;
+  kz_plan *filter = NULL;
+  if ((rc = options_filter(o, &filter, err))) return rc;
+  rc = kz_plan_build(&q->plan, q->tree, q->an, o->default_and, filter, err);
+  kz_plan_free(filter);
+  if (rc) return rc;
   if ((rc = kz_plan_lookup(q->plan, idx->segs, idx->n_segs)))
     return kz_error_set(err, rc, "%s: %s while looking up terms", idx->path, kz_strerror(rc));
   q->stats = cfg && cfg->stats ? *cfg->stats : kz_index_collection_stats(idx);
@@ -127,9 +158,10 @@ static int count_term_union(const kz_segment *seg, size_t s, const kz_plan *p, u
 }
 
 /* Runs the iterator tree of the plan on segment s into the sink. */
-static int evaluate_tree(const kz_plan *plan, size_t s, const kz_bm25 *bm25, kz_sink *sink) {
+static int evaluate_tree(const kz_plan *plan, size_t s, const kz_bm25 *bm25,
+                         const kz_bm25 *title_bm25, kz_sink *sink) {
   kz_eval_ctx ctx = {bm25->seg, s, *bm25, sink->scoring,
-                     sink->prune ? &sink->threshold : NULL, KZ_OK, 0};
+                     sink->prune ? &sink->threshold : NULL, KZ_OK, 0, *title_bm25};
   kz_iter *it = NULL;
   int rc = kz_iter_build(&it, plan, &ctx);
   if (rc) return rc;
@@ -155,9 +187,11 @@ static int evaluate_tree(const kz_plan *plan, size_t s, const kz_bm25 *bm25, kz_
 static int evaluate(kz_index *idx, const query *q, const kz_search_options *o,
                     const kz_eval_config *cfg, kz_sink *sink, kz_error *err) {
   const kz_plan *plan = q->plan;
-  double avgdl = kz_stats_avgdl(&q->stats);
-  int union_count = !sink->scoring && !sink->collector && is_term_union(plan);
-  int flat = !(cfg && cfg->no_flat) && kz_flat_supported(plan);
+  double avgdl = kz_stats_avgdl(&q->stats), title_avgdl = kz_stats_title_avgdl(&q->stats);
+  int fields = kz_plan_has_fields(plan);
+  int union_count = !sink->scoring && !sink->collector && !fields && is_term_union(plan);
+  /* title: and date: clauses go through the iterator tree, which knows their fields */
+  int flat = !(cfg && cfg->no_flat) && !fields && kz_flat_supported(plan);
   /* The opened index's norms serve when they were made with the same parameters. */
   int defaults = o->bm25_k1 == idx->norms_k1 && o->bm25_b == idx->norms_b && avgdl == idx->avgdl;
   for (size_t s = 0; s < idx->n_segs; s++) {
@@ -170,9 +204,12 @@ static int evaluate(kz_index *idx, const query *q, const kz_search_options *o,
       continue;
     }
     kz_bm25 bm25 = {o->bm25_k1, o->bm25_b, avgdl, &idx->segs[s],
-                    defaults ? idx->norms[s] : NULL};
+                    defaults ? idx->norms[s] : NULL, NULL};
+    kz_bm25 title_bm25 = {o->bm25_k1, o->bm25_b, title_avgdl, &idx->segs[s], NULL,
+                          idx->segs[s].title_norms};
     kz_sink_segment(sink, s, idx->doc_base[s], idx->segs[s].deleted);
-    rc = flat ? kz_flat_evaluate(plan, s, &bm25, sink) : evaluate_tree(plan, s, &bm25, sink);
+    rc = flat ? kz_flat_evaluate(plan, s, &bm25, sink)
+              : evaluate_tree(plan, s, &bm25, &title_bm25, sink);
     if (rc == KZ_ERR_NOMEM) return kz_error_set(err, rc, "out of memory");
     if (rc) {
       char name[64];

@@ -26,7 +26,9 @@ typedef struct kz_term_stats {
 typedef struct kz_collection_stats kz_collection_stats;
 struct kz_collection_stats {
   uint64_t n_docs;       /* documents, deleted ones included (as segments count them) */
-  uint64_t total_length; /* their tokens, all fields */
+  uint64_t total_length; /* their tokens in the text field (title and body) */
+  uint64_t title_docs;   /* documents with a title: the title field's N */
+  uint64_t title_length; /* their title tokens */
   /*
    * The collection's statistics of an analyzed key (field byte + term),
    * or NULL for the opened index's own: the sums of the dictionary
@@ -41,7 +43,13 @@ struct kz_collection_stats {
 /* Average document length, 1 for an empty collection (BM25's avgdl). */
 double kz_stats_avgdl(const kz_collection_stats *s);
 
-/* A term's idf for BM25: ln(1 + (N - df + 0.5) / (df + 0.5)). */
-double kz_stats_idf(const kz_collection_stats *s, uint64_t df);
+/* Average title length over the documents with a title, 1 when none has one. */
+double kz_stats_title_avgdl(const kz_collection_stats *s);
+
+/*
+ * A term's idf for BM25: ln(1 + (N - df + 0.5) / (df + 0.5)), N being the
+ * documents of the term's field (title_docs for a title term, else n_docs).
+ */
+double kz_stats_idf(const kz_collection_stats *s, int title_field, uint64_t df);
 
 #endif /* KZ_STATS_H */

@@ -3,13 +3,19 @@
  * so that it runs the same corpora, queries and timing as Lucene, Xapian and
  * SQLite FTS5 (see ../shared/peers/README.md, "Plugging in kzsearch").
  *
- *   kzsearch-peer index  CORPUS.jsonl INDEX_DIR
+ *   kzsearch-peer index  CORPUS.jsonl INDEX_DIR [--fields]
  *   kzsearch-peer search INDEX_DIR QUERIES.tsv K [--tag T] [--warmup N] [--warmup-seconds S] [--lat F] [--idf I]
  *   kzsearch-peer count  INDEX_DIR QUERIES.tsv [--warmup N] [--warmup-seconds S] [--lat F]
  *
  * QUERIES.tsv lines are "QID \t +TEXT \t ?TEXT ...": each clause becomes a
  * quoted phrase in kzsearch syntax (one term when it analyzes to one), '+'
- * clauses required, '?' clauses optional: Lucene's MUST + SHOULD. A query is
+ * clauses required, '?' clauses optional: Lucene's MUST + SHOULD; '-'
+ * excluded, '#' a filter. Typed clauses (query syntax v2): "@title:term
+ * TEXT" becomes title:"TEXT", "@date:range LO HI" (YYYYMMDDhhmmss)
+ * date:[LO TO HI], which kzsearch treats as a filter; the other typed
+ * clauses (prefix, fuzzy, near) make the query unsupported. kzsearch always
+ * indexes the title and the date, so --fields is accepted and changes
+ * nothing. A query is
  * timed from its text to the K external ids, as the peers do; printing is
  * outside the timed part. Uses the public API only.
  */
@@ -26,6 +32,7 @@
 typedef struct query {
   char *qid;
   char *text; /* in kzsearch syntax */
+  const char *unsupported; /* why the query cannot run, or NULL */
 } query;
 
 static double now_s(void) {
@@ -81,9 +88,43 @@ static int do_index(const char *corpus, const char *dir) {
   return 0;
 }
 
-/* Appends a clause as a quoted phrase; the clause's own quotes are dropped. */
-static void append_clause(char **out, size_t *len, size_t *cap, int must, const char *text) {
-  size_t need = *len + strlen(text) + 5;
+/* "YYYYMMDDhhmmss" as "YYYY-MM-DDThh:mm:ss" into out (20 bytes); 0, or -1 when malformed. */
+static int iso_of(const char *s, size_t n, char *out) {
+  if (n != 14) return -1;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] < '0' || s[i] > '9') return -1;
+  snprintf(out, 20, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s", s, s + 4, s + 6, s + 8, s + 10, s + 12);
+  return 0;
+}
+
+/*
+ * Appends one TSV clause (OCCUR BODY) in kzsearch syntax: TEXT as a quoted
+ * phrase (the clause's own quotes dropped), in the title for @title:term,
+ * or a date range. @return NULL, or why the clause cannot run.
+ */
+static const char *append_clause(char **out, size_t *len, size_t *cap, const char *clause) {
+  char occur = clause[0];
+  const char *body = clause + 1, *text = body, *field = "";
+  char range[64] = "";
+  if (body[0] == '@') {
+    const char *space = strchr(body, ' ');
+    size_t op_len = space ? (size_t)(space - body) : strlen(body);
+    if (op_len == 10 && !strncmp(body, "@text:term", 10)) {
+      text = space + 1;
+    } else if (op_len == 11 && !strncmp(body, "@title:term", 11)) {
+      text = space + 1;
+      field = "title:";
+    } else if (op_len == 11 && !strncmp(body, "@date:range", 11) && space) {
+      const char *lo = space + 1, *mid = strchr(lo, ' ');
+      char a[20], b[20];
+      if (!mid || iso_of(lo, (size_t)(mid - lo), a) || iso_of(mid + 1, strlen(mid + 1), b))
+        return "malformed date range";
+      snprintf(range, sizeof range, "date:[%s TO %s]", a, b);
+    } else {
+      return "clause type not supported";
+    }
+  }
+  size_t need = *len + strlen(text) + strlen(range) + 16;
   if (need > *cap) {
     *cap = need * 2;
     *out = realloc(*out, *cap);
@@ -91,13 +132,19 @@ static void append_clause(char **out, size_t *len, size_t *cap, int must, const 
   }
   char *p = *out + *len;
   if (*len) *p++ = ' ';
-  if (must) *p++ = '+';
-  *p++ = '"';
-  for (const char *s = text; *s; s++)
-    if (*s != '"') *p++ = *s;
-  *p++ = '"';
-  *p = 0;
+  if (occur == '+' || (occur == '#' && !range[0])) *p++ = '+';
+  if (occur == '-') *p++ = '-';
+  if (range[0]) { /* a date clause of a list is a filter in kzsearch */
+    p += sprintf(p, "%s", range);
+  } else {
+    p += sprintf(p, "%s\"", field);
+    for (const char *s = text; *s; s++)
+      if (*s != '"') *p++ = *s;
+    *p++ = '"';
+    *p = 0;
+  }
   *len = (size_t)(p - *out);
+  return NULL;
 }
 
 static size_t read_queries(const char *path, query **out) {
@@ -122,9 +169,11 @@ static size_t read_queries(const char *path, query **out) {
     char *save = NULL, *field = strtok_r(line, "\t", &save);
     qs[n].qid = strdup(field ? field : "");
     qs[n].text = NULL;
+    qs[n].unsupported = NULL;
     size_t len = 0, tcap = 0;
     while ((field = strtok_r(NULL, "\t", &save)))
-      if (field[0] && field[1]) append_clause(&qs[n].text, &len, &tcap, field[0] == '+', field + 1);
+      if (field[0] && field[1] && !qs[n].unsupported)
+        qs[n].unsupported = append_clause(&qs[n].text, &len, &tcap, field);
     if (!qs[n].text) qs[n].text = strdup("");
     n++;
   }
@@ -148,17 +197,19 @@ static double percentile(const double *v, size_t n, double p) {
   return v[rank - 1];
 }
 
-static void report(const char *what, double *lat, double *cpu, size_t n) {
+static void report(const char *what, double *lat, double *cpu, size_t n, size_t unsupported) {
   double tot = 0, ctot = 0;
   for (size_t i = 0; i < n; i++) tot += lat[i], ctot += cpu[i];
   qsort(lat, n, sizeof *lat, cmp_double);
   qsort(cpu, n, sizeof *cpu, cmp_double);
   fprintf(stderr,
           "%squeries=%zu total_seconds=%.6f mean_us=%.1f p50_us=%.1f p99_us=%.1f"
-          " cpu_mean_us=%.1f cpu_p50_us=%.1f cpu_p99_us=%.1f\n",
+          " cpu_mean_us=%.1f cpu_p50_us=%.1f cpu_p99_us=%.1f",
           what, n, tot * 1e-6, n ? tot / (double)n : 0.0, percentile(lat, n, 0.5),
           percentile(lat, n, 0.99), n ? ctot / (double)n : 0.0, percentile(cpu, n, 0.5),
           percentile(cpu, n, 0.99));
+  if (unsupported) fprintf(stderr, " unsupported=%zu", unsupported);
+  fputc('\n', stderr);
 }
 
 static int do_queries(const char *dir, const char *qpath, size_t k, int count_only, int warmup,
@@ -175,9 +226,16 @@ static int do_queries(const char *dir, const char *qpath, size_t k, int count_on
   o.ids_only = 1;
   o.skip_total = 1; /* the peers do not count every match when ranking either */
   double start = now_s();
+  size_t unsupported = 0, n_timed = 0;
+  for (size_t i = 0; i < nq; i++) unsupported += qs[i].unsupported != NULL;
   for (int pass = 0;; pass++) {
     int timed = pass >= warmup && now_s() - start >= warmup_s;
     for (size_t i = 0; i < nq; i++) {
+      if (qs[i].unsupported) {
+        if (timed && count_only) printf("%s unsupported\n", qs[i].qid);
+        if (timed) fprintf(stderr, "unsupported %s: %s\n", qs[i].qid, qs[i].unsupported);
+        continue;
+      }
       kz_hits *hits = NULL;
       uint64_t count = 0;
       double c0 = thread_cpu_s(), t0 = now_s();
@@ -186,8 +244,8 @@ static int do_queries(const char *dir, const char *qpath, size_t k, int count_on
       double t1 = now_s(), c1 = thread_cpu_s();
       if (rc && rc != KZ_ERR_QUERY) die(qs[i].qid, &err); /* a query with no terms matches nothing */
       if (timed) {
-        lat[i] = (t1 - t0) * 1e6;
-        cpu[i] = (c1 - c0) * 1e6;
+        lat[n_timed] = (t1 - t0) * 1e6;
+        cpu[n_timed++] = (c1 - c0) * 1e6;
         if (count_only)
           printf("%s %llu\n", qs[i].qid, (unsigned long long)count);
         else
@@ -204,11 +262,15 @@ static int do_queries(const char *dir, const char *qpath, size_t k, int count_on
   if (latfile) {
     FILE *f = fopen(latfile, "w");
     if (f) {
-      for (size_t i = 0; i < nq; i++) fprintf(f, "%s %.3f %.3f\n", qs[i].qid, lat[i], cpu[i]);
+      for (size_t i = 0, t = 0; i < nq; i++)
+        if (!qs[i].unsupported) {
+          fprintf(f, "%s %.3f %.3f\n", qs[i].qid, lat[t], cpu[t]);
+          t++;
+        }
       fclose(f);
     }
   }
-  report(count_only ? "count " : "", lat, cpu, nq);
+  report(count_only ? "count " : "", lat, cpu, n_timed, unsupported);
   for (size_t i = 0; i < nq; i++) free(qs[i].qid), free(qs[i].text);
   free(qs);
   free(lat);
@@ -219,7 +281,7 @@ static int do_queries(const char *dir, const char *qpath, size_t k, int count_on
 
 static void usage(void) {
   fprintf(stderr,
-          "usage: kzsearch-peer index CORPUS.jsonl INDEX_DIR\n"
+          "usage: kzsearch-peer index CORPUS.jsonl INDEX_DIR [--fields]\n"
           "       kzsearch-peer search INDEX_DIR QUERIES.tsv K [--tag T] [--warmup N] "
           "[--warmup-seconds S] [--lat F] [--idf I]\n"
           "       kzsearch-peer count INDEX_DIR QUERIES.tsv [--warmup N] [--warmup-seconds S] [--lat F]\n");
@@ -228,6 +290,7 @@ static void usage(void) {
 
 int main(int argc, char **argv) {
   if (argc < 4) usage();
+  /* --fields: kzsearch always indexes the title and the date */
   if (!strcmp(argv[1], "index")) return do_index(argv[2], argv[3]);
   int search = !strcmp(argv[1], "search");
   if (!search && strcmp(argv[1], "count")) usage();
@@ -247,6 +310,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--lat") && i + 1 < argc) latfile = argv[++i];
     else if (!strcmp(argv[i], "--tag") && i + 1 < argc) tag = argv[++i];
     else if (!strcmp(argv[i], "--idf") && i + 1 < argc) i++; /* kzsearch has one idf: Lucene's */
+    else if (!strcmp(argv[i], "--max-expansions") && i + 1 < argc) i++; /* no expansions yet */
     else usage();
   }
   return do_queries(argv[2], argv[3], k, !search, warmup, warmup_s, latfile, tag);

@@ -13,16 +13,6 @@ set -u
 
 . "$(dirname "$0")/lib/cli_test.sh"
 cli_test_setup cli_check sample
-# expect NAME STATUS [GREP_PATTERN [FILE]]: the last command's status is
-# STATUS and, when given, the pattern occurs in FILE (default $OUT).
-expect() {
-  local name=$1 want=$2 pattern=${3:-} file=${4:-$OUT}
-  if [ "$rc" -eq "$want" ] && { [ -z "$pattern" ] || grep -q -- "$pattern" "$file"; }; then
-    pass "$name"
-  else
-    fail "$name"
-  fi
-}
 # fresh_copy DIR: DIR becomes a copy of the clean index.
 fresh_copy() {
   rm -rf "$1"

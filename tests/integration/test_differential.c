@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "analysis/analyzer.h"
+#include "common/date.h"
 #include "common/limits.h"
 #include "kz_test.h"
 #include "kz_test_corpus.h"
@@ -150,6 +151,7 @@ typedef struct ref_doc {
   uint32_t *at;       /* term number at each position, NO_TERM for none */
   uint32_t n_pos;     /* positions spanned */
   uint32_t dl;        /* tokens */
+  int64_t date;       /* UTC seconds, KZ_DATE_NONE when none */
   ref_span *spans;    /* dl tokens in position order */
 } ref_doc;
 
@@ -162,6 +164,10 @@ typedef struct ref_index {
   ref_doc *docs;
   size_t n_docs, cap_docs;
   uint64_t total_len;
+  /* The title field (field 1): the same documents with their titles alone; NULL in itself. */
+  struct ref_index *titles;
+  int is_title;        /* this is the title field: N counts only documents with a title */
+  size_t n_nonempty;   /* documents with at least one token */
 } ref_index;
 
 static uint64_t hash_bytes(const char *s, size_t n) {
@@ -210,7 +216,7 @@ static uint32_t ref_intern(ref_index *r, const char *s, size_t n) {
   return (uint32_t)r->n_terms++;
 }
 
-static void ref_init(ref_index *r) {
+static void ref_init_field(ref_index *r) {
   memset(r, 0, sizeof *r);
   if (kz_analyzer_new(&r->an, "english") != KZ_OK) {
     fprintf(stderr, "test_differential: cannot create the english analyzer\n");
@@ -218,6 +224,13 @@ static void ref_init(ref_index *r) {
   }
   r->table_size = 1024;
   r->table = xcalloc(r->table_size, sizeof *r->table);
+}
+
+static void ref_init(ref_index *r) {
+  ref_init_field(r);
+  r->titles = xmalloc(sizeof *r->titles);
+  ref_init_field(r->titles);
+  r->titles->is_title = 1;
 }
 
 static void ref_free(ref_index *r) {
@@ -238,6 +251,10 @@ static void ref_free(ref_index *r) {
   free(r->table);
   free(r->docs);
   kz_analyzer_free(r->an);
+  if (r->titles) {
+    ref_free(r->titles);
+    free(r->titles);
+  }
   memset(r, 0, sizeof *r);
 }
 
@@ -289,6 +306,7 @@ static void ref_add(ref_index *r, const char *id, size_t id_len, const char *tit
   d->title = xstrndup(title ? title : "", title ? title_len : 0);
   d->body = xstrndup(body ? body : "", body ? body_len : 0);
   d->title_len = title ? title_len : 0;
+  d->date = KZ_DATE_NONE;
   d->body_len = body ? body_len : 0;
 
   tok_acc acc = {0};
@@ -324,9 +342,11 @@ static void ref_add(ref_index *r, const char *id, size_t id_len, const char *tit
     term->n_post++;
   }
   r->total_len += d->dl;
+  r->n_nonempty += d->dl > 0;
   free(acc.pos);
   free(acc.term);
   free(acc.span);
+  if (r->titles) ref_add(r->titles, id, id_len, title, title_len, NULL, 0);
 }
 
 /* ======================================================================== */
@@ -348,6 +368,9 @@ struct qnode {
   qkind kind;
   int must;    /* a LIST clause written with '+' */
   int quoted;  /* LEAF */
+  int title;   /* LEAF: searches the title field (title:word, title:"a phrase") */
+  int is_date; /* LEAF: date:[lo TO hi], a filter in a list, else a match of score 0 */
+  int64_t lo, hi;
   char *text;  /* LEAF */
   qnode *kids[MAX_KIDS];
   size_t n;
@@ -406,6 +429,18 @@ static void render_list_body(kz_test_rng *r, sbuf *b, const qnode *n) {
 static void render(kz_test_rng *r, sbuf *b, const qnode *n, rctx ctx) {
   switch (n->kind) {
     case Q_LEAF:
+      if (n->is_date) {
+        char a[40], z[40];
+        kz_date_format(a, sizeof a, n->lo);
+        kz_date_format(z, sizeof z, n->hi);
+        sb_puts(b, "date:[");
+        sb_puts(b, a);
+        sb_puts(b, " TO ");
+        sb_puts(b, z);
+        sb_putc(b, ']');
+        return;
+      }
+      if (n->title) sb_puts(b, "title:");
       if (n->quoted) sb_putc(b, '"');
       sb_puts(b, n->text);
       if (n->quoted) sb_putc(b, '"');
@@ -469,21 +504,35 @@ typedef struct scored {
   uint32_t doc;
 } scored;
 
+/* BM25's N of the field: every document for the text, the titled ones for the title. */
+static double field_n(const ref_index *r) {
+  return (double)(r->is_title ? r->n_nonempty : r->n_docs);
+}
+
 static double ref_idf(const ref_index *r, uint64_t df) {
-  double n = (double)r->n_docs;
+  double n = field_n(r);
   return log(1.0 + (n - (double)df + 0.5) / ((double)df + 0.5));
 }
 
 static double bm25(const ref_index *r, const params *p, double idf, double tf, uint32_t dl) {
-  double avgdl = (double)r->total_len / (double)r->n_docs;
+  double avgdl = field_n(r) > 0 ? (double)r->total_len / field_n(r) : 1.0;
   return idf * tf / (tf + p->k1 * (1.0 - p->b + p->b * (double)dl / avgdl));
 }
 
 #define MAX_LEAF_TERMS 64
 
 /* A word or phrase: analyzed like the engine does it, matched by brute force. */
-static void eval_leaf(const ref_index *r, const params *p, const qnode *n, double *score,
+static void eval_leaf(const ref_index *all, const params *p, const qnode *n, double *score,
                       unsigned char *match) {
+  const ref_index *r = n->title ? all->titles : all; /* the same documents, in the same order */
+  if (n->is_date) { /* undated documents (KZ_DATE_NONE) are below every lo */
+    for (size_t d = 0; d < all->n_docs; d++) {
+      match[d] = all->docs[d].date != KZ_DATE_NONE && all->docs[d].date >= n->lo &&
+                 all->docs[d].date <= n->hi;
+      score[d] = 0;
+    }
+    return;
+  }
   uint32_t ids[MAX_LEAF_TERMS], offs[MAX_LEAF_TERMS];
   size_t nt = 0;
   uint32_t first = 0;
@@ -552,12 +601,21 @@ static void eval(const ref_index *r, const params *p, const qnode *n, double *sc
   double *cs = xmalloc(nd * sizeof *cs);
   unsigned char *cm = xmalloc(nd);
   unsigned char *all_required = xmalloc(nd), *any_optional = xcalloc(nd, 1);
-  size_t n_required = 0;
+  size_t n_required = 0, n_rest = 0;
   memset(all_required, 1, nd);
+  /* A list's date clauses filter what the rest of it matches, whatever the rest is. */
+  unsigned char *filter = xmalloc(nd);
+  memset(filter, 1, nd);
   for (size_t d = 0; d < nd; d++) score[d] = 0;
   for (size_t i = 0; i < n->n; i++) {
     const qnode *c = n->kids[i];
     if (c->kind == Q_NOT) continue;
+    if (n->kind == Q_LIST && c->kind == Q_LEAF && c->is_date) {
+      eval(r, p, c, cs, cm);
+      for (size_t d = 0; d < nd; d++) filter[d] &= cm[d];
+      continue;
+    }
+    n_rest++;
     int required = n->kind == Q_AND || (n->kind == Q_LIST && (c->must || p->default_and));
     n_required += required;
     eval(r, p, c, cs, cm);
@@ -570,7 +628,9 @@ static void eval(const ref_index *r, const params *p, const qnode *n, double *sc
       }
     }
   }
-  for (size_t d = 0; d < nd; d++) match[d] = n_required ? all_required[d] : any_optional[d];
+  for (size_t d = 0; d < nd; d++)
+    match[d] = (!n_rest || (n_required ? all_required[d] : any_optional[d])) && filter[d];
+  free(filter);
   for (size_t i = 0; i < n->n; i++) {
     if (n->kids[i]->kind != Q_NOT) continue;
     eval(r, p, n->kids[i]->kids[0], cs, cm);
@@ -593,6 +653,11 @@ static int by_rank(const void *pa, const void *pb) {
 /* ======================================================================== */
 /* Query generation                                                         */
 /* ======================================================================== */
+
+/* Generated documents are dated over GEN_DATE_DAYS days from 2022-01-01 (some undated, some
+ * with a date that does not parse, which leaves them undated). */
+#define GEN_DATE_START 1640995200LL
+#define GEN_DATE_DAYS 60u
 
 typedef struct vocab {
   char **words;
@@ -691,7 +756,14 @@ static qnode *gen_leaf(gen *g) {
     put_absent_word(g, &b);
   }
   qnode *n = qleaf(b.s, quoted);
+  n->title = kz_test_rand_chance(&g->r, 0.15);
   sb_free(&b);
+  if (g->voc && kz_test_rand_chance(&g->r, 0.1)) { /* a date range, around the generated documents' dates */
+    n->is_date = 1;
+    n->title = 0;
+    n->lo = GEN_DATE_START + (int64_t)kz_test_rand_below(&g->r, GEN_DATE_DAYS * 86400u);
+    n->hi = n->lo + (int64_t)kz_test_rand_below(&g->r, 20 * 86400u);
+  }
   return n;
 }
 
@@ -1020,18 +1092,21 @@ static int check_index_stats(kz_index *idx, const ref_index *ref, kz_index_stats
     return -1;
   }
   double avgdl = (double)ref->total_len / (double)ref->n_docs;
+  /* The dictionary holds the title's terms as well, under their own field. */
+  const ref_index *tr = ref->titles;
   if (is->documents != ref->n_docs || !close_rel(is->avg_doc_length, avgdl, 1e-12) ||
-      is->terms != ref->n_terms || is->positions != ref->total_len) {
+      is->terms != ref->n_terms + tr->n_terms || is->positions != ref->total_len + tr->total_len) {
     fprintf(stderr,
             "index stats: %llu documents, avgdl %.9g, %llu terms, %llu positions; reference %zu, "
             "%.9g, %zu, %llu\n",
             (unsigned long long)is->documents, is->avg_doc_length, (unsigned long long)is->terms,
-            (unsigned long long)is->positions, ref->n_docs, avgdl, ref->n_terms,
-            (unsigned long long)ref->total_len);
+            (unsigned long long)is->positions, ref->n_docs, avgdl, ref->n_terms + tr->n_terms,
+            (unsigned long long)(ref->total_len + tr->total_len));
     return -1;
   }
   uint64_t postings = 0;
   for (size_t i = 0; i < ref->n_terms; i++) postings += ref->terms[i].n_post;
+  for (size_t i = 0; i < tr->n_terms; i++) postings += tr->terms[i].n_post;
   if (is->postings != postings) {
     fprintf(stderr, "index stats: %llu postings, reference %llu\n",
             (unsigned long long)is->postings, (unsigned long long)postings);
@@ -1167,12 +1242,25 @@ static int add_generated(kz_writer *w, ref_index *ref, const vocab *v, kz_test_r
   d.title_len = title.len;
   d.body = body.s;
   d.body_len = body.len;
+  char date[40] = "";
+  int64_t when = KZ_DATE_NONE;
+  double x = kz_test_rand_unit(r);
+  if (x < 0.85) {
+    when = GEN_DATE_START + (int64_t)kz_test_rand_below(r, GEN_DATE_DAYS * 86400u);
+    kz_date_format(date, sizeof date, when);
+  } else if (x < 0.9) {
+    snprintf(date, sizeof date, "2022-13-40");
+  }
+  d.date = date;
+  d.date_len = strlen(date);
   kz_error err;
   int rc = kz_writer_add(w, &d, &err);
-  if (rc != KZ_OK)
+  if (rc != KZ_OK) {
     fprintf(stderr, "kz_writer_add %s: %s\n", id, err.message);
-  else
+  } else {
     ref_add(ref, id, strlen(id), title.s, title.len, body.s, body.len);
+    ref->docs[ref->n_docs - 1].date = when;
+  }
   sb_free(&title);
   sb_free(&body);
   return rc;

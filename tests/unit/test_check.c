@@ -376,7 +376,9 @@ static void test_check__damaged_manifest_is_a_problem(void) {
   size_t lang = data[KZ_FILE_HEADER_BYTES + 12];
   uint8_t *count = data + KZ_FILE_HEADER_BYTES + 13 + lang;
   CHECK(kz_load_u32le(count) >= 2);
-  size_t rec = 4 + 4 + 8 * 4 + 8 * KZ_SEGFILES;
+  /* A v3 record: the fixed fields, then each file's kind, flags, extension and size. */
+  size_t rec = 4 + 4 + 8 + 8 + 4 + 8 * 3 + 4 + 8 + 8 + 1;
+  for (int k = 0; k < KZ_SEGFILES; k++) rec += 3 + strlen(kz_segfile_ext[k]) + 8;
   memcpy(count + 4 + rec, count + 4, 4); /* the second record gets the first's id */
   reseal(data, size);
   CHECK(write_file(p, data, size) == 0);

@@ -152,9 +152,21 @@ typedef struct body_spec {
   size_t trailing;    /* extra bytes after the last record */
   uint32_t deleted0;  /* the first record's deletions: count, file generation */
   uint64_t del_gen0;
+  /* v3: the first record's file list: a kind left out (code, 0: none), an extra kind and its flags */
+  uint8_t missing0, extra_kind0, extra_flags0;
+  uint8_t dup0; /* a known kind listed twice (code, 0: none) */
 } body_spec;
 
-static void build_body(kz_buf *b, const body_spec *s) {
+static void put_entry(kz_buf *b, uint8_t kind, uint8_t flags, const char *ext) {
+  kz_buf_put_u8(b, kind);
+  kz_buf_put_u8(b, flags);
+  kz_buf_put_u8(b, (uint8_t)strlen(ext));
+  kz_buf_append(b, ext, strlen(ext));
+  kz_buf_put_u64le(b, 100);
+}
+
+/* A body in the record layout of `version` (v1 and v2 share one). */
+static void build_body_v(kz_buf *b, const body_spec *s, int version) {
   kz_buf_put_u64le(b, s->generation);
   kz_buf_put_u32le(b, s->next_id);
   kz_buf_put_u8(b, s->lang_len);
@@ -163,13 +175,32 @@ static void build_body(kz_buf *b, const body_spec *s) {
   for (uint32_t i = 0; i < s->records; i++) {
     kz_buf_put_u32le(b, i == 0 ? s->id0 : i);
     kz_buf_put_u32le(b, i == 0 ? s->docs0 : 10);
-    for (int k = 0; k < 4 + KZ_SEGFILES; k++) kz_buf_put_u64le(b, 100);
+    if (version < 3) {
+      for (int k = 0; k < 4 + KZ_SEGFILES_V2; k++) kz_buf_put_u64le(b, 100);
+    } else {
+      kz_buf_put_u64le(b, 100); /* total length, title length, titled documents */
+      kz_buf_put_u64le(b, 50);
+      kz_buf_put_u32le(b, 1);
+      for (int k = 0; k < 3; k++) kz_buf_put_u64le(b, 100);
+    }
     kz_buf_put_u32le(b, i == 0 ? s->deleted0 : 0); /* deletions: count, generation, file size */
     kz_buf_put_u64le(b, i == 0 ? s->del_gen0 : 0);
     kz_buf_put_u64le(b, i == 0 && s->del_gen0 ? 33 : 0);
+    if (version < 3) continue;
+    int first = i == 0;
+    uint8_t n = (uint8_t)(KZ_SEGFILES - (first && s->missing0) + (first && s->extra_kind0) +
+                          (first && s->dup0));
+    kz_buf_put_u8(b, n);
+    for (int k = 0; k < KZ_SEGFILES; k++)
+      if (!(first && s->missing0 == k + 1))
+        put_entry(b, (uint8_t)(k + 1), KZ_SEGFILE_REQUIRED, kz_segfile_ext[k]);
+    if (first && s->dup0) put_entry(b, s->dup0, KZ_SEGFILE_REQUIRED, kz_segfile_ext[s->dup0 - 1]);
+    if (first && s->extra_kind0) put_entry(b, s->extra_kind0, s->extra_flags0, "sig");
   }
   for (size_t i = 0; i < s->trailing; i++) kz_buf_put_u8(b, 0);
 }
+
+static void build_body(kz_buf *b, const body_spec *s) { build_body_v(b, s, KZ_FORMAT_VERSION); }
 
 static int read_framed(const char *dir, const body_spec *s) {
   kz_buf b = KZ_BUF_INIT;
@@ -204,7 +235,9 @@ static void test_manifest__round_trips_segments_and_language(void) {
   path_in(p, sizeof p, dir, KZ_MANIFEST_NAME);
   CHECK_EQ_INT(stat(p, &st), 0);
   CHECK_EQ_INT(bytes, st.st_size);
-  CHECK_EQ_INT(bytes, 8 + 8 + 4 + 1 + 7 + 4 + 3 * (4 + 4 + 8 * 4 + 8 * KZ_SEGFILES + 4 + 8 + 8) + 16);
+  size_t entries = 0; /* kind, flags, extension length, extension, size */
+  for (int k = 0; k < KZ_SEGFILES; k++) entries += 3 + strlen(kz_segfile_ext[k]) + 8;
+  CHECK_EQ_INT(bytes, 8 + 8 + 4 + 1 + 7 + 4 + 3 * (4 + 4 + 8 + 8 + 4 + 8 * 3 + 4 + 8 + 8 + 1 + entries) + 16);
   path_in(p, sizeof p, dir, KZ_MANIFEST_NAME ".tmp");
   CHECK(stat(p, &st) != 0); /* renamed away */
 
@@ -309,18 +342,18 @@ static void test_manifest__flipped_or_truncated_bytes_are_corrupt(void) {
 static void test_manifest__newer_version_is_reported(void) {
   char *dir = make_dir();
   CHECK(dir);
-  body_spec s = {1, 1, 7, "english", 0, 0, 0, 0, 0, 0, 0};
+  body_spec s = {1, 1, 7, "english", 1, 1, 0, 10, 0, 0, 0, 0, 0, 0, 0};
   kz_buf b = KZ_BUF_INIT;
-  build_body(&b, &s);
-  /* A v3 header with a valid-looking v3 footer and a matching checksum. */
-  CHECK_EQ_INT(write_framed(dir, &b, 3, 3), 0);
+  build_body_v(&b, &s, 2);
+  /* A v4 header with a valid-looking v4 footer and a matching checksum. */
+  CHECK_EQ_INT(write_framed(dir, &b, 4, 4), 0);
   kz_manifest m;
   kz_error err;
   memset(&err, 0, sizeof err);
   CHECK_EQ_INT(kz_manifest_read(&m, dir, &err), KZ_ERR_VERSION);
   CHECK_EQ_INT(err.code, KZ_ERR_VERSION);
+  CHECK(strstr(err.message, "v4") != NULL);
   CHECK(strstr(err.message, "v3") != NULL);
-  CHECK(strstr(err.message, "v2") != NULL);
   CHECK(strstr(err.message, KZ_MANIFEST_NAME) != NULL);
   /* A much newer one with a v2 footer still is a version problem, not damage. */
   CHECK_EQ_INT(write_framed(dir, &b, 300, 2), 0);
@@ -329,24 +362,31 @@ static void test_manifest__newer_version_is_reported(void) {
   /* Version 0 is no format at all. */
   CHECK_EQ_INT(write_framed(dir, &b, 0, 0), 0);
   CHECK_EQ_INT(kz_manifest_read(&m, dir, &err), KZ_ERR_CORRUPT);
-  /* The sanity case: the same body framed as v2 reads. */
+  /* The sanity case: the same body framed as v2 reads, its segment with the five v2 files. */
   CHECK_EQ_INT(write_framed(dir, &b, 2, 2), 0);
   CHECK_EQ_INT(kz_manifest_read(&m, dir, &err), KZ_OK);
   CHECK_EQ_STR(m.language, "english");
   CHECK_EQ_INT(m.format_version, 2);
+  CHECK_EQ_INT(kz_manifest_kinds(&m), KZ_SEGFILES_V2);
+  CHECK_EQ_INT(m.n_segments, 1);
+  CHECK_EQ_INT(m.segments[0].file_bytes[KZ_SEGFILE_STORE], 100);
+  CHECK_EQ_INT(m.segments[0].file_bytes[KZ_SEGFILE_TITLE_NORMS], 0);
   kz_manifest_free(&m);
+  /* A v2 record framed as v3 is damage: v3 records list their files. */
+  CHECK_EQ_INT(write_framed(dir, &b, 3, 3), 0);
+  CHECK_EQ_INT(kz_manifest_read(&m, dir, &err), KZ_ERR_CORRUPT);
   /* A v1 manifest (same layout) reads too, saying so, so that a rebuild can replace it. */
   CHECK_EQ_INT(write_framed(dir, &b, 1, 1), 0);
   CHECK_EQ_INT(kz_manifest_read(&m, dir, &err), KZ_OK);
   CHECK_EQ_INT(m.format_version, 1);
   kz_manifest_free(&m);
-  /* A v3 header whose footer magic is gone is a damaged file, not a newer one. */
+  /* A v4 header whose footer magic is gone is a damaged file, not a newer one. */
   kz_buf f = KZ_BUF_INIT;
   kz_buf_put_u32le(&f, KZ_MAGIC_MANIFEST);
-  kz_buf_put_u32le(&f, 3);
+  kz_buf_put_u32le(&f, 4);
   kz_buf_append(&f, b.data, b.len);
   kz_buf_put_u32le(&f, 0xdeadbeefu);
-  kz_buf_put_u32le(&f, 3);
+  kz_buf_put_u32le(&f, 4);
   kz_buf_put_u64le(&f, kz_checksum(f.data, f.len));
   CHECK_EQ_INT(write_file(dir, f.data, f.len), 0);
   CHECK_EQ_INT(kz_manifest_read(&m, dir, &err), KZ_ERR_CORRUPT);
@@ -358,9 +398,25 @@ static void test_manifest__newer_version_is_reported(void) {
 static void test_manifest__rejects_inconsistent_bodies(void) {
   char *dir = make_dir();
   CHECK(dir);
-  const body_spec good = {5, 9, 7, "english", 3, 3, 8, 2, 0, 0, 0};
+  const body_spec good = {5, 9, 7, "english", 3, 3, 8, 2, 0, 0, 0, 0, 0, 0, 0};
   CHECK_EQ_INT(read_framed(dir, &good), KZ_OK);
   body_spec s = good;
+  /* Files by kind: every known kind is needed, once; an unknown one may be skipped only when
+   * it is marked optional. */
+  s.missing0 = KZ_SEGFILE_DATES + 1;
+  CHECK_EQ_INT(read_framed(dir, &s), KZ_ERR_CORRUPT);
+  s = good;
+  s.dup0 = KZ_SEGFILE_NORMS + 1;
+  CHECK_EQ_INT(read_framed(dir, &s), KZ_ERR_CORRUPT);
+  s = good;
+  s.extra_kind0 = 200;
+  s.extra_flags0 = KZ_SEGFILE_REQUIRED;
+  CHECK_EQ_INT(read_framed(dir, &s), KZ_ERR_VERSION);
+  s.extra_flags0 = 0;
+  CHECK_EQ_INT(read_framed(dir, &s), KZ_OK);
+  s.extra_flags0 = 0x80; /* an unknown flag */
+  CHECK_EQ_INT(read_framed(dir, &s), KZ_ERR_CORRUPT);
+  s = good;
   s.deleted0 = 1; /* deletions recorded by the current commit */
   s.del_gen0 = 5;
   CHECK_EQ_INT(read_framed(dir, &s), KZ_OK);

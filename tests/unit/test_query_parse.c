@@ -7,6 +7,7 @@
 
 #include "common/buf.h"
 #include "common/limits.h"
+#include "format/format.h"
 #include "kz_test.h"
 #include "kz_test_corpus.h"
 #include "searcher/query_parse.h"
@@ -23,6 +24,7 @@ static const char *kind_name(kz_qkind k) {
     case KZ_Q_OR: return "OR";
     case KZ_Q_NOT: return "NOT";
     case KZ_Q_LIST: return "LIST";
+    case KZ_Q_DATE: return "DATE";
   }
   return "?";
 }
@@ -36,6 +38,12 @@ static void sexpr(kz_buf *b, const kz_qnode *n) {
   if (n->occur == KZ_OCCUR_MUST) put(b, "+ ");
   if (n->occur == KZ_OCCUR_MUST_NOT) put(b, "- ");
   put(b, kind_name(n->kind));
+  if (n->field == KZ_FIELD_TITLE) put(b, " title:");
+  if (n->kind == KZ_Q_DATE) {
+    char range[64];
+    snprintf(range, sizeof range, " %lld..%lld", (long long)n->lo, (long long)n->hi);
+    put(b, range);
+  }
   if (n->kind == KZ_Q_WORD) {
     put(b, " ");
     kz_buf_append(b, n->text, n->text_len);
@@ -73,6 +81,9 @@ static long check_tree(const kz_qnode *n, const char *q, size_t len, int depth, 
       break;
     case KZ_Q_LIST:
       if (n->n_children < 1) return -1;
+      break;
+    case KZ_Q_DATE:
+      if (n->n_children || n->lo > n->hi) return -1;
       break;
   }
   long count = 1;
@@ -527,7 +538,72 @@ static void test_query_parse__random_tokens(void) {
   CHECK(parsed > 1000);
 }
 
-KZ_TEST_MAIN(KZ_TEST(test_query_parse__single_word), KZ_TEST(test_query_parse__several_words),
+/* ------------------------------------------------------------------------ */
+/* Fields                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static void test_query_parse__title_field(void) {
+  EXPECT_TREE("title:almaty", "(LIST (WORD title: almaty))");
+  EXPECT_TREE("Title:almaty", "(LIST (WORD title: almaty))");
+  EXPECT_TREE("title:\"state of emergency\"", "(LIST (PHRASE title: \"state of emergency\"))");
+  EXPECT_TREE("+title:oil prices", "(LIST (+ WORD title: oil) (WORD prices))");
+  EXPECT_TREE("peace -title:oil", "(LIST (WORD peace) (- WORD title: oil))");
+  EXPECT_TREE("a OR title:b", "(LIST (OR (WORD a) (WORD title: b)))");
+  EXPECT_TREE("title:AND", "(LIST (WORD title: AND))");
+  EXPECT_TREE("(title:x)", "(LIST (WORD title: x))");
+  EXPECT_ERROR("title:", KZ_ERR_QUERY, 0, "'title:' at 0 needs a word");
+  EXPECT_ERROR("oil title: x", KZ_ERR_QUERY, 4, "needs a word");
+  EXPECT_ERROR("(title:)", KZ_ERR_QUERY, 1, "needs a word");
+  EXPECT_ERROR("title:(a b)", KZ_ERR_QUERY, 0, "needs a word");
+}
+
+static void test_query_parse__words_with_colons_stay_words(void) {
+  EXPECT_TREE("10:30", "(LIST (WORD 10:30))");
+  EXPECT_TREE("http://x.org", "(LIST (WORD http://x.org))");
+  EXPECT_TREE("note: this", "(LIST (WORD note:) (WORD this))");
+  EXPECT_TREE("a::b", "(LIST (WORD a::b))");
+  EXPECT_TREE("x1:y", "(LIST (WORD x1:y))");
+  EXPECT_TREE("nur-sultan:", "(LIST (WORD nur-sultan:))");
+}
+
+static void test_query_parse__unknown_field_is_an_error(void) {
+  EXPECT_ERROR("author:x", KZ_ERR_QUERY, 0, "unknown field 'author'");
+  EXPECT_ERROR("author:x", KZ_ERR_QUERY, 0, "title: and date:");
+  EXPECT_ERROR("oil +author:\"x y\"", KZ_ERR_QUERY, 5, "unknown field");
+  /* A name of 10,000 letters: the message quotes its start only. */
+  size_t n = 10000;
+  char *q = malloc(n + 3);
+  CHECK(q);
+  memset(q, 'a', n);
+  memcpy(q + n, ":x", 3);
+  EXPECT_ERROR(q, KZ_ERR_QUERY, 0, "unknown field 'aaaa");
+  kz_qnode *root = NULL;
+  kz_error err = {0};
+  CHECK_EQ_INT(kz_query_parse(&root, q, strlen(q), &err), KZ_ERR_QUERY);
+  CHECK(strlen(err.message) < 200);
+  free(q);
+}
+
+static void test_query_parse__date_field(void) {
+  EXPECT_TREE("date:2022-01-06", "(LIST (DATE 1641427200..1641513599))");
+  EXPECT_TREE("date:2022", "(LIST (DATE 1640995200..1672531199))");
+  EXPECT_TREE("oil date:2022-01-05..2022-01-07",
+              "(LIST (WORD oil) (DATE 1641340800..1641599999))");
+  EXPECT_TREE("(date:>=2022-01-05)", "(LIST (DATE 1641340800..9223372036854775807))");
+  EXPECT_TREE("date:[2022-01-05 TO 2022-01-07] oil",
+              "(LIST (DATE 1641340800..1641599999) (WORD oil))");
+  EXPECT_TREE("-date:2022 x", "(LIST (- DATE 1640995200..1672531199) (WORD x))");
+  EXPECT_ERROR("date:", KZ_ERR_QUERY, 0, "needs a date");
+  EXPECT_ERROR("oil date:..", KZ_ERR_QUERY, 9, "date:");
+  EXPECT_ERROR("date:2022-13-40", KZ_ERR_QUERY, 10, "date:");
+  EXPECT_ERROR("date:[2022 TO 2023", KZ_ERR_QUERY, 5, "unterminated date range");
+  EXPECT_ERROR("date:2022-01-07..2022-01-05", KZ_ERR_QUERY, 17, "reversed");
+}
+
+KZ_TEST_MAIN(KZ_TEST(test_query_parse__title_field),
+             KZ_TEST(test_query_parse__words_with_colons_stay_words),
+             KZ_TEST(test_query_parse__unknown_field_is_an_error),
+             KZ_TEST(test_query_parse__date_field), KZ_TEST(test_query_parse__single_word), KZ_TEST(test_query_parse__several_words),
              KZ_TEST(test_query_parse__modifiers), KZ_TEST(test_query_parse__hyphenated_words),
              KZ_TEST(test_query_parse__phrases), KZ_TEST(test_query_parse__and_or_precedence),
              KZ_TEST(test_query_parse__chains_flatten), KZ_TEST(test_query_parse__not),

@@ -71,7 +71,7 @@ static int terms_of(terms *t, kz_analyzer *a, const char *words) {
   kz_qnode *tree = NULL;
   kz_plan *plan = NULL;
   rc = kz_query_parse(&tree, words, strlen(words), &err);
-  if (!rc) rc = kz_plan_build(&plan, tree, a, 0, &err);
+  if (!rc) rc = kz_plan_build(&plan, tree, a, 0, NULL, &err);
   if (!rc) rc = kz_hl_query_build(&t->q, plan);
   kz_plan_free(plan);
   kz_qnode_free(tree);

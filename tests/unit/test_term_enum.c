@@ -72,11 +72,13 @@ static void random_key(uint64_t *r, key *k) {
 static uint32_t df_of(size_t i) { return 1 + (uint32_t)(i % N_DOCS); }
 
 static int write_segment(fixture *fx, size_t s, kz_segment_info *info, kz_error *err) {
-  static const uint32_t lengths[N_DOCS] = {3, 5, 1, 7};
+  static const uint32_t lengths[N_DOCS] = {3, 5, 1, 7}, title_lengths[N_DOCS] = {0, 0, 0, 0};
+  static const int64_t dates[N_DOCS] = {INT64_MIN, INT64_MIN, INT64_MIN, INT64_MIN};
+  const kz_doc_columns cols = {lengths, title_lengths, dates, N_DOCS};
   static const uint32_t docs[N_DOCS] = {0, 1, 2, 3}, freqs[N_DOCS] = {1, 1, 1, 1};
   static const uint8_t pos[N_DOCS] = {0, 0, 0, 0}; /* each document: its first position, 0 */
   kz_segment_writer *w;
-  int rc = kz_segment_writer_open(&w, fx->dir, (uint32_t)s + 1, lengths, N_DOCS);
+  int rc = kz_segment_writer_open(&w, fx->dir, (uint32_t)s + 1, &cols);
   if (rc) return rc;
   for (size_t i = 0; i < fx->n_keys[s] && !rc; i++)
     rc = kz_segment_writer_term(w, fx->keys[s][i].b, fx->keys[s][i].len, docs, freqs, df_of(i),

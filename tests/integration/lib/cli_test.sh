@@ -58,6 +58,16 @@ same() {
     echo "FAIL - $1: got '$2', expected '$3'"
   fi
 }
+# expect NAME STATUS [GREP_PATTERN [FILE]]: the last command's status is
+# STATUS and, when given, the pattern occurs in FILE (default $OUT).
+expect() {
+  local name=$1 want=$2 pattern=${3:-} file=${4:-$OUT}
+  if [ "$rc" -eq "$want" ] && { [ -z "$pattern" ] || grep -q -- "$pattern" "$file"; }; then
+    pass "$name"
+  else
+    fail "$name"
+  fi
+}
 # kz ARGS...: runs kzsearch with stdout in $OUT, stderr in $ERR, status in $rc.
 kz() {
   "$KZ" "$@" >"$OUT" 2>"$ERR"
