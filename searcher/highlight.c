@@ -21,6 +21,8 @@
 #include <string.h>
 
 #define NONE UINT32_MAX
+/* A node that always matches: a date filter, which the hit passed and which marks no text. */
+#define ALWAYS (UINT32_MAX - 1)
 
 typedef struct hl_node {
   uint32_t clause; /* NONE for a boolean node */
@@ -33,6 +35,7 @@ struct kz_hl_query {
   char *strings;
   size_t n_terms;
   uint32_t *cl_words;            /* clause c's words: [cl_words[c], cl_words[c + 1]) */
+  uint8_t *cl_title;             /* clause c is a title: clause, found in the title only */
   uint32_t *word_term, *word_offset;
   size_t n_clauses, n_words;
   uint32_t *by_term, *starts;    /* clauses starting with term t: starts[by_term[t] .. by_term[t + 1]) */
@@ -130,14 +133,15 @@ static int build_terms(kz_hl_query *q, const kz_plan *plan) {
 }
 
 typedef struct tree_caps {
-  size_t nodes, kids, clauses, words, offsets;
+  size_t nodes, kids, clauses, words, offsets, titles;
 } tree_caps;
 
 /* The clause number of leaf p, adding the clause when no equal one exists. */
 static int clause_of(kz_hl_query *q, const kz_plan *p, tree_caps *caps, uint32_t *out) {
+  int title = p->field == KZ_FIELD_TITLE;
   for (size_t c = 0; c < q->n_clauses; c++) {
     uint32_t w = q->cl_words[c], n = q->cl_words[c + 1] - w;
-    if (n != p->n_terms) continue;
+    if (n != p->n_terms || q->cl_title[c] != title) continue;
     size_t i = 0;
     while (i < n && q->word_offset[w + i] == p->terms[i].offset &&
            strcmp(q->terms[q->word_term[w + i]], p->terms[i].key + 1) == 0)
@@ -152,7 +156,9 @@ static int clause_of(kz_hl_query *q, const kz_plan *p, tree_caps *caps, uint32_t
   q->cl_words = grow(q->cl_words, &caps->clauses, q->n_clauses + 2, sizeof *q->cl_words, &rc);
   q->word_term = grow(q->word_term, &caps->words, words, sizeof *q->word_term, &rc);
   q->word_offset = grow(q->word_offset, &caps->offsets, words, sizeof *q->word_offset, &rc);
+  q->cl_title = grow(q->cl_title, &caps->titles, q->n_clauses + 1, sizeof *q->cl_title, &rc);
   if (rc) return rc;
+  q->cl_title[q->n_clauses] = (uint8_t)title;
   if (q->n_clauses == 0) q->cl_words[0] = 0;
   for (size_t i = 0; i < p->n_terms; i++) {
     q->word_term[q->n_words] = find_term(q, p->terms[i].key + 1);
@@ -172,6 +178,11 @@ static int build_node(kz_hl_query *q, const kz_plan *p, tree_caps *caps, uint32_
   uint32_t me = (uint32_t)q->n_nodes++;
   *index = me;
   hl_node node = {NONE, 0, 0, 0, 0};
+  if (p->kind != KZ_P_BOOL && p->n_terms == 0) { /* a date filter */
+    node.clause = ALWAYS;
+    q->nodes[me] = node;
+    return KZ_OK;
+  }
   if (p->kind != KZ_P_BOOL) {
     rc = clause_of(q, p, caps, &node.clause);
     q->nodes[me] = node;
@@ -219,7 +230,7 @@ int kz_hl_query_build(kz_hl_query **out, const kz_plan *plan) {
   *out = NULL;
   kz_hl_query *q = calloc(1, sizeof *q);
   if (!q) return KZ_ERR_NOMEM;
-  tree_caps caps = {0, 0, 0, 0, 0};
+  tree_caps caps = {0, 0, 0, 0, 0, 0};
   uint32_t root;
   int rc = build_terms(q, plan);
   if (!rc) rc = build_node(q, plan, &caps, &root);
@@ -237,6 +248,7 @@ void kz_hl_query_free(kz_hl_query *q) {
   free(q->terms);
   free(q->strings);
   free(q->cl_words);
+  free(q->cl_title);
   free(q->word_term);
   free(q->word_offset);
   free(q->by_term);
@@ -255,6 +267,7 @@ size_t kz_hl_query_clauses(const kz_hl_query *q) { return q->n_clauses; }
 /* Whether node n matches, given which clauses occur (plan.h's semantics). */
 static int node_matches(const kz_hl_query *q, uint32_t n, const uint8_t *occurs) {
   const hl_node *node = &q->nodes[n];
+  if (node->clause == ALWAYS) return 1;
   if (node->clause != NONE) return occurs[node->clause];
   const uint32_t *k = q->kids + node->kids;
   int any_should = 0;
@@ -275,6 +288,7 @@ static int node_matches(const kz_hl_query *q, uint32_t n, const uint8_t *occurs)
 static void mark_live(const kz_hl_query *q, uint32_t n, const uint8_t *occurs, uint8_t *live,
                       int check) {
   const hl_node *node = &q->nodes[n];
+  if (node->clause == ALWAYS) return;
   if (node->clause != NONE) {
     live[node->clause] |= occurs[node->clause];
     return;
@@ -352,10 +366,11 @@ static int try_clause(kz_hl_doc *d, const kz_hl_query *q, uint32_t c, size_t g, 
     while (h < n && d->pos[h] < target) h++;
     if (h == n || d->pos[h] != target || d->term[h] != q->word_term[i]) return KZ_OK;
   }
-  d->occurs[c] = 1;
   kz_span first, last;
-  int f = token_at(d, g, &first);
-  if (token_at(d, h, &last) != f) return KZ_OK; /* across the title/body boundary */
+  int f = token_at(d, g, &first), f_last = token_at(d, h, &last);
+  if (q->cl_title[c] && (f != KZ_HL_TITLE || f_last != KZ_HL_TITLE)) return KZ_OK;
+  d->occurs[c] = 1;
+  if (f_last != f) return KZ_OK; /* across the title/body boundary */
   kz_hl_field *field = &d->field[f];
   int rc = KZ_OK;
   field->matches = grow(field->matches, &field->cap_matches, field->n_matches + 1,

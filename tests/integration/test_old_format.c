@@ -119,7 +119,7 @@ static void test_old_format__v2_refused(void) {
   }
   old_version = "format v2";
   check_refused();
-  CHECK(kz_test_remove_tree(dir) == 0);
+  CHECK(kz_test_remove_tree(dir));
 }
 
 static void test_old_format__v1_refused_then_rebuilt(void) {
@@ -133,7 +133,7 @@ static void test_old_format__v1_refused_then_rebuilt(void) {
   kz_error err;
   kz_index *idx = NULL;
   kz_writer *w = NULL;
-  kz_check_report report;
+  kz_check_report report = KZ_CHECK_REPORT_INIT;
 
   /* A rebuild reads the old manifest only and replaces the index. */
   kz_writer_options o = KZ_WRITER_OPTIONS_INIT;
