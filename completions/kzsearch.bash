@@ -10,7 +10,7 @@
 
 _kzsearch() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev='' cmd=search i
-  local commands='index search show stats check delete compact help'
+  local commands='index search show stats check delete eval compact help'
   local opts
   ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
   COMPREPLY=()
@@ -36,7 +36,7 @@ _kzsearch() {
     mapfile -t COMPREPLY < <(compgen -d -- "$cur")
     return 0
     ;;
-  --from)
+  --from | --queries | --qrels | --run)
     compopt -o filenames 2>/dev/null
     mapfile -t COMPREPLY < <(compgen -f -- "$cur")
     return 0
@@ -45,7 +45,7 @@ _kzsearch() {
     mapfile -t COMPREPLY < <(compgen -W 'auto always never' -- "$cur")
     return 0
     ;;
-  --lang | --language | --memory | --threads | --max-doc-size | -k | --limit | --offset)
+  --lang | --language | --memory | --threads | --max-doc-size | -k | --k | --limit | --offset | --compare)
     return 0 # a value nothing can guess
     ;;
   esac
@@ -57,6 +57,7 @@ _kzsearch() {
   stats) opts='-i --index --json -h --help' ;;
   check) opts='-i --index --full --json -h --help' ;;
   delete) opts='-i --index --from -h --help' ;;
+  eval) opts='-i --index --queries --qrels -k --k --json --per-query --compare --run -h --help' ;;
   compact) opts='-i --index -h --help' ;;
   help) opts='' ;;
   esac
