@@ -132,7 +132,7 @@ static int read_other(json_in *in, char **out) {
 /* Parses one {"id", "text"} object; @return 0 with both set, -1 with a message in *why. */
 static int parse_query_line(const char *line, size_t len, cli_eval_topic *q, const char **why) {
   json_in in = {line, line + len};
-  *why = "not a JSON object";
+  *why = "malformed JSON: expected one {\"id\", \"text\"} object";
   skip_ws(&in);
   if (in.p >= in.end || *in.p++ != '{') return -1;
   for (;;) {
