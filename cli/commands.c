@@ -15,6 +15,7 @@
 #include "cmd_check.h"
 #include "cmd_compact.h"
 #include "cmd_delete.h"
+#include "cmd_eval.h"
 #include "cmd_index.h"
 #include "cmd_search.h"
 #include "cmd_serve.h"
@@ -306,6 +307,49 @@ static const char upgrade_help[] =
     "Exit status:\n"
     "  0  upgraded, or already of the current format\n"
     "  2  an error: the index stays as it was\n";
+/* ---------------------------------------------------------------- eval */
+
+static const char eval_usage[] =
+    "Usage: kzsearch eval [-i DIR] --queries FILE --qrels FILE [-k N] [--json]\n"
+    "                     [--per-query] [--compare OPTIONS] [--run FILE]\n";
+
+static const char eval_help[] =
+    "\n"
+    "Measure ranking quality on judged queries: run every query of the query file\n"
+    "that has a relevant judgment and print MAP (to rank 1000), nDCG@10 (graded\n"
+    "gains 2^rel-1), P@10, R@100 and R@1000, averaged over those queries, as\n"
+    "trec_eval computes them (hits tied in score are taken in the order kzsearch\n"
+    "returns them). A judged query missing from the query file scores 0.\n"
+    "\n"
+    "The query file is JSON Lines, one {\"id\": ..., \"text\": ...} per line; the\n"
+    "qrels are TREC's 'QID 0 DOCID REL' lines (REL > 0 is relevant). Each query\n"
+    "text is searched as plain words, not in the query syntax: ( ) and \" become\n"
+    "spaces, a + or - that starts a word is dropped and AND, OR, NOT are words.\n"
+    "A word with inner punctuation (real-gas) is searched as a phrase, and a\n"
+    "repeated word counts twice, as in any search.\n"
+    "\n"
+    "Options:\n"
+    "  -i, --index DIR        the index directory (see 'kzsearch --help')\n"
+    "      --queries FILE     the queries (JSON Lines)\n"
+    "      --qrels FILE       the relevance judgments (TREC qrels)\n"
+    "  -k, --k N              hits per query (default 1000)\n"
+    "      --json             print JSON lines: {\"type\":\"summary\",\"run\":..,\n"
+    "                         \"queries\":..,\"MAP\":..,...}, and \"query\", \"test\"\n"
+    "      --per-query        also print each query's figures\n"
+    "      --compare OPTIONS  also run with these search options (one argument:\n"
+    "                         --and, --bm25-k1 X, --bm25-b X) and give each\n"
+    "                         measure's p-value: a two-sided paired randomization\n"
+    "                         test, 10000 permutations, fixed seed\n"
+    "      --run FILE         write the default run to FILE in TREC run format\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "Examples:\n"
+    "  kzsearch eval -i idx --queries queries.jsonl --qrels qrels.txt\n"
+    "  kzsearch eval -i idx --queries q.jsonl --qrels qrels --compare \"--and\"\n"
+    "\n"
+    "Exit status:\n"
+    "  0  the figures were printed\n"
+    "  2  an error\n";
 
 /* ---------------------------------------------------------------- the table */
 
@@ -322,6 +366,8 @@ const cli_command cli_commands[] = {
      serve_usage, serve_help},
     {"upgrade", cli_cmd_upgrade, "Rebuild an index of an older format as the current one",
      upgrade_usage, upgrade_help},
+    {"eval", cli_cmd_eval, "Measure ranking quality (MAP, nDCG@10) on judged queries",
+     eval_usage, eval_help},
     {"compact", cli_cmd_compact, "Merge all segments into one, dropping deleted documents",
      compact_usage, compact_help},
 };

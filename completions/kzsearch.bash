@@ -10,7 +10,7 @@
 
 _kzsearch() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev='' cmd=search i
-  local commands='index search show stats check delete serve upgrade compact help'
+  local commands='index search show stats check delete serve upgrade eval compact help'
   local opts
   ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
   COMPREPLY=()
@@ -36,7 +36,7 @@ _kzsearch() {
     mapfile -t COMPREPLY < <(compgen -d -- "$cur")
     return 0
     ;;
-  --from | --api-key-file)
+  --from | --api-key-file | --queries | --qrels | --run)
     compopt -o filenames 2>/dev/null
     mapfile -t COMPREPLY < <(compgen -f -- "$cur")
     return 0
@@ -45,8 +45,8 @@ _kzsearch() {
     mapfile -t COMPREPLY < <(compgen -W 'auto always never' -- "$cur")
     return 0
     ;;
-  --lang | --language | --memory | --threads | --max-doc-size | -k | --limit | --offset | --listen | --since | --until | \
-    --cors-origin | --max-connections | --request-timeout)
+  --lang | --language | --memory | --threads | --max-doc-size | -k | --k | --limit | --offset | --listen | \
+    --since | --until | --cors-origin | --max-connections | --request-timeout | --compare)
     return 0 # a value nothing can guess
     ;;
   esac
@@ -60,6 +60,7 @@ _kzsearch() {
   delete) opts='-i --index --from -h --help' ;;
   serve) opts='-i --index --listen --threads --api-key-file --cors-origin --max-connections --request-timeout -q --quiet -h --help' ;;
   upgrade) opts='-i --index -h --help' ;;
+  eval) opts='-i --index --queries --qrels -k --k --json --per-query --compare --run -h --help' ;;
   compact) opts='-i --index -h --help' ;;
   help) opts='' ;;
   esac

@@ -229,6 +229,27 @@ KZ_API const kz_hit *kz_hits_at(const kz_hits *hits, size_t i); /* NULL past the
 KZ_API void kz_hits_free(kz_hits *hits);
 
 /*
+ * Called by kz_index_analyze for each term: the term's bytes (not
+ * NUL-terminated, valid during the call only) and its position (token
+ * number from 0). Return non-zero to stop the analysis early.
+ */
+typedef int (*kz_term_fn)(void *ctx, const char *term, size_t len, uint32_t position);
+
+/*
+ * Runs text[0..len) through the index's analyzer, exactly as documents and
+ * query words are analyzed (tokenizing, folding, stemming in the index's
+ * language), and calls `fn` with each term in order. The text is plain
+ * text, not a query: operators and quotes are just characters. Lets a
+ * caller see what a query word will search for, e.g. to merge query words
+ * that analyze alike (the search itself counts a repeated word twice, as
+ * Lucene's BooleanQuery does). Safe beside kz_search from many threads.
+ * @return KZ_OK (also when fn stopped it); KZ_ERR_INVALID for a NULL text
+ *         with a length or a NULL fn; KZ_ERR_NOMEM.
+ */
+KZ_API int kz_index_analyze(kz_index *index, const char *text, size_t len, kz_term_fn fn,
+                            void *ctx, kz_error *err);
+
+/*
  * A stored document as kz_index_get returns it: every field as it was added,
  * body included. The library allocates it and may add members at its end;
  * release it with kz_stored_free. Each string is NUL-terminated and "" (length

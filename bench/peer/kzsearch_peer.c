@@ -10,12 +10,16 @@
  * QUERIES.tsv lines are "QID \t +TEXT \t ?TEXT ...": each clause becomes a
  * quoted phrase in kzsearch syntax (one term when it analyzes to one), '+'
  * clauses required, '?' clauses optional: Lucene's MUST + SHOULD; '-'
- * excluded, '#' a filter. Typed clauses (query syntax v2): "@title:term
- * TEXT" becomes title:"TEXT", "@date:range LO HI" (YYYYMMDDhhmmss)
- * date:[LO TO HI], which kzsearch treats as a filter; the other typed
- * clauses (prefix, fuzzy, near) make the query unsupported. kzsearch always
- * indexes the title and the date, so --fields is accepted and changes
- * nothing. A query is
+ * excluded, '#' a filter. As the harness's contract says, plain clauses that
+ * analyze to the same terms are merged (required wins) and clauses without a
+ * term are dropped, so a repeated stem counts once as in the other peers
+ * (kzsearch itself counts it twice). Typed clauses (query syntax v2):
+ * "@title:term TEXT" becomes title:"TEXT", "@date:range LO HI"
+ * (YYYYMMDDhhmmss) date:[LO TO HI], which kzsearch treats as a filter; the
+ * other typed clauses (prefix, fuzzy, near) make the query unsupported.
+ * kzsearch always indexes the title and the date, so --fields is accepted
+ * and changes nothing. Extra search options come from KZ_PEER_OPTS in the
+ * CLI's syntax (e.g. KZ_PEER_OPTS="--and"); an unknown one is an error. A query is
  * timed from its text to the K external ids, as the peers do; printing is
  * outside the timed part. Uses the public API only.
  */
@@ -28,6 +32,7 @@
 #include <time.h>
 
 #include "kzsearch.h"
+#include "search_opts.h"
 
 typedef struct query {
   char *qid;
@@ -147,7 +152,57 @@ static const char *append_clause(char **out, size_t *len, size_t *cap, const cha
   return NULL;
 }
 
-static size_t read_queries(const char *path, query **out) {
+/* The clauses of one query line, merged by their analyzed terms. */
+typedef struct clause {
+  char *terms; /* the analyzed terms, each followed by '\n'; owned */
+  const char *text; /* borrowed from the line being read */
+  int must;
+} clause;
+
+typedef struct clause_set {
+  clause *c;
+  size_t n, cap;
+} clause_set;
+
+typedef struct term_buf {
+  char *s;
+  size_t len, cap;
+} term_buf;
+
+static int add_term(void *ctx, const char *term, size_t len, uint32_t position) {
+  term_buf *b = ctx;
+  (void)position;
+  if (b->len + len + 2 > b->cap) {
+    b->cap = (b->len + len + 2) * 2;
+    if (!(b->s = realloc(b->s, b->cap))) die("out of memory", NULL);
+  }
+  memcpy(b->s + b->len, term, len);
+  b->len += len;
+  b->s[b->len++] = '\n';
+  b->s[b->len] = 0;
+  return 0;
+}
+
+/* Adds a clause, or makes the one that analyzes alike required when this one is. */
+static void clause_add(clause_set *cs, kz_index *idx, int must, const char *text) {
+  kz_error err;
+  term_buf b = {NULL, 0, 0};
+  if (kz_index_analyze(idx, text, strlen(text), add_term, &b, &err)) die(text, &err);
+  if (!b.s) return; /* no term: the peers drop the clause */
+  for (size_t i = 0; i < cs->n; i++)
+    if (!strcmp(cs->c[i].terms, b.s)) {
+      cs->c[i].must |= must;
+      free(b.s);
+      return;
+    }
+  if (cs->n == cs->cap) {
+    cs->cap = cs->cap ? cs->cap * 2 : 8;
+    if (!(cs->c = realloc(cs->c, cs->cap * sizeof *cs->c))) die("out of memory", NULL);
+  }
+  cs->c[cs->n++] = (clause){b.s, text, must};
+}
+
+static size_t read_queries(kz_index *idx, const char *path, query **out) {
   FILE *f = fopen(path, "r");
   if (!f) {
     perror(path);
@@ -171,9 +226,25 @@ static size_t read_queries(const char *path, query **out) {
     qs[n].text = NULL;
     qs[n].unsupported = NULL;
     size_t len = 0, tcap = 0;
+    clause_set cs = {NULL, 0, 0};
     while ((field = strtok_r(NULL, "\t", &save)))
-      if (field[0] && field[1] && !qs[n].unsupported)
-        qs[n].unsupported = append_clause(&qs[n].text, &len, &tcap, field);
+      if (field[0] && field[1] && !qs[n].unsupported) {
+        if ((field[0] == '+' || field[0] == '?') && field[1] != '@')
+          clause_add(&cs, idx, field[0] == '+', field + 1); /* merged below */
+        else
+          qs[n].unsupported = append_clause(&qs[n].text, &len, &tcap, field);
+      }
+    for (size_t i = 0; i < cs.n; i++) {
+      size_t tl = strlen(cs.c[i].text);
+      char *plain = malloc(tl + 2);
+      if (!plain) die("out of memory", NULL);
+      plain[0] = cs.c[i].must ? '+' : '?';
+      memcpy(plain + 1, cs.c[i].text, tl + 1);
+      if (!qs[n].unsupported) qs[n].unsupported = append_clause(&qs[n].text, &len, &tcap, plain);
+      free(plain);
+      free(cs.c[i].terms);
+    }
+    free(cs.c);
     if (!qs[n].text) qs[n].text = strdup("");
     n++;
   }
@@ -218,13 +289,19 @@ static int do_queries(const char *dir, const char *qpath, size_t k, int count_on
   kz_index *idx;
   if (kz_index_open(&idx, dir, &err)) die(dir, &err);
   query *qs;
-  size_t nq = read_queries(qpath, &qs);
+  size_t nq = read_queries(idx, qpath, &qs);
   double *lat = calloc(nq ? nq : 1, sizeof *lat), *cpu = calloc(nq ? nq : 1, sizeof *cpu);
   kz_search_options o = KZ_SEARCH_OPTIONS_INIT;
   o.k = k;
   o.snippet_bytes = 0;
   o.ids_only = 1;
   o.skip_total = 1; /* the peers do not count every match when ranking either */
+  const char *extra = getenv("KZ_PEER_OPTS");
+  char msg[256];
+  if (extra && cli_search_opts_parse(extra, &o, msg, sizeof msg)) {
+    fprintf(stderr, "kzsearch-peer: KZ_PEER_OPTS: %s\n", msg);
+    exit(2);
+  }
   double start = now_s();
   size_t unsupported = 0, n_timed = 0;
   for (size_t i = 0; i < nq; i++) unsupported += qs[i].unsupported != NULL;
