@@ -22,11 +22,12 @@
 #include "kzsearch.h"
 #include "options.h"
 #include "report.h"
+#include "search_opts.h"
 #include "term.h"
 
 enum {
   OPT_INDEX = 1, OPT_K, OPT_OFFSET, OPT_AND, OPT_JSON, OPT_COUNT, OPT_HELP, OPT_COLOR, OPT_SINCE,
-  OPT_UNTIL
+  OPT_UNTIL, OPT_SORT, OPT_FACET
 };
 
 static const cli_option options[] = {
@@ -34,6 +35,7 @@ static const cli_option options[] = {
     {"offset", 0, 1, OPT_OFFSET}, {"and", 0, 0, OPT_AND},     {"json", 0, 0, OPT_JSON},
     {"count", 'c', 0, OPT_COUNT}, {"help", 'h', 0, OPT_HELP},
     {"color", 0, 1, OPT_COLOR},   {"since", 0, 1, OPT_SINCE},     {"until", 0, 1, OPT_UNTIL},
+    {"sort", 0, 1, OPT_SORT},     {"facet", 0, 1, OPT_FACET},
 };
 
 typedef struct search_args {
@@ -76,6 +78,16 @@ static int parse_args(search_args *a, int argc, char **argv) {
       case OPT_AND: a->opts.default_and = 1; break;
       case OPT_SINCE: a->opts.since = value; break;
       case OPT_UNTIL: a->opts.until = value; break;
+      case OPT_SORT:
+      case OPT_FACET: {
+        char msg[160];
+        if ((id == OPT_SORT ? cli_sort_parse(value, &a->opts.sort, msg, sizeof msg)
+                            : cli_facet_parse(value, &a->opts.facet, msg, sizeof msg)) != 0) {
+          cli_error("%s", msg);
+          goto usage;
+        }
+        break;
+      }
       case OPT_JSON: a->json = 1; break;
       case OPT_COUNT: a->count = 1; break;
       case OPT_COLOR:
@@ -244,6 +256,30 @@ static int run_count(kz_index *index, const search_args *a) {
   return n ? CLI_EXIT_OK : CLI_EXIT_NONE;
 }
 
+/*
+ * The facet's buckets: JSON lines, or a small table with a bar per bucket
+ * (the timeline of a story at a glance) after the hits.
+ */
+static void print_facets(const kz_hits *hits, int json) {
+  size_t n = kz_hits_facet_size(hits);
+  uint64_t max = 0;
+  for (size_t i = 0; i < n; i++)
+    if (kz_hits_facet_at(hits, i)->count > max) max = kz_hits_facet_at(hits, i)->count;
+  if (n && !json) printf("\nmatches by date:\n");
+  for (size_t i = 0; i < n && !ferror(stdout); i++) {
+    const kz_facet_count *b = kz_hits_facet_at(hits, i);
+    if (json) {
+      cli_json_facet(stdout, b);
+      fputc('\n', stdout);
+      continue;
+    }
+    int bar = (int)((b->count * 40 + max - 1) / max);
+    printf("  %-10s %6llu  ", b->bucket, (unsigned long long)b->count);
+    for (int k = 0; k < bar; k++) fputc('#', stdout);
+    fputc('\n', stdout);
+  }
+}
+
 static int run_search(kz_index *index, const search_args *a) {
   kz_error err;
   kz_hits *hits = NULL;
@@ -266,6 +302,7 @@ static int run_search(kz_index *index, const search_args *a) {
       print_hit_human(h, rank, i == 0, color);
     if (ferror(stdout)) break; /* the reader went away; main reports it (or not) */
   }
+  print_facets(hits, a->json);
   kz_hits_free(hits);
 
   if (a->json) {

@@ -71,7 +71,8 @@ static const char index_help[] =
 
 static const char search_usage[] =
     "Usage: kzsearch [search] [-i DIR] [-k N] [--offset N] [--and] [--since DATE]\n"
-    "                [--until DATE] [--json] [--count] [--color WHEN] [--] QUERY...\n";
+    "                [--until DATE] [--sort ORDER] [--facet date:UNIT] [--json]\n"
+    "                [--count] [--color WHEN] [--] QUERY...\n";
 
 static const char search_help[] =
     "\n"
@@ -92,6 +93,10 @@ static const char search_help[] =
     "      --since DATE       only documents dated from the start of DATE on\n"
     "                         (2022-01-06, 2022-01, 2022, or any date: form; UTC)\n"
     "      --until DATE       only documents dated up to the end of DATE\n"
+    "      --sort ORDER       score (the default), date (newest first) or date:asc;\n"
+    "                         undated documents last, equal dates by score\n"
+    "      --facet date:UNIT  also count the matches per date:day, date:month or\n"
+    "                         date:year (all matches, not only those shown)\n"
     "  -c, --count            print only the exact number of matches\n"
     "      --json             print one JSON object per line (see below)\n"
     "      --color WHEN       bold the matches: auto (on a terminal, unless\n"

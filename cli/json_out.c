@@ -185,3 +185,9 @@ void cli_json_stored(FILE *f, const kz_stored *d) {
   cli_json_string(f, d->body, d->body_len);
   fputc('}', f);
 }
+
+void cli_json_facet(FILE *f, const kz_facet_count *bucket) {
+  fputs("{\"type\":\"facet\",\"field\":\"date\",\"bucket\":", f);
+  cli_json_cstring(f, bucket->bucket);
+  fprintf(f, ",\"count\":%llu}", (unsigned long long)bucket->count);
+}

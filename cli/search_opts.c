@@ -69,3 +69,26 @@ int cli_search_opts_parse(const char *text, kz_search_options *opts, char *msg, 
   *opts = o;
   return 0;
 }
+
+int cli_sort_parse(const char *text, int *sort, char *msg, size_t msg_size) {
+  if (strcmp(text, "score") == 0) *sort = KZ_SORT_SCORE;
+  else if (strcmp(text, "date") == 0 || strcmp(text, "date:desc") == 0) *sort = KZ_SORT_DATE;
+  else if (strcmp(text, "date:asc") == 0) *sort = KZ_SORT_DATE_ASC;
+  else {
+    snprintf(msg, msg_size, "unknown sort order '%.40s' (expected score, date or date:asc)", text);
+    return -1;
+  }
+  return 0;
+}
+
+int cli_facet_parse(const char *text, int *facet, char *msg, size_t msg_size) {
+  if (strcmp(text, "date:day") == 0) *facet = KZ_FACET_DATE_DAY;
+  else if (strcmp(text, "date:month") == 0 || strcmp(text, "date") == 0) *facet = KZ_FACET_DATE_MONTH;
+  else if (strcmp(text, "date:year") == 0) *facet = KZ_FACET_DATE_YEAR;
+  else {
+    snprintf(msg, msg_size,
+             "unknown facet '%.40s' (expected date:day, date:month or date:year)", text);
+    return -1;
+  }
+  return 0;
+}

@@ -24,4 +24,13 @@
  */
 int cli_search_opts_parse(const char *text, kz_search_options *opts, char *msg, size_t msg_size);
 
+/*
+ * The values of --sort (score, date, date:asc) and --facet (date:day,
+ * date:month, date:year), shared by `kzsearch search` and the HTTP API's
+ * sort and facet parameters. On a bad value, writes a one-line message that
+ * names the accepted ones. @return 0, or -1.
+ */
+int cli_sort_parse(const char *text, int *sort, char *msg, size_t msg_size);
+int cli_facet_parse(const char *text, int *facet, char *msg, size_t msg_size);
+
 #endif /* KZ_CLI_SEARCH_OPTS_H */

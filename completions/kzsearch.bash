@@ -45,6 +45,14 @@ _kzsearch() {
     mapfile -t COMPREPLY < <(compgen -W 'auto always never' -- "$cur")
     return 0
     ;;
+  --sort)
+    mapfile -t COMPREPLY < <(compgen -W 'score date date:asc' -- "$cur")
+    return 0
+    ;;
+  --facet)
+    mapfile -t COMPREPLY < <(compgen -W 'date:day date:month date:year' -- "$cur")
+    return 0
+    ;;
   --lang | --language | --memory | --threads | --max-doc-size | -k | --k | --limit | --offset | --listen | \
     --since | --until | --cors-origin | --max-connections | --request-timeout | --compare)
     return 0 # a value nothing can guess
@@ -53,7 +61,7 @@ _kzsearch() {
 
   case $cmd in
   index) opts='-i --index --rebuild --lang --language --memory --threads --max-doc-size -h --help' ;;
-  search) opts='-i --index -k --limit --offset --and --since --until --json -c --count --color -h --help' ;;
+  search) opts='-i --index -k --limit --offset --and --since --until --sort --facet --json -c --count --color -h --help' ;;
   show) opts='-i --index --json -h --help' ;;
   stats) opts='-i --index --json -h --help' ;;
   check) opts='-i --index --full --json -h --help' ;;

@@ -178,8 +178,33 @@ typedef struct kz_search_options {
    */
   const char *since;
   const char *until;
+  /*
+   * The order of the hits (a kz_sort), version 2: by score (the default), or
+   * by date, newest or oldest first. Documents without a date come last;
+   * equal dates go to the higher score, then to document order. Paging with
+   * k and offset works the same; the total is then always exact.
+   */
+  int sort;
+  /*
+   * A kz_facet, version 2: with a date facet, the hits also carry the number
+   * of matching documents of each day, month or year (kz_hits_facet_at),
+   * counted over all matches, not only the k returned.
+   */
+  int facet;
 } kz_search_options;
-#define KZ_SEARCH_OPTIONS_INIT {KZ_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 200, 0, 0, NULL, NULL}
+#define KZ_SEARCH_OPTIONS_INIT \
+  {KZ_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 200, 0, 0, NULL, NULL, 0, 0}
+
+/* kz_search_options.sort */
+typedef enum kz_sort { KZ_SORT_SCORE = 0, KZ_SORT_DATE = 1, KZ_SORT_DATE_ASC = 2 } kz_sort;
+
+/* kz_search_options.facet */
+typedef enum kz_facet {
+  KZ_FACET_NONE = 0,
+  KZ_FACET_DATE_DAY = 1,
+  KZ_FACET_DATE_MONTH = 2,
+  KZ_FACET_DATE_YEAR = 3
+} kz_facet;
 
 /* A highlighted range [start, end) in UTF-8 bytes of a string of a hit. */
 typedef struct kz_span {
@@ -227,6 +252,18 @@ KZ_API size_t kz_hits_size(const kz_hits *hits);           /* hits returned */
 KZ_API uint64_t kz_hits_total(const kz_hits *hits);        /* all matches */
 KZ_API const kz_hit *kz_hits_at(const kz_hits *hits, size_t i); /* NULL past the end */
 KZ_API void kz_hits_free(kz_hits *hits);
+
+/* One bucket of a facet: the matching documents dated in one UTC day, month or year. */
+typedef struct kz_facet_count {
+  const char *bucket; /* "2022-01-06", "2022-01" or "2022" */
+  int64_t start;      /* the bucket's first second, UTC seconds since 1970 */
+  uint64_t count;     /* matching documents dated in it (undated ones are in none) */
+} kz_facet_count;
+
+/* Buckets of the facet asked for with kz_search_options.facet, oldest first (0 without one). */
+KZ_API size_t kz_hits_facet_size(const kz_hits *hits);
+/* Bucket i, borrowed from hits; NULL past the end. */
+KZ_API const kz_facet_count *kz_hits_facet_at(const kz_hits *hits, size_t i);
 
 /*
  * Called by kz_index_analyze for each term: the term's bytes (not

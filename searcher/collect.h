@@ -23,14 +23,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "format/values.h" /* KZ_VALUE_NONE: a document without a value */
 #include "searcher/topk.h"
 
-/* A per-document value's "no value" (a document without a date). */
-#define KZ_VALUE_MISSING INT64_MIN
 
 /*
  * A per-document value, one int64 per document of each segment
- * (KZ_VALUE_MISSING where a document has none), in the index's segment
+ * (KZ_VALUE_NONE where a document has none), in the index's segment
  * order. seg[s] may be NULL: no document of segment s has a value. Owned
  * by whoever opened the values (a per-segment column, or a test).
  */
@@ -41,7 +40,7 @@ typedef struct kz_doc_values {
 
 /* The value of document `doc` of a segment's values (NULL: none). */
 static inline int64_t kz_doc_value(const int64_t *seg_values, uint32_t doc) {
-  return seg_values ? seg_values[doc] : KZ_VALUE_MISSING;
+  return seg_values ? seg_values[doc] : KZ_VALUE_NONE;
 }
 
 typedef struct kz_collector kz_collector;

@@ -44,7 +44,7 @@ static void on_match(kz_collector *c, uint32_t doc, double score) {
   kz_facets *f = (kz_facets *)c;
   (void)score;
   int64_t value = kz_doc_value(f->seg_values, doc);
-  if (value == KZ_VALUE_MISSING) {
+  if (value == KZ_VALUE_NONE) {
     f->missing++;
     return;
   }

@@ -14,7 +14,7 @@
 
 #include "searcher/collect.h"
 
-/* The key of the bucket of `value` (never KZ_VALUE_MISSING, which it is not called for). */
+/* The key of the bucket of `value` (never KZ_VALUE_NONE, which it is not called for). */
 typedef int64_t (*kz_bucket_fn)(void *ctx, int64_t value);
 
 typedef struct kz_facet_bucket {

@@ -11,7 +11,7 @@
 
 /* a ranks below b: see collect_value.h for the order. */
 static int worse(const kz_top_value *t, const kz_value_hit *a, const kz_value_hit *b) {
-  int a_none = a->value == KZ_VALUE_MISSING, b_none = b->value == KZ_VALUE_MISSING;
+  int a_none = a->value == KZ_VALUE_NONE, b_none = b->value == KZ_VALUE_NONE;
   if (a_none != b_none) return a_none;
   if (a->value != b->value) return t->ascending ? a->value > b->value : a->value < b->value;
   if (a->score != b->score) return a->score < b->score;

@@ -16,7 +16,7 @@
 #include "searcher/collect.h"
 
 typedef struct kz_value_hit {
-  int64_t value; /* KZ_VALUE_MISSING: none */
+  int64_t value; /* KZ_VALUE_NONE: none */
   double score;
   uint64_t doc;  /* in the index */
 } kz_value_hit;

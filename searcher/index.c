@@ -16,6 +16,36 @@
 #include "searcher/scoring.h"
 #include "kzsearch.h"
 
+/*
+ * The date columns as int64 arrays (index.h): the mapping serves as it is
+ * when its bytes are the host's int64s (little-endian, 8-byte aligned), so
+ * that sorting and facets cost no copy; otherwise each value is decoded once.
+ */
+static int open_dates(kz_index *idx) {
+  size_t n = idx->n_segs;
+  idx->date_cols = calloc(n ? n : 1, sizeof *idx->date_cols);
+  idx->date_copies = calloc(n ? n : 1, sizeof *idx->date_copies);
+  if (!idx->date_cols || !idx->date_copies) return KZ_ERR_NOMEM;
+  const uint16_t probe = 1;
+  int little = *(const uint8_t *)&probe == 1;
+  for (size_t s = 0; s < n; s++) {
+    const kz_values *v = &idx->segs[s].dates;
+    if (v->n_docs == 0 || !v->values) continue; /* no column: no document has a date */
+    if (little && ((uintptr_t)v->values & 7) == 0) {
+      idx->date_cols[s] = (const int64_t *)(const void *)v->values;
+      continue;
+    }
+    int64_t *copy = malloc((size_t)v->n_docs * sizeof *copy);
+    if (!copy) return KZ_ERR_NOMEM;
+    for (uint32_t d = 0; d < v->n_docs; d++) copy[d] = kz_values_get(v, d);
+    idx->date_copies[s] = copy;
+    idx->date_cols[s] = copy;
+  }
+  idx->dates.seg = idx->date_cols;
+  idx->dates.n_segs = n;
+  return KZ_OK;
+}
+
 static int open_once(kz_index **out, const char *path, uint64_t *generation, kz_error *err) {
   kz_index *idx = calloc(1, sizeof *idx);
   if (!idx || !(idx->path = strdup(path))) {
@@ -85,6 +115,7 @@ static int open_once(kz_index **out, const char *path, uint64_t *generation, kz_
   if (!(idx->norms = calloc(n ? n : 1, sizeof *idx->norms))) rc = KZ_ERR_NOMEM;
   for (size_t i = 0; i < n && !rc; i++)
     rc = kz_bm25_norm_table(&idx->norms[i], &idx->segs[i], idx->norms_k1, idx->norms_b, idx->avgdl);
+  if (!rc) rc = open_dates(idx);
   if (rc) {
     kz_index_close(idx);
     return kz_error_set(err, rc, "out of memory");
@@ -133,6 +164,9 @@ void kz_index_close(kz_index *idx) {
   for (size_t i = 0; i < idx->n_segs; i++) kz_segment_close(&idx->segs[i]);
   for (size_t i = 0; idx->norms && i < idx->n_segs; i++) free(idx->norms[i]);
   free(idx->norms);
+  for (size_t i = 0; idx->date_copies && i < idx->n_segs; i++) free(idx->date_copies[i]);
+  free(idx->date_copies);
+  free(idx->date_cols);
   free(idx->segs);
   free(idx->doc_base);
   kz_manifest_free(&idx->manifest);

@@ -13,6 +13,7 @@
 #include "format/manifest.h"
 #include "format/segment_reader.h"
 #include "searcher/analyzer_pool.h"
+#include "searcher/collect.h"
 #include "searcher/id_lookup.h"
 #include "searcher/stats.h"
 
@@ -34,6 +35,14 @@ struct kz_index {
   double norms_k1, norms_b;
   kz_analyzer_pool analyzers; /* for the queries of all threads */
   kz_id_lookup ids;           /* id -> live document, built by the first kz_index_get */
+  /*
+   * The date column of every segment as int64 per document (KZ_VALUE_NONE
+   * for none), for sorting and facets: the mapped column itself where it is
+   * aligned on a little-endian host, else a decoded copy (owned).
+   */
+  const int64_t **date_cols;
+  int64_t **date_copies;
+  kz_doc_values dates;
 };
 
 /* Which segment holds global document `doc` (< n_docs). */

@@ -21,6 +21,7 @@
 #include "common/limits.h"
 #include "format/postings_reader.h"
 #include "searcher/collect.h"
+#include "searcher/collect_facets.h"
 #include "searcher/collect_value.h"
 #include "searcher/flat.h"
 #include "searcher/highlight.h"
@@ -40,6 +41,9 @@ struct kz_hits {
   kz_span *spans;
   size_t n_spans;
   kz_search_counters counters;
+  kz_facet_count *facets; /* their bucket strings point into facet_labels */
+  char (*facet_labels)[16];
+  size_t n_facets;
 };
 
 typedef struct query {
@@ -66,6 +70,10 @@ static int check_options(const kz_search_options *o, kz_error *err) {
     return kz_error_set(err, KZ_ERR_INVALID, "BM25 k1 must be between 0 and 1000");
   if (!(o->bm25_b >= 0 && o->bm25_b <= 1))
     return kz_error_set(err, KZ_ERR_INVALID, "BM25 b must be between 0 and 1");
+  if (o->version >= 2 && (o->sort < KZ_SORT_SCORE || o->sort > KZ_SORT_DATE_ASC))
+    return kz_error_set(err, KZ_ERR_INVALID, "unknown sort order %d", o->sort);
+  if (o->version >= 2 && (o->facet < KZ_FACET_NONE || o->facet > KZ_FACET_DATE_YEAR))
+    return kz_error_set(err, KZ_ERR_INVALID, "unknown facet %d", o->facet);
   return KZ_OK;
 }
 
@@ -387,6 +395,42 @@ static int fill_hits(kz_hits *h, kz_index *idx, const kz_scored *ranked, size_t 
   return rc;
 }
 
+static int64_t date_bucket(void *ctx, int64_t value) {
+  return kz_date_bucket(value, *(const kz_date_unit *)ctx);
+}
+
+/*
+ * Counts the matches of the prepared query per date bucket into h (a second
+ * pass over the postings that scores nothing), oldest bucket first.
+ */
+static int count_facets(kz_hits *h, kz_index *idx, const query *q, const kz_search_options *o,
+                        const kz_eval_config *cfg, kz_error *err) {
+  kz_date_unit unit = o->facet == KZ_FACET_DATE_DAY     ? KZ_DATE_DAY
+                      : o->facet == KZ_FACET_DATE_MONTH ? KZ_DATE_MONTH
+                                                        : KZ_DATE_YEAR;
+  kz_facets f;
+  if (kz_facets_init(&f, &idx->dates, date_bucket, &unit)) return kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
+  kz_sink sink = kz_sink_collect(&f.base);
+  int rc = evaluate(idx, q, o, cfg, &sink, err);
+  kz_facet_bucket *buckets = NULL;
+  size_t n = 0;
+  if (!rc && (f.base.error || kz_facets_buckets(&f, &buckets, &n)))
+    rc = kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
+  kz_facets_free(&f);
+  if (!rc && n) {
+    h->facets = calloc(n, sizeof *h->facets);
+    h->facet_labels = calloc(n, sizeof *h->facet_labels);
+    if (!h->facets || !h->facet_labels) rc = kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
+  }
+  for (size_t i = 0; !rc && i < n; i++) {
+    kz_date_format_bucket(h->facet_labels[i], sizeof h->facet_labels[i], buckets[i].key, unit);
+    h->facets[i] = (kz_facet_count){h->facet_labels[i], buckets[i].key, buckets[i].count};
+    h->n_facets = i + 1;
+  }
+  free(buckets);
+  return rc;
+}
+
 /* The kept hits of a value top-k, best first, as (score, document) pairs. */
 static int rank_by_value(kz_top_value *top, kz_scored **out) {
   kz_scored *ranked = malloc((top->n ? top->n : 1) * sizeof *ranked);
@@ -428,6 +472,7 @@ static int search_ranked(kz_hits **out, kz_index *idx, const char *text,
   if (!rc)
     rc = fill_hits(h, idx, values ? by_value_ranked : top.heap, values ? by_value.n : top.n, o,
                    q.plan, q.an, err);
+  if (!rc && o->version >= 2 && o->facet != KZ_FACET_NONE) rc = count_facets(h, idx, &q, o, cfg, err);
   free(by_value_ranked);
   kz_top_value_free(&by_value);
   kz_topk_free(&top);
@@ -442,6 +487,9 @@ static int search_ranked(kz_hits **out, kz_index *idx, const char *text,
 
 int kz_search_with(kz_hits **out, kz_index *idx, const char *text, const kz_search_options *opts,
                    const kz_eval_config *cfg, kz_error *err) {
+  int sort = opts && opts->version >= 2 ? opts->sort : KZ_SORT_SCORE;
+  if (sort == KZ_SORT_DATE || sort == KZ_SORT_DATE_ASC)
+    return search_ranked(out, idx, text, opts, cfg, &idx->dates, sort == KZ_SORT_DATE_ASC, err);
   return search_ranked(out, idx, text, opts, cfg, NULL, 0, err);
 }
 
@@ -481,8 +529,16 @@ size_t kz_hits_size(const kz_hits *h) { return h ? h->n : 0; }
 uint64_t kz_hits_total(const kz_hits *h) { return h ? h->total : 0; }
 const kz_hit *kz_hits_at(const kz_hits *h, size_t i) { return h && i < h->n ? &h->hits[i] : NULL; }
 
+size_t kz_hits_facet_size(const kz_hits *h) { return h ? h->n_facets : 0; }
+
+const kz_facet_count *kz_hits_facet_at(const kz_hits *h, size_t i) {
+  return h && i < h->n_facets ? &h->facets[i] : NULL;
+}
+
 void kz_hits_free(kz_hits *h) {
   if (!h) return;
+  free(h->facets);
+  free(h->facet_labels);
   free(h->hits);
   kz_buf_free(&h->strings);
   free(h->spans);

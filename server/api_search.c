@@ -2,9 +2,11 @@
  * api_search.c - GET and POST /api/search: the options of `kzsearch search`
  * from request parameters, the search on the live snapshot, and the result
  * as one object whose hits are the objects `kzsearch --json` prints:
- *   {"hits":[...],"total":N,"elapsed_us":N,"k":K,"offset":O}
+ *   {"hits":[...],"facets":[...],"total":N,"elapsed_us":N,"k":K,"offset":O}
  * Parameters: q (required), k (1..1000, default 10), offset (default 0),
- * and (true/false: bare words required), count (true: total only).
+ * and (true/false: bare words required), count (true: total only), since
+ * and until (date expressions), sort (score, date, date:asc) and facet
+ * (date:day, date:month, date:year; the facet objects of --json).
  * An unknown parameter is an error, as an unknown option is in the CLI.
  */
 #include <errno.h>
@@ -14,10 +16,12 @@
 #include <time.h>
 
 #include "cli/json_out.h"
+#include "cli/search_opts.h"
 #include "server/api.h"
 #include "server/respond.h"
 
-static const char *const known[] = {"q", "k", "offset", "and", "count"};
+static const char *const known[] = {"q",     "k",     "offset", "and",  "count",
+                                    "since", "until", "sort",   "facet"};
 
 static uint64_t now_ns(void) {
   struct timespec ts;
@@ -56,7 +60,9 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
     int ok = 0;
     for (size_t j = 0; j < sizeof known / sizeof known[0]; j++) ok |= !strcmp(p->items[i].name, known[j]);
     if (!ok) {
-      snprintf(why, sizeof why, "unknown parameter '%.64s' (known: q, k, offset, and, count)",
+      snprintf(why, sizeof why,
+               "unknown parameter '%.64s' (known: q, k, offset, and, count, since, until, sort, "
+               "facet)",
                p->items[i].name);
       srv_respond_error(rs, 400, "bad_request", why, -1);
       return;
@@ -73,10 +79,15 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
       ((v = srv_params_get(p, "offset")) &&
        parse_count("offset", v, 0, SRV_MAX_OFFSET, &opts.offset, why, sizeof why)) ||
       ((v = srv_params_get(p, "and")) && parse_bool("and", v, &opts.default_and, why, sizeof why)) ||
-      ((v = srv_params_get(p, "count")) && parse_bool("count", v, &count_only, why, sizeof why))) {
+      ((v = srv_params_get(p, "count")) && parse_bool("count", v, &count_only, why, sizeof why)) ||
+      ((v = srv_params_get(p, "sort")) && cli_sort_parse(v, &opts.sort, why, sizeof why)) ||
+      ((v = srv_params_get(p, "facet")) && cli_facet_parse(v, &opts.facet, why, sizeof why))) {
     srv_respond_error(rs, 400, "bad_request", why, -1);
     return;
   }
+  /* Empty dates are the page's "any date": no filter. */
+  if ((v = srv_params_get(p, "since")) && v[0]) opts.since = v;
+  if ((v = srv_params_get(p, "until")) && v[0]) opts.until = v;
 
   srv_snapshot *snap = NULL;
   kz_index *index = NULL;
@@ -110,6 +121,11 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
       if (i) fputc(',', b.f);
       cli_json_hit(b.f, kz_hits_at(hits, i), (uint64_t)opts.offset + i + 1);
     }
+  }
+  fputs("],\"facets\":[", b.f);
+  for (size_t i = 0; hits && i < kz_hits_facet_size(hits); i++) {
+    if (i) fputc(',', b.f);
+    cli_json_facet(b.f, kz_hits_facet_at(hits, i));
   }
   fprintf(b.f, "],\"total\":%llu,\"elapsed_us\":%llu,\"k\":%zu,\"offset\":%zu}",
           (unsigned long long)total, (unsigned long long)(elapsed / 1000u), opts.k, opts.offset);

@@ -31,6 +31,15 @@ static void build(void) {
   add_doc(w, "a", "CSTO peacekeepers arrive", "Peacekeepers of the CSTO landed in Almaty.");
   add_doc(w, "b", "Fuel prices", "Protests over fuel prices spread from Zhanaozen.");
   add_doc(w, "c", "Internet restored", "Mobile internet returned after a week.");
+  kz_document d = KZ_DOCUMENT_INIT;
+  d.id = "dated-old"; d.id_len = 9;
+  d.body = "an older report"; d.body_len = 15;
+  d.date = "2022-01-05"; d.date_len = 10;
+  if (kz_writer_add(w, &d, NULL) != KZ_OK) abort();
+  d.id = "dated-new";
+  d.body = "a newer report"; d.body_len = 14;
+  d.date = "2022-01-06T10:00:00Z"; d.date_len = 20;
+  if (kz_writer_add(w, &d, NULL) != KZ_OK) abort();
   if (kz_writer_commit(w, NULL) != KZ_OK) abort();
   kz_writer_close(w);
 }
@@ -78,9 +87,30 @@ static void test_server__search_returns_the_cli_hit_objects(void) {
   CHECK(strstr(r.body, "\"total\":2,"));
   get(&r, "/api/search?q=%22fuel%20prices%22&count=true");
   CHECK_EQ_INT(r.status, 200);
-  CHECK(strstr(r.body, "{\"hits\":[],\"total\":1,"));
+  CHECK(strstr(r.body, "{\"hits\":[],\"facets\":[],\"total\":1,"));
   get(&r, "/api/search?q=csto+peacekeepers&and=true");
   CHECK(strstr(r.body, "\"total\":1,"));
+}
+
+static void test_server__sort_dates_and_facets(void) {
+  static reply r;
+  get(&r, "/api/search?q=report&sort=date&facet=date:month&k=5");
+  CHECK_EQ_INT(r.status, 200);
+  const char *f = strstr(r.body, "\"facets\":[{\"type\":\"facet\",\"field\":\"date\",\"bucket\":\"2022-01\",\"count\":2}");
+  CHECK(f != NULL);
+  const char *newer = strstr(r.body, "\"id\":\"dated-new\""), *older = strstr(r.body, "\"id\":\"dated-old\"");
+  CHECK(newer && older && newer < older);
+  get(&r, "/api/search?q=report&sort=date:asc&since=2022-01-05&until=2022-01-05");
+  CHECK_EQ_INT(r.status, 200);
+  CHECK(strstr(r.body, "\"total\":1,") && strstr(r.body, "\"id\":\"dated-old\""));
+  get(&r, "/api/search?q=report&since=&until=");
+  CHECK(strstr(r.body, "\"total\":2,"));
+  get(&r, "/api/search?q=report&sort=sideways");
+  CHECK_EQ_INT(r.status, 400);
+  get(&r, "/api/search?q=report&facet=date:week");
+  CHECK_EQ_INT(r.status, 400);
+  get(&r, "/api/search?q=report&since=2022-13-40");
+  CHECK_EQ_INT(r.status, 400);
 }
 
 static void test_server__post_search_takes_a_json_object(void) {
@@ -313,6 +343,7 @@ int main(int argc, char **argv) {
   if (srv_app_init(&app, &cfg) != KZ_OK) return 1;
   static const kz_test_case cases[] = {
       KZ_TEST(test_server__search_returns_the_cli_hit_objects),
+      KZ_TEST(test_server__sort_dates_and_facets),
       KZ_TEST(test_server__post_search_takes_a_json_object),
       KZ_TEST(test_server__bad_parameters_are_400_with_a_reason),
       KZ_TEST(test_server__malformed_query_gives_its_position),

@@ -38,7 +38,7 @@ static int ascending_order;
 /* The documented order, written out independently of collect_value.c. */
 static int by_documented_order(const void *pa, const void *pb) {
   const entry *a = pa, *b = pb;
-  int a_has = a->value != KZ_VALUE_MISSING, b_has = b->value != KZ_VALUE_MISSING;
+  int a_has = a->value != KZ_VALUE_NONE, b_has = b->value != KZ_VALUE_NONE;
   if (a_has != b_has) return a_has ? -1 : 1;
   if (a_has && a->value != b->value) {
     int a_first = ascending_order ? a->value < b->value : a->value > b->value;
@@ -59,7 +59,7 @@ static size_t brute_facets(const entry *e, size_t n, kz_facet_bucket *out, uint6
   size_t k = 0;
   *missing = 0;
   for (size_t i = 0; i < n; i++) {
-    if (e[i].value == KZ_VALUE_MISSING) {
+    if (e[i].value == KZ_VALUE_NONE) {
       (*missing)++;
       continue;
     }
@@ -92,7 +92,7 @@ static size_t random_values(int64_t vals[N_SEGS][MAX_DOCS], const int64_t *seg[N
     seg_docs[s] = (uint32_t)(rng() % (MAX_DOCS / N_SEGS));
     total += seg_docs[s];
     for (uint32_t d = 0; d < seg_docs[s]; d++)
-      vals[s][d] = rng() % 5 == 0 ? KZ_VALUE_MISSING : (int64_t)(rng() % (uint64_t)range) - range / 2;
+      vals[s][d] = rng() % 5 == 0 ? KZ_VALUE_NONE : (int64_t)(rng() % (uint64_t)range) - range / 2;
     seg[s] = rng() % 6 == 0 ? NULL : vals[s];
   }
   return total;
@@ -119,7 +119,7 @@ static void test_collect__top_value_matches_brute_force(void) {
         if (rng() % 3 == 0) continue; /* not a match */
         double score = (double)(rng() % 4) * 0.25; /* ties of scores too */
         kz_sink_offer(&sink, score, d);
-        all[n++] = (entry){seg[s] ? seg[s][d] : KZ_VALUE_MISSING, score, base + d};
+        all[n++] = (entry){seg[s] ? seg[s][d] : KZ_VALUE_NONE, score, base + d};
       }
       base += seg_docs[s];
     }
@@ -147,7 +147,7 @@ static void test_collect__facets_match_brute_force(void) {
     if (round % 4 == 0) /* values spread wide: the table grows */
       for (int s = 0; s < N_SEGS; s++)
         for (uint32_t d = 0; d < seg_docs[s]; d++)
-          if (vals[s][d] != KZ_VALUE_MISSING) vals[s][d] = (int64_t)(rng() % 100000) - 50000;
+          if (vals[s][d] != KZ_VALUE_NONE) vals[s][d] = (int64_t)(rng() % 100000) - 50000;
     kz_doc_values values = {seg, N_SEGS};
     kz_facets f;
     CHECK(kz_facets_init(&f, &values, week, NULL) == KZ_OK);
@@ -160,7 +160,7 @@ static void test_collect__facets_match_brute_force(void) {
       for (uint32_t d = 0; d < seg_docs[s]; d++) {
         if (rng() % 2 == 0) continue;
         kz_sink_match(&sink, d);
-        all[n++] = (entry){seg[s] ? seg[s][d] : KZ_VALUE_MISSING, 0, base + d};
+        all[n++] = (entry){seg[s] ? seg[s][d] : KZ_VALUE_NONE, 0, base + d};
       }
       base += seg_docs[s];
     }
@@ -221,11 +221,11 @@ static int64_t *make_values(kz_index *idx, const int64_t ***seg_out) {
   const int64_t **seg = calloc(idx->n_segs, sizeof *seg);
   if (!v || !seg) abort();
   for (uint64_t g = 0; g < idx->n_docs; g++)
-    v[g] = g % 9 == 4 ? KZ_VALUE_MISSING : (int64_t)((g * 7919) % 23) - 5;
+    v[g] = g % 9 == 4 ? KZ_VALUE_NONE : (int64_t)((g * 7919) % 23) - 5;
   for (size_t s = 0; s < idx->n_segs; s++) {
     seg[s] = s == 1 ? NULL : v + idx->doc_base[s];
     for (uint64_t d = 0; s == 1 && d < idx->segs[s].info.doc_count; d++)
-      v[idx->doc_base[s] + d] = KZ_VALUE_MISSING; /* as the brute force sees it */
+      v[idx->doc_base[s] + d] = KZ_VALUE_NONE; /* as the brute force sees it */
   }
   *seg_out = seg;
   return v;
