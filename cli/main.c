@@ -49,7 +49,6 @@ static const char overview_rest[] =
     "\n"
     "Index location (the first that is set):\n"
     "  -i DIR, $KZSEARCH_INDEX, $XDG_DATA_HOME/kzsearch, $HOME/.local/share/kzsearch\n"
-    "  'kzsearch index' creates the directory when missing.\n"
     "\n"
     "Exit status:\n"
     "  0  success; search: something matched\n"
