@@ -296,7 +296,11 @@ static void compact(void) {
   kz_writer_close(w);
 }
 
-/* Open file descriptors and memory mappings of this process. */
+/*
+ * Open file descriptors of this process, and its mappings of the index's
+ * files (only those: a sanitizer's allocator maps and unmaps memory of its
+ * own as the process goes).
+ */
 static void count_resources(long *fds, long *maps) {
   *fds = 0;
   DIR *d = opendir("/proc/self/fd");
@@ -305,8 +309,8 @@ static void count_resources(long *fds, long *maps) {
   if (d) closedir(d);
   *maps = 0;
   FILE *f = fopen("/proc/self/maps", "r");
-  int c;
-  while (f && (c = fgetc(f)) != EOF) *maps += c == '\n';
+  char line[4096];
+  while (f && fgets(line, sizeof line, f)) *maps += strstr(line, dir) != NULL;
   if (f) fclose(f);
 }
 
