@@ -5,7 +5,12 @@
  * baseline measured the same way: wall time per query, one thread, after a
  * warm-up pass; medians of 3 passes of p50 and p99.
  *
- *   bench_api_queries INDEX_DIR QUERIES.txt     (one URL-encoded query per line)
+ *   bench_api_queries INDEX_DIR QUERIES.txt [--since D] [--until D] [--sort date|date:asc]
+ *                     [--facet date:day|month|year] [--count]
+ *
+ * (one URL-encoded query per line). The options measure what dates cost:
+ * run once without them and once with, in the same session, and compare.
+ * Besides wall time it prints the thread's CPU time per query (medians).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,8 +41,24 @@ static void url_decode(char *s) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: bench_api_queries INDEX_DIR QUERIES.txt\n");
+  kz_search_options opts = KZ_SEARCH_OPTIONS_INIT;
+  int count_only = 0;
+  for (int i = 3; i < argc; i++) {
+    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!strcmp(a, "--count")) { count_only = 1; continue; }
+    if (!v) argc = 0;
+    else if (!strcmp(a, "--since")) opts.since = v;
+    else if (!strcmp(a, "--until")) opts.until = v;
+    else if (!strcmp(a, "--sort")) opts.sort = !strcmp(v, "date:asc") ? KZ_SORT_DATE_ASC : KZ_SORT_DATE;
+    else if (!strcmp(a, "--facet"))
+      opts.facet = !strcmp(v, "date:day") ? KZ_FACET_DATE_DAY
+                   : !strcmp(v, "date:year") ? KZ_FACET_DATE_YEAR : KZ_FACET_DATE_MONTH;
+    else argc = 0;
+    i++;
+  }
+  if (argc < 3) {
+    fprintf(stderr, "usage: bench_api_queries INDEX_DIR QUERIES.txt [--since D] [--until D] "
+                    "[--sort date|date:asc] [--facet date:UNIT] [--count]\n");
     return 2;
   }
   kz_index *idx;
@@ -57,25 +78,38 @@ int main(int argc, char **argv) {
     q[n++] = strdup(line);
   }
   fclose(f);
-  double *t = malloc(n * sizeof *t), p50[3], p99[3], qps[3];
-  kz_search_options opts = KZ_SEARCH_OPTIONS_INIT;
+  double *t = malloc(n * sizeof *t), *c = malloc(n * sizeof *c), p50[3], p99[3], qps[3],
+         cpu_mean[3], cpu_p50[3], cpu_p99[3];
   for (int pass = -1; pass < 3; pass++) {
-    double t0 = wall_now();
+    double t0 = wall_now(), cpu_total = 0;
     for (size_t i = 0; i < n; i++) {
-      double a = wall_now();
+      double a = wall_now(), ca = bench_now();
       kz_hits *h = NULL;
-      if (kz_search(&h, idx, q[i], &opts, NULL) == KZ_OK) kz_hits_free(h);
+      uint64_t total = 0;
+      if (count_only)
+        kz_count(&total, idx, q[i], &opts, NULL);
+      else if (kz_search(&h, idx, q[i], &opts, NULL) == KZ_OK)
+        kz_hits_free(h);
+      c[i] = bench_now() - ca;
       t[i] = wall_now() - a;
+      cpu_total += c[i];
     }
     double total = wall_now() - t0;
     if (pass < 0) continue; /* warm-up */
     bench_median(t, n);
+    bench_median(c, n);
     p50[pass] = t[n / 2] * 1e6;
     p99[pass] = t[(n * 99) / 100] * 1e6;
+    cpu_p50[pass] = c[n / 2] * 1e6;
+    cpu_p99[pass] = c[(n * 99) / 100] * 1e6;
+    cpu_mean[pass] = cpu_total / (double)n * 1e6;
     qps[pass] = (double)n / total;
   }
-  printf("in_process queries=%zu qps=%.0f p50_us=%.1f p99_us=%.1f (medians of 3 passes, one thread)\n",
-         n, bench_median(qps, 3), bench_median(p50, 3), bench_median(p99, 3));
+  printf("in_process queries=%zu qps=%.0f p50_us=%.1f p99_us=%.1f cpu_mean_us=%.1f cpu_p50_us=%.1f "
+         "cpu_p99_us=%.1f (medians of 3 passes, one thread)\n",
+         n, bench_median(qps, 3), bench_median(p50, 3), bench_median(p99, 3),
+         bench_median(cpu_mean, 3), bench_median(cpu_p50, 3), bench_median(cpu_p99, 3));
+  free(c);
   for (size_t i = 0; i < n; i++) free(q[i]);
   free(q);
   free(t);
