@@ -31,6 +31,9 @@
 #define KZ_MAGIC_DELETES 0x4c445a4bu   /* "KZDL" */
 #define KZ_MAGIC_TITLE_NORMS 0x4e545a4bu /* "KZTN" */
 #define KZ_MAGIC_VALUES 0x4c565a4bu    /* "KZVL" */
+#define KZ_MAGIC_ALIASES 0x4c415a4bu   /* "KZAL" */
+#define KZ_MAGIC_SIMHASH 0x48535a4bu   /* "KZSH" */
+#define KZ_MAGIC_NAMES 0x4b4e5a4bu     /* "KZNK" */
 #define KZ_MAGIC_FOOTER 0x54465a4bu    /* "KZFT" */
 
 /* Field numbers: the first byte of every term in the dictionary. */

@@ -30,7 +30,11 @@
 #define V3_RECORD_FIXED_BYTES (4 + 4 + 8 + 8 + 4 + 8 * 3 + 4 + 8 + 8 + 1)
 
 const char *const kz_segfile_ext[KZ_SEGFILES] = {"dict", "post", "pos", "norm", "store", "tnorm",
-                                                 "date"};
+                                                 "date", "alias", "simh", "names"};
+
+int kz_segfile_present(const kz_segment_info *s, int kind) {
+  return kind < KZ_SEGFILES_CORE || s->file_bytes[kind] != 0;
+}
 
 int kz_manifest_kinds(const kz_manifest *m) {
   return m->format_version && m->format_version < 3 ? KZ_SEGFILES_V2 : KZ_SEGFILES;
@@ -151,7 +155,8 @@ static int parse_v3_record(kz_segment_info *s, const uint8_t **pp, const uint8_t
     x->ext[ext_len] = 0;
     x->bytes = bytes;
   }
-  if (seen != (1u << KZ_SEGFILES) - 1) return KZ_ERR_CORRUPT; /* a known kind is missing */
+  if ((seen & ((1u << KZ_SEGFILES_CORE) - 1)) != (1u << KZ_SEGFILES_CORE) - 1)
+    return KZ_ERR_CORRUPT; /* a core kind is missing */
   *pp = p;
   return KZ_OK;
 }
@@ -259,10 +264,14 @@ int kz_manifest_commit(const kz_manifest *m, const char *dir, uint64_t *bytes_ou
     rc |= kz_buf_put_u32le(&b, s->deleted_docs);
     rc |= kz_buf_put_u64le(&b, s->deletes_gen);
     rc |= kz_buf_put_u64le(&b, s->deletes_bytes);
-    rc |= kz_buf_put_u8(&b, (uint8_t)(KZ_SEGFILES + s->n_extra));
+    unsigned n_files = s->n_extra;
+    for (int k = 0; k < KZ_SEGFILES; k++) n_files += (unsigned)kz_segfile_present(s, k);
+    rc |= kz_buf_put_u8(&b, (uint8_t)n_files);
+    /* Optional kinds are flagged so: an older kzsearch keeps them without reading them. */
     for (int k = 0; k < KZ_SEGFILES; k++)
-      rc |= put_file_entry(&b, (uint8_t)(k + 1), KZ_SEGFILE_REQUIRED, kz_segfile_ext[k],
-                           s->file_bytes[k]);
+      if (kz_segfile_present(s, k))
+        rc |= put_file_entry(&b, (uint8_t)(k + 1), k < KZ_SEGFILES_CORE ? KZ_SEGFILE_REQUIRED : 0,
+                             kz_segfile_ext[k], s->file_bytes[k]);
     for (unsigned x = 0; x < s->n_extra && x < KZ_MAX_EXTRA_FILES; x++)
       rc |= put_file_entry(&b, s->extra[x].kind, s->extra[x].flags, s->extra[x].ext,
                            s->extra[x].bytes);

@@ -14,11 +14,22 @@
 
 /*
  * The per-segment file kinds this kzsearch knows. A kind's code in the
- * manifest is its index + 1 (docs/FORMAT.md, "Manifest"); every v3 segment
- * has all of them.
+ * manifest is its index + 1 (docs/FORMAT.md, "Manifest"). Every v3 segment
+ * has the first KZ_SEGFILES_CORE kinds. The kinds after them are optional:
+ * a segment written before its feature existed (or by a writer that skipped
+ * it) has no such file, and its file_bytes entry is 0; readers then treat
+ * the feature as empty for that segment (kz_segfile_present).
  */
-enum { KZ_SEGFILE_DICT, KZ_SEGFILE_POSTINGS, KZ_SEGFILE_POSITIONS, KZ_SEGFILE_NORMS,
-       KZ_SEGFILE_STORE, KZ_SEGFILE_TITLE_NORMS, KZ_SEGFILE_DATES, KZ_SEGFILES };
+enum {
+  KZ_SEGFILE_DICT, KZ_SEGFILE_POSTINGS, KZ_SEGFILE_POSITIONS, KZ_SEGFILE_NORMS,
+  KZ_SEGFILE_STORE, KZ_SEGFILE_TITLE_NORMS, KZ_SEGFILE_DATES,
+  KZ_SEGFILE_ALIASES, /* optional: acronym definitions found in the text ("alias") */
+  KZ_SEGFILE_SIMHASH, /* optional: near-duplicate fingerprints per document ("simh") */
+  KZ_SEGFILE_NAMES,   /* optional: spelling keys of capitalised names ("names") */
+  KZ_SEGFILES
+};
+/* The kinds every v3 segment has. */
+#define KZ_SEGFILES_CORE 7
 /* The kinds of a v1 or v2 segment (its manifest lists exactly these five). */
 #define KZ_SEGFILES_V2 5
 
@@ -70,6 +81,9 @@ extern const char *const kz_segfile_ext[KZ_SEGFILES];
 void kz_segment_file_name(char *buf, size_t size, uint32_t segment_id, int kind);
 /* The number of known kinds a segment of the manifest has (KZ_SEGFILES_V2 before v3). */
 int kz_manifest_kinds(const kz_manifest *m);
+/* Whether the segment has a file of `kind`: always for a core kind; for an optional one, when
+ * the manifest lists it. */
+int kz_segfile_present(const kz_segment_info *s, int kind);
 /* "seg-%08x-<generation>.del": the deletions of a segment as of a commit (at least 48 bytes). */
 void kz_deletes_file_name(char *buf, size_t size, uint32_t segment_id, uint64_t generation);
 

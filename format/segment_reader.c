@@ -20,7 +20,8 @@
 
 const uint32_t kz_segfile_magic[KZ_SEGFILES] = {
     KZ_MAGIC_DICT,  KZ_MAGIC_POSTINGS, KZ_MAGIC_POSITIONS,  KZ_MAGIC_NORMS,
-    KZ_MAGIC_STORE, KZ_MAGIC_TITLE_NORMS, KZ_MAGIC_VALUES};
+    KZ_MAGIC_STORE, KZ_MAGIC_TITLE_NORMS, KZ_MAGIC_VALUES, KZ_MAGIC_ALIASES,
+    KZ_MAGIC_SIMHASH, KZ_MAGIC_NAMES};
 
 static int fail(kz_error *err, int rc, const char *dir, uint32_t id, int kind, const char *what) {
   char name[64];
@@ -60,6 +61,7 @@ int kz_segment_open(kz_segment *s, const char *dir, const kz_segment_info *info,
   s->info = *info;
   s->unpack = kz_unpacker_default();
   for (int k = 0; k < KZ_SEGFILES; k++) {
+    if (!kz_segfile_present(info, k)) continue; /* an optional kind it lacks: s->file[k] stays empty */
     char name[64], detail[160] = "";
     kz_segment_file_name(name, sizeof name, info->id, k);
     char *path = kz_path_join(dir, name);

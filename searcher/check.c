@@ -571,6 +571,7 @@ static int run(checker *ck, kz_error *err) {
     const kz_segment_info *info = &m.segments[i];
     int all_sound = 1;
     for (int k = 0; k < KZ_SEGFILES && !rc; k++) {
+      if (!kz_segfile_present(info, k)) continue;
       int sound;
       rc = check_file(ck, info, k, &sound);
       all_sound &= sound;
