@@ -193,6 +193,11 @@ static int count_distinct_terms(kz_index *idx, uint64_t *out) {
     *out = idx->segs[0].dict_terms;
     return KZ_OK;
   }
+  uint64_t cached = atomic_load_explicit(&idx->distinct_terms_plus_one, memory_order_relaxed);
+  if (cached) {
+    *out = cached - 1;
+    return KZ_OK;
+  }
   kz_term_enum *e;
   int rc = kz_term_enum_new(&e, idx->segs, idx->n_segs);
   if (rc) return rc;
@@ -201,6 +206,8 @@ static int count_distinct_terms(kz_index *idx, uint64_t *out) {
   const kz_term_match *matches;
   while ((rc = kz_term_enum_next(e, &key, &key_len, &matches, &n_matches)) == 1) (*out)++;
   kz_term_enum_free(e);
+  if (rc == KZ_OK)
+    atomic_store_explicit(&idx->distinct_terms_plus_one, *out + 1, memory_order_relaxed);
   return rc;
 }
 

@@ -8,6 +8,7 @@
 #ifndef KZ_INDEX_H
 #define KZ_INDEX_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "format/manifest.h"
@@ -30,6 +31,10 @@ struct kz_index {
   uint64_t title_docs, title_length;
   double title_avgdl;
   uint64_t manifest_bytes;
+  /* Distinct terms + 1 once kz_index_stats_get counted them (0 before): counting walks every
+   * dictionary, and a server asks for it on every health check. Threads may race to fill it;
+   * they store the same number. */
+  _Atomic uint64_t distinct_terms_plus_one;
   /* Per segment, BM25's norm(dl) of every document for the default k1 and b (scoring.h). */
   double **norms;
   double norms_k1, norms_b;

@@ -5,7 +5,12 @@
 # Reports throughput, latency percentiles, errors (must be 0), whether every
 # acknowledged document is found afterwards, and resident memory at the start
 # and the end. Then the same queries in process through the C API
-# (bench_api_queries) for the server's overhead per request.
+# (bench_api_queries) for the server's overhead per request: in wall time
+# (single-connection p50 against the in-process p50) and in CPU time (the
+# server process's CPU time over the single-connection run, per request,
+# against the in-process CPU time per query), which other load on the
+# machine does not inflate. The server and the in-process run are pinned to
+# CPU 0, wrk to the last CPU, when taskset is there.
 #
 #   bench/http/load.sh [SECONDS=30] [CONNECTIONS=64]     (KZ=path/to/kzsearch)
 # The test suite runs a short version (tests/integration/http_load.sh).
@@ -35,7 +40,11 @@ for line in open(sys.argv[1]):
     print(urllib.parse.quote(text))
 PY
 echo "k3y" >"$tmp/key"
-"$KZ" serve -i "$tmp/idx" --listen 127.0.0.1:0 --api-key-file "$tmp/key" --quiet >"$tmp/serve.out" 2>&1 &
+pin_server= pin_client=
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  pin_server="taskset -c 0" pin_client="taskset -c $(($(nproc) - 1))"
+fi
+$pin_server "$KZ" serve -i "$tmp/idx" --listen 127.0.0.1:0 --api-key-file "$tmp/key" --quiet >"$tmp/serve.out" 2>&1 &
 srv=$!
 for _ in $(seq 100); do grep -q http "$tmp/serve.out" && break; sleep 0.1; done
 url=$(grep -o 'http://[^/]*/' "$tmp/serve.out")
@@ -63,7 +72,13 @@ echo "== wrk: ${secs}s, $conns connections, 2 threads"
 QUERIES="$tmp/q.txt" wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$here/queries.lua" "$url" | tee "$tmp/wrk.out" | grep -E "requests=|rps=|Requests/sec"
 kill $writer; wait $writer 2>/dev/null || true; writer=
 echo "== wrk: 10s, 1 connection (latency through HTTP, for the overhead per request)"
-QUERIES="$tmp/q.txt" wrk -t1 -c1 -d10s --latency -s "$here/queries.lua" "$url" | grep -E "requests=|rps="
+cpu_ticks() { awk '{print $14 + $15}' /proc/$srv/stat; } # utime + stime of every thread
+ticks0=$(cpu_ticks)
+QUERIES="$tmp/q.txt" $pin_client wrk -t1 -c1 -d10s --latency -s "$here/queries.lua" "$url" | tee "$tmp/wrk1.out" | grep -E "requests=|rps="
+ticks1=$(cpu_ticks)
+requests1=$(sed -n 's/^requests=\([0-9]*\).*/\1/p' "$tmp/wrk1.out")
+awk -v t=$((ticks1 - ticks0)) -v hz="$(getconf CLK_TCK)" -v n="$requests1" \
+  'BEGIN { printf "server_cpu_per_request_us=%.1f (over %d requests)\n", t / hz * 1e6 / n, n }'
 echo "rss_end=$(rss)"
 acked=$(wc -l <"$tmp/acked")
 missing=0
@@ -74,5 +89,5 @@ echo "acknowledged_documents=$acked missing_after=$missing write_errors=$( [ -f 
 
 if [ -x "$APIQ" ]; then
   echo "== the same queries in process (C API, one thread)"
-  "$APIQ" "$tmp/idx" "$tmp/q.txt"
+  $pin_server "$APIQ" "$tmp/idx" "$tmp/q.txt"
 fi
