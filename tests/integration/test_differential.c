@@ -1056,6 +1056,8 @@ static void compare(kz_index *idx, const ref_index *ref, const qnode *root, cons
   o.snippet_bytes = 0;
   o.sort = sort;
   o.facet = facet;
+  /* a facet sees every match, so the total stays exact even when pruning is allowed */
+  o.skip_total = facet != KZ_FACET_NONE && (k + offset) % 2 == 0;
   kz_error err;
   uint64_t count = 0;
   int rc = kz_count(&count, idx, query, &o, &err);
