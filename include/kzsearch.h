@@ -188,7 +188,8 @@ typedef struct kz_search_options {
   /*
    * A kz_facet, version 2: with a date facet, the hits also carry the number
    * of matching documents of each day, month or year (kz_hits_facet_at),
-   * counted over all matches, not only the k returned.
+   * counted over all matches, not only the k returned (in the same pass as
+   * the hits: skip_total is then ignored and the total is exact).
    */
   int facet;
 } kz_search_options;

@@ -14,6 +14,8 @@
  *     increasing document order per segment, and never prune.
  * A collector that does not want scores (facets) makes the evaluators take
  * their counting paths, which still hand it every match (kz_sink_match).
+ * Beside either, a tally of date facets (facet_tally.h) may count every
+ * match in the same pass (kz_search's facets); pruning is then off.
  * One sink serves every segment of a search in turn (kz_sink_segment).
  */
 #ifndef KZ_COLLECT_H
@@ -24,6 +26,7 @@
 #include <stdint.h>
 
 #include "format/values.h" /* KZ_VALUE_NONE: a document without a value */
+#include "searcher/facet_tally.h"
 #include "searcher/topk.h"
 
 
@@ -61,6 +64,7 @@ struct kz_collector {
 typedef struct kz_sink {
   kz_topk *topk;           /* top-k by score, or NULL */
   kz_collector *collector; /* any other collector, or NULL; with neither, only counting */
+  kz_tally *tally;         /* date facets counted from every match, or NULL (no pruning then) */
   int scoring;             /* matches are scored: topk, or a collector that wants scores */
   int prune;               /* skip documents that cannot reach the top k (skip_total; topk only) */
   /*
@@ -102,6 +106,7 @@ static inline kz_sink kz_sink_collect(kz_collector *c) {
 static inline void kz_sink_segment(kz_sink *s, size_t seg, uint64_t base, const uint8_t *deleted) {
   s->base = base;
   s->deleted = deleted;
+  if (s->tally) kz_tally_segment(s->tally, seg);
   if (s->collector && s->collector->ops->segment) s->collector->ops->segment(s->collector, seg, base);
 }
 
@@ -132,12 +137,14 @@ static inline void kz_sink_push(kz_sink *s, double score, uint32_t doc) {
 /* Counts a scored match of segment document `doc` and offers it. */
 static inline void kz_sink_offer(kz_sink *s, double score, uint32_t doc) {
   s->matches++;
+  if (s->tally) kz_tally_add(s->tally, doc);
   if (s->scoring) kz_sink_push(s, score, doc);
 }
 
 /* Counts a match found by a counting path (no score) and hands it to a collector that wants it. */
 static inline void kz_sink_match(kz_sink *s, uint32_t doc) {
   s->matches++;
+  if (s->tally) kz_tally_add(s->tally, doc);
   if (s->collector) s->collector->ops->collect(s->collector, doc, 0.0);
 }
 

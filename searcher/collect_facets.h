@@ -17,11 +17,6 @@
 /* The key of the bucket of `value` (never KZ_VALUE_NONE, which it is not called for). */
 typedef int64_t (*kz_bucket_fn)(void *ctx, int64_t value);
 
-typedef struct kz_facet_bucket {
-  int64_t key;
-  uint64_t count;
-} kz_facet_bucket;
-
 typedef struct kz_facets {
   kz_collector base;          /* what the sink sees; base.error: a bucket could not be added */
   const kz_doc_values *values;

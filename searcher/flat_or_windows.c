@@ -88,6 +88,7 @@ void kz_flat_or_windows(kz_flat *f) {
           continue;
         }
         s->matches++;
+        if (s->tally) kz_tally_add(s->tally, d);
         if (sum > kz_sink_floor(s)) kz_sink_push(s, sum, d);
       }
   }

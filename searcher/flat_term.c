@@ -33,7 +33,7 @@ void kz_flat_term(kz_flat *f, kz_fterm *t) {
     }
     uint32_t from = c->i, n = c->n - from;
     s->candidates += n;
-    if (!s->scoring && s->collector) { /* counting, every match handed to the collector */
+    if (!s->scoring && (s->collector || s->tally)) { /* counting, every match handed on */
       for (uint32_t i = from; i < c->n; i++)
         if (!kz_deleted(s->deleted, c->docs[i]) && !(f->n_not && excluded(f, c->docs[i])))
           kz_sink_match(s, c->docs[i]);
@@ -56,11 +56,14 @@ void kz_flat_term(kz_flat *f, kz_fterm *t) {
       unsigned char live[KZ_BLOCK_DOCS];
       if (all_live) {
         s->matches += n;
+        if (s->tally)
+          for (uint32_t i = 0; i < n; i++) kz_tally_add(s->tally, c->docs[from + i]);
       } else {
         for (uint32_t i = 0; i < n; i++) {
           uint32_t d = c->docs[from + i];
           live[i] = !kz_deleted(s->deleted, d) && !(f->n_not && excluded(f, d));
           s->matches += live[i];
+          if (live[i] && s->tally) kz_tally_add(s->tally, d);
         }
       }
       for (size_t j = 0; j < k; j++) {

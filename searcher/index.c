@@ -46,6 +46,22 @@ static int open_dates(kz_index *idx) {
   return KZ_OK;
 }
 
+int kz_index_date_tally(const kz_index *idx, kz_tally *t) {
+  int64_t min = INT64_MAX, max = INT64_MIN;
+  for (size_t s = 0; s < idx->n_segs; s++) {
+    const kz_values *v = &idx->segs[s].dates;
+    if (!idx->date_cols[s]) continue;
+    for (uint32_t b = 0; b < v->n_blocks; b++) {
+      int64_t lo, hi;
+      kz_values_block_range(v, b, &lo, &hi);
+      if (lo > hi) continue; /* no date in the block */
+      min = lo < min ? lo : min;
+      max = hi > max ? hi : max;
+    }
+  }
+  return kz_tally_init(t, idx->dates.seg, idx->dates.n_segs, min, max);
+}
+
 static int open_once(kz_index **out, const char *path, uint64_t *generation, kz_error *err) {
   kz_index *idx = calloc(1, sizeof *idx);
   if (!idx || !(idx->path = strdup(path))) {

@@ -15,6 +15,7 @@
 #include "format/segment_reader.h"
 #include "searcher/analyzer_pool.h"
 #include "searcher/collect.h"
+#include "searcher/facet_tally.h"
 #include "searcher/id_lookup.h"
 #include "searcher/stats.h"
 
@@ -49,6 +50,13 @@ struct kz_index {
   int64_t **date_copies;
   kz_doc_values dates;
 };
+
+/*
+ * Sets t up to count the dates of this index's documents (facet_tally.h),
+ * over the range its date columns' block ranges give.
+ * @return KZ_OK or KZ_ERR_NOMEM.
+ */
+int kz_index_date_tally(const kz_index *idx, kz_tally *t);
 
 /* Which segment holds global document `doc` (< n_docs). */
 size_t kz_index_segment_of(const kz_index *idx, uint64_t doc);

@@ -21,7 +21,6 @@
 #include "common/limits.h"
 #include "format/postings_reader.h"
 #include "searcher/collect.h"
-#include "searcher/collect_facets.h"
 #include "searcher/collect_value.h"
 #include "searcher/flat.h"
 #include "searcher/highlight.h"
@@ -197,7 +196,7 @@ static int evaluate(kz_index *idx, const query *q, const kz_search_options *o,
   const kz_plan *plan = q->plan;
   double avgdl = kz_stats_avgdl(&q->stats), title_avgdl = kz_stats_title_avgdl(&q->stats);
   int fields = kz_plan_has_fields(plan);
-  int union_count = !sink->scoring && !sink->collector && !fields && is_term_union(plan);
+  int union_count = !sink->scoring && !sink->collector && !sink->tally && !fields && is_term_union(plan);
   /* title: and date: clauses go through the iterator tree, which knows their fields */
   int flat = !(cfg && cfg->no_flat) && !fields && kz_flat_supported(plan);
   /* The opened index's norms serve when they were made with the same parameters. */
@@ -395,29 +394,17 @@ static int fill_hits(kz_hits *h, kz_index *idx, const kz_scored *ranked, size_t 
   return rc;
 }
 
-static int64_t date_bucket(void *ctx, int64_t value) {
-  return kz_date_bucket(value, *(const kz_date_unit *)ctx);
-}
-
-/*
- * Counts the matches of the prepared query per date bucket into h (a second
- * pass over the postings that scores nothing), oldest bucket first.
- */
-static int count_facets(kz_hits *h, kz_index *idx, const query *q, const kz_search_options *o,
-                        const kz_eval_config *cfg, kz_error *err) {
+/* The buckets the search's tally counted into h, oldest first. */
+static int facets_to_hits(kz_hits *h, const kz_tally *tally, const kz_search_options *o,
+                          kz_error *err) {
   kz_date_unit unit = o->facet == KZ_FACET_DATE_DAY     ? KZ_DATE_DAY
                       : o->facet == KZ_FACET_DATE_MONTH ? KZ_DATE_MONTH
                                                         : KZ_DATE_YEAR;
-  kz_facets f;
-  if (kz_facets_init(&f, &idx->dates, date_bucket, &unit)) return kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
-  kz_sink sink = kz_sink_collect(&f.base);
-  int rc = evaluate(idx, q, o, cfg, &sink, err);
   kz_facet_bucket *buckets = NULL;
   size_t n = 0;
-  if (!rc && (f.base.error || kz_facets_buckets(&f, &buckets, &n)))
-    rc = kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
-  kz_facets_free(&f);
-  if (!rc && n) {
+  if (kz_tally_buckets(tally, unit, &buckets, &n)) return kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
+  int rc = KZ_OK;
+  if (n) {
     h->facets = calloc(n, sizeof *h->facets);
     h->facet_labels = calloc(n, sizeof *h->facet_labels);
     if (!h->facets || !h->facet_labels) rc = kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
@@ -453,6 +440,9 @@ static int search_ranked(kz_hits **out, kz_index *idx, const char *text,
   kz_topk top = {0};
   kz_top_value by_value = {0};
   kz_scored *by_value_ranked = NULL;
+  kz_tally tally = {0};
+  /* facets count every match in the same pass: no pruning then */
+  int facet = o->version >= 2 && o->facet != KZ_FACET_NONE;
   kz_hits *h = calloc(1, sizeof *h);
   if (!h) return kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
   rc = prepare(&q, idx, text, o, cfg, err);
@@ -460,9 +450,14 @@ static int search_ranked(kz_hits **out, kz_index *idx, const char *text,
   if (!rc && (rc = values ? kz_top_value_init(&by_value, keep, values, ascending)
                           : kz_topk_init(&top, keep)))
     kz_error_set(err, rc, "out of memory");
+  if (!rc && facet && (rc = kz_index_date_tally(idx, &tally))) kz_error_set(err, rc, "out of memory");
   kz_sink sink = values ? kz_sink_collect(&by_value.base)
-                        : kz_sink_top_score(&top, o->skip_total, cfg ? cfg->always_prune : 0);
+                        : kz_sink_top_score(&top, o->skip_total && !facet,
+                                            cfg ? cfg->always_prune : 0);
+  sink.tally = facet ? &tally : NULL;
   if (!rc) rc = evaluate(idx, &q, o, cfg, &sink, err);
+  if (!rc && tally.error)
+    rc = kz_error_set(err, tally.error, "%s: a date column disagrees with its block ranges", idx->path);
   h->total = sink.matches;
   h->counters.candidates = sink.candidates;
   h->counters.scored = sink.scored;
@@ -472,7 +467,8 @@ static int search_ranked(kz_hits **out, kz_index *idx, const char *text,
   if (!rc)
     rc = fill_hits(h, idx, values ? by_value_ranked : top.heap, values ? by_value.n : top.n, o,
                    q.plan, q.an, err);
-  if (!rc && o->version >= 2 && o->facet != KZ_FACET_NONE) rc = count_facets(h, idx, &q, o, cfg, err);
+  if (!rc && facet) rc = facets_to_hits(h, &tally, o, err);
+  kz_tally_free(&tally);
   free(by_value_ranked);
   kz_top_value_free(&by_value);
   kz_topk_free(&top);

@@ -10,11 +10,14 @@
  * and have no children; NOT has one child; AND and OR at least two; nested
  * LISTs at least one; no more than KZ_MAX_QUERY_CLAUSES nodes below the root.
  * On failure the kz_error carries the returned code, a NUL-terminated message
- * and a position inside (or at the end of) the query.
+ * and a position inside (or at the end of) the query. A WORD or PHRASE
+ * searches the text or the title field; a DATE has no children and a
+ * non-empty range (lo <= hi).
  */
 #include <string.h>
 
 #include "common/limits.h"
+#include "format/format.h" /* the fields */
 #include "fuzz.h"
 #include "kzsearch.h"
 #include "searcher/query_parse.h"
@@ -44,13 +47,20 @@ static void check_node(walk *w, const kz_qnode *n, int is_root, size_t depth) {
       FUZZ_REQUIRE(n->text_len <= (size_t)(w->query + w->len - n->text));
       /* The node starts at its word, or at the quote before its phrase. */
       FUZZ_REQUIRE(n->position <= (size_t)(n->text - w->query));
+      FUZZ_REQUIRE(n->field == KZ_FIELD_TEXT || n->field == KZ_FIELD_TITLE);
       if (n->kind == KZ_Q_WORD) {
         FUZZ_REQUIRE(n->text_len > 0);
-        FUZZ_REQUIRE(n->position == (size_t)(n->text - w->query));
+        /* ... or at the "title:" before it */
+        size_t prefix = n->field == KZ_FIELD_TITLE ? strlen("title:") : 0;
+        FUZZ_REQUIRE(n->position + prefix == (size_t)(n->text - w->query));
       }
       break;
     case KZ_Q_NOT:
       FUZZ_REQUIRE(n->n_children == 1);
+      break;
+    case KZ_Q_DATE:
+      FUZZ_REQUIRE(n->n_children == 0);
+      FUZZ_REQUIRE(n->lo <= n->hi);
       break;
     case KZ_Q_AND:
     case KZ_Q_OR:

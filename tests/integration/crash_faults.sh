@@ -13,6 +13,10 @@
 #   threads  append with two indexing threads (when kzsearch has --threads)
 #   delete   delete two documents of B and one of A
 #   compact  merge A+B's segments into one
+#   upgrade  kzsearch upgrade of the index of format v2 in tests/data
+#            (v2-kazakhstan); afterwards the directory holds either that v2
+#            index, which `kzsearch upgrade` must then convert (and clean up
+#            after the failed one), or the new v3 index, never a broken one
 # A first run under the fault shim (tests/fault/fault_shim.c, libkzfault.so)
 # counts the command's file operations inside the index directory. Then the
 # command runs again on a fresh copy for each operation N and each mode
@@ -72,7 +76,9 @@ if [ -z "${KZ_SHIM:-}" ] || [ ! -f "$KZ_SHIM" ]; then
 fi
 DATA="${KZ_SOURCE_DIR:-.}/data/kazakhstan/docs.jsonl"
 GEN="${KZ_SOURCE_DIR:-.}/tests/fault/gen_corpus.awk"
+V2="${KZ_SOURCE_DIR:-.}/tests/data/v2-kazakhstan"
 [ -f "$DATA" ] || skip "$DATA not found"
+[ -f "$V2/MANIFEST" ] || skip "$V2 not found"
 [ -f "$GEN" ] || skip "$GEN not found"
 
 root=${TMPDIR:-/tmp}
@@ -96,7 +102,7 @@ awk -v n="$b_docs" -v seed=11 -v prefix=b -f "$GEN" >"$tmp/b.jsonl"
 awk -v n=1 -v seed=12 -v prefix=extra -f "$GEN" >"$tmp/extra.jsonl"
 ALL_MODES="crash powerloss eio enospc enospc-persist"
 
-declare -A cmd_of=() old_of=() new_of=()
+declare -A cmd_of=() old_of=() new_of=() v2_of=()
 
 # stats_of DIR: sets count (documents, or "none" without an index).
 stats_of() {
@@ -181,8 +187,23 @@ run_case() {
       ;;
   esac
 
-  # The index opens and searches; check --full is clean; the count is old or new.
+  # An upgrade may leave the old index of format v2 (which no command but
+  # upgrade opens): upgrading it again must succeed, with every document.
   stats_of "$W"
+  local was_v2=0
+  if [ "${v2_of[$scenario]:-0}" = 1 ] && [ "$count" = none ]; then
+    if ! grep -q "has format v2" "$T/stats.err"; then
+      problems+=("[integrity] neither the old v2 index nor a new one: $(head -1 "$T/stats.err")")
+    elif ! "$KZ" upgrade -i "$W" >/dev/null 2>"$T/again.err"; then
+      problems+=("[integrity] the old v2 index does not upgrade again: $(head -1 "$T/again.err")")
+    else
+      was_v2=1
+      stats_of "$W"
+      [ "$count" = "$new_docs" ] ||
+        problems+=("[integrity] $count documents after upgrading the old index again (expected $new_docs)")
+    fi
+  fi
+  # The index opens and searches; check --full is clean; the count is old or new.
   "$KZ" search -i "$W" -c kazakhstan >/dev/null 2>"$T/search.err"
   rc=$?
   if [ "$count" = none ]; then
@@ -204,7 +225,9 @@ run_case() {
       [ -z "$left" ] || problems+=("[cleanup] the failed writer left files behind: $left")
     fi
   fi
-  if [ "$count" != "$old_docs" ] && { [ "$may_be_new" = 0 ] || [ "$count" != "$new_docs" ]; }; then
+  if [ "$was_v2" = 1 ]; then
+    : # the old index, upgraded again: its count was checked above
+  elif [ "$count" != "$old_docs" ] && { [ "$may_be_new" = 0 ] || [ "$count" != "$new_docs" ]; }; then
     problems+=("[integrity] $count documents (before: $old_docs, after a commit: $new_docs)")
   elif [ "$count" != "$old_docs" ] && grep -q "nothing was committed" "$T/err"; then
     problems+=("[message] says nothing was committed, but the index has the new commit")
@@ -239,7 +262,8 @@ run_case() {
 }
 
 # prepare NAME BASE MODES STRIDE COMMAND...: builds base-NAME (BASE: "a" =
-# commit A, "ab" = A then B, "none" = an empty directory), runs COMMAND
+# commit A, "ab" = A then B, "none" = an empty directory, "v2" = a copy of
+# the index of format v2), runs COMMAND
 # (kzsearch arguments, -i DIR goes after the first) once under the shim to
 # count its operations, and appends NAME's cases to $tmp/cases, each with
 # every one of MODES: every STRIDE-th operation and the last eight (the
@@ -250,7 +274,10 @@ prepare() {
   shift 4
   cmd_of[$name]="$*"
   mkdir -p "$T" "$tmp/base-$name"
-  if [ "$base" != none ] && ! "$KZ" index -i "$tmp/base-$name" "$DATA" >/dev/null 2>"$T/err"; then
+  if [ "$base" = v2 ]; then
+    v2_of[$name]=1
+    cp -R "$V2/." "$tmp/base-$name/"
+  elif [ "$base" != none ] && ! "$KZ" index -i "$tmp/base-$name" "$DATA" >/dev/null 2>"$T/err"; then
     echo "FAIL - $name: cannot build commit A: $(head -1 "$T/err")"
     setup_failed=$((setup_failed + 1))
     return
@@ -319,6 +346,9 @@ if "$KZ" delete --help >/dev/null 2>&1; then
 fi
 if "$KZ" compact --help >/dev/null 2>&1; then
   prepare compact ab "$few" "$stride" compact
+fi
+if "$KZ" upgrade --help >/dev/null 2>&1; then
+  prepare upgrade v2 "$ALL_MODES" 1 upgrade
 fi
 
 # KZ_FAULT_ONLY=REGEX keeps only the cases whose line ("SCENARIO OP N MODE") matches.

@@ -20,7 +20,13 @@
  *   - a group matches when all required clauses match (with none, one
  *     optional clause), no excluded clause matches; it scores the sum of its
  *     matching required and optional clauses (Lucene's BooleanQuery);
- *   - hits rank by score, then by document number (insertion order).
+ *   - hits rank by score, then by document number (insertion order); sorted
+ *     by date, the newest (or oldest) first, undated documents last, equal
+ *     dates by score, then by document number;
+ *   - date facets count the matching dated documents per UTC day, month or
+ *     year, as gmtime() names them;
+ *   - deleted documents never match, and BM25's statistics keep counting
+ *     them (no merge runs after the deletions).
  *
  * Queries are generated as trees, rendered to query text for the engine and
  * evaluated on the tree by the reference, so the engine's parser is checked
@@ -39,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "analysis/analyzer.h"
@@ -152,6 +159,7 @@ typedef struct ref_doc {
   uint32_t n_pos;     /* positions spanned */
   uint32_t dl;        /* tokens */
   int64_t date;       /* UTC seconds, KZ_DATE_NONE when none */
+  int deleted;        /* deleted from the engine's index: never matches (statistics unchanged) */
   ref_span *spans;    /* dl tokens in position order */
 } ref_doc;
 
@@ -650,6 +658,25 @@ static int by_rank(const void *pa, const void *pb) {
   return a->doc < b->doc ? -1 : a->doc > b->doc;
 }
 
+/* The date of a document as the order by date sees it: undated ones after every date. */
+static int date_order(const ref_index *r, uint32_t a, uint32_t b, int sort) {
+  int64_t da = r->docs[a].date, db = r->docs[b].date;
+  int ha = da != KZ_DATE_NONE, hb = db != KZ_DATE_NONE;
+  if (ha != hb) return ha ? -1 : 1;
+  if (!ha || da == db) return 0;
+  return (sort == KZ_SORT_DATE ? da > db : da < db) ? -1 : 1;
+}
+
+/* qsort's context: the reference and the order (a kz_sort). */
+static const ref_index *sort_ref;
+static int sort_mode;
+
+static int by_sorted(const void *pa, const void *pb) {
+  const scored *a = pa, *b = pb;
+  int c = sort_mode == KZ_SORT_SCORE ? 0 : date_order(sort_ref, a->doc, b->doc, sort_mode);
+  return c ? c : by_rank(a, b);
+}
+
 /* ======================================================================== */
 /* Query generation                                                         */
 /* ======================================================================== */
@@ -908,6 +935,7 @@ typedef struct run_stats {
   const char *corpus;
   size_t queries, with_matches, searches, mismatches, paged, tie_swaps;
   uint64_t total_matches;
+  size_t sorted, faceted; /* queries sorted by date; with a date facet */
 } run_stats;
 
 #define MAX_REPORTED 25
@@ -929,6 +957,64 @@ static void report(run_stats *st, const char *query, const params *p, const char
   va_end(ap);
 }
 
+/* A facet's bucket as the reference counts it. */
+typedef struct ref_bucket {
+  char label[16];
+  uint64_t count;
+} ref_bucket;
+
+/*
+ * The facet buckets (a kz_facet unit) of the matching dated documents,
+ * named by gmtime_r and strftime, in increasing order. @return how many.
+ */
+static size_t ref_facets(const ref_index *r, const unsigned char *match, int facet,
+                         ref_bucket **out) {
+  const char *fmt = facet == KZ_FACET_DATE_DAY ? "%Y-%m-%d" : facet == KZ_FACET_DATE_MONTH ? "%Y-%m" : "%Y";
+  ref_bucket *b = xmalloc((r->n_docs ? r->n_docs : 1) * sizeof *b);
+  size_t n = 0;
+  for (size_t d = 0; d < r->n_docs; d++) {
+    if (!match[d] || r->docs[d].date == KZ_DATE_NONE) continue;
+    time_t t = (time_t)r->docs[d].date;
+    struct tm tm;
+    char label[16];
+    gmtime_r(&t, &tm);
+    strftime(label, sizeof label, fmt, &tm);
+    size_t i = 0; /* four-digit years: the labels' byte order is their time order */
+    while (i < n && strcmp(b[i].label, label) < 0) i++;
+    if (i == n || strcmp(b[i].label, label)) {
+      memmove(b + i + 1, b + i, (n - i) * sizeof *b);
+      snprintf(b[i].label, sizeof b[i].label, "%s", label);
+      b[i].count = 0;
+      n++;
+    }
+    b[i].count++;
+  }
+  *out = b;
+  return n;
+}
+
+/* Compares the engine's facet buckets with the reference's. */
+static void compare_facets(const ref_index *ref, const unsigned char *match, int facet,
+                           const kz_hits *hits, const char *query, const params *p,
+                           run_stats *st) {
+  ref_bucket *want;
+  size_t n = ref_facets(ref, match, facet, &want);
+  if (kz_hits_facet_size(hits) != n) {
+    report(st, query, p, "facet %d: %zu buckets, reference %zu", facet, kz_hits_facet_size(hits), n);
+  } else {
+    for (size_t i = 0; i < n; i++) {
+      const kz_facet_count *c = kz_hits_facet_at(hits, i);
+      if (strcmp(c->bucket, want[i].label) || c->count != want[i].count) {
+        report(st, query, p, "facet %d bucket %zu: %s = %llu, reference %s = %llu", facet, i,
+               c->bucket, (unsigned long long)c->count, want[i].label,
+               (unsigned long long)want[i].count);
+        break;
+      }
+    }
+  }
+  free(want);
+}
+
 /*
  * Runs one query through kz_count and kz_search and compares with the
  * reference. Scores must agree within 1e-5 relative. The order must be the
@@ -939,16 +1025,23 @@ static void report(run_stats *st, const char *query, const params *p, const char
  * engine itself scores exactly equal, document order is still required.
  */
 static void compare(kz_index *idx, const ref_index *ref, const qnode *root, const char *query,
-                    const params *p, size_t k, size_t offset, run_stats *st) {
+                    const params *p, size_t k, size_t offset, int sort, int facet,
+                    run_stats *st) {
   size_t nd = ref->n_docs;
   double *score = xmalloc(nd * sizeof *score);
   unsigned char *match = xmalloc(nd);
   scored *expect = xmalloc(nd * sizeof *expect);
   size_t n_expect = 0;
   eval(ref, p, root, score, match);
-  for (size_t d = 0; d < nd; d++)
+  for (size_t d = 0; d < nd; d++) {
+    match[d] = match[d] && !ref->docs[d].deleted;
     if (match[d]) expect[n_expect++] = (scored){score[d], (uint32_t)d};
-  qsort(expect, n_expect, sizeof *expect, by_rank);
+  }
+  sort_ref = ref;
+  sort_mode = sort;
+  qsort(expect, n_expect, sizeof *expect, by_sorted);
+  st->sorted += sort != KZ_SORT_SCORE;
+  st->faceted += facet != KZ_FACET_NONE;
   st->queries++;
   st->with_matches += n_expect > 0;
   st->total_matches += n_expect;
@@ -961,6 +1054,10 @@ static void compare(kz_index *idx, const ref_index *ref, const qnode *root, cons
   o.bm25_k1 = p->k1;
   o.bm25_b = p->b;
   o.snippet_bytes = 0;
+  o.sort = sort;
+  o.facet = facet;
+  /* a facet sees every match, so the total stays exact even when pruning is allowed */
+  o.skip_total = facet != KZ_FACET_NONE && (k + offset) % 2 == 0;
   kz_error err;
   uint64_t count = 0;
   int rc = kz_count(&count, idx, query, &o, &err);
@@ -987,6 +1084,7 @@ static void compare(kz_index *idx, const ref_index *ref, const qnode *root, cons
     kz_hits_free(hits);
     goto done;
   }
+  if (facet != KZ_FACET_NONE) compare_facets(ref, match, facet, hits, query, p, st);
   unsigned char *seen = xcalloc(nd, 1);
   for (size_t i = 0; i < want; i++) {
     const kz_hit *h = kz_hits_at(hits, i);
@@ -1013,7 +1111,8 @@ static void compare(kz_index *idx, const ref_index *ref, const qnode *root, cons
       break;
     }
     if (h->doc != e->doc) {
-      if (!close_rel(score[h->doc], e->score, 1e-9)) {
+      int same_date = sort == KZ_SORT_SCORE || !date_order(ref, (uint32_t)h->doc, e->doc, sort);
+      if (!same_date || !close_rel(score[h->doc], e->score, 1e-9)) {
         report(st, query, p, "rank %zu: doc %llu (%.12g), expected doc %u (%.12g)", offset + i,
                (unsigned long long)h->doc, h->score, e->doc, e->score);
         break;
@@ -1022,7 +1121,8 @@ static void compare(kz_index *idx, const ref_index *ref, const qnode *root, cons
     }
     if (i > 0) {
       const kz_hit *prev = kz_hits_at(hits, i - 1);
-      if (prev->score < h->score || (prev->score == h->score && prev->doc > h->doc)) {
+      scored a = {prev->score, (uint32_t)prev->doc}, b = {h->score, (uint32_t)h->doc};
+      if (by_sorted(&a, &b) > 0) {
         report(st, query, p, "ranks %zu/%zu out of order: doc %llu (%.17g) before doc %llu (%.17g)",
                offset + i - 1, offset + i, (unsigned long long)prev->doc, prev->score,
                (unsigned long long)h->doc, h->score);
@@ -1065,10 +1165,17 @@ static void run_queries(kz_index *idx, const ref_index *ref, const vocab *voc, u
       k = kz_test_rand_range(&g.r, 1, 100);
       offset = kz_test_rand_below(&g.r, 11);
     }
+    int sort = KZ_SORT_SCORE, facet = KZ_FACET_NONE;
+    if (voc) { /* the reference knows the generated documents' dates only */
+      double z = kz_test_rand_unit(&g.r);
+      sort = z < 0.2 ? KZ_SORT_DATE : z < 0.3 ? KZ_SORT_DATE_ASC : KZ_SORT_SCORE;
+      if (kz_test_rand_chance(&g.r, 0.3))
+        facet = (int)kz_test_rand_range(&g.r, KZ_FACET_DATE_DAY, KZ_FACET_DATE_YEAR);
+    }
     if (i < show)
-      printf("[%s] {%s} k1=%g b=%g%s k=%zu offset=%zu\n", st->corpus, text.s, p.k1, p.b,
-             p.default_and ? " default_and" : "", k, offset);
-    compare(idx, ref, root, text.s, &p, k, offset, st);
+      printf("[%s] {%s} k1=%g b=%g%s k=%zu offset=%zu sort=%d facet=%d\n", st->corpus, text.s,
+             p.k1, p.b, p.default_and ? " default_and" : "", k, offset, sort, facet);
+    compare(idx, ref, root, text.s, &p, k, offset, sort, facet, st);
     qfree(root);
   }
   sb_free(&text);
@@ -1076,12 +1183,12 @@ static void run_queries(kz_index *idx, const ref_index *ref, const vocab *voc, u
 
 static void print_stats(const run_stats *st, const kz_index_stats *is) {
   printf("[%s] %llu documents, %llu segments, generation %llu, %llu terms; %zu queries "
-         "(%zu with matches, %.1f matches on average, %zu paged), %zu near-tie swaps, "
-         "%zu mismatches\n",
+         "(%zu with matches, %.1f matches on average, %zu paged, %zu sorted by date, %zu with "
+         "facets), %zu near-tie swaps, %zu mismatches\n",
          st->corpus, (unsigned long long)is->documents, (unsigned long long)is->segments,
          (unsigned long long)is->generation, (unsigned long long)is->terms, st->queries,
          st->with_matches, st->queries ? (double)st->total_matches / (double)st->queries : 0.0,
-         st->paged, st->tie_swaps, st->mismatches);
+         st->paged, st->sorted, st->faceted, st->tie_swaps, st->mismatches);
 }
 
 /* Index-level statistics must agree with the reference before any query. */
@@ -1123,6 +1230,9 @@ static int check_index_stats(kz_index *idx, const ref_index *ref, kz_index_stats
 #define GEN_DOCS 4200
 #define GEN_FIRST_SESSION 2600
 #define GEN_QUERIES 2500
+#define GEN_QUERIES_AFTER_DELETES 1000
+/* One document in this many is deleted (few enough that no segment loses all of its own). */
+#define GEN_DELETE_ONE_IN 12
 /* Small enough for several segments per session, large enough to keep their number sane. */
 #define GEN_MEMORY_BYTES (512u << 10)
 
@@ -1266,6 +1376,45 @@ static int add_generated(kz_writer *w, ref_index *ref, const vocab *v, kz_test_r
   return rc;
 }
 
+/*
+ * A third writer session deletes one document in GEN_DELETE_ONE_IN, at
+ * random, without merging (so the statistics keep counting them), and the
+ * reference marks them. @return 1 on success.
+ */
+static int delete_some(const char *dir, ref_index *ref, kz_test_rng *r) {
+  kz_writer_options wo = KZ_WRITER_OPTIONS_INIT;
+  wo.no_auto_merge = 1;
+  kz_writer *w = NULL;
+  kz_error err;
+  if (kz_writer_open(&w, dir, &wo, &err) != KZ_OK) {
+    fprintf(stderr, "kz_writer_open: %s\n", err.message);
+    return 0;
+  }
+  int ok = 1;
+  size_t deleted = 0;
+  for (size_t d = 0; d < ref->n_docs && ok; d++) {
+    if (kz_test_rand_below(r, GEN_DELETE_ONE_IN)) continue;
+    int found = 0;
+    const char *id = ref->docs[d].id;
+    if (kz_writer_delete(w, id, strlen(id), &found, &err) != KZ_OK || !found) {
+      fprintf(stderr, "kz_writer_delete %s: %s\n", id, found ? err.message : "not found");
+      ok = 0;
+    }
+    ref->docs[d].deleted = 1;
+    deleted++;
+  }
+  if (ok && kz_writer_commit(w, &err) != KZ_OK) {
+    fprintf(stderr, "kz_writer_commit: %s\n", err.message);
+    ok = 0;
+  }
+  kz_writer_close(w);
+  if (ok && deleted < ref->n_docs / (2 * GEN_DELETE_ONE_IN)) {
+    fprintf(stderr, "only %zu documents deleted\n", deleted);
+    ok = 0;
+  }
+  return ok;
+}
+
 static void test_differential__generated_corpus(void) {
   char dir[512];
   CHECK(kz_test_make_temp_dir(dir, sizeof dir, "kz_differential"));
@@ -1308,7 +1457,7 @@ static void test_differential__generated_corpus(void) {
 
   kz_index *idx = NULL;
   kz_index_stats is = KZ_INDEX_STATS_INIT;
-  run_stats st = {"generated", 0, 0, 0, 0, 0, 0, 0};
+  run_stats st = {.corpus = "generated"};
   if (ok && kz_index_open(&idx, dir, &err) != KZ_OK) {
     fprintf(stderr, "kz_index_open: %s\n", err.message);
     ok = 0;
@@ -1324,12 +1473,34 @@ static void test_differential__generated_corpus(void) {
     print_stats(&st, &is);
   }
   kz_index_close(idx);
+  idx = NULL;
+  run_stats after = {.corpus = "generated, after deletions"};
+  if (ok) ok = delete_some(dir, &ref, &r);
+  if (ok && kz_index_open(&idx, dir, &err) != KZ_OK) {
+    fprintf(stderr, "kz_index_open: %s\n", err.message);
+    ok = 0;
+  }
+  kz_index_stats is_after = KZ_INDEX_STATS_INIT;
+  if (ok && kz_index_stats_get(idx, &is_after, &err) != KZ_OK) ok = 0;
+  if (ok && is_after.segments != is.segments) { /* a merge would change the statistics */
+    fprintf(stderr, "the deletions changed the segments: %llu, before %llu\n",
+            (unsigned long long)is_after.segments, (unsigned long long)is.segments);
+    ok = 0;
+  }
+  if (ok) {
+    run_queries(idx, &ref, &v, 0xDE1E7EDULL, GEN_QUERIES_AFTER_DELETES, &after);
+    print_stats(&after, &is_after);
+  }
+  kz_index_close(idx);
   ref_free(&ref);
   free_vocab(&v);
   kz_test_remove_tree(dir);
   CHECK(ok);
   CHECK_EQ_INT(st.queries, GEN_QUERIES);
   CHECK_EQ_INT(st.mismatches, 0);
+  CHECK_EQ_INT(after.queries, GEN_QUERIES_AFTER_DELETES);
+  CHECK_EQ_INT(after.mismatches, 0);
+  CHECK(st.sorted > 0 && st.faceted > 0);
 }
 
 /* ======================================================================== */
@@ -1549,7 +1720,7 @@ static void test_differential__sample_articles(void) {
 
   kz_index *idx = NULL;
   kz_index_stats is = KZ_INDEX_STATS_INIT;
-  run_stats st = {"samples", 0, 0, 0, 0, 0, 0, 0};
+  run_stats st = {.corpus = "samples"};
   if (ok && kz_index_open(&idx, dir, &err) != KZ_OK) {
     fprintf(stderr, "kz_index_open: %s\n", err.message);
     ok = 0;

@@ -3,7 +3,9 @@
  * disjunctions, block-max conjunctions, optional clauses skipped when they
  * cannot matter) returns exactly the hits of exhaustive evaluation: the
  * same ids in the same order with bit-identical scores, on thousands of
- * random queries over a multi-segment index. Flat queries of terms are
+ * random queries over a multi-segment index built as users build one
+ * (several commits with the merge policy on, then deletions and
+ * replacements), so merged segments are among those pruned. Flat queries of terms are
  * also evaluated through the iterator tree (searcher/flat.h is the default
  * path for them): both must agree on hits, scores and exact totals, pruned
  * or not, and with kz_count.
@@ -23,6 +25,8 @@
 #define N_DOCS 4000
 #define VOCAB 400
 #define N_QUERIES 3000
+/* The first documents go in small commits, the rest in one that the memory budget splits. */
+#define SMALL_COMMITS_DOCS 3000
 
 static kz_test_rng g_rng = {0x9e3779b97f4a7c15ull, KZ_TEST_XORSHIFT64};
 
@@ -34,24 +38,55 @@ static unsigned zipf_word(void) {
 
 static char dir[256];
 
-static void build_index(void) {
+/* Merges that took effect while the index was built. */
+static void count_merge(void *ctx, const kz_merge_event *e) {
+  if (e->phase == KZ_MERGE_END && e->status == KZ_OK && e->done_documents) ++*(int *)ctx;
+}
+
+static void add_doc(kz_writer *w, int d) {
+  char body[8192], id[32], title[64];
+  size_t len = 0;
+  int words = 1 + (int)kz_test_rand_below(&g_rng, 120);
+  for (int i = 0; i < words; i++) kz_test_append_word(body, sizeof body, &len, 'q', zipf_word());
+  snprintf(id, sizeof id, "doc-%d", d);
+  kz_test_word(title, sizeof title, 'q', zipf_word());
+  kz_document doc = {sizeof(kz_document), id, strlen(id), title, strlen(title), body, len, NULL, 0, NULL, 0};
+  kz_error err;
+  CHECK(kz_writer_add(w, &doc, &err) == KZ_OK);
+}
+
+/*
+ * The index as users have it: many commits with the merge policy on, so
+ * that merged segments (whose block bounds the merger wrote) sit beside
+ * freshly flushed ones, and then deletions and replacements, which the
+ * bounds still count. (A single commit split by the memory budget makes
+ * segments of about 100 documents, on both sides of the policy's level
+ * boundary, which it never merges.) *merges: the merges that took effect.
+ */
+static void build_index(int *merges) {
+  *merges = 0;
   CHECK(kz_test_make_temp_dir(dir, sizeof dir, "kz_pruning"));
   kz_writer_options wo = KZ_WRITER_OPTIONS_INIT;
-  wo.memory_bytes = 512 << 10;
-  wo.no_auto_merge = 1; /* several segments, however many the budget makes (title terms take memory too) */
+  wo.memory_bytes = 256 << 10; /* the smallest: segments enough for the policy to merge */
+  wo.merge_progress = count_merge;
+  wo.merge_ctx = merges;
   kz_writer *w;
   kz_error err;
   CHECK(kz_writer_open(&w, dir, &wo, &err) == KZ_OK);
-  char body[8192], id[32], title[64];
   for (int d = 0; d < N_DOCS; d++) {
-    size_t len = 0;
-    int words = 1 + (int)kz_test_rand_below(&g_rng, 120);
-    for (int i = 0; i < words; i++) kz_test_append_word(body, sizeof body, &len, 'q', zipf_word());
-    snprintf(id, sizeof id, "doc-%d", d);
-    kz_test_word(title, sizeof title, 'q', zipf_word());
-    kz_document doc = {sizeof(kz_document), id, strlen(id), title, strlen(title), body, len, NULL, 0, NULL, 0};
-    CHECK(kz_writer_add(w, &doc, &err) == KZ_OK);
+    add_doc(w, d);
+    /* Commits of 50 documents: every ten make a merge into one of 500 (merger.c's levels). */
+    if (d < SMALL_COMMITS_DOCS ? (d + 1) % 50 == 0 : d == N_DOCS - 1)
+      CHECK(kz_writer_commit(w, &err) == KZ_OK);
   }
+  for (int d = 0; d < N_DOCS; d += 23) {
+    char id[32];
+    int found = 0;
+    snprintf(id, sizeof id, "doc-%d", d);
+    CHECK(kz_writer_delete(w, id, strlen(id), &found, &err) == KZ_OK);
+    CHECK(found);
+  }
+  for (int d = 5; d < N_DOCS; d += 41) add_doc(w, d); /* replaced: the old version is deleted */
   CHECK(kz_writer_commit(w, &err) == KZ_OK);
   kz_writer_close(w);
 }
@@ -136,13 +171,18 @@ static int same_hits(const char *q, const char *what, const kz_hits *a, const kz
 }
 
 static void test_pruning__identical_to_exhaustive(void) {
-  build_index();
+  int merges;
+  build_index(&merges);
   kz_index *idx;
   kz_error err;
   CHECK(kz_index_open(&idx, dir, &err) == KZ_OK);
   kz_index_stats st = KZ_INDEX_STATS_INIT;
   CHECK(kz_index_stats_get(idx, &st, &err) == KZ_OK);
+  printf("%llu segments after %d merges, %llu deleted documents\n",
+         (unsigned long long)st.segments, merges, (unsigned long long)st.deleted_documents);
   CHECK(st.segments >= 3);
+  CHECK(merges > 0);
+  CHECK(st.deleted_documents > 0);
   int compared = 0, pruned_fewer = 0;
   uint64_t scored_full = 0, scored_pruned = 0;
   for (int i = 0; i < N_QUERIES; i++) {
