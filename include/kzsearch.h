@@ -199,7 +199,7 @@ typedef struct kz_search_options {
    * suggest: when the query matches fewer than 5 documents, look for a
    * spelling of its words within the automatic fuzzy distance that is much
    * more frequent and whose query would match at least 10 times more;
-   * kz_hits_suggestion then returns it. The query itself is never changed.
+   * kz_hits_suggestion then returns it (any matches beat none). The query itself is never changed.
    */
   size_t max_expansions;
   int suggest;
@@ -250,6 +250,13 @@ typedef struct kz_hit {
  * Runs `query` (syntax in README.md) against the index and collects the best
  * hits ranked by BM25 (ties by document order) plus the exact number of
  * matching documents. `opts` may be NULL for the defaults.
+ * A prefix word "peace*" (at least 2 letters) stands for every indexed term
+ * (a stem) starting with the folded, unstemmed prefix; a fuzzy word
+ * "tokaev~1" / "~2" / "~" (automatic: 0 edits up to 2 letters, 1 up to 5,
+ * else 2) for the terms within that many edits (adjacent transpositions
+ * count one) of the folded word or of its stem, its max_expansions most
+ * frequent. Either scores as one term: tf summed over its terms, df the
+ * documents holding any of them. Any other '*' or '~' is KZ_ERR_QUERY.
  * @return KZ_OK; KZ_ERR_QUERY with err->position for a malformed query;
  *         KZ_ERR_INVALID for bad options; KZ_ERR_CORRUPT, KZ_ERR_NOMEM.
  */
