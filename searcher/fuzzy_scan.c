@@ -11,6 +11,15 @@
  * cell R[i+1][j] = R[i-1][j-2] + 1 needs key[i] == t[j-2], so
  * R[i][j-1] <= R[i-1][j-2] and the cell is above row i's minimum; every
  * other cell is at least a cell of row i or of its own row plus one.
+ *
+ * A dead prefix is not only skipped: its siblings are too. When the child c
+ * of a live prefix is dead, every target's row of that prefix has its
+ * minimum at the distance d (below, the child would live: a deletion costs
+ * one), and then a child's cell can stay within d only diagonally from a
+ * cell equal to d through a matching letter (a transposition costs at least
+ * that cell plus one, an insertion starts from a cell above d). So the scan
+ * seeks straight to the smallest such letter after c, or past the parent
+ * when there is none, as a Levenshtein automaton would.
  */
 #include "searcher/fuzzy_scan.h"
 
@@ -72,6 +81,77 @@ static unsigned fill_row(target *t, const uint32_t *key, size_t i) {
   return best;
 }
 
+/* Keys read one by one before a seek: the next live key is often that close. */
+#define READ_AHEAD 16
+
+static int key_below(const char *a, size_t an, const char *b, size_t bn) {
+  int c = memcmp(a, b, an < bn ? an : bn);
+  return c ? c < 0 : an < bn;
+}
+
+/*
+ * Moves to the first key >= to_key[0..n) into *key / *len: by reading
+ * ahead a few keys (cheaper than a seek when it is near, as it mostly is),
+ * else by seeking. @return 1, 0 at the end, or a negative status.
+ */
+static int skip_to(const kz_dict_source *dict, const char *to_key, size_t n, const char **key,
+                   size_t *len) {
+  for (int i = 0; i < READ_AHEAD; i++) {
+    int more = dict->next(dict->ctx, key, len);
+    if (more <= 0) return more;
+    if (!key_below(*key, *len, to_key, n)) return 1;
+  }
+  int rc = dict->seek(dict->ctx, to_key, n);
+  return rc ? rc : dict->next(dict->ctx, key, len);
+}
+
+#define NO_LETTER UINT32_MAX
+
+/*
+ * When the child `c` of a prefix of `depth` code points is dead, the next
+ * letter after c that can keep the prefix alive, or NO_LETTER. A dead child
+ * means every target's row at `depth` has its minimum at max_edits or above;
+ * then a cell of the child's row is within max_edits only on the diagonal
+ * from a cell equal to max_edits with a matching letter (insertions and
+ * transpositions cost more; see the file comment), so the letters that can
+ * follow are the target's letters right after such cells.
+ */
+static uint32_t next_letter(const target *t, size_t n_targets, size_t depth, uint32_t c,
+                            unsigned max_edits) {
+  uint32_t best = NO_LETTER;
+  for (size_t k = 0; k < n_targets; k++)
+    for (size_t j = 0; j < t[k].m; j++)
+      if (t[k].rows[depth][j] <= max_edits && t[k].cp[j] > c && t[k].cp[j] < best &&
+          t[k].cp[j] < 0x110000u)
+        best = t[k].cp[j];
+  return best;
+}
+
+/* UTF-8 of code point c (below 0x110000) into out; @return its length. */
+static size_t encode(uint32_t c, char *out) {
+  unsigned char *o = (unsigned char *)out;
+  if (c < 0x80) {
+    o[0] = (unsigned char)c;
+    return 1;
+  }
+  if (c < 0x800) {
+    o[0] = (unsigned char)(0xC0 | c >> 6);
+    o[1] = (unsigned char)(0x80 | (c & 0x3F));
+    return 2;
+  }
+  if (c < 0x10000) {
+    o[0] = (unsigned char)(0xE0 | c >> 12);
+    o[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+    o[2] = (unsigned char)(0x80 | (c & 0x3F));
+    return 3;
+  }
+  o[0] = (unsigned char)(0xF0 | c >> 18);
+  o[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+  o[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+  o[3] = (unsigned char)(0x80 | (c & 0x3F));
+  return 4;
+}
+
 /* The smallest key greater than every key starting with p[0..n): p with its last byte raised. */
 static size_t successor(char *p, size_t n) {
   while (n > 0 && (unsigned char)p[n - 1] == 0xFF) n--;
@@ -100,10 +180,12 @@ int kz_fuzzy_scan(const kz_dict_source *dict, const char *lead, size_t skip,
   size_t prev_len = 0, valid = 0; /* rows 1..valid belong to prev's code points */
   uint64_t read = 0;
   if (!rc) rc = dict->seek(dict->ctx, lead, skip);
+  const char *key = NULL;
+  size_t len = 0;
+  int more = 0, have = 0; /* have: key was read ahead and is the next to look at */
   while (!rc) {
-    const char *key;
-    size_t len;
-    int more = dict->next(dict->ctx, &key, &len);
+    more = have ? 1 : dict->next(dict->ctx, &key, &len);
+    have = 0;
     if (more <= 0) {
       rc = more;
       break;
@@ -135,11 +217,19 @@ int kz_fuzzy_scan(const kz_dict_source *dict, const char *lead, size_t skip,
     if (dead) {
       valid = i - 1;
       char next_key[KZ_MAX_TERM_KEY_BYTES + 16];
-      memcpy(next_key, key, skip);
-      memcpy(next_key + skip, rest, key_end[i - 1]);
-      size_t to = successor(next_key, skip + key_end[i - 1]);
-      if (to <= skip) break; /* the carry reached the lead bytes: nothing more can match */
-      rc = dict->seek(dict->ctx, next_key, to);
+      size_t parent = skip + (i > 1 ? key_end[i - 2] : 0), to;
+      memcpy(next_key, key, parent);
+      uint32_t s = next_letter(t, n_targets, i - 1, key_cp[i - 1], (unsigned)max_edits);
+      if (s != NO_LETTER) { /* the next child of the parent that can stay alive */
+        to = parent + encode(s, next_key + parent);
+      } else { /* none: past the parent */
+        to = successor(next_key, parent);
+        if (to <= skip) break; /* past everything after the lead bytes */
+      }
+      more = skip_to(dict, next_key, to, &key, &len);
+      if (more < 0) rc = more;
+      have = more > 0;
+      if (more == 0) break;
       continue;
     }
     valid = n < KZ_FUZZY_MAX_LETTERS ? n : KZ_FUZZY_MAX_LETTERS;

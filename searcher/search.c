@@ -466,7 +466,7 @@ static int suggest(kz_hits *h, kz_index *idx, const char *text, const query *q,
   plain.suggest = 0;
   uint64_t n = 0;
   if (kz_count_with(&n, idx, s, &plain, cfg, NULL) == KZ_OK &&
-      n >= KZ_SUGGEST_FACTOR * (h->total ? h->total : 1))
+      n > 0 && n >= KZ_SUGGEST_FACTOR * h->total)
     h->suggestion = s;
   else
     free(s);

@@ -88,7 +88,7 @@ static int spell(best *b, const kz_qnode *q, kz_analyzer *an, const kz_segment *
   size_t n_targets = word_len == stem_len && memcmp(word, stem, word_len) == 0 ? 1 : 2;
   kz_dict_source src = {b, enum_seek, enum_next};
   rc = kz_fuzzy_scan(&src, word, 1, targets, lens, n_targets, edits, visit, b, NULL);
-  if (!rc && b->best_df < KZ_SUGGEST_FACTOR * (b->df ? b->df : 1)) b->best_df = 0;
+  if (!rc && b->best_df < KZ_SUGGEST_FACTOR * b->df) b->best_df = 0; /* any beats none */
   return rc;
 }
 

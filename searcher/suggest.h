@@ -11,7 +11,11 @@
 #include "format/segment_reader.h"
 #include "searcher/query_parse.h"
 
-/* How much more frequent a spelling must be than the word it replaces (and its query than the original). */
+/*
+ * How much more frequent a spelling must be than the word it replaces (any
+ * frequency beats a word the index lacks), and how many times more its
+ * query must match than the original (any match beats none).
+ */
 #define KZ_SUGGEST_FACTOR 10u
 
 /*
