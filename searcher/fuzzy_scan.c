@@ -56,33 +56,51 @@ static size_t decode(const unsigned char *s, size_t n, uint32_t *cp, uint16_t *e
   return count;
 }
 
+/*
+ * Distances saturate at cap = the distance + 1: above it they all mean "too
+ * far", and min-plus arithmetic keeps every value up to the distance exact.
+ * Cell (i, j) is at least |i - j|, so only the band |i - j| <= distance is
+ * computed; the cells outside it stay at cap from the start.
+ */
 typedef struct target {
   uint32_t cp[ROW];
   size_t m;
-  uint8_t (*rows)[ROW]; /* ROW rows of m + 1 cells; distances saturate at 255 */
+  unsigned cap;
+  uint8_t (*rows)[ROW]; /* ROW rows of m + 1 cells */
 } target;
+
+static int target_init(target *t, size_t max_edits) {
+  t->cap = (unsigned)max_edits + 1;
+  t->rows = malloc(sizeof(*t->rows) * ROW);
+  if (!t->rows) return KZ_ERR_NOMEM;
+  memset(t->rows, (int)t->cap, sizeof(*t->rows) * ROW);
+  for (size_t j = 0; j <= t->m; j++) t->rows[0][j] = (uint8_t)(j < t->cap ? j : t->cap);
+  return KZ_OK;
+}
 
 /* Computes row i of t for the key's code points key[0..i); returns the row's minimum. */
 static unsigned fill_row(target *t, const uint32_t *key, size_t i) {
   uint8_t *r = t->rows[i], *up = t->rows[i - 1];
   uint32_t c = key[i - 1];
-  r[0] = (uint8_t)(i < 255 ? i : 255);
+  unsigned cap = t->cap, band = cap - 1;
+  if (i <= band) r[0] = (uint8_t)i;
   unsigned best = r[0];
-  for (size_t j = 1; j <= t->m; j++) {
+  size_t lo = i > band ? i - band : 1, hi = i + band < t->m ? i + band : t->m;
+  for (size_t j = lo; j <= hi; j++) {
     unsigned v = up[j - 1] + (c != t->cp[j - 1]);
     if (up[j] + 1u < v) v = up[j] + 1u;
     if (r[j - 1] + 1u < v) v = r[j - 1] + 1u;
     if (i > 1 && j > 1 && c == t->cp[j - 2] && key[i - 2] == t->cp[j - 1] &&
         t->rows[i - 2][j - 2] + 1u < v)
       v = t->rows[i - 2][j - 2] + 1u;
-    r[j] = (uint8_t)(v < 255 ? v : 255);
+    r[j] = (uint8_t)(v < cap ? v : cap);
     if (r[j] < best) best = r[j];
   }
   return best;
 }
 
 /* Keys read one by one before a seek: the next live key is often that close. */
-#define READ_AHEAD 16
+#define READ_AHEAD 8
 
 static int key_below(const char *a, size_t an, const char *b, size_t bn) {
   int c = memcmp(a, b, an < bn ? an : bn);
@@ -170,9 +188,8 @@ int kz_fuzzy_scan(const kz_dict_source *dict, const char *lead, size_t skip,
   for (size_t i = 0; i < n_targets && !rc; i++) {
     t[i].m = decode((const unsigned char *)targets[i], target_lens[i], t[i].cp, NULL, ROW);
     if (t[i].m > KZ_FUZZY_MAX_LETTERS) rc = KZ_ERR_INVALID;
-    else if (!(t[i].rows = malloc(sizeof(*t[i].rows) * ROW))) rc = KZ_ERR_NOMEM;
     else
-      for (size_t j = 0; j <= t[i].m; j++) t[i].rows[0][j] = (uint8_t)j;
+      rc = target_init(&t[i], (size_t)max_edits);
   }
   uint32_t key_cp[ROW];
   uint16_t key_end[ROW];
@@ -250,9 +267,7 @@ int kz_fuzzy_distance(const char *a, size_t a_len, const char *b, size_t b_len) 
   uint32_t key[ROW];
   t.m = decode((const unsigned char *)b, b_len, t.cp, NULL, ROW);
   size_t n = decode((const unsigned char *)a, a_len, key, NULL, ROW);
-  t.rows = malloc(sizeof(*t.rows) * ROW);
-  if (!t.rows) return KZ_ERR_NOMEM;
-  for (size_t j = 0; j <= t.m; j++) t.rows[0][j] = (uint8_t)j;
+  if (target_init(&t, 254)) return KZ_ERR_NOMEM;
   for (size_t i = 1; i <= n; i++) fill_row(&t, key, i);
   int d = t.rows[n][t.m];
   free(t.rows);
