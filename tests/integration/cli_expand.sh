@@ -32,6 +32,16 @@ PY
 kz -i "$IDX" --json -k 100 'peace*'
 same "peace* finds the articles with a term starting with peace" "$(ids)" "$(grep_ids '\bpeacekeep')"
 same "peace* finds 4 articles" "$(ids | tr ',' '\n' | wc -l | tr -d ' ')" "4"
+marked=$(python3 -c '
+import json, sys
+words = set()
+for l in open(sys.argv[1]):
+    d = json.loads(l)
+    if d.get("type") == "hit":
+        s = d["snippet"].encode()
+        words |= {s[a:b].decode().lower() for a, b in d["highlights"]}
+print(",".join(sorted(words)))' "$OUT")
+same "the snippets mark the expansions (peacekeeping, peacekeepers)" "$marked" "peacekeepers,peacekeeping"
 kz -i "$IDX" --json -k 100 peace
 same "peace alone finds fewer" "$(ids | tr ',' '\n' | wc -l | tr -d ' ')" "3"
 
