@@ -27,7 +27,7 @@
 
 enum {
   OPT_INDEX = 1, OPT_K, OPT_OFFSET, OPT_AND, OPT_JSON, OPT_COUNT, OPT_HELP, OPT_COLOR, OPT_SINCE,
-  OPT_UNTIL, OPT_SORT, OPT_FACET
+  OPT_UNTIL, OPT_SORT, OPT_FACET, OPT_MAX_EXPANSIONS, OPT_NO_SUGGEST
 };
 
 static const cli_option options[] = {
@@ -36,6 +36,7 @@ static const cli_option options[] = {
     {"count", 'c', 0, OPT_COUNT}, {"help", 'h', 0, OPT_HELP},
     {"color", 0, 1, OPT_COLOR},   {"since", 0, 1, OPT_SINCE},     {"until", 0, 1, OPT_UNTIL},
     {"sort", 0, 1, OPT_SORT},     {"facet", 0, 1, OPT_FACET},
+    {"max-expansions", 0, 1, OPT_MAX_EXPANSIONS}, {"no-suggest", 0, 0, OPT_NO_SUGGEST},
 };
 
 typedef struct search_args {
@@ -78,11 +79,14 @@ static int parse_args(search_args *a, int argc, char **argv) {
       case OPT_AND: a->opts.default_and = 1; break;
       case OPT_SINCE: a->opts.since = value; break;
       case OPT_UNTIL: a->opts.until = value; break;
+      case OPT_NO_SUGGEST: a->opts.suggest = 0; break;
       case OPT_SORT:
-      case OPT_FACET: {
+      case OPT_FACET:
+      case OPT_MAX_EXPANSIONS: {
         char msg[160];
-        if ((id == OPT_SORT ? cli_sort_parse(value, &a->opts.sort, msg, sizeof msg)
-                            : cli_facet_parse(value, &a->opts.facet, msg, sizeof msg)) != 0) {
+        if ((id == OPT_SORT     ? cli_sort_parse(value, &a->opts.sort, msg, sizeof msg)
+             : id == OPT_FACET ? cli_facet_parse(value, &a->opts.facet, msg, sizeof msg)
+                               : cli_max_expansions_parse(value, &a->opts, msg, sizeof msg)) != 0) {
           cli_error("%s", msg);
           goto usage;
         }
@@ -234,9 +238,11 @@ static void print_hit_json(const kz_hit *h, uint64_t rank) {
   fputc('\n', stdout);
 }
 
-static void print_summary_json(uint64_t total, uint64_t elapsed_ns) {
-  printf("{\"type\":\"summary\",\"total\":%llu,\"elapsed_us\":%llu}\n", (unsigned long long)total,
+static void print_summary_json(uint64_t total, uint64_t elapsed_ns, const kz_hits *hits) {
+  printf("{\"type\":\"summary\",\"total\":%llu,\"elapsed_us\":%llu", (unsigned long long)total,
          (unsigned long long)(elapsed_ns / 1000u));
+  cli_json_suggestion_member(stdout, hits);
+  fputs("}\n", stdout);
 }
 
 /* ---------------------------------------------------------------- running */
@@ -250,7 +256,7 @@ static int run_count(kz_index *index, const search_args *a) {
   uint64_t elapsed = cli_clock_ns() - t0;
   if (rc != KZ_OK) return report_search_error(rc, a->query, &err);
   if (a->json)
-    print_summary_json(n, elapsed);
+    print_summary_json(n, elapsed, NULL);
   else
     printf("%llu\n", (unsigned long long)n);
   return n ? CLI_EXIT_OK : CLI_EXIT_NONE;
@@ -303,10 +309,9 @@ static int run_search(kz_index *index, const search_args *a) {
     if (ferror(stdout)) break; /* the reader went away; main reports it (or not) */
   }
   print_facets(hits, a->json);
-  kz_hits_free(hits);
 
   if (a->json) {
-    if (!ferror(stdout)) print_summary_json(total, elapsed);
+    if (!ferror(stdout)) print_summary_json(total, elapsed, hits);
   } else {
     double ms = (double)elapsed / 1e6;
     const char *noun = total == 1 ? "match" : "matches";
@@ -320,7 +325,9 @@ static int run_search(kz_index *index, const search_args *a) {
               noun, a->opts.offset, ms);
     else
       fprintf(stderr, "0 matches (%.2f ms)\n", ms);
+    if (kz_hits_suggestion(hits)[0]) fprintf(stderr, "did you mean: %s\n", kz_hits_suggestion(hits));
   }
+  kz_hits_free(hits);
   return total ? CLI_EXIT_OK : CLI_EXIT_NONE;
 }
 
@@ -329,6 +336,7 @@ int cli_cmd_search(int argc, char **argv) {
   kz_search_options defaults = KZ_SEARCH_OPTIONS_INIT;
   memset(&a, 0, sizeof a);
   a.opts = defaults;
+  a.opts.suggest = 1; /* "did you mean" on stderr (or in the JSON summary) */
   int status = parse_args(&a, argc, argv);
   if (status != CLI_EXIT_OK) return status;
 

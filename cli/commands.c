@@ -72,7 +72,8 @@ static const char index_help[] =
 static const char search_usage[] =
     "Usage: kzsearch [search] [-i DIR] [-k N] [--offset N] [--and] [--since DATE]\n"
     "                [--until DATE] [--sort ORDER] [--facet date:UNIT] [--json]\n"
-    "                [--count] [--color WHEN] [--] QUERY...\n";
+    "                [--count] [--color WHEN] [--max-expansions N] [--no-suggest]\n"
+    "                [--] QUERY...\n";
 
 static const char search_help[] =
     "\n"
@@ -97,6 +98,10 @@ static const char search_help[] =
     "                         undated documents last, equal dates by score\n"
     "      --facet date:UNIT  also count the matches per date:day, date:month or\n"
     "                         date:year (all matches, not only those shown)\n"
+    "      --max-expansions N the most terms a fuzzy word (tokaev~1) expands to:\n"
+    "                         its N most frequent (default 50; prefixes: all)\n"
+    "      --no-suggest       no \"did you mean: ...\" line on stderr when the\n"
+    "                         query matched little (fewer than 5 documents)\n"
     "  -c, --count            print only the exact number of matches\n"
     "      --json             print one JSON object per line (see below)\n"
     "      --color WHEN       bold the matches: auto (on a terminal, unless\n"
@@ -114,13 +119,15 @@ static const char search_help[] =
     "   \"url\":\"..\" or null,\"snippet\":\"..\",\"highlights\":[[start,end],..]}\n"
     "  (highlights: UTF-8 byte offsets of the matched words and phrases in the\n"
     "  title and the snippet; invalid UTF-8 becomes U+FFFD), then\n"
-    "  {\"type\":\"summary\",\"total\":N,\"elapsed_us\":N}. With --count, only the summary.\n"
+    "  {\"type\":\"summary\",\"total\":N,\"elapsed_us\":N}, with \"suggestion\":\"..\" when\n"
+    "  there is a \"did you mean\". With --count, only the summary.\n"
     "\n"
     "Examples:\n"
     "  kzsearch oil prices                 any of the words, best first\n"
     "  kzsearch '\"crude oil\" +OPEC -Iran'  a phrase, a required and an excluded word\n"
     "  kzsearch --color=always -k 50 oil | less -R\n"
     "  kzsearch --count --and oil prices\n"
+    "  kzsearch 'peace*' 'Tokaev~1'          a prefix and a fuzzy word\n"
     "\n"
     "Exit status:\n"
     "  0  something matched\n"

@@ -186,6 +186,13 @@ void cli_json_stored(FILE *f, const kz_stored *d) {
   fputc('}', f);
 }
 
+void cli_json_suggestion_member(FILE *f, const kz_hits *hits) {
+  const char *s = kz_hits_suggestion(hits);
+  if (!s[0]) return;
+  fputs(",\"suggestion\":", f);
+  cli_json_cstring(f, s);
+}
+
 void cli_json_facet(FILE *f, const kz_facet_count *bucket) {
   fputs("{\"type\":\"facet\",\"field\":\"date\",\"bucket\":", f);
   cli_json_cstring(f, bucket->bucket);

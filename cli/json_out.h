@@ -61,6 +61,9 @@ void cli_json_stats_members(FILE *f, const kz_index_stats *st);
 /* {"type":"facet","field":"date","bucket":"2022-01","count":3} */
 void cli_json_facet(FILE *f, const kz_facet_count *bucket);
 
+/* ,"suggestion":".." (a "did you mean", kz_hits_suggestion) when hits has one, else nothing. */
+void cli_json_suggestion_member(FILE *f, const kz_hits *hits);
+
 /* {"error":{"code":CODE,"message":MESSAGE[,"position":P]}}; position < 0 leaves it out. */
 void cli_json_error(FILE *f, const char *code, const char *message, long long position);
 

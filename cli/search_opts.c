@@ -49,6 +49,11 @@ int cli_search_opts_parse(const char *text, kz_search_options *opts, char *msg, 
       o.default_and = 1;
       continue;
     }
+    if (strcmp(word, "--max-expansions") == 0) {
+      if (next_word(&text, value, &len) <= 0) value[0] = '\0';
+      if (cli_max_expansions_parse(value, &o, msg, msg_size) != 0) return -1;
+      continue;
+    }
     int k1 = strcmp(word, "--bm25-k1") == 0, b = strcmp(word, "--bm25-b") == 0;
     if (!k1 && !b) {
       snprintf(msg, msg_size, "unknown search option '%s' (known: %s)", word,
@@ -78,6 +83,19 @@ int cli_sort_parse(const char *text, int *sort, char *msg, size_t msg_size) {
     snprintf(msg, msg_size, "unknown sort order '%.40s' (expected score, date or date:asc)", text);
     return -1;
   }
+  return 0;
+}
+
+int cli_max_expansions_parse(const char *text, kz_search_options *opts, char *msg,
+                             size_t msg_size) {
+  char *end;
+  unsigned long long n = text[0] >= '0' && text[0] <= '9' ? strtoull(text, &end, 10) : 0;
+  if (!(text[0] >= '0' && text[0] <= '9') || *end || n < 1 || n > 100000) {
+    snprintf(msg, msg_size, "--max-expansions needs a whole number from 1 to 100000, not '%.40s'",
+             text);
+    return -1;
+  }
+  opts->max_expansions = (size_t)n;
   return 0;
 }
 

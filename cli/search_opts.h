@@ -14,7 +14,7 @@
 #include "kzsearch.h"
 
 /* The options this parser knows, for help texts and error messages. */
-#define CLI_SEARCH_OPTS_KNOWN "--and, --bm25-k1 X, --bm25-b X"
+#define CLI_SEARCH_OPTS_KNOWN "--and, --bm25-k1 X, --bm25-b X, --max-expansions N"
 
 /*
  * Applies the whitespace-separated options in `text` to *opts (other fields
@@ -32,5 +32,12 @@ int cli_search_opts_parse(const char *text, kz_search_options *opts, char *msg, 
  */
 int cli_sort_parse(const char *text, int *sort, char *msg, size_t msg_size);
 int cli_facet_parse(const char *text, int *facet, char *msg, size_t msg_size);
+
+/*
+ * The value of --max-expansions (the HTTP API's max_expansions): a whole
+ * number from 1 to 100000, the terms a fuzzy word may expand to. Sets
+ * opts->max_expansions. @return 0, or -1 with a one-line message.
+ */
+int cli_max_expansions_parse(const char *text, kz_search_options *opts, char *msg, size_t msg_size);
 
 #endif /* KZ_CLI_SEARCH_OPTS_H */

@@ -233,9 +233,9 @@ static int block_first_key(const kz_segment *s, uint32_t b, const uint8_t **key,
   return KZ_OK;
 }
 
-/* The last block whose first key is <= key (block 0 when none is). */
-static int find_block(const kz_segment *s, const char *key, size_t key_len, uint32_t *out) {
-  uint32_t lo = 0, hi = s->dict_blocks; /* invariant: answer in [lo, hi) */
+/* The binary search of find_block within blocks [lo, hi), which must hold the answer. */
+static int search_blocks(const kz_segment *s, uint32_t lo, uint32_t hi, const char *key,
+                         size_t key_len, uint32_t *out) {
   while (hi - lo > 1) {
     uint32_t mid = lo + (hi - lo) / 2;
     const uint8_t *first;
@@ -250,12 +250,48 @@ static int find_block(const kz_segment *s, const char *key, size_t key_len, uint
   return KZ_OK;
 }
 
+/* The last block whose first key is <= key (block 0 when none is). */
+static int find_block(const kz_segment *s, const char *key, size_t key_len, uint32_t *out) {
+  return search_blocks(s, 0, s->dict_blocks, key, key_len, out);
+}
+
+/*
+ * As find_block, for a key known to lie at or after block lo's first key:
+ * galloping from lo, so that a seek a few blocks ahead (the fuzzy scan
+ * makes thousands) reads a few first keys instead of a binary search's.
+ */
+static int find_block_from(const kz_segment *s, uint32_t lo, const char *key, size_t key_len,
+                           uint32_t *out) {
+  uint32_t hi = lo + 1, step = 1;
+  for (;;) {
+    if (hi >= s->dict_blocks) {
+      hi = s->dict_blocks;
+      break;
+    }
+    const uint8_t *first;
+    size_t first_len;
+    if (block_first_key(s, hi, &first, &first_len)) return KZ_ERR_CORRUPT;
+    if (compare_key(first, first_len, key, key_len) > 0) break;
+    lo = hi;
+    hi = step < s->dict_blocks - lo ? lo + step : s->dict_blocks;
+    step *= 2;
+  }
+  return search_blocks(s, lo, hi, key, key_len, out);
+}
+
 int kz_dict_iter_seek(kz_dict_iter *it, const char *key, size_t key_len) {
   const kz_segment *s = it->seg;
-  kz_dict_iter_init(it, s);
-  if (s->dict_blocks == 0) return 0;
   uint32_t b;
-  if (find_block(s, key, key_len, &b) || enter_block(it, b)) return KZ_ERR_CORRUPT;
+  if (it->block < s->dict_blocks && it->in_block > 0 &&
+      compare_key((const uint8_t *)it->key, it->key_len, key, key_len) < 0) {
+    /* Forward from the current key: from its block on, and within the block from where it is. */
+    if (find_block_from(s, it->block, key, key_len, &b)) return KZ_ERR_CORRUPT;
+    if (b != it->block && enter_block(it, b)) return KZ_ERR_CORRUPT;
+  } else {
+    kz_dict_iter_init(it, s);
+    if (s->dict_blocks == 0) return 0;
+    if (find_block(s, key, key_len, &b) || enter_block(it, b)) return KZ_ERR_CORRUPT;
+  }
   while (it->in_block < KZ_DICT_BLOCK_TERMS && it->p < it->end) {
     if (read_entry(it)) return KZ_ERR_CORRUPT;
     if (compare_key((const uint8_t *)it->key, it->key_len, key, key_len) >= 0) return 1;

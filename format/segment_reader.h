@@ -79,7 +79,8 @@ int kz_dict_iter_next(kz_dict_iter *it);
 /*
  * Positions the iterator on the first key >= `key` (bytewise, a prefix
  * first), found by a binary search over the blocks' first keys and a scan of
- * one block; next then moves on from there.
+ * one block (a seek forward from the current key gallops from its block and
+ * scans on from where it is); next then moves on from there.
  * @return 1 with it->key / it->info set, 0 when every key is smaller, KZ_ERR_CORRUPT.
  */
 int kz_dict_iter_seek(kz_dict_iter *it, const char *key, size_t key_len);

@@ -158,7 +158,7 @@ KZ_API int kz_index_check(const char *path, int full, kz_check_problem_fn proble
                           kz_check_report *report, kz_error *err);
 
 /* Version 2 added since and until; a version 1 struct (without them) is still accepted. */
-#define KZ_SEARCH_OPTIONS_VERSION 2
+#define KZ_SEARCH_OPTIONS_VERSION 3
 typedef struct kz_search_options {
   unsigned version;           /* KZ_SEARCH_OPTIONS_VERSION */
   size_t k;                   /* hits to return (default 10) */
@@ -192,9 +192,21 @@ typedef struct kz_search_options {
    * the hits: skip_total is then ignored and the total is exact).
    */
   int facet;
+  /*
+   * Prefix and fuzzy words, "did you mean". Version 3.
+   * max_expansions: the most terms one fuzzy word (tokaev~1) expands to,
+   * its most frequent ones within the distance; 0 means 50 (Lucene's
+   * default), at most 100000. A prefix (peace*) is never capped.
+   * suggest: when the query matches fewer than 5 documents, look for a
+   * spelling of its words within the automatic fuzzy distance that is much
+   * more frequent and whose query would match at least 10 times more;
+   * kz_hits_suggestion then returns it (any matches beat none). The query itself is never changed.
+   */
+  size_t max_expansions;
+  int suggest;
 } kz_search_options;
 #define KZ_SEARCH_OPTIONS_INIT \
-  {KZ_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 200, 0, 0, NULL, NULL, 0, 0}
+  {KZ_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 200, 0, 0, NULL, NULL, 0, 0, 0, 0}
 
 /* kz_search_options.sort */
 typedef enum kz_sort { KZ_SORT_SCORE = 0, KZ_SORT_DATE = 1, KZ_SORT_DATE_ASC = 2 } kz_sort;
@@ -239,6 +251,13 @@ typedef struct kz_hit {
  * Runs `query` (syntax in README.md) against the index and collects the best
  * hits ranked by BM25 (ties by document order) plus the exact number of
  * matching documents. `opts` may be NULL for the defaults.
+ * A prefix word "peace*" (at least 2 letters) stands for every indexed term
+ * (a stem) starting with the folded, unstemmed prefix; a fuzzy word
+ * "tokaev~1" / "~2" / "~" (automatic: 0 edits up to 2 letters, 1 up to 5,
+ * else 2) for the terms within that many edits (adjacent transpositions
+ * count one) of the folded word or of its stem, its max_expansions most
+ * frequent. Either scores as one term: tf summed over its terms, df the
+ * documents holding any of them. Any other '*' or '~' is KZ_ERR_QUERY.
  * @return KZ_OK; KZ_ERR_QUERY with err->position for a malformed query;
  *         KZ_ERR_INVALID for bad options; KZ_ERR_CORRUPT, KZ_ERR_NOMEM.
  */
@@ -253,6 +272,12 @@ KZ_API size_t kz_hits_size(const kz_hits *hits);           /* hits returned */
 KZ_API uint64_t kz_hits_total(const kz_hits *hits);        /* all matches */
 KZ_API const kz_hit *kz_hits_at(const kz_hits *hits, size_t i); /* NULL past the end */
 KZ_API void kz_hits_free(kz_hits *hits);
+/*
+ * "Did you mean": the query with its misspelt words replaced by a much more
+ * frequent indexed spelling ("tokayev" for "Tokaev"), or "" when there is
+ * none or kz_search_options.suggest was off. Borrowed from hits.
+ */
+KZ_API const char *kz_hits_suggestion(const kz_hits *hits);
 
 /* One bucket of a facet: the matching documents dated in one UTC day, month or year. */
 typedef struct kz_facet_count {

@@ -170,6 +170,35 @@ static int clause_of(kz_hl_query *q, const kz_plan *p, tree_caps *caps, uint32_t
   return KZ_OK;
 }
 
+static int build_node(kz_hl_query *q, const kz_plan *p, tree_caps *caps, uint32_t *index);
+
+/*
+ * A prefix or fuzzy leaf (expand.h) as node `me`: a disjunction of its
+ * expansions, each a one-term clause, so every expansion a document holds
+ * is marked (none when it expanded to nothing: an empty disjunction never
+ * matches).
+ */
+static int build_expand(kz_hl_query *q, const kz_plan *p, tree_caps *caps, uint32_t me) {
+  int rc = KZ_OK;
+  q->kids = grow(q->kids, &caps->kids, q->n_kids + p->n_terms, sizeof *q->kids, &rc);
+  if (rc) return rc;
+  hl_node node = {NONE, (uint32_t)q->n_kids, 0, (uint32_t)p->n_terms, 0};
+  q->n_kids += p->n_terms;
+  q->nodes[me] = node;
+  for (size_t i = 0; i < p->n_terms; i++) {
+    kz_plan one;
+    memset(&one, 0, sizeof one);
+    one.kind = KZ_P_TERM;
+    one.terms = &p->terms[i];
+    one.n_terms = 1;
+    one.field = p->field;
+    uint32_t kid;
+    if ((rc = build_node(q, &one, caps, &kid))) return rc;
+    q->kids[node.kids + i] = kid;
+  }
+  return KZ_OK;
+}
+
 /* Adds p and its subtree to q's nodes; *index is p's node. */
 static int build_node(kz_hl_query *q, const kz_plan *p, tree_caps *caps, uint32_t *index) {
   int rc = KZ_OK;
@@ -178,6 +207,7 @@ static int build_node(kz_hl_query *q, const kz_plan *p, tree_caps *caps, uint32_
   uint32_t me = (uint32_t)q->n_nodes++;
   *index = me;
   hl_node node = {NONE, 0, 0, 0, 0};
+  if (p->kind == KZ_P_EXPAND) return build_expand(q, p, caps, me);
   if (p->kind != KZ_P_BOOL && p->n_terms == 0) { /* a date filter */
     node.clause = ALWAYS;
     q->nodes[me] = node;

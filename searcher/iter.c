@@ -19,6 +19,7 @@
 #include "format/postings_reader.h"
 #include "searcher/intersect.h"
 #include "searcher/iter_date.h"
+#include "searcher/iter_expand.h"
 
 /* The BM25 parameters of a leaf's field. */
 static const kz_bm25 *field_bm25(const kz_eval_ctx *ctx, const kz_plan *p) {
@@ -533,6 +534,7 @@ static int build_group(kz_iter **out, kz_plan *const *plans, size_t n, int conj,
 static int build(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx, int root) {
   if (p->kind == KZ_P_TERM) return new_term(out, p, ctx);
   if (p->kind == KZ_P_DATE) return kz_iter_date(out, p, ctx);
+  if (p->kind == KZ_P_EXPAND) return kz_iter_expand(out, p, ctx);
   int prune = root && ctx->threshold;
   if (p->kind == KZ_P_PHRASE) {
     int rc = new_phrase(out, p, ctx);

@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "format/format.h"
 #include "common/limits.h"
+#include "searcher/expand.h"
 
 typedef struct builder {
   kz_analyzer *an;
@@ -27,6 +28,8 @@ void kz_plan_free(kz_plan *p) {
     free(p->terms[i].seg);
   }
   free(p->terms);
+  free(p->word);
+  free(p->stem);
   for (size_t i = 0; i < p->n_must; i++) kz_plan_free(p->must[i]);
   for (size_t i = 0; i < p->n_should; i++) kz_plan_free(p->should[i]);
   for (size_t i = 0; i < p->n_not; i++) kz_plan_free(p->not[i]);
@@ -263,6 +266,9 @@ static int build(builder *b, const kz_qnode *q, kz_plan **out) {
     case KZ_Q_WORD:
     case KZ_Q_PHRASE:
       return build_leaf(b, q, out);
+    case KZ_Q_PREFIX:
+    case KZ_Q_FUZZY:
+      return kz_plan_expand_leaf(out, q, b->an, &b->n_leaves, b->err);
     case KZ_Q_DATE: {
       int rc = kz_plan_date(out, q->lo, q->hi);
       if (!rc) (*out)->position = q->position;
@@ -290,7 +296,7 @@ int kz_plan_build(kz_plan **out, const kz_qnode *query, kz_analyzer *an, int def
 }
 
 int kz_plan_lookup(kz_plan *p, const kz_segment *segs, size_t n_segs) {
-  for (size_t i = 0; i < p->n_terms; i++) {
+  for (size_t i = 0; i < p->n_terms && p->kind != KZ_P_EXPAND; i++) { /* expanded already */
     kz_pterm *t = &p->terms[i];
     t->seg = calloc(n_segs ? n_segs : 1, sizeof *t->seg);
     if (!t->seg) return KZ_ERR_NOMEM;
@@ -328,6 +334,7 @@ int kz_plan_weigh(kz_plan *p, size_t n_segs, const kz_collection_stats *stats) {
     t->cf = ts.cf;
     p->idf += kz_stats_idf(stats, p->field == KZ_FIELD_TITLE, t->df);
   }
+  if (p->kind == KZ_P_EXPAND) p->idf = kz_expand_idf(p, stats);
   kz_plan **lists[3] = {p->must, p->should, p->not};
   size_t counts[3] = {p->n_must, p->n_should, p->n_not};
   for (int l = 0; l < 3; l++)

@@ -20,8 +20,12 @@
 #include "format/segment_reader.h"
 #include "searcher/stats.h"
 
-/* KZ_P_DATE: documents whose date lies in lo .. hi; it filters and scores 0. */
-typedef enum kz_pkind { KZ_P_TERM, KZ_P_PHRASE, KZ_P_BOOL, KZ_P_DATE } kz_pkind;
+/*
+ * KZ_P_DATE: documents whose date lies in lo .. hi; it filters and scores 0.
+ * KZ_P_EXPAND: a prefix or fuzzy word (searcher/expand.h); its terms are the
+ * expansions, and it scores as one term (summed tf, df of their union).
+ */
+typedef enum kz_pkind { KZ_P_TERM, KZ_P_PHRASE, KZ_P_BOOL, KZ_P_DATE, KZ_P_EXPAND } kz_pkind;
 
 typedef struct kz_pterm {
   char *key;          /* field byte + analyzed term */
@@ -43,6 +47,13 @@ struct kz_plan {
   int64_t lo, hi;     /* DATE */
   kz_plan **must, **should, **not;
   size_t n_must, n_should, n_not;
+  /* EXPAND: filled by kz_plan_build, then expanded by kz_plan_expand (searcher/expand.h) */
+  int fuzzy;            /* 0: a prefix, 1: a fuzzy word */
+  int max_edits;        /* fuzzy: 0..2 (automatic already resolved) */
+  char *word, *stem;    /* field byte + the folded word (the prefix) / its stem (fuzzy) */
+  size_t word_len, stem_len;
+  uint64_t union_df;    /* documents holding any expansion, all segments (kz_plan_expand) */
+  uint64_t in_reach;    /* terms within reach before the cap (fuzzy), or expansions (prefix) */
 };
 
 /*

@@ -37,6 +37,7 @@
 #include "common/error.h"
 #include "format/format.h"
 #include "common/limits.h"
+#include "searcher/query_suffix.h"
 
 /* ======================================================================== */
 /* Lexer                                                                    */
@@ -63,6 +64,8 @@ typedef struct token {
   const char *text; /* WORD, PHRASE: the word, or the bytes between the quotes */
   size_t text_len;
   int64_t lo, hi;   /* DATE */
+  kz_qkind word_kind; /* WORD: KZ_Q_WORD, or KZ_Q_PREFIX / KZ_Q_FUZZY after its suffix */
+  int max_edits;      /* WORD of KZ_Q_FUZZY */
 } token;
 
 typedef struct parser {
@@ -254,6 +257,10 @@ static int lex(parser *p) {
   else
     t->kind = T_WORD;
   p->at_token_start = 0;
+  t->word_kind = KZ_Q_WORD;
+  if (t->kind == T_WORD)
+    return kz_query_word_suffix(t->text, t->text_len, t->pos, &t->word_kind, &t->text_len,
+                                &t->max_edits, p->err);
   return KZ_OK;
 }
 
@@ -408,7 +415,7 @@ static int parse_primary(parser *p, kz_qnode **out) {
     field = KZ_FIELD_TITLE;
   }
   assert(t.kind == T_WORD || t.kind == T_PHRASE || t.kind == T_DATE);
-  rc = node_new(p, t.kind == T_WORD ? KZ_Q_WORD : t.kind == T_PHRASE ? KZ_Q_PHRASE : KZ_Q_DATE,
+  rc = node_new(p, t.kind == T_WORD ? t.word_kind : t.kind == T_PHRASE ? KZ_Q_PHRASE : KZ_Q_DATE,
                 start, &node);
   if (rc) return rc;
   node->text = t.text;
@@ -416,6 +423,7 @@ static int parse_primary(parser *p, kz_qnode **out) {
   node->field = field;
   node->lo = t.lo;
   node->hi = t.hi;
+  node->max_edits = t.max_edits;
   if ((rc = lex(p)) != KZ_OK) {
     kz_qnode_free(node);
     return rc;

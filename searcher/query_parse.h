@@ -10,6 +10,9 @@
  *   unary   := 'NOT' unary | primary
  *   primary := WORD | '"' words '"' | '(' list ')'
  *            | 'title:' (WORD | '"' words '"') | 'date:' DATE
+ * A WORD may end in '*' (a prefix of at least 2 letters: "peace*") or in
+ * '~', '~0', '~1', '~2' (fuzzy: "tokaev~1"; a bare '~' is automatic); any
+ * other '*' or '~' in a word is an error (query_suffix.h).
  * A '+' or '-' is a modifier only at the start of a token ("-x", "+(a b)");
  * inside a word it is part of it ("Nur-Sultan"). Whitespace separates tokens;
  * so do '(' ')' and '"'.
@@ -42,7 +45,9 @@ typedef enum kz_qkind {
   KZ_Q_OR,     /* at least one child */
   KZ_Q_NOT,    /* one child, excluded (inside AND or a list) */
   KZ_Q_LIST,   /* implicit sequence; each child has an occur */
-  KZ_Q_DATE    /* a date range filter: lo .. hi, inclusive, UTC seconds */
+  KZ_Q_DATE,   /* a date range filter: lo .. hi, inclusive, UTC seconds */
+  KZ_Q_PREFIX, /* "peace*": text = the prefix, without the '*' */
+  KZ_Q_FUZZY   /* "tokaev~1": text = the word, without the '~N'; max_edits */
 } kz_qkind;
 
 typedef enum kz_occur {
@@ -62,6 +67,7 @@ struct kz_qnode {
   int64_t lo, hi;     /* DATE */
   kz_qnode **children;
   size_t n_children;
+  int max_edits;      /* FUZZY: 0..2 edits, or -1 for automatic (a bare '~') */
 };
 
 /*

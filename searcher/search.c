@@ -22,6 +22,7 @@
 #include "format/postings_reader.h"
 #include "searcher/collect.h"
 #include "searcher/collect_value.h"
+#include "searcher/expand.h"
 #include "searcher/flat.h"
 #include "searcher/highlight.h"
 #include "searcher/index.h"
@@ -30,6 +31,7 @@
 #include "searcher/query_parse.h"
 #include "searcher/search_internal.h"
 #include "searcher/snippet.h"
+#include "searcher/suggest.h"
 #include "searcher/topk.h"
 
 struct kz_hits {
@@ -43,6 +45,7 @@ struct kz_hits {
   kz_facet_count *facets; /* their bucket strings point into facet_labels */
   char (*facet_labels)[16];
   size_t n_facets;
+  char *suggestion; /* "did you mean", NULL for none */
 };
 
 typedef struct query {
@@ -73,6 +76,9 @@ static int check_options(const kz_search_options *o, kz_error *err) {
     return kz_error_set(err, KZ_ERR_INVALID, "unknown sort order %d", o->sort);
   if (o->version >= 2 && (o->facet < KZ_FACET_NONE || o->facet > KZ_FACET_DATE_YEAR))
     return kz_error_set(err, KZ_ERR_INVALID, "unknown facet %d", o->facet);
+  if (o->version >= 3 && o->max_expansions > KZ_MAX_EXPANSIONS)
+    return kz_error_set(err, KZ_ERR_INVALID, "max_expansions may be at most %u",
+                        KZ_MAX_EXPANSIONS);
   return KZ_OK;
 }
 
@@ -122,6 +128,9 @@ static int prepare(query *q, kz_index *idx, const char *text, const kz_search_op
   if (rc) return rc;
   if ((rc = kz_plan_lookup(q->plan, idx->segs, idx->n_segs)))
     return kz_error_set(err, rc, "%s: %s while looking up terms", idx->path, kz_strerror(rc));
+  if ((rc = kz_plan_expand(q->plan, idx->segs, idx->n_segs,
+                           o->version >= 3 ? o->max_expansions : 0, err)))
+    return rc;
   q->stats = cfg && cfg->stats ? *cfg->stats : kz_index_collection_stats(idx);
   if ((rc = kz_plan_weigh(q->plan, idx->n_segs, &q->stats)))
     return kz_error_set(err, rc, "%s: %s while weighing terms", idx->path, kz_strerror(rc));
@@ -428,6 +437,29 @@ static int rank_by_value(kz_top_value *top, kz_scored **out) {
   return KZ_OK;
 }
 
+/*
+ * Fills h->suggestion for a query that matched fewer than 5 documents, when
+ * a respelling (suggest.h) matches at least KZ_SUGGEST_FACTOR times more.
+ * A respelled query that fails is no suggestion (and no error).
+ */
+static int suggest(kz_hits *h, kz_index *idx, const char *text, const query *q,
+                   const kz_search_options *o, const kz_eval_config *cfg, kz_error *err) {
+  char *s = NULL;
+  int rc = kz_suggest(&s, text, q->tree, q->an, idx->segs, idx->n_segs);
+  if (rc) return kz_error_set(err, rc, "%s: %s while looking for a suggestion", idx->path,
+                              kz_strerror(rc));
+  if (!s) return KZ_OK;
+  kz_search_options plain = *o;
+  plain.suggest = 0;
+  uint64_t n = 0;
+  if (kz_count_with(&n, idx, s, &plain, cfg, NULL) == KZ_OK &&
+      n > 0 && n >= KZ_SUGGEST_FACTOR * h->total)
+    h->suggestion = s;
+  else
+    free(s);
+  return KZ_OK;
+}
+
 /* kz_search ordered by score (values NULL: the top-k heap, which may prune) or by values. */
 static int search_ranked(kz_hits **out, kz_index *idx, const char *text,
                          const kz_search_options *opts, const kz_eval_config *cfg,
@@ -469,6 +501,7 @@ static int search_ranked(kz_hits **out, kz_index *idx, const char *text,
                    q.plan, q.an, err);
   if (!rc && facet) rc = facets_to_hits(h, &tally, o, err);
   kz_tally_free(&tally);
+  if (!rc && o->version >= 3 && o->suggest && h->total < 5) rc = suggest(h, idx, text, &q, o, cfg, err);
   free(by_value_ranked);
   kz_top_value_free(&by_value);
   kz_topk_free(&top);
@@ -525,6 +558,10 @@ size_t kz_hits_size(const kz_hits *h) { return h ? h->n : 0; }
 uint64_t kz_hits_total(const kz_hits *h) { return h ? h->total : 0; }
 const kz_hit *kz_hits_at(const kz_hits *h, size_t i) { return h && i < h->n ? &h->hits[i] : NULL; }
 
+const char *kz_hits_suggestion(const kz_hits *h) {
+  return h && h->suggestion ? h->suggestion : "";
+}
+
 size_t kz_hits_facet_size(const kz_hits *h) { return h ? h->n_facets : 0; }
 
 const kz_facet_count *kz_hits_facet_at(const kz_hits *h, size_t i) {
@@ -535,6 +572,7 @@ void kz_hits_free(kz_hits *h) {
   if (!h) return;
   free(h->facets);
   free(h->facet_labels);
+  free(h->suggestion);
   free(h->hits);
   kz_buf_free(&h->strings);
   free(h->spans);

@@ -15,8 +15,10 @@
  * term are dropped, so a repeated stem counts once as in the other peers
  * (kzsearch itself counts it twice). Typed clauses (query syntax v2):
  * "@title:term TEXT" becomes title:"TEXT", "@date:range LO HI"
- * (YYYYMMDDhhmmss) date:[LO TO HI], which kzsearch treats as a filter; the
- * other typed clauses (prefix, fuzzy, near) make the query unsupported.
+ * (YYYYMMDDhhmmss) date:[LO TO HI], which kzsearch treats as a filter,
+ * "@F:prefix P" P* and "@F:fuzzy:N W" W~N (title: before them for F =
+ * title; --max-expansions N caps fuzzy words as in Lucene); the other typed
+ * clauses (near) make the query unsupported.
  * kzsearch always indexes the title and the date, so --fields is accepted
  * and changes nothing. Extra search options come from KZ_PEER_OPTS in the
  * CLI's syntax (e.g. KZ_PEER_OPTS="--and"); an unknown one is an error. A query is
@@ -103,6 +105,30 @@ static int iso_of(const char *s, size_t n, char *out) {
 }
 
 /*
+ * "@F:prefix P" and "@F:fuzzy:N W" (body at the '@') as P* / W~N into
+ * word[0..size), *field "title:" or "". @return NULL, or why not.
+ */
+static const char *expanded_clause(const char *body, char *word, size_t size, const char **field) {
+  int title = !strncmp(body, "@title:", 7);
+  if (!title && strncmp(body, "@text:", 6)) return "clause type not supported";
+  const char *op = body + (title ? 7 : 6), *space = strchr(op, ' ');
+  if (!space || !space[1]) return "malformed clause";
+  const char *arg = space + 1;
+  for (const char *s = arg; *s; s++)
+    if (strchr(" \t\"()*~:", *s)) return "a word with query syntax in it";
+  *field = title ? "title:" : "";
+  if ((size_t)(space - op) == 6 && !strncmp(op, "prefix", 6)) {
+    snprintf(word, size, "%s*", arg);
+  } else if ((size_t)(space - op) == 7 && !strncmp(op, "fuzzy:", 6) && op[6] >= '0' &&
+             op[6] <= '2') {
+    snprintf(word, size, "%s~%c", arg, op[6]);
+  } else {
+    return "clause type not supported";
+  }
+  return strlen(arg) + 3 > size ? "word too long" : NULL;
+}
+
+/*
  * Appends one TSV clause (OCCUR BODY) in kzsearch syntax: TEXT as a quoted
  * phrase (the clause's own quotes dropped), in the title for @title:term,
  * or a date range. @return NULL, or why the clause cannot run.
@@ -110,7 +136,7 @@ static int iso_of(const char *s, size_t n, char *out) {
 static const char *append_clause(char **out, size_t *len, size_t *cap, const char *clause) {
   char occur = clause[0];
   const char *body = clause + 1, *text = body, *field = "";
-  char range[64] = "";
+  char range[64] = "", word[512] = "";
   if (body[0] == '@') {
     const char *space = strchr(body, ' ');
     size_t op_len = space ? (size_t)(space - body) : strlen(body);
@@ -126,10 +152,11 @@ static const char *append_clause(char **out, size_t *len, size_t *cap, const cha
         return "malformed date range";
       snprintf(range, sizeof range, "date:[%s TO %s]", a, b);
     } else {
-      return "clause type not supported";
+      const char *why = expanded_clause(body, word, sizeof word, &field);
+      if (why) return why;
     }
   }
-  size_t need = *len + strlen(text) + strlen(range) + 16;
+  size_t need = *len + strlen(text) + strlen(range) + strlen(word) + 16;
   if (need > *cap) {
     *cap = need * 2;
     *out = realloc(*out, *cap);
@@ -141,6 +168,8 @@ static const char *append_clause(char **out, size_t *len, size_t *cap, const cha
   if (occur == '-') *p++ = '-';
   if (range[0]) { /* a date clause of a list is a filter in kzsearch */
     p += sprintf(p, "%s", range);
+  } else if (word[0]) {
+    p += sprintf(p, "%s%s", field, word);
   } else {
     p += sprintf(p, "%s\"", field);
     for (const char *s = text; *s; s++)
@@ -284,7 +313,8 @@ static void report(const char *what, double *lat, double *cpu, size_t n, size_t 
 }
 
 static int do_queries(const char *dir, const char *qpath, size_t k, int count_only, int warmup,
-                      double warmup_s, const char *latfile, const char *tag) {
+                      double warmup_s, const char *latfile, const char *tag,
+                      size_t max_expansions) {
   kz_error err;
   kz_index *idx;
   if (kz_index_open(&idx, dir, &err)) die(dir, &err);
@@ -296,6 +326,7 @@ static int do_queries(const char *dir, const char *qpath, size_t k, int count_on
   o.snippet_bytes = 0;
   o.ids_only = 1;
   o.skip_total = 1; /* the peers do not count every match when ranking either */
+  o.max_expansions = max_expansions;
   const char *extra = getenv("KZ_PEER_OPTS");
   char msg[256];
   if (extra && cli_search_opts_parse(extra, &o, msg, sizeof msg)) {
@@ -360,8 +391,9 @@ static void usage(void) {
   fprintf(stderr,
           "usage: kzsearch-peer index CORPUS.jsonl INDEX_DIR [--fields]\n"
           "       kzsearch-peer search INDEX_DIR QUERIES.tsv K [--tag T] [--warmup N] "
-          "[--warmup-seconds S] [--lat F] [--idf I]\n"
-          "       kzsearch-peer count INDEX_DIR QUERIES.tsv [--warmup N] [--warmup-seconds S] [--lat F]\n");
+          "[--warmup-seconds S] [--lat F] [--idf I] [--max-expansions N]\n"
+          "       kzsearch-peer count INDEX_DIR QUERIES.tsv [--warmup N] [--warmup-seconds S] [--lat F]"
+          " [--max-expansions N]\n");
   exit(2);
 }
 
@@ -375,6 +407,7 @@ int main(int argc, char **argv) {
   size_t k = 10;
   double warmup_s = 0;
   const char *latfile = NULL, *tag = "kzsearch";
+  size_t max_expansions = 0;
   if (search) {
     if (argc < 5) usage();
     k = (size_t)strtoul(argv[4], NULL, 10);
@@ -387,8 +420,9 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--lat") && i + 1 < argc) latfile = argv[++i];
     else if (!strcmp(argv[i], "--tag") && i + 1 < argc) tag = argv[++i];
     else if (!strcmp(argv[i], "--idf") && i + 1 < argc) i++; /* kzsearch has one idf: Lucene's */
-    else if (!strcmp(argv[i], "--max-expansions") && i + 1 < argc) i++; /* no expansions yet */
+    else if (!strcmp(argv[i], "--max-expansions") && i + 1 < argc)
+      max_expansions = (size_t)strtoul(argv[++i], NULL, 10);
     else usage();
   }
-  return do_queries(argv[2], argv[3], k, !search, warmup, warmup_s, latfile, tag);
+  return do_queries(argv[2], argv[3], k, !search, warmup, warmup_s, latfile, tag, max_expansions);
 }

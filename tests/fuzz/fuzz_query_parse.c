@@ -39,6 +39,13 @@ static void check_node(walk *w, const kz_qnode *n, int is_root, size_t depth) {
   FUZZ_REQUIRE(n->occur == KZ_OCCUR_DEFAULT || n->occur == KZ_OCCUR_MUST ||
                n->occur == KZ_OCCUR_MUST_NOT);
   switch (n->kind) {
+    case KZ_Q_PREFIX:
+    case KZ_Q_FUZZY:
+      FUZZ_REQUIRE(n->n_children == 0);
+      FUZZ_REQUIRE(n->text >= w->query && n->text_len > 0 &&
+                   n->text + n->text_len < w->query + w->len); /* the suffix follows */
+      FUZZ_REQUIRE(n->kind == KZ_Q_PREFIX || (n->max_edits >= -1 && n->max_edits <= 2));
+      break;
     case KZ_Q_WORD:
     case KZ_Q_PHRASE:
       FUZZ_REQUIRE(n->n_children == 0);

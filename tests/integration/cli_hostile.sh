@@ -110,6 +110,21 @@ kz -i "$IDX" "$wide"
 expect "a query of 3000 clauses" 2 "more than 1024 clauses"
 kz -i "$IDX" '"unterminated phrase'
 expect "an unterminated phrase" 2 "query error"
+kz -i "$IDX" 'a*'
+expect "a one-letter prefix is an error" 2 "needs at least 2 letters"
+kz -i "$IDX" '*stan'
+expect "a leading wildcard is an error" 2 "may only end a word"
+kz -i "$IDX" 'tokaev~9'
+expect "~9 is an error" 2 "takes ~0, ~1, ~2"
+kz -i "$IDX" 'tokaev~-1'
+expect "~-1 is an error" 2 "takes ~0, ~1, ~2"
+many=$(python3 -c 'print(" ".join("kazakh%03d~2" % i for i in range(1000)))')
+start=$(date +%s)
+kz -i "$IDX" --count "$many"
+took=$(($(date +%s) - start))
+if { [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; } && [ "$took" -lt 60 ]; then
+  pass "1,000 fuzzy words in one query run in bounded time (exit $rc, ${took}s)"
+else fail "1,000 fuzzy words in one query (${took}s)"; fi
 kz -i "$IDX" $'bad \xff utf8 query'
 if [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ] || [ "$rc" -eq 2 ]; then pass "a query with invalid UTF-8 exits $rc"; else fail "a query with invalid UTF-8"; fi
 intact "after the queries" 9

@@ -20,6 +20,13 @@
  *   - a group matches when all required clauses match (with none, one
  *     optional clause), no excluded clause matches; it scores the sum of its
  *     matching required and optional clauses (Lucene's BooleanQuery);
+ *   - a prefix word (peace*) stands for every term of the field that starts
+ *     with the folded, unstemmed prefix; a fuzzy word (w~N, w~) for every
+ *     term within N edits (optimal string alignment over code points,
+ *     computed here by brute force; a bare ~ is 0 edits up to 2 letters, 1
+ *     up to 5, else 2) of the folded word or of its stem, the 50 of highest
+ *     df kept (ties to the smaller term); either scores as one term: tf the
+ *     sum of its terms' tf in the document, df the documents holding any;
  *   - hits rank by score, then by document number (insertion order); sorted
  *     by date, the newest (or oldest) first, undated documents last, equal
  *     dates by score, then by document number;
@@ -54,6 +61,7 @@
 #include "kz_test.h"
 #include "kz_test_corpus.h"
 #include "kz_test_fs.h"
+#include "kz_test_osa.h"
 #include "kzsearch.h"
 
 /* ======================================================================== */
@@ -379,6 +387,8 @@ struct qnode {
   int title;   /* LEAF: searches the title field (title:word, title:"a phrase") */
   int is_date; /* LEAF: date:[lo TO hi], a filter in a list, else a match of score 0 */
   int64_t lo, hi;
+  int expand;  /* LEAF: 'p' prefix (text*), 'f' fuzzy (text~edits), 0 neither */
+  int edits;   /* fuzzy: 0..2, -1 for a bare '~' */
   char *text;  /* LEAF */
   qnode *kids[MAX_KIDS];
   size_t n;
@@ -452,6 +462,9 @@ static void render(kz_test_rng *r, sbuf *b, const qnode *n, rctx ctx) {
       if (n->quoted) sb_putc(b, '"');
       sb_puts(b, n->text);
       if (n->quoted) sb_putc(b, '"');
+      if (n->expand == 'p') sb_putc(b, '*');
+      if (n->expand == 'f') sb_putc(b, '~');
+      if (n->expand == 'f' && n->edits >= 0) sb_putc(b, (char)('0' + n->edits));
       return;
     case Q_NOT: /* only reached as an AND operand; list clauses handle their own */
       sb_puts(b, kz_test_rand_chance(r, 0.5) ? "-" : "NOT ");
@@ -529,6 +542,78 @@ static double bm25(const ref_index *r, const params *p, double idf, double tf, u
 
 #define MAX_LEAF_TERMS 64
 
+/* ---- prefix and fuzzy words, by brute force ----------------------------- */
+
+#define FUZZY_CAP 50
+static int term_bytes_cmp(const ref_term *a, const ref_term *b) {
+  size_t n = a->len < b->len ? a->len : b->len;
+  int c = memcmp(a->text, b->text, n);
+  return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+/* The terms of a prefix or fuzzy leaf into pick[] (term numbers); @return their count. */
+static size_t expand_terms(const ref_index *r, const qnode *n, uint32_t *pick) {
+  kz_token tok;
+  char word[600], stem[600];
+  size_t wn = 0, sn = 0, count = 0;
+  kz_analyzer_reset(r->an, n->text, strlen(n->text));
+  if (kz_analyzer_next_unstemmed(r->an, &tok) != 1 || tok.term_len >= sizeof word) {
+    fprintf(stderr, "test_differential: generator bug: '%s' is no word\n", n->text);
+    exit(2);
+  }
+  memcpy(word, tok.term, wn = tok.term_len);
+  kz_analyzer_reset(r->an, n->text, strlen(n->text));
+  if (kz_analyzer_next(r->an, &tok) == 1 && tok.term_len < sizeof stem)
+    memcpy(stem, tok.term, sn = tok.term_len);
+  uint32_t cps[KZ_TEST_OSA_MAX];
+  size_t letters = kz_test_code_points(word, wn, cps);
+  int k = n->edits >= 0 ? n->edits : letters <= 2 ? 0 : letters <= 5 ? 1 : 2;
+  for (uint32_t t = 0; t < r->n_terms; t++) {
+    const ref_term *rt = &r->terms[t];
+    int in = n->expand == 'p' ? rt->len >= wn && memcmp(rt->text, word, wn) == 0
+                              : kz_test_osa(rt->text, rt->len, word, wn) <= k ||
+                                    kz_test_osa(rt->text, rt->len, stem, sn) <= k;
+    if (in) pick[count++] = t;
+  }
+  if (n->expand == 'p' || count <= FUZZY_CAP) return count;
+  /* keep the FUZZY_CAP of highest df, ties to the smaller term: a selection by brute force */
+  for (size_t i = 0; i < FUZZY_CAP; i++)
+    for (size_t j = i + 1; j < count; j++) {
+      const ref_term *a = &r->terms[pick[i]], *b = &r->terms[pick[j]];
+      if (b->n_post > a->n_post || (b->n_post == a->n_post && term_bytes_cmp(b, a) < 0)) {
+        uint32_t swap = pick[i];
+        pick[i] = pick[j];
+        pick[j] = swap;
+      }
+    }
+  return FUZZY_CAP;
+}
+
+/* A prefix or fuzzy leaf: the union of its terms, scored as one blended term. */
+static void eval_expand(const ref_index *r, const params *p, const qnode *n, double *score,
+                        unsigned char *match) {
+  uint32_t *pick = xmalloc(r->n_terms * sizeof *pick);
+  double *tf = xcalloc(r->n_docs, sizeof *tf);
+  size_t count = expand_terms(r, n, pick);
+  memset(match, 0, r->n_docs);
+  uint64_t df = 0;
+  for (size_t i = 0; i < count; i++) {
+    const ref_term *t = &r->terms[pick[i]];
+    for (size_t j = 0; j < t->n_post; j++) {
+      df += tf[t->post[j].doc] == 0;
+      tf[t->post[j].doc] += t->post[j].tf;
+    }
+  }
+  double idf = ref_idf(r, df);
+  for (size_t d = 0; d < r->n_docs; d++)
+    if (tf[d] > 0) {
+      match[d] = 1;
+      score[d] = bm25(r, p, idf, tf[d], r->docs[d].dl);
+    }
+  free(pick);
+  free(tf);
+}
+
 /* A word or phrase: analyzed like the engine does it, matched by brute force. */
 static void eval_leaf(const ref_index *all, const params *p, const qnode *n, double *score,
                       unsigned char *match) {
@@ -539,6 +624,10 @@ static void eval_leaf(const ref_index *all, const params *p, const qnode *n, dou
                  all->docs[d].date <= n->hi;
       score[d] = 0;
     }
+    return;
+  }
+  if (n->expand) {
+    eval_expand(r, p, n, score, match);
     return;
   }
   uint32_t ids[MAX_LEAF_TERMS], offs[MAX_LEAF_TERMS];
@@ -754,6 +843,50 @@ static void put_absent_word(gen *g, sbuf *b) {
   for (uint32_t i = 0; i < n; i++) sb_putc(b, (char)('a' + kz_test_rand_below(&g->r, 26)));
 }
 
+/*
+ * Turns a plain one-word leaf into a prefix (2 letters or more of its folded
+ * form) or a fuzzy word (its folded form, sometimes with one random edit);
+ * leaves it alone when the word is not one plain token.
+ */
+static void make_expanded(gen *g, qnode *n) {
+  kz_token tok;
+  kz_analyzer_reset(g->ref->an, n->text, strlen(n->text));
+  if (kz_analyzer_next_unstemmed(g->ref->an, &tok) != 1) return;
+  char w[256];
+  if (tok.term_len >= sizeof w - 2) return;
+  memcpy(w, tok.term, tok.term_len);
+  size_t len = tok.term_len;
+  w[len] = 0;
+  if (kz_analyzer_next_unstemmed(g->ref->an, &tok) != 0) return;
+  for (size_t i = 0; i < len; i++) /* letters and digits only: no '.', '\'' or '*' to trip on */
+    if (!((w[i] >= 'a' && w[i] <= 'z') || (w[i] >= '0' && w[i] <= '9'))) return;
+  if (kz_test_rand_chance(&g->r, 0.45)) {
+    if (len < 2) return;
+    len = kz_test_rand_range(&g->r, 2, (uint32_t)(len < 6 ? len : 6));
+    n->expand = 'p';
+  } else {
+    if (len >= 3 && kz_test_rand_chance(&g->r, 0.6)) { /* one random edit */
+      size_t at = kz_test_rand_below(&g->r, (uint32_t)len - 1);
+      double e = kz_test_rand_unit(&g->r);
+      if (e < 0.33) {
+        char c = w[at];
+        w[at] = w[at + 1];
+        w[at + 1] = c;
+      } else if (e < 0.66) {
+        w[at] = (char)('a' + kz_test_rand_below(&g->r, 26));
+      } else {
+        memmove(w + at, w + at + 1, len - at);
+        len--;
+      }
+    }
+    n->expand = 'f';
+    n->edits = (int)kz_test_rand_below(&g->r, 4) - 1;
+  }
+  w[len] = 0;
+  free(n->text);
+  n->text = xstrndup(w, len);
+}
+
 static qnode *gen_leaf(gen *g) {
   sbuf b = {0};
   int quoted = 0;
@@ -785,6 +918,7 @@ static qnode *gen_leaf(gen *g) {
   qnode *n = qleaf(b.s, quoted);
   n->title = kz_test_rand_chance(&g->r, 0.15);
   sb_free(&b);
+  if (!quoted && kz_test_rand_chance(&g->r, 0.2)) make_expanded(g, n);
   if (g->voc && kz_test_rand_chance(&g->r, 0.1)) { /* a date range, around the generated documents' dates */
     n->is_date = 1;
     n->title = 0;

@@ -25,6 +25,8 @@ static const char *kind_name(kz_qkind k) {
     case KZ_Q_NOT: return "NOT";
     case KZ_Q_LIST: return "LIST";
     case KZ_Q_DATE: return "DATE";
+    case KZ_Q_PREFIX: return "PREFIX";
+    case KZ_Q_FUZZY: return "FUZZY";
   }
   return "?";
 }
@@ -44,9 +46,14 @@ static void sexpr(kz_buf *b, const kz_qnode *n) {
     snprintf(range, sizeof range, " %lld..%lld", (long long)n->lo, (long long)n->hi);
     put(b, range);
   }
-  if (n->kind == KZ_Q_WORD) {
+  if (n->kind == KZ_Q_WORD || n->kind == KZ_Q_PREFIX || n->kind == KZ_Q_FUZZY) {
     put(b, " ");
     kz_buf_append(b, n->text, n->text_len);
+    if (n->kind == KZ_Q_FUZZY) {
+      char edits[16];
+      snprintf(edits, sizeof edits, " ~%d", n->max_edits);
+      put(b, edits);
+    }
   } else if (n->kind == KZ_Q_PHRASE) {
     put(b, " \"");
     kz_buf_append(b, n->text, n->text_len);
@@ -67,10 +74,13 @@ static long check_tree(const kz_qnode *n, const char *q, size_t len, int depth, 
   switch (n->kind) {
     case KZ_Q_WORD:
     case KZ_Q_PHRASE:
+    case KZ_Q_PREFIX:
+    case KZ_Q_FUZZY:
       if (n->n_children || !n->text || n->text < q || n->text_len > len ||
           n->text + n->text_len > q + len)
         return -1;
-      if (n->kind == KZ_Q_WORD && n->text_len == 0) return -1;
+      if (n->kind != KZ_Q_PHRASE && n->text_len == 0) return -1;
+      if (n->kind == KZ_Q_FUZZY && (n->max_edits < -1 || n->max_edits > 2)) return -1;
       break;
     case KZ_Q_NOT:
       if (n->n_children != 1) return -1;

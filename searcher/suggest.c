@@ -1,0 +1,145 @@
+/*
+ * suggest.c - "did you mean" (see suggest.h). Each candidate word is
+ * analyzed as the query would be; its stem's document frequency is summed
+ * over the segments; the fuzzy scan (fuzzy_scan.h) over the same field's
+ * dictionary finds the spellings within the word's automatic distance of
+ * the folded word or of its stem, and the most frequent one wins when it is
+ * KZ_SUGGEST_FACTOR times as frequent. Whether the corrected query matches
+ * enough more is for the caller to check (search.c counts it).
+ */
+#include "searcher/suggest.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "format/term_enum.h"
+#include "kzsearch.h"
+#include "searcher/fuzzy_scan.h"
+#include "searcher/query_suffix.h"
+
+typedef struct best {
+  kz_term_enum *e;
+  const kz_term_match *m;
+  size_t n_m;
+  uint64_t df;      /* the word's own */
+  uint64_t best_df; /* the best spelling's, 0 for none yet */
+  char key[KZ_FUZZY_MAX_LETTERS * 4 + 2];
+  size_t key_len;
+} best;
+
+static int enum_seek(void *ctx, const char *key, size_t len) {
+  return kz_term_enum_seek(((best *)ctx)->e, key, len);
+}
+
+static int enum_next(void *ctx, const char **key, size_t *len) {
+  best *b = ctx;
+  return kz_term_enum_next(b->e, key, len, &b->m, &b->n_m);
+}
+
+static int visit(void *ctx, const char *key, size_t len, int distance) {
+  best *b = ctx;
+  uint64_t df = 0;
+  for (size_t i = 0; i < b->n_m; i++) df += b->m[i].info.df;
+  if (distance == 0 || df <= b->best_df || len > sizeof b->key) return KZ_OK;
+  b->best_df = df;
+  memcpy(b->key, key, len);
+  b->key_len = len;
+  return KZ_OK;
+}
+
+/* The df of key over the segments. */
+static int df_of(const kz_segment *segs, size_t n, const char *key, size_t len, uint64_t *out) {
+  *out = 0;
+  for (size_t s = 0; s < n; s++) {
+    kz_term_info info;
+    int found = kz_segment_lookup(&segs[s], key, len, &info);
+    if (found < 0) return found;
+    if (found) *out += info.df;
+  }
+  return KZ_OK;
+}
+
+/* The best spelling of word node q into b (b->best_df 0 when none). */
+static int spell(best *b, const kz_qnode *q, kz_analyzer *an, const kz_segment *segs, size_t n) {
+  char word[KZ_FUZZY_MAX_LETTERS * 4 + 2], stem[sizeof word];
+  size_t word_len = 0, stem_len = 0;
+  kz_token tok;
+  kz_analyzer_reset(an, q->text, q->text_len);
+  int rc = kz_analyzer_next_unstemmed(an, &tok);
+  if (rc <= 0 || tok.term_len + 1 > sizeof word) return rc;
+  word[0] = (char)q->field;
+  memcpy(word + 1, tok.term, tok.term_len);
+  word_len = tok.term_len + 1;
+  size_t letters = 0;
+  for (size_t i = 0; i < tok.term_len; i++) letters += ((unsigned char)tok.term[i] & 0xC0) != 0x80;
+  if ((rc = kz_analyzer_next_unstemmed(an, &tok)) != 0) return rc < 0 ? rc : KZ_OK; /* several words */
+  kz_analyzer_reset(an, q->text, q->text_len);
+  if ((rc = kz_analyzer_next(an, &tok)) != 1 || tok.term_len + 1 > sizeof stem) return rc < 0 ? rc : KZ_OK;
+  stem[0] = (char)q->field;
+  memcpy(stem + 1, tok.term, tok.term_len);
+  stem_len = tok.term_len + 1;
+  int edits = kz_fuzzy_auto_edits(letters);
+  if (edits == 0) return KZ_OK;
+  if ((rc = df_of(segs, n, stem, stem_len, &b->df))) return rc;
+  b->best_df = 0;
+  const char *targets[2] = {word + 1, stem + 1};
+  size_t lens[2] = {word_len - 1, stem_len - 1};
+  size_t n_targets = word_len == stem_len && memcmp(word, stem, word_len) == 0 ? 1 : 2;
+  kz_dict_source src = {b, enum_seek, enum_next};
+  rc = kz_fuzzy_scan(&src, word, 1, targets, lens, n_targets, edits, visit, b, NULL);
+  if (!rc && b->best_df < KZ_SUGGEST_FACTOR * b->df) b->best_df = 0; /* any beats none */
+  return rc;
+}
+
+typedef struct rewrite {
+  const char *text;
+  size_t copied; /* text[0..copied) is in out */
+  kz_buf out;
+  int changed;
+} rewrite;
+
+static int walk(rewrite *r, best *b, const kz_qnode *q, kz_analyzer *an, const kz_segment *segs,
+                size_t n) {
+  if (q->kind == KZ_Q_NOT || q->occur == KZ_OCCUR_MUST_NOT) return KZ_OK;
+  if (q->kind == KZ_Q_WORD) {
+    int rc = spell(b, q, an, segs, n);
+    if (rc || b->best_df == 0) return rc;
+    size_t at = (size_t)(q->text - r->text);
+    if ((rc = kz_buf_append_cstr(&r->out, r->text + r->copied, at - r->copied)) ||
+        (rc = kz_buf_append_cstr(&r->out, b->key + 1, b->key_len - 1)))
+      return rc;
+    r->copied = at + q->text_len;
+    r->changed = 1;
+    return KZ_OK;
+  }
+  for (size_t i = 0; i < q->n_children; i++) {
+    int rc = walk(r, b, q->children[i], an, segs, n);
+    if (rc) return rc;
+  }
+  return KZ_OK;
+}
+
+int kz_suggest(char **out, const char *text, const kz_qnode *tree, kz_analyzer *an,
+               const kz_segment *segs, size_t n_segs) {
+  *out = NULL;
+  best b;
+  memset(&b, 0, sizeof b);
+  rewrite r = {text, 0, KZ_BUF_INIT, 0};
+  int rc = kz_term_enum_new(&b.e, segs, n_segs);
+  if (!rc) rc = walk(&r, &b, tree, an, segs, n_segs);
+  kz_term_enum_free(b.e);
+  size_t len = strlen(text);
+  if (!rc && r.changed) rc = kz_buf_append_cstr(&r.out, text + r.copied, len - r.copied);
+  if (!rc && r.changed) {
+    char *s = malloc(r.out.len + 1);
+    if (!s) rc = KZ_ERR_NOMEM;
+    else {
+      memcpy(s, r.out.data, r.out.len);
+      s[r.out.len] = 0;
+      *out = s;
+    }
+  }
+  kz_buf_free(&r.out);
+  return rc;
+}
