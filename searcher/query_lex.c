@@ -3,6 +3,12 @@
  * hands out one token at a time (word, phrase, '(', ')', the operators
  * AND / OR / NOT, the '+' / '-' modifiers, fields) to the parser of
  * query_parse.c. It owns nothing: tokens point into the caller's query.
+ *
+ * It also refuses the syntax of other engines that kzsearch does not have,
+ * rather than searching its letters as words (a query must never be read
+ * silently as another one): boosts "a^2", ranges "[a TO b]" outside date:,
+ * and words that start with a wildcard ("*foo", "?oo"). Each error names
+ * the byte where the unsupported syntax starts, for the CLI's caret.
  */
 #include "searcher/query_lex.h"
 
@@ -10,6 +16,7 @@
 
 #include "common/date.h"
 #include "common/error.h"
+#include "common/limits.h"
 
 /* Bytes of whitespace starting at p (0 when none): ASCII blanks plus the
  * UTF-8 encodings of the Unicode space separators, NEL, LS and PS. */
@@ -123,6 +130,86 @@ static int lex_field(parser *p, size_t start, size_t colon) {
   return 1;
 }
 
+/*
+ * A decimal count at s[at ..]: at least one digit, at most `max`, ending at
+ * a delimiter, whitespace or the end. @return the bytes read, or 0 when the
+ * text there is not such a count (*value is then unset).
+ */
+static size_t count_at(const parser *p, size_t at, uint32_t max, uint32_t *value) {
+  const unsigned char *s = (const unsigned char *)p->query, *end = s + p->len;
+  size_t i = at;
+  uint64_t v = 0;
+  while (i < p->len && s[i] >= '0' && s[i] <= '9') {
+    v = v * 10 + (uint64_t)(s[i] - '0');
+    if (v > max) v = (uint64_t)max + 1; /* saturate: only "too big" matters */
+    i++;
+  }
+  if (i == at || v > max) return 0;
+  if (i < p->len && !is_delimiter(s[i]) && space_len(s + i, end) == 0) return 0;
+  *value = (uint32_t)v;
+  return i - at;
+}
+
+/* The slop after a phrase's closing quote: '~' at `tilde`, then a count. */
+static int lex_slop(parser *p, token *t, size_t tilde) {
+  uint32_t slop = 0;
+  size_t n = count_at(p, tilde + 1, KZ_MAX_PROXIMITY, &slop);
+  if (n == 0)
+    return kz_error_set_at(p->err, KZ_ERR_QUERY, tilde,
+                           "'~' after a phrase (at %zu) needs a slop from 0 to %u, as in "
+                           "\"troops almaty\"~5",
+                           tilde, KZ_MAX_PROXIMITY);
+  t->slop = slop;
+  p->next = tilde + 1 + n;
+  return KZ_OK;
+}
+
+/* "NEAR" or "NEAR/N" as the word t: T_NEAR with its window, or an error for "NEAR/x". */
+static int lex_near(parser *p, token *t) {
+  t->slop = 10; /* Xapian's default window */
+  if (t->text_len == 4) return KZ_OK;
+  size_t at = t->pos + 5;
+  uint32_t w = 0;
+  if (count_at(p, at, KZ_MAX_PROXIMITY, &w) != t->text_len - 5 || w == 0)
+    return kz_error_set_at(p->err, KZ_ERR_QUERY, t->pos,
+                           "'%.*s' at %zu: NEAR/N needs a window N from 1 to %u words",
+                           (int)(t->text_len < 24 ? t->text_len : 24), t->text, t->pos,
+                           KZ_MAX_PROXIMITY);
+  t->slop = w;
+  return KZ_OK;
+}
+
+/* Whether the bracket at s[at] opens a range "[a TO b]" (a "TO" word before the close). */
+static int is_range(const parser *p, size_t at) {
+  const unsigned char *s = (const unsigned char *)p->query, *end = s + p->len;
+  for (size_t i = at + 1; i + 1 < p->len && s[i] != ']' && s[i] != '}'; i++)
+    if (s[i] == 'T' && s[i + 1] == 'O' && space_len(s + i - 1, end) > 0 &&
+        (i + 2 == p->len || space_len(s + i + 2, end) > 0))
+      return 1;
+  return 0;
+}
+
+/* Refuses a word written in syntax kzsearch does not support (file comment). */
+static int check_word(parser *p, const token *t) {
+  const char *w = t->text;
+  size_t n = t->text_len;
+  if (w[0] == '*' || w[0] == '?')
+    return kz_error_set_at(p->err, KZ_ERR_QUERY, t->pos,
+                           "'%c' at %zu: a word cannot start with a wildcard (leading "
+                           "wildcards are not supported)",
+                           w[0], t->pos);
+  if ((w[0] == '[' || w[0] == '{') && is_range(p, t->pos))
+    return kz_error_set_at(p->err, KZ_ERR_QUERY, t->pos,
+                           "'%c' at %zu: ranges [a TO b] work only on dates, as in "
+                           "date:[2022-01-05 TO 2022-01-07]",
+                           w[0], t->pos);
+  for (size_t i = 0; i + 1 < n; i++)
+    if (w[i] == '^' && ((w[i + 1] >= '0' && w[i + 1] <= '9') || w[i + 1] == '.'))
+      return kz_error_set_at(p->err, KZ_ERR_QUERY, t->pos + i,
+                             "'^' at %zu: boosts (a^2) are not supported", t->pos + i);
+  return KZ_OK;
+}
+
 /* Reads the next token into p->tok. */
 int kz_query_lex(parser *p) {
   const unsigned char *s = (const unsigned char *)p->query;
@@ -136,6 +223,7 @@ int kz_query_lex(parser *p) {
   t->pos = p->next;
   t->text = NULL;
   t->text_len = 0;
+  t->slop = 0;
   if (p->next == p->len) {
     t->kind = T_END;
     return KZ_OK;
@@ -158,7 +246,7 @@ int kz_query_lex(parser *p) {
     t->text_len = (size_t)(close - (s + open + 1));
     p->next = (size_t)(close - s) + 1;
     p->at_token_start = 0;
-    return KZ_OK;
+    return p->next < p->len && s[p->next] == '~' ? lex_slop(p, t, p->next) : KZ_OK;
   }
   if ((c == '+' || c == '-') && p->at_token_start) {
     size_t after = p->next + 1;
@@ -186,8 +274,12 @@ int kz_query_lex(parser *p) {
     t->kind = T_OR;
   else if (word_is(t->text, t->text_len, "NOT"))
     t->kind = T_NOT;
+  else if (word_is(t->text, t->text_len, "NEAR") ||
+           (t->text_len >= 5 && memcmp(t->text, "NEAR/", 5) == 0))
+    t->kind = T_NEAR;
   else
     t->kind = T_WORD;
   p->at_token_start = 0;
-  return KZ_OK;
+  if (t->kind == T_NEAR) return lex_near(p, t);
+  return t->kind == T_WORD ? check_word(p, t) : KZ_OK;
 }

@@ -23,7 +23,8 @@ typedef enum tkind {
   T_PLUS,
   T_MINUS,
   T_TITLE, /* "title:"; a word or phrase follows */
-  T_DATE   /* "date:EXPR", already parsed into lo .. hi */
+  T_DATE,  /* "date:EXPR", already parsed into lo .. hi */
+  T_NEAR   /* "NEAR" or "NEAR/N": slop = the window N (10 when bare) */
 } tkind;
 
 typedef struct token {
@@ -32,6 +33,7 @@ typedef struct token {
   const char *text; /* WORD, PHRASE: the word, or the bytes between the quotes */
   size_t text_len;
   int64_t lo, hi;   /* DATE */
+  uint32_t slop;    /* PHRASE: N of '"..."~N' (0: exact); NEAR: its window */
 } token;
 
 typedef struct parser {

@@ -69,6 +69,9 @@ static int need_term(parser *p, const token *at) {
                              at->kind == T_PLUS ? '+' : '-', pos);
     case T_RPAREN:
       return kz_error_set_at(p->err, KZ_ERR_QUERY, pos, "unexpected ')' at %zu", pos);
+    case T_NEAR:
+      return kz_error_set_at(p->err, KZ_ERR_QUERY, pos,
+                             "NEAR needs a word on both sides (at %zu)", pos);
     default:
       return kz_error_set_at(p->err, KZ_ERR_QUERY, pos, "a term is missing at %zu", pos);
   }
@@ -185,7 +188,8 @@ static int parse_primary(parser *p, kz_qnode **out) {
     if ((rc = lex(p)) != KZ_OK) return rc;
     t = p->tok;
     /* Right after the colon an operator's letters are just a word: title:AND */
-    if (t.kind == T_AND || t.kind == T_OR || t.kind == T_NOT) t.kind = T_WORD;
+    if (t.kind == T_AND || t.kind == T_OR || t.kind == T_NOT || t.kind == T_NEAR)
+      t.kind = T_WORD;
     if (t.kind != T_WORD && t.kind != T_PHRASE)
       return kz_error_set_at(p->err, KZ_ERR_QUERY, start,
                              "'title:' at %zu needs a word or a \"phrase\" right after it", start);
@@ -200,6 +204,7 @@ static int parse_primary(parser *p, kz_qnode **out) {
   node->field = field;
   node->lo = t.lo;
   node->hi = t.hi;
+  node->slop = t.kind == T_PHRASE ? t.slop : 0;
   if ((rc = lex(p)) != KZ_OK) {
     kz_qnode_free(node);
     return rc;
@@ -208,13 +213,67 @@ static int parse_primary(parser *p, kz_qnode **out) {
   return KZ_OK;
 }
 
-/* The modifier token is current: consumes it and parses its primary. */
+/* Whether a NEAR operand is a word of the chain's field (`first`'s). */
+static int near_operand(parser *p, const kz_qnode *first, const kz_qnode *n, size_t near_pos) {
+  if (n->kind == KZ_Q_WORD && n->field == first->field) return KZ_OK;
+  return kz_error_set_at(p->err, KZ_ERR_QUERY, n->position,
+                         "NEAR at %zu joins single words of one field; what stands at %zu is %s",
+                         near_pos, n->position,
+                         n->kind == KZ_Q_WORD ? "a word of another field" : "not a word");
+}
+
+/* near := primary (NEAR primary)* ; the current token starts a primary. */
+static int parse_near(parser *p, kz_qnode **out) {
+  kz_qnode *first = NULL, *near = NULL, *next;
+  int rc = parse_primary(p, &first);
+  if (rc || p->tok.kind != T_NEAR) {
+    *out = first;
+    return rc;
+  }
+  token op = p->tok;
+  if ((rc = near_operand(p, first, first, op.pos)) ||
+      (rc = node_new(p, KZ_Q_NEAR, first->position, &near))) {
+    kz_qnode_free(first);
+    return rc;
+  }
+  near->slop = op.slop;
+  near->field = first->field;
+  if ((rc = add_child(p, near, first))) goto fail;
+  while (p->tok.kind == T_NEAR) {
+    op = p->tok;
+    if (op.slop != near->slop) {
+      rc = kz_error_set_at(p->err, KZ_ERR_QUERY, op.pos,
+                           "NEAR at %zu has another window than the NEAR before it; one chain "
+                           "has one window",
+                           op.pos);
+      goto fail;
+    }
+    if ((rc = lex(p))) goto fail;
+    if (!is_primary_start(p->tok.kind)) {
+      rc = need_term(p, &op);
+      goto fail;
+    }
+    if ((rc = parse_primary(p, &next))) goto fail;
+    if ((rc = near_operand(p, first, next, op.pos))) {
+      kz_qnode_free(next);
+      goto fail;
+    }
+    if ((rc = add_child(p, near, next))) goto fail;
+  }
+  *out = near;
+  return KZ_OK;
+fail:
+  kz_qnode_free(near);
+  return rc;
+}
+
+/* The modifier token is current: consumes it and parses its primary (or NEAR chain). */
 static int parse_modified(parser *p, token *modifier, kz_qnode **out) {
   *modifier = p->tok;
   int rc = lex(p);
   if (rc) return rc;
   if (!is_primary_start(p->tok.kind)) return need_term(p, modifier);
-  return parse_primary(p, out);
+  return parse_near(p, out);
 }
 
 /* unary := 'NOT' unary | ['+' | '-'] primary, as an operand (after `op`,
@@ -236,7 +295,7 @@ static int parse_unary(parser *p, const token *op, kz_qnode **out) {
     if ((rc = parse_modified(p, &modifier, &node)) != KZ_OK) return rc;
     if (modifier.kind == T_MINUS && (rc = wrap_not(p, &node, modifier.pos)) != KZ_OK) return rc;
   } else {
-    if ((rc = parse_primary(p, &node)) != KZ_OK) return rc;
+    if ((rc = parse_near(p, &node)) != KZ_OK) return rc;
   }
   *out = node;
   return KZ_OK;
