@@ -237,7 +237,12 @@ typedef struct kz_hit {
 /*
  * Runs `query` (syntax in README.md) against the index and collects the best
  * hits ranked by BM25 (ties by document order) plus the exact number of
- * matching documents. `opts` may be NULL for the defaults.
+ * matching documents. `opts` may be NULL for the defaults. The operators:
+ * words (any by default), "phrases", +required, -excluded, AND / OR / NOT
+ * and ( ), title:, date:, "sloppy phrases"~N (Lucene's slop, 0..100000) and
+ * a NEAR/N b (in either order, at most N positions apart; bare NEAR = 10).
+ * Operators are upper case ("and", "near" are words). Boosts (a^2), ranges
+ * [a TO b] outside date: and words starting with '*' or '?' are errors.
  * @return KZ_OK; KZ_ERR_QUERY with err->position for a malformed query;
  *         KZ_ERR_INVALID for bad options; KZ_ERR_CORRUPT, KZ_ERR_NOMEM.
  */
