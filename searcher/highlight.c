@@ -170,6 +170,35 @@ static int clause_of(kz_hl_query *q, const kz_plan *p, tree_caps *caps, uint32_t
   return KZ_OK;
 }
 
+static int build_node(kz_hl_query *q, const kz_plan *p, tree_caps *caps, uint32_t *index);
+
+/*
+ * Node `me` for a sloppy phrase or NEAR: any of its words, each marked
+ * wherever it occurs (the sweep of prox.h decides what matches; marking
+ * only the occurrences it counted is not done).
+ */
+static int build_words(kz_hl_query *q, const kz_plan *p, tree_caps *caps, uint32_t me) {
+  int rc = KZ_OK;
+  q->kids = grow(q->kids, &caps->kids, q->n_kids + p->n_terms, sizeof *q->kids, &rc);
+  if (rc) return rc;
+  hl_node node = {NONE, (uint32_t)q->n_kids, 0, (uint32_t)p->n_terms, 0};
+  q->n_kids += p->n_terms;
+  q->nodes[me] = node;
+  for (size_t i = 0; i < p->n_terms; i++) {
+    kz_pterm word = p->terms[i];
+    word.offset = 0;
+    kz_plan one = {0};
+    one.kind = KZ_P_TERM;
+    one.terms = &word;
+    one.n_terms = 1;
+    one.field = p->field;
+    uint32_t kid;
+    if ((rc = build_node(q, &one, caps, &kid))) return rc;
+    q->kids[node.kids + i] = kid;
+  }
+  return KZ_OK;
+}
+
 /* Adds p and its subtree to q's nodes; *index is p's node. */
 static int build_node(kz_hl_query *q, const kz_plan *p, tree_caps *caps, uint32_t *index) {
   int rc = KZ_OK;
@@ -183,6 +212,7 @@ static int build_node(kz_hl_query *q, const kz_plan *p, tree_caps *caps, uint32_
     q->nodes[me] = node;
     return KZ_OK;
   }
+  if (p->kind == KZ_P_PHRASE && (p->slop || p->near)) return build_words(q, p, caps, me);
   if (p->kind != KZ_P_BOOL) {
     rc = clause_of(q, p, caps, &node.clause);
     q->nodes[me] = node;
