@@ -137,6 +137,12 @@ if [ "$rc" -eq 0 ] && [ "$(grep -cE '^ *[0-9]+\. .*seed-00[012]' "$OUT")" = 3 ] 
 else
   fail '"troops almaty"~5 finds seed-000, seed-001 and seed-002'
 fi
+kz -i "$IDX" --json -k 1 'troops NEAR/5 almaty'
+if [ "$rc" -eq 0 ] && python3 -c 'import json,sys; h=json.loads(open(sys.argv[1]).readline()); sys.exit(0 if h["highlights"] else 1)' "$OUT"; then
+  pass "a NEAR hit has its words highlighted"
+else
+  fail "a NEAR hit has its words highlighted"
+fi
 kz -i "$IDX" $'bad \xff utf8 query'
 if [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ] || [ "$rc" -eq 2 ]; then pass "a query with invalid UTF-8 exits $rc"; else fail "a query with invalid UTF-8"; fi
 intact "after the queries" 9
