@@ -5,9 +5,12 @@
  * sweep of prox.h on the candidate's positions. With a threshold (the
  * phrase is the whole query and pruning is on), a candidate whose best
  * possible score cannot enter the top k is rejected before any position is
- * decoded: the sloppy frequency is at most the number of matches, and every
- * match moves the lead past another term's occurrence, so it is bounded by
- * the smallest term frequency, as an exact phrase's frequency is.
+ * decoded. Each match weighs at most 1, and each match but the last is
+ * recorded when a cursor steps forward, which each term's cursor does at
+ * most tf - 1 times, so the sloppy frequency is at most sum(tf) - k + 1 for
+ * k terms. It is not bounded by the smallest tf as an exact phrase's
+ * frequency is: in "a b"~2 over ". b . . b . a b . b", the one "a" takes part
+ * in two matches (test_prox checks this).
  *
  * Owns its cursors and the position buffers, which grow to the largest
  * document seen and are reused.
@@ -84,12 +87,9 @@ static int load_positions(prox_iter *x, size_t i) {
 static int prox_matches(kz_iter *it) {
   prox_iter *x = (prox_iter *)it;
   x->freq = 0;
-  if (x->threshold) {
-    uint32_t most = UINT32_MAX;
-    for (size_t i = 0; i < x->n; i++) {
-      uint32_t f = kz_postings_freq(&x->cur[i]);
-      if (f < most) most = f;
-    }
+  if (x->threshold) { /* the bound of the file comment */
+    double most = 1.0 - (double)x->n;
+    for (size_t i = 0; i < x->n; i++) most += kz_postings_freq(&x->cur[i]);
     if (kz_bm25_score(x->bm25, x->idf, most, it->doc) * KZ_BOUND_SLACK <= *x->threshold)
       return 0;
   }

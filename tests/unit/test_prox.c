@@ -44,6 +44,16 @@ static void test_prox__every_occurrence_counts(void) {
   CHECK_EQ_INT(kz_prox_match(t, 2, 0, 0, 1, c, &f), 1); /* first_only stops at one */
 }
 
+/* Why pruning may not bound the sloppy frequency by the smallest tf (iter_prox.c). */
+static void test_prox__a_word_may_count_in_several_matches(void) {
+  double f;
+  const uint32_t a[] = {6}, b[] = {1, 4, 7, 9}; /* "a b"~2 over ". b . . b . a b . b" */
+  CHECK_EQ_INT(two(a, 1, 0, b, 4, 1, 2, 0, &f), 2); /* a b at 6-7, and b at 9 (length 2) */
+  CHECK(f > 1.0);
+  CHECK(f == 1.0 + 1.0 / 3.0);
+  CHECK(f <= 1 + 4 - 2 + 1); /* sum(tf) - k + 1 */
+}
+
 static void test_prox__repeated_terms_take_distinct_positions(void) {
   double f;
   const uint32_t a[] = {7}; /* "a a"~5 needs two occurrences of a */
@@ -66,5 +76,6 @@ static void test_prox__near_any_order(void) {
 
 KZ_TEST_MAIN(KZ_TEST(test_prox__exact_and_sloppy), KZ_TEST(test_prox__transposition_costs_two),
              KZ_TEST(test_prox__every_occurrence_counts),
+             KZ_TEST(test_prox__a_word_may_count_in_several_matches),
              KZ_TEST(test_prox__repeated_terms_take_distinct_positions),
              KZ_TEST(test_prox__near_any_order))
