@@ -45,6 +45,7 @@ static const char overview_rest[] =
     "  title:word, title:\"a b\"   in the title only (+title:x, -title:x too)\n"
     "  date:2022-01-06   a filter: that UTC day; 2022-01, 2022, A..B, >=A, [A TO B]\n"
     "  peace*, tokaev~1  words starting with peace; within 1 edit (~2, ~: auto)\n"
+    "  \"a b\"~5, a NEAR/5 b   sloppy phrase (slop 5); within 5 in any order (NEAR: 10)\n"
     "  Words match whatever their case and inflection (stemming).\n"
     "\n"
     "Index location (the first that is set):\n"

@@ -17,6 +17,8 @@
 #define KZ_MAX_QUERY_CLAUSES 1024
 /* Terms in one phrase. */
 #define KZ_MAX_PHRASE_TERMS 64
+/* The largest slop of a sloppy phrase ("a b"~N) and window of NEAR/N. */
+#define KZ_MAX_PROXIMITY 100000u
 /* Hits a search may return (k + offset). */
 #define KZ_MAX_HITS 100000u
 /* A JSON Lines record. */

@@ -250,7 +250,12 @@ typedef struct kz_hit {
 /*
  * Runs `query` (syntax in README.md) against the index and collects the best
  * hits ranked by BM25 (ties by document order) plus the exact number of
- * matching documents. `opts` may be NULL for the defaults.
+ * matching documents. `opts` may be NULL for the defaults. The operators:
+ * words (any by default), "phrases", +required, -excluded, AND / OR / NOT
+ * and ( ), title:, date:, "sloppy phrases"~N (Lucene's slop, 0..100000) and
+ * a NEAR/N b (in either order, at most N positions apart; bare NEAR = 10).
+ * Operators are upper case ("and", "near" are words). Boosts (a^2), ranges
+ * [a TO b] outside date: and words starting with '*' or '?' are errors.
  * A prefix word "peace*" (at least 2 letters) stands for every indexed term
  * (a stem) starting with the folded, unstemmed prefix; a fuzzy word
  * "tokaev~1" / "~2" / "~" (automatic: 0 edits up to 2 letters, 1 up to 5,

@@ -173,12 +173,14 @@ static int clause_of(kz_hl_query *q, const kz_plan *p, tree_caps *caps, uint32_t
 static int build_node(kz_hl_query *q, const kz_plan *p, tree_caps *caps, uint32_t *index);
 
 /*
- * A prefix or fuzzy leaf (expand.h) as node `me`: a disjunction of its
- * expansions, each a one-term clause, so every expansion a document holds
- * is marked (none when it expanded to nothing: an empty disjunction never
- * matches).
+ * Node `me` as a disjunction of p's terms, each a one-term clause marked
+ * wherever it occurs. For a prefix or fuzzy leaf (expand.h) these are its
+ * expansions, so every expansion a document holds is marked (none when it
+ * expanded to nothing: an empty disjunction never matches). For a sloppy
+ * phrase or NEAR they are its words (the sweep of prox.h decides what
+ * matches; marking only the occurrences it counted is not done).
  */
-static int build_expand(kz_hl_query *q, const kz_plan *p, tree_caps *caps, uint32_t me) {
+static int build_any_term(kz_hl_query *q, const kz_plan *p, tree_caps *caps, uint32_t me) {
   int rc = KZ_OK;
   q->kids = grow(q->kids, &caps->kids, q->n_kids + p->n_terms, sizeof *q->kids, &rc);
   if (rc) return rc;
@@ -186,10 +188,11 @@ static int build_expand(kz_hl_query *q, const kz_plan *p, tree_caps *caps, uint3
   q->n_kids += p->n_terms;
   q->nodes[me] = node;
   for (size_t i = 0; i < p->n_terms; i++) {
-    kz_plan one;
-    memset(&one, 0, sizeof one);
+    kz_pterm word = p->terms[i];
+    word.offset = 0;
+    kz_plan one = {0};
     one.kind = KZ_P_TERM;
-    one.terms = &p->terms[i];
+    one.terms = &word;
     one.n_terms = 1;
     one.field = p->field;
     uint32_t kid;
@@ -207,12 +210,13 @@ static int build_node(kz_hl_query *q, const kz_plan *p, tree_caps *caps, uint32_
   uint32_t me = (uint32_t)q->n_nodes++;
   *index = me;
   hl_node node = {NONE, 0, 0, 0, 0};
-  if (p->kind == KZ_P_EXPAND) return build_expand(q, p, caps, me);
+  if (p->kind == KZ_P_EXPAND) return build_any_term(q, p, caps, me);
   if (p->kind != KZ_P_BOOL && p->n_terms == 0) { /* a date filter */
     node.clause = ALWAYS;
     q->nodes[me] = node;
     return KZ_OK;
   }
+  if (p->kind == KZ_P_PHRASE && (p->slop || p->near)) return build_any_term(q, p, caps, me);
   if (p->kind != KZ_P_BOOL) {
     rc = clause_of(q, p, caps, &node.clause);
     q->nodes[me] = node;

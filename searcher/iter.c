@@ -2,7 +2,8 @@
  * iter.c - the iterators behind query evaluation (see iter.h):
  *   term     one postings cursor, BM25 on its frequency
  *   phrase   a conjunction of its terms' cursors; matches() counts the
- *            phrase occurrences on positions (only for candidates)
+ *            phrase occurrences on positions (only for candidates); a
+ *            sloppy phrase or NEAR is iter_prox.c's
  *   conj     all children; led by the cheapest, the others advanced to it
  *   disj     any child; the smallest current doc of its children
  *   reqopt   required part decides, optional part only adds score
@@ -20,6 +21,7 @@
 #include "searcher/intersect.h"
 #include "searcher/iter_date.h"
 #include "searcher/iter_expand.h"
+#include "searcher/iter_prox.h"
 
 /* The BM25 parameters of a leaf's field. */
 static const kz_bm25 *field_bm25(const kz_eval_ctx *ctx, const kz_plan *p) {
@@ -536,6 +538,11 @@ static int build(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx, int root) {
   if (p->kind == KZ_P_DATE) return kz_iter_date(out, p, ctx);
   if (p->kind == KZ_P_EXPAND) return kz_iter_expand(out, p, ctx);
   int prune = root && ctx->threshold;
+  if (p->kind == KZ_P_PHRASE && (p->slop || p->near)) {
+    for (size_t i = 0; i < p->n_terms; i++)
+      if (p->terms[i].seg[ctx->seg_index].df == 0) return new_empty(out);
+    return kz_iter_prox(out, p, ctx, field_bm25(ctx, p), prune ? ctx->threshold : NULL);
+  }
   if (p->kind == KZ_P_PHRASE) {
     int rc = new_phrase(out, p, ctx);
     if (!rc && prune && (*out)->ops == &phrase_ops) ((phrase_iter *)*out)->threshold = ctx->threshold;

@@ -47,54 +47,61 @@ static int push(kz_plan ***arr, size_t *n, kz_plan *child) {
   return KZ_OK;
 }
 
-/* Analyzes a word or phrase into a TERM or PHRASE leaf; *out = NULL when it has no terms. */
+/*
+ * Appends the analyzed terms of q's text to p (*cap: the terms' capacity).
+ * A phrase's terms keep their positions relative to the phrase's first term;
+ * a NEAR operand's all get offset 0 (NEAR ignores the order).
+ */
+static int add_terms(builder *b, kz_plan *p, const kz_qnode *q, size_t *cap, int near) {
+  uint32_t first_pos = 0;
+  size_t first = p->n_terms;
+  kz_token tok;
+  int rc;
+  kz_analyzer_reset(b->an, q->text, q->text_len);
+  while ((rc = kz_analyzer_next(b->an, &tok)) == 1) {
+    if (p->n_terms == KZ_MAX_PHRASE_TERMS)
+      return kz_error_set_at(b->err, KZ_ERR_LIMIT, q->position,
+                             "a phrase or NEAR may hold at most %d terms", KZ_MAX_PHRASE_TERMS);
+    if (p->n_terms == *cap) {
+      *cap = *cap ? *cap * 2 : 4;
+      kz_pterm *t = realloc(p->terms, *cap * sizeof *t);
+      if (!t) return KZ_ERR_NOMEM;
+      p->terms = t;
+    }
+    kz_pterm *t = &p->terms[p->n_terms];
+    memset(t, 0, sizeof *t);
+    t->key = malloc(tok.term_len + 2);
+    if (!t->key) return KZ_ERR_NOMEM;
+    p->n_terms++;
+    t->key[0] = (char)q->field;
+    memcpy(t->key + 1, tok.term, tok.term_len);
+    t->key[tok.term_len + 1] = 0;
+    t->key_len = tok.term_len + 1;
+    if (p->n_terms == first + 1) first_pos = tok.position;
+    t->offset = near ? 0 : tok.position - first_pos;
+  }
+  return rc < 0 ? rc : KZ_OK;
+}
+
+/*
+ * Analyzes a word or phrase (or the words of a NEAR) into a TERM or PHRASE
+ * leaf; *out = NULL when it has no terms.
+ */
 static int build_leaf(builder *b, const kz_qnode *q, kz_plan **out) {
   *out = NULL;
   kz_plan *p = calloc(1, sizeof *p);
   if (!p) return KZ_ERR_NOMEM;
   p->position = q->position;
   size_t cap = 0;
-  uint32_t first_pos = 0;
-  kz_token tok;
-  int rc;
-  kz_analyzer_reset(b->an, q->text, q->text_len);
-  while ((rc = kz_analyzer_next(b->an, &tok)) == 1) {
-    if (p->n_terms == KZ_MAX_PHRASE_TERMS) {
-      kz_plan_free(p);
-      return kz_error_set_at(b->err, KZ_ERR_LIMIT, q->position,
-                             "a phrase may hold at most %d terms", KZ_MAX_PHRASE_TERMS);
-    }
-    if (p->n_terms == cap) {
-      cap = cap ? cap * 2 : 4;
-      kz_pterm *t = realloc(p->terms, cap * sizeof *t);
-      if (!t) {
-        kz_plan_free(p);
-        return KZ_ERR_NOMEM;
-      }
-      p->terms = t;
-    }
-    kz_pterm *t = &p->terms[p->n_terms];
-    memset(t, 0, sizeof *t);
-    t->key = malloc(tok.term_len + 2);
-    if (!t->key) {
-      kz_plan_free(p);
-      return KZ_ERR_NOMEM;
-    }
-    p->n_terms++;
-    t->key[0] = (char)q->field;
-    memcpy(t->key + 1, tok.term, tok.term_len);
-    t->key[tok.term_len + 1] = 0;
-    t->key_len = tok.term_len + 1;
-    if (p->n_terms == 1) first_pos = tok.position;
-    t->offset = tok.position - first_pos;
-  }
-  if (rc < 0) {
+  int near = q->kind == KZ_Q_NEAR, rc = KZ_OK;
+  if (near)
+    for (size_t i = 0; i < q->n_children && !rc; i++)
+      rc = add_terms(b, p, q->children[i], &cap, 1);
+  else
+    rc = add_terms(b, p, q, &cap, 0);
+  if (rc || p->n_terms == 0) {
     kz_plan_free(p);
     return rc;
-  }
-  if (p->n_terms == 0) {
-    kz_plan_free(p);
-    return KZ_OK;
   }
   if (++b->n_leaves > KZ_MAX_QUERY_CLAUSES) {
     kz_plan_free(p);
@@ -103,6 +110,10 @@ static int build_leaf(builder *b, const kz_qnode *q, kz_plan **out) {
   }
   p->kind = p->n_terms == 1 ? KZ_P_TERM : KZ_P_PHRASE;
   p->field = q->field;
+  if (p->kind == KZ_P_PHRASE) { /* a single word's slop or window means nothing */
+    p->slop = q->slop;
+    p->near = near;
+  }
   *out = p;
   return KZ_OK;
 }
@@ -265,6 +276,7 @@ static int build(builder *b, const kz_qnode *q, kz_plan **out) {
   switch (q->kind) {
     case KZ_Q_WORD:
     case KZ_Q_PHRASE:
+    case KZ_Q_NEAR:
       return build_leaf(b, q, out);
     case KZ_Q_PREFIX:
     case KZ_Q_FUZZY:

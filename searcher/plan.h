@@ -7,7 +7,8 @@
  * at least one `should` child) and no `not` child does; its score is the sum
  * of the scores of its matching must and should children. TERM and PHRASE
  * leaves score with BM25 (a phrase as one pseudo-term: its phrase frequency
- * and the sum of its terms' idf).
+ * and the sum of its terms' idf; a sloppy phrase or NEAR with its sloppy
+ * frequency, searcher/prox.h).
  */
 #ifndef KZ_PLAN_H
 #define KZ_PLAN_H
@@ -54,6 +55,13 @@ struct kz_plan {
   size_t word_len, stem_len;
   uint64_t union_df;    /* documents holding any expansion, all segments (kz_plan_expand) */
   uint64_t in_reach;    /* terms within reach before the cap (fuzzy), or expansions (prefix) */
+  /*
+   * PHRASE only (searcher/prox.h): with slop > 0 and near == 0 a sloppy
+   * phrase ("a b"~slop, Lucene's slop); with near == 1 the terms in any
+   * order within a window of slop (NEAR/slop; every offset is 0).
+   */
+  uint32_t slop;
+  int near;
 };
 
 /*

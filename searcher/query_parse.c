@@ -2,10 +2,11 @@
  * query_parse.c - the query language (grammar in query_parse.h) parsed into a
  * tree of raw words and phrases.
  *
- * A lexer hands out one token at a time (word, phrase, '(', ')', the
- * operators AND / OR / NOT, the '+' / '-' modifiers); a recursive-descent
- * parser builds the tree. The parser recurses only at '(' and at NOT, and
- * both count toward KZ_MAX_QUERY_DEPTH before recursing, so no input can
+ * The lexer (query_lex.c) hands out one token at a time (word, phrase, '(',
+ * ')', the operators AND / OR / NOT, the '+' / '-' modifiers); a
+ * recursive-descent parser builds the tree. The parser recurses only at
+ * '(' and at NOT, and both count toward KZ_MAX_QUERY_DEPTH before
+ * recursing, so no input can
  * exhaust the stack and every returned tree is at most a few hundred levels
  * deep (its consumers, kz_qnode_free included, may recurse over it).
  *
@@ -33,236 +34,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/date.h"
 #include "common/error.h"
 #include "format/format.h"
 #include "common/limits.h"
-#include "searcher/query_suffix.h"
+#include "searcher/query_lex.h"
 
-/* ======================================================================== */
-/* Lexer                                                                    */
-/* ======================================================================== */
-
-typedef enum tkind {
-  T_END,
-  T_WORD,
-  T_PHRASE,
-  T_LPAREN,
-  T_RPAREN,
-  T_AND,
-  T_OR,
-  T_NOT,
-  T_PLUS,
-  T_MINUS,
-  T_TITLE, /* "title:"; a word or phrase follows */
-  T_DATE   /* "date:EXPR", already parsed into lo .. hi */
-} tkind;
-
-typedef struct token {
-  tkind kind;
-  size_t pos;       /* first byte of the token (the quote for a phrase) */
-  const char *text; /* WORD, PHRASE: the word, or the bytes between the quotes */
-  size_t text_len;
-  int64_t lo, hi;   /* DATE */
-  kz_qkind word_kind; /* WORD: KZ_Q_WORD, or KZ_Q_PREFIX / KZ_Q_FUZZY after its suffix */
-  int max_edits;      /* WORD of KZ_Q_FUZZY */
-} token;
-
-typedef struct parser {
-  const char *query;
-  size_t len;
-  size_t next;       /* lexer cursor: first byte not yet lexed */
-  int at_token_start; /* a '+' / '-' at `next` would be a modifier */
-  token tok;         /* the current, not yet consumed, token */
-  size_t depth;      /* open parentheses + NOT operators being parsed */
-  size_t nodes;      /* nodes kept so far, the top-level LIST excluded */
-  kz_error *err;
-} parser;
-
-/* Bytes of whitespace starting at p (0 when none): ASCII blanks plus the
- * UTF-8 encodings of the Unicode space separators, NEL, LS and PS. */
-static size_t space_len(const unsigned char *p, const unsigned char *end) {
-  size_t n = (size_t)(end - p);
-  switch (p[0]) {
-    case ' ':
-    case '\t':
-    case '\n':
-    case '\r':
-    case '\v':
-    case '\f':
-      return 1;
-    case 0xC2: /* U+0085, U+00A0 */
-      return n >= 2 && (p[1] == 0x85 || p[1] == 0xA0) ? 2 : 0;
-    case 0xE1: /* U+1680 */
-      return n >= 3 && p[1] == 0x9A && p[2] == 0x80 ? 3 : 0;
-    case 0xE2:
-      if (n < 3) return 0;
-      if (p[1] == 0x80) /* U+2000..U+200A, U+2028, U+2029, U+202F */
-        return (p[2] >= 0x80 && p[2] <= 0x8A) || p[2] == 0xA8 || p[2] == 0xA9 || p[2] == 0xAF
-                   ? 3
-                   : 0;
-      return p[1] == 0x81 && p[2] == 0x9F ? 3 : 0; /* U+205F */
-    case 0xE3: /* U+3000 */
-      return n >= 3 && p[1] == 0x80 && p[2] == 0x80 ? 3 : 0;
-    default:
-      return 0;
-  }
-}
-
-static int is_delimiter(unsigned char c) { return c == '(' || c == ')' || c == '"'; }
-
-static int word_is(const char *w, size_t n, const char *op) {
-  return n == strlen(op) && memcmp(w, op, n) == 0;
-}
-
-static int is_ascii_letter(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
-
-static int name_is(const char *s, size_t n, const char *name) {
-  if (n != strlen(name)) return 0;
-  for (size_t i = 0; i < n; i++)
-    if ((s[i] | 0x20) != name[i]) return 0;
-  return 1;
-}
-
-/* How much of a long name an error message quotes. */
-#define NAME_SHOWN 32
-
-/*
- * The text after "date:" at `at`: up to whitespace or ')', or through the
- * closing bracket of "[A TO B]" / "{A TO B}". Parses it into t->lo .. t->hi.
- */
-static int lex_date(parser *p, token *t, size_t at) {
-  const unsigned char *s = (const unsigned char *)p->query, *end = s + p->len;
-  size_t stop = at;
-  if (s[at] == '[' || s[at] == '{') {
-    while (stop < p->len && s[stop] != ']' && s[stop] != '}') stop++;
-    if (stop == p->len)
-      return kz_error_set_at(p->err, KZ_ERR_QUERY, at,
-                             "unterminated date range: '%c' at %zu is never closed", s[at], at);
-    stop++;
-  } else {
-    while (stop < p->len && s[stop] != ')' && space_len(s + stop, end) == 0) stop++;
-  }
-  char why[160] = "";
-  size_t err_pos = 0;
-  if (kz_date_parse_query(&t->lo, &t->hi, p->query + at, stop - at, &err_pos, why, sizeof why) !=
-      KZ_OK) {
-    size_t pos = at + (err_pos <= stop - at ? err_pos : 0);
-    return kz_error_set_at(p->err, KZ_ERR_QUERY, pos, "date: %s (at %zu)", why, pos);
-  }
-  t->kind = T_DATE;
-  t->text = p->query + at;
-  t->text_len = stop - at;
-  p->next = stop;
-  p->at_token_start = 0;
-  return KZ_OK;
-}
-
-/*
- * A field at the start of a token: NAME ':' at s[start .. colon] (rules in
- * query_parse.h). @return 1 with p->tok set, 0 when it is a plain word, or
- * a negative status.
- */
-static int lex_field(parser *p, size_t start, size_t colon) {
-  const unsigned char *s = (const unsigned char *)p->query, *end = s + p->len;
-  const char *name = p->query + start;
-  size_t n = colon - start, after = colon + 1;
-  int nothing = after == p->len || s[after] == ')' || space_len(s + after, end) > 0;
-  int title = name_is(name, n, "title"), date = name_is(name, n, "date");
-  if (!title && !date) {
-    if (nothing || s[after] == '/' || s[after] == ':') return 0;
-    int shown = (int)(n < NAME_SHOWN ? n : NAME_SHOWN);
-    return kz_error_set_at(p->err, KZ_ERR_QUERY, start,
-                           "unknown field '%.*s%s' at %zu; the known fields are title: and date:",
-                           shown, name, n > NAME_SHOWN ? "..." : "", start);
-  }
-  if (nothing)
-    return kz_error_set_at(p->err, KZ_ERR_QUERY, start, "'%.*s:' at %zu needs %s right after it",
-                           (int)n, name, start, title ? "a word or a \"phrase\"" : "a date");
-  token *t = &p->tok;
-  t->pos = start;
-  if (date) {
-    int rc = lex_date(p, t, after);
-    return rc ? rc : 1;
-  }
-  t->kind = T_TITLE;
-  p->next = after;
-  p->at_token_start = 0;
-  return 1;
-}
-
-/* Reads the next token into p->tok. */
-static int lex(parser *p) {
-  const unsigned char *s = (const unsigned char *)p->query;
-  const unsigned char *end = s + p->len;
-  size_t n;
-  while (p->next < p->len && (n = space_len(s + p->next, end)) > 0) {
-    p->next += n;
-    p->at_token_start = 1;
-  }
-  token *t = &p->tok;
-  t->pos = p->next;
-  t->text = NULL;
-  t->text_len = 0;
-  if (p->next == p->len) {
-    t->kind = T_END;
-    return KZ_OK;
-  }
-  unsigned char c = s[p->next];
-  if (c == '(' || c == ')') {
-    t->kind = c == '(' ? T_LPAREN : T_RPAREN;
-    p->next++;
-    p->at_token_start = c == '(';
-    return KZ_OK;
-  }
-  if (c == '"') {
-    size_t open = p->next, rest = p->len - open - 1;
-    const unsigned char *close = rest ? memchr(s + open + 1, '"', rest) : NULL;
-    if (!close)
-      return kz_error_set_at(p->err, KZ_ERR_QUERY, open,
-                             "unterminated phrase: '\"' at %zu is never closed", open);
-    t->kind = T_PHRASE;
-    t->text = p->query + open + 1;
-    t->text_len = (size_t)(close - (s + open + 1));
-    p->next = (size_t)(close - s) + 1;
-    p->at_token_start = 0;
-    return KZ_OK;
-  }
-  if ((c == '+' || c == '-') && p->at_token_start) {
-    size_t after = p->next + 1;
-    if (after == p->len || space_len(s + after, end) > 0)
-      return kz_error_set_at(p->err, KZ_ERR_QUERY, p->next,
-                             "'%c' must be followed by a term (at %zu)", c, p->next);
-    t->kind = c == '+' ? T_PLUS : T_MINUS;
-    p->next = after;
-    p->at_token_start = 0; /* "--x" is '-' applied to the word "-x" */
-    return KZ_OK;
-  }
-  size_t start = p->next, name_end = start;
-  while (name_end < p->len && is_ascii_letter(s[name_end])) name_end++;
-  if (name_end > start && name_end < p->len && s[name_end] == ':') {
-    int f = lex_field(p, start, name_end);
-    if (f != 0) return f < 0 ? f : KZ_OK;
-  }
-  while (p->next < p->len && !is_delimiter(s[p->next]) && space_len(s + p->next, end) == 0)
-    p->next++;
-  t->text = p->query + start;
-  t->text_len = p->next - start;
-  if (word_is(t->text, t->text_len, "AND"))
-    t->kind = T_AND;
-  else if (word_is(t->text, t->text_len, "OR"))
-    t->kind = T_OR;
-  else if (word_is(t->text, t->text_len, "NOT"))
-    t->kind = T_NOT;
-  else
-    t->kind = T_WORD;
-  p->at_token_start = 0;
-  t->word_kind = KZ_Q_WORD;
-  if (t->kind == T_WORD)
-    return kz_query_word_suffix(t->text, t->text_len, t->pos, &t->word_kind, &t->text_len,
-                                &t->max_edits, p->err);
-  return KZ_OK;
-}
+static int lex(parser *p) { return kz_query_lex(p); }
 
 static int is_primary_start(tkind k) {
   return k == T_WORD || k == T_PHRASE || k == T_LPAREN || k == T_TITLE || k == T_DATE;
@@ -292,6 +69,9 @@ static int need_term(parser *p, const token *at) {
                              at->kind == T_PLUS ? '+' : '-', pos);
     case T_RPAREN:
       return kz_error_set_at(p->err, KZ_ERR_QUERY, pos, "unexpected ')' at %zu", pos);
+    case T_NEAR:
+      return kz_error_set_at(p->err, KZ_ERR_QUERY, pos,
+                             "NEAR needs a word on both sides (at %zu)", pos);
     default:
       return kz_error_set_at(p->err, KZ_ERR_QUERY, pos, "a term is missing at %zu", pos);
   }
@@ -408,7 +188,8 @@ static int parse_primary(parser *p, kz_qnode **out) {
     if ((rc = lex(p)) != KZ_OK) return rc;
     t = p->tok;
     /* Right after the colon an operator's letters are just a word: title:AND */
-    if (t.kind == T_AND || t.kind == T_OR || t.kind == T_NOT) t.kind = T_WORD;
+    if (t.kind == T_AND || t.kind == T_OR || t.kind == T_NOT || t.kind == T_NEAR)
+      t.kind = T_WORD;
     if (t.kind != T_WORD && t.kind != T_PHRASE)
       return kz_error_set_at(p->err, KZ_ERR_QUERY, start,
                              "'title:' at %zu needs a word or a \"phrase\" right after it", start);
@@ -424,6 +205,7 @@ static int parse_primary(parser *p, kz_qnode **out) {
   node->lo = t.lo;
   node->hi = t.hi;
   node->max_edits = t.max_edits;
+  node->slop = t.kind == T_PHRASE ? t.slop : 0;
   if ((rc = lex(p)) != KZ_OK) {
     kz_qnode_free(node);
     return rc;
@@ -432,13 +214,67 @@ static int parse_primary(parser *p, kz_qnode **out) {
   return KZ_OK;
 }
 
-/* The modifier token is current: consumes it and parses its primary. */
+/* Whether a NEAR operand is a word of the chain's field (`first`'s). */
+static int near_operand(parser *p, const kz_qnode *first, const kz_qnode *n, size_t near_pos) {
+  if (n->kind == KZ_Q_WORD && n->field == first->field) return KZ_OK;
+  return kz_error_set_at(p->err, KZ_ERR_QUERY, n->position,
+                         "NEAR at %zu joins single words of one field; what stands at %zu is %s",
+                         near_pos, n->position,
+                         n->kind == KZ_Q_WORD ? "a word of another field" : "not a word");
+}
+
+/* near := primary (NEAR primary)* ; the current token starts a primary. */
+static int parse_near(parser *p, kz_qnode **out) {
+  kz_qnode *first = NULL, *near = NULL, *next;
+  int rc = parse_primary(p, &first);
+  if (rc || p->tok.kind != T_NEAR) {
+    *out = first;
+    return rc;
+  }
+  token op = p->tok;
+  if ((rc = near_operand(p, first, first, op.pos)) ||
+      (rc = node_new(p, KZ_Q_NEAR, first->position, &near))) {
+    kz_qnode_free(first);
+    return rc;
+  }
+  near->slop = op.slop;
+  near->field = first->field;
+  if ((rc = add_child(p, near, first))) goto fail;
+  while (p->tok.kind == T_NEAR) {
+    op = p->tok;
+    if (op.slop != near->slop) {
+      rc = kz_error_set_at(p->err, KZ_ERR_QUERY, op.pos,
+                           "NEAR at %zu has another window than the NEAR before it; one chain "
+                           "has one window",
+                           op.pos);
+      goto fail;
+    }
+    if ((rc = lex(p))) goto fail;
+    if (!is_primary_start(p->tok.kind)) {
+      rc = need_term(p, &op);
+      goto fail;
+    }
+    if ((rc = parse_primary(p, &next))) goto fail;
+    if ((rc = near_operand(p, first, next, op.pos))) {
+      kz_qnode_free(next);
+      goto fail;
+    }
+    if ((rc = add_child(p, near, next))) goto fail;
+  }
+  *out = near;
+  return KZ_OK;
+fail:
+  kz_qnode_free(near);
+  return rc;
+}
+
+/* The modifier token is current: consumes it and parses its primary (or NEAR chain). */
 static int parse_modified(parser *p, token *modifier, kz_qnode **out) {
   *modifier = p->tok;
   int rc = lex(p);
   if (rc) return rc;
   if (!is_primary_start(p->tok.kind)) return need_term(p, modifier);
-  return parse_primary(p, out);
+  return parse_near(p, out);
 }
 
 /* unary := 'NOT' unary | ['+' | '-'] primary, as an operand (after `op`,
@@ -460,7 +296,7 @@ static int parse_unary(parser *p, const token *op, kz_qnode **out) {
     if ((rc = parse_modified(p, &modifier, &node)) != KZ_OK) return rc;
     if (modifier.kind == T_MINUS && (rc = wrap_not(p, &node, modifier.pos)) != KZ_OK) return rc;
   } else {
-    if ((rc = parse_primary(p, &node)) != KZ_OK) return rc;
+    if ((rc = parse_near(p, &node)) != KZ_OK) return rc;
   }
   *out = node;
   return KZ_OK;

@@ -7,12 +7,16 @@
  *   clause  := ['+' | '-'] or_expr          '+' required, '-' excluded
  *   or_expr := and_expr ('OR' and_expr)*
  *   and_expr:= unary ('AND' unary)*
- *   unary   := 'NOT' unary | primary
- *   primary := WORD | '"' words '"' | '(' list ')'
- *            | 'title:' (WORD | '"' words '"') | 'date:' DATE
+ *   unary   := 'NOT' unary | ['+' | '-'] near
+ *   near    := primary (NEAR primary)*      every primary a WORD of one field
+ *   primary := WORD | phrase | '(' list ')'
+ *            | 'title:' (WORD | phrase) | 'date:' DATE
+ *   phrase  := '"' words '"' ['~' N]       N: the slop, 0 .. KZ_MAX_PROXIMITY
+ *   NEAR    := 'NEAR' | 'NEAR/' N          N: the window, 1 .. KZ_MAX_PROXIMITY (bare: 10)
  * A WORD may end in '*' (a prefix of at least 2 letters: "peace*") or in
  * '~', '~0', '~1', '~2' (fuzzy: "tokaev~1"; a bare '~' is automatic); any
- * other '*' or '~' in a word is an error (query_suffix.h).
+ * other '*' or '~' in a word is an error (query_suffix.h). The words joined
+ * by NEAR are plain words (no prefix or fuzzy word).
  * A '+' or '-' is a modifier only at the start of a token ("-x", "+(a b)");
  * inside a word it is part of it ("Nur-Sultan"). Whitespace separates tokens;
  * so do '(' ')' and '"'.
@@ -26,6 +30,15 @@
  * name). "title:" and "date:" with nothing after them are errors. DATE is
  * the text after "date:" up to whitespace or ')' (through the closing ']'
  * or '}' when it starts with '[' or '{'), parsed by kz_date_parse_query.
+ *
+ * Proximity: '"a b"~N' is a sloppy phrase (Lucene's slop: N position moves;
+ * "~" must follow the closing quote directly). "a NEAR/N b NEAR/N c"
+ * requires all its words within a stretch of N + k - 1 positions (k words;
+ * for two words, at most N - 1 words between them), in any order; the
+ * windows of one chain must agree. Lower-case "near" is a word.
+ *
+ * Refused rather than misread (query_lex.c): boosts "a^2", ranges
+ * "[a TO b]" outside date:, words starting with '*' or '?'.
  *
  * Limits: KZ_MAX_QUERY_BYTES of text, KZ_MAX_QUERY_DEPTH of nesting,
  * KZ_MAX_QUERY_CLAUSES nodes. Errors name the byte position of the problem.
@@ -47,7 +60,8 @@ typedef enum kz_qkind {
   KZ_Q_LIST,   /* implicit sequence; each child has an occur */
   KZ_Q_DATE,   /* a date range filter: lo .. hi, inclusive, UTC seconds */
   KZ_Q_PREFIX, /* "peace*": text = the prefix, without the '*' */
-  KZ_Q_FUZZY   /* "tokaev~1": text = the word, without the '~N'; max_edits */
+  KZ_Q_FUZZY,  /* "tokaev~1": text = the word, without the '~N'; max_edits */
+  KZ_Q_NEAR    /* children: >= 2 WORDs of one field, all within a window of slop words */
 } kz_qkind;
 
 typedef enum kz_occur {
@@ -68,6 +82,7 @@ struct kz_qnode {
   kz_qnode **children;
   size_t n_children;
   int max_edits;      /* FUZZY: 0..2 edits, or -1 for automatic (a bare '~') */
+  uint32_t slop;      /* PHRASE: the slop of "..."~N (0: exact); NEAR: the window N */
 };
 
 /*

@@ -16,9 +16,9 @@
  * (kzsearch itself counts it twice). Typed clauses (query syntax v2):
  * "@title:term TEXT" becomes title:"TEXT", "@date:range LO HI"
  * (YYYYMMDDhhmmss) date:[LO TO HI], which kzsearch treats as a filter,
- * "@F:prefix P" P* and "@F:fuzzy:N W" W~N (title: before them for F =
- * title; --max-expansions N caps fuzzy words as in Lucene); the other typed
- * clauses (near) make the query unsupported.
+ * "@F:prefix P" P*, "@F:fuzzy:N W" W~N (title: before them for F =
+ * title; --max-expansions N caps fuzzy words as in Lucene) and
+ * "@F:near:N TEXT" the sloppy phrase F:"TEXT"~N.
  * kzsearch always indexes the title and the date, so --fields is accepted
  * and changes nothing. Extra search options come from KZ_PEER_OPTS in the
  * CLI's syntax (e.g. KZ_PEER_OPTS="--and"); an unknown one is an error. A query is
@@ -129,6 +129,22 @@ static const char *expanded_clause(const char *body, char *word, size_t size, co
 }
 
 /*
+ * "@text:near:N TEXT" / "@title:near:N TEXT", a sloppy phrase: sets the
+ * field prefix and "~N". @return 0 when the body is not one.
+ */
+static int near_clause(const char *body, const char **field, char slop[16]) {
+  int title = !strncmp(body, "@title:near:", 12);
+  if (!title && strncmp(body, "@text:near:", 11)) return 0;
+  const char *rest = body + (title ? 12 : 11);
+  char *end;
+  unsigned long n = strtoul(rest, &end, 10);
+  if (end == rest || *end != ' ' || n > 100000) return 0;
+  snprintf(slop, 16, "~%lu", n);
+  if (title) *field = "title:";
+  return 1;
+}
+
+/*
  * Appends one TSV clause (OCCUR BODY) in kzsearch syntax: TEXT as a quoted
  * phrase (the clause's own quotes dropped), in the title for @title:term,
  * or a date range. @return NULL, or why the clause cannot run.
@@ -136,7 +152,7 @@ static const char *expanded_clause(const char *body, char *word, size_t size, co
 static const char *append_clause(char **out, size_t *len, size_t *cap, const char *clause) {
   char occur = clause[0];
   const char *body = clause + 1, *text = body, *field = "";
-  char range[64] = "", word[512] = "";
+  char range[64] = "", word[512] = "", slop[16] = "";
   if (body[0] == '@') {
     const char *space = strchr(body, ' ');
     size_t op_len = space ? (size_t)(space - body) : strlen(body);
@@ -151,12 +167,14 @@ static const char *append_clause(char **out, size_t *len, size_t *cap, const cha
       if (!mid || iso_of(lo, (size_t)(mid - lo), a) || iso_of(mid + 1, strlen(mid + 1), b))
         return "malformed date range";
       snprintf(range, sizeof range, "date:[%s TO %s]", a, b);
+    } else if (near_clause(body, &field, slop)) {
+      text = space + 1;
     } else {
       const char *why = expanded_clause(body, word, sizeof word, &field);
       if (why) return why;
     }
   }
-  size_t need = *len + strlen(text) + strlen(range) + strlen(word) + 16;
+  size_t need = *len + strlen(text) + strlen(range) + strlen(word) + strlen(slop) + 16;
   if (need > *cap) {
     *cap = need * 2;
     *out = realloc(*out, *cap);
@@ -175,7 +193,7 @@ static const char *append_clause(char **out, size_t *len, size_t *cap, const cha
     for (const char *s = text; *s; s++)
       if (*s != '"') *p++ = *s;
     *p++ = '"';
-    *p = 0;
+    p += sprintf(p, "%s", slop);
   }
   *len = (size_t)(p - *out);
   return NULL;

@@ -17,6 +17,9 @@
  *   - a phrase (2+ terms, or one word analyzing to 2+ terms) matches where
  *     its terms sit at their query offsets; it scores as one pseudo-term with
  *     tf = the number of start positions and idf = the sum of its terms' idf;
+ *   - a sloppy phrase ("a b"~N) and NEAR/N match and weigh by the sweep of
+ *     ref_prox.h, written here again from README.md's rules; their tf is
+ *     the sloppy frequency, their idf the sum of the terms';
  *   - a group matches when all required clauses match (with none, one
  *     optional clause), no excluded clause matches; it scores the sum of its
  *     matching required and optional clauses (Lucene's BooleanQuery);
@@ -386,6 +389,8 @@ struct qnode {
   int quoted;  /* LEAF */
   int title;   /* LEAF: searches the title field (title:word, title:"a phrase") */
   int is_date; /* LEAF: date:[lo TO hi], a filter in a list, else a match of score 0 */
+  int slop;    /* LEAF, quoted: "..."~slop when >= 0 (0 is the exact phrase); -1: none */
+  uint32_t near; /* LEAF, not quoted: its words joined by NEAR/near (ref_prox.h); 0: none */
   int64_t lo, hi;
   int expand;  /* LEAF: 'p' prefix (text*), 'f' fuzzy (text~edits), 0 neither */
   int edits;   /* fuzzy: 0..2, -1 for a bare '~' */
@@ -409,6 +414,7 @@ static void qfree(qnode *n) {
 
 static qnode *qleaf(const char *text, int quoted) {
   qnode *n = qnew(Q_LEAF);
+  n->slop = -1;
   n->text = xstrndup(text, strlen(text));
   n->quoted = quoted;
   return n;
@@ -458,6 +464,19 @@ static void render(kz_test_rng *r, sbuf *b, const qnode *n, rctx ctx) {
         sb_putc(b, ']');
         return;
       }
+      if (n->near) { /* "a NEAR/3 b": every word with its field */
+        char op[32];
+        snprintf(op, sizeof op, n->near == 10 && kz_test_rand_chance(r, 0.5) ? " NEAR " : " NEAR/%u ",
+                 (unsigned)n->near);
+        for (const char *w = n->text, *sp; *w; w = sp + (*sp != 0)) {
+          sp = strchr(w, ' ');
+          if (!sp) sp = w + strlen(w);
+          if (w != n->text) sb_puts(b, op);
+          if (n->title) sb_puts(b, "title:");
+          sb_putn(b, w, (size_t)(sp - w));
+        }
+        return;
+      }
       if (n->title) sb_puts(b, "title:");
       if (n->quoted) sb_putc(b, '"');
       sb_puts(b, n->text);
@@ -465,6 +484,11 @@ static void render(kz_test_rng *r, sbuf *b, const qnode *n, rctx ctx) {
       if (n->expand == 'p') sb_putc(b, '*');
       if (n->expand == 'f') sb_putc(b, '~');
       if (n->expand == 'f' && n->edits >= 0) sb_putc(b, (char)('0' + n->edits));
+      if (n->quoted && n->slop >= 0) {
+        char slop[16];
+        snprintf(slop, sizeof slop, "~%d", n->slop);
+        sb_puts(b, slop);
+      }
       return;
     case Q_NOT: /* only reached as an AND operand; list clauses handle their own */
       sb_puts(b, kz_test_rand_chance(r, 0.5) ? "-" : "NOT ");
@@ -613,6 +637,7 @@ static void eval_expand(const ref_index *r, const params *p, const qnode *n, dou
   free(pick);
   free(tf);
 }
+#include "ref_prox.h"
 
 /* A word or phrase: analyzed like the engine does it, matched by brute force. */
 static void eval_leaf(const ref_index *all, const params *p, const qnode *n, double *score,
@@ -641,7 +666,7 @@ static void eval_leaf(const ref_index *all, const params *p, const qnode *n, dou
     if (nt == MAX_LEAF_TERMS) break;
     if (nt == 0) first = tok.position;
     ids[nt] = ref_lookup(r, tok.term, tok.term_len);
-    offs[nt] = tok.position - first;
+    offs[nt] = n->near ? 0 : tok.position - first;
     if (ids[nt] == NO_TERM) missing = 1;
     nt++;
   }
@@ -659,6 +684,15 @@ static void eval_leaf(const ref_index *all, const params *p, const qnode *n, dou
       match[d] = 1;
       score[d] = bm25(r, p, idf, (double)t->post[i].tf, r->docs[d].dl);
     }
+    return;
+  }
+  if (n->near) { /* NEAR/N of k terms: a stretch of N + k - 1 positions */
+    rp_eval(r, p, ids, offs, nt, (int64_t)n->near + (int64_t)nt - 2, (uint32_t)(nt - 1), score,
+            match);
+    return;
+  }
+  if (n->slop > 0) {
+    rp_eval(r, p, ids, offs, nt, n->slop, 0, score, match);
     return;
   }
   double idf = 0;
@@ -789,7 +823,7 @@ typedef struct gen {
 
 static int is_operator(const char *s, size_t n) {
   return (n == 3 && (!memcmp(s, "AND", 3) || !memcmp(s, "NOT", 3))) ||
-         (n == 2 && !memcmp(s, "OR", 2));
+         (n == 2 && !memcmp(s, "OR", 2)) || (n >= 4 && !memcmp(s, "NEAR", 4));
 }
 
 /* A random document with at least `n` tokens (the generator never asks for more than 4). */
@@ -885,6 +919,35 @@ static void make_expanded(gen *g, qnode *n) {
   w[len] = 0;
   free(n->text);
   n->text = xstrndup(w, len);
+ * Makes the word leaf n a NEAR of 2-3 words: mostly tokens of one document a
+ * few positions apart, in either order (so that it often matches), else
+ * random words; the window 1-6, or the bare NEAR's 10.
+ */
+static void gen_near(gen *g, qnode *n) {
+  sbuf b = {0};
+  sb_puts(&b, n->text);
+  uint32_t words = kz_test_rand_range(&g->r, 2, 3);
+  const ref_doc *d = pick_doc(g, 8);
+  for (uint32_t k = 1; k < words; k++) {
+    sb_putc(&b, ' ');
+    if (kz_test_rand_chance(&g->r, 0.7) && d->dl >= 8) {
+      uint32_t i = kz_test_rand_below(&g->r, d->dl - 7);
+      put_span(&b, &d->spans[i + kz_test_rand_below(&g->r, 7)]);
+      if (k == 1) { /* the first word from the same stretch, replacing n's */
+        sbuf w = {0};
+        put_span(&w, &d->spans[i + kz_test_rand_below(&g->r, 7)]);
+        sb_puts(&w, b.s + strlen(n->text));
+        sb_free(&b);
+        b = w;
+      }
+    } else {
+      put_word(g, &b);
+    }
+  }
+  free(n->text);
+  n->text = xstrndup(b.s, b.len);
+  sb_free(&b);
+  n->near = kz_test_rand_chance(&g->r, 0.25) ? 10u : (uint32_t)kz_test_rand_range(&g->r, 1, 6);
 }
 
 static qnode *gen_leaf(gen *g) {
@@ -918,7 +981,11 @@ static qnode *gen_leaf(gen *g) {
   qnode *n = qleaf(b.s, quoted);
   n->title = kz_test_rand_chance(&g->r, 0.15);
   sb_free(&b);
-  if (!quoted && kz_test_rand_chance(&g->r, 0.2)) make_expanded(g, n);
+  if (quoted && kz_test_rand_chance(&g->r, 0.4)) n->slop = (int)kz_test_rand_below(&g->r, 7);
+  if (!quoted && x < 0.52 && kz_test_rand_chance(&g->r, 0.25))
+    gen_near(g, n);
+  else if (!quoted && kz_test_rand_chance(&g->r, 0.2))
+    make_expanded(g, n);
   if (g->voc && kz_test_rand_chance(&g->r, 0.1)) { /* a date range, around the generated documents' dates */
     n->is_date = 1;
     n->title = 0;

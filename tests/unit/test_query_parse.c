@@ -27,6 +27,7 @@ static const char *kind_name(kz_qkind k) {
     case KZ_Q_DATE: return "DATE";
     case KZ_Q_PREFIX: return "PREFIX";
     case KZ_Q_FUZZY: return "FUZZY";
+    case KZ_Q_NEAR: return "NEAR";
   }
   return "?";
 }
@@ -58,6 +59,11 @@ static void sexpr(kz_buf *b, const kz_qnode *n) {
     put(b, " \"");
     kz_buf_append(b, n->text, n->text_len);
     put(b, "\"");
+  }
+  if (n->slop || n->kind == KZ_Q_NEAR) {
+    char slop[32];
+    snprintf(slop, sizeof slop, n->kind == KZ_Q_NEAR ? "/%u" : "~%u", (unsigned)n->slop);
+    put(b, slop);
   }
   for (size_t i = 0; i < n->n_children; i++) {
     put(b, " ");
@@ -94,6 +100,11 @@ static long check_tree(const kz_qnode *n, const char *q, size_t len, int depth, 
       break;
     case KZ_Q_DATE:
       if (n->n_children || n->lo > n->hi) return -1;
+      break;
+    case KZ_Q_NEAR:
+      if (n->n_children < 2 || n->slop == 0 || n->slop > KZ_MAX_PROXIMITY) return -1;
+      for (size_t i = 0; i < n->n_children; i++)
+        if (n->children[i]->kind != KZ_Q_WORD || n->children[i]->field != n->field) return -1;
       break;
   }
   long count = 1;
@@ -610,7 +621,58 @@ static void test_query_parse__date_field(void) {
   EXPECT_ERROR("date:2022-01-07..2022-01-05", KZ_ERR_QUERY, 17, "reversed");
 }
 
-KZ_TEST_MAIN(KZ_TEST(test_query_parse__title_field),
+static void test_query_parse__sloppy_phrases(void) {
+  EXPECT_TREE("\"troops almaty\"~5", "(LIST (PHRASE \"troops almaty\"~5))");
+  EXPECT_TREE("+\"a b\"~0 c", "(LIST (+ PHRASE \"a b\") (WORD c))");
+  EXPECT_TREE("title:\"a b\"~2", "(LIST (PHRASE title: \"a b\"~2))");
+  EXPECT_TREE("(\"a b\"~3)", "(LIST (PHRASE \"a b\"~3))");
+  EXPECT_TREE("\"a\"~100000", "(LIST (PHRASE \"a\"~100000))");
+  EXPECT_ERROR("\"\"~", KZ_ERR_QUERY, 2, "needs a slop from 0 to 100000");
+  EXPECT_ERROR("x \"a\"~-1", KZ_ERR_QUERY, 5, "'~' after a phrase (at 5)");
+  EXPECT_ERROR("\"a b\"~ c", KZ_ERR_QUERY, 5, "needs a slop");
+  EXPECT_ERROR("\"a b\"~5x", KZ_ERR_QUERY, 5, "needs a slop");
+  EXPECT_ERROR("\"a b\"~100001", KZ_ERR_QUERY, 5, "needs a slop");
+  EXPECT_ERROR("\"a b\"~99999999999999999999", KZ_ERR_QUERY, 5, "needs a slop");
+}
+
+static void test_query_parse__near(void) {
+  EXPECT_TREE("troops NEAR/5 almaty", "(LIST (NEAR/5 (WORD troops) (WORD almaty)))");
+  EXPECT_TREE("a NEAR b NEAR c", "(LIST (NEAR/10 (WORD a) (WORD b) (WORD c)))");
+  EXPECT_TREE("x +a NEAR/2 b", "(LIST (WORD x) (+ NEAR/2 (WORD a) (WORD b)))");
+  EXPECT_TREE("a NEAR b AND c", "(LIST (AND (NEAR/10 (WORD a) (WORD b)) (WORD c)))");
+  EXPECT_TREE("title:a NEAR title:b", "(LIST (NEAR title:/10 (WORD title: a) (WORD title: b)))");
+  EXPECT_TREE("a near b", "(LIST (WORD a) (WORD near) (WORD b))");
+  EXPECT_TREE("title:NEAR", "(LIST (WORD title: NEAR))");
+  EXPECT_ERROR("a NEAR/999999 b", KZ_ERR_QUERY, 2, "window N from 1 to 100000");
+  EXPECT_ERROR("a NEAR/0 b", KZ_ERR_QUERY, 2, "NEAR/N needs a window");
+  EXPECT_ERROR("a NEAR/x b", KZ_ERR_QUERY, 2, "NEAR/N needs a window");
+  EXPECT_ERROR("a NEAR/ b", KZ_ERR_QUERY, 2, "NEAR/N needs a window");
+  EXPECT_ERROR("a NEAR", KZ_ERR_QUERY, 2, "NEAR needs a word on both sides");
+  EXPECT_ERROR("NEAR a", KZ_ERR_QUERY, 0, "NEAR needs a word on both sides");
+  EXPECT_ERROR("a NEAR/2 b NEAR/3 c", KZ_ERR_QUERY, 11, "one chain has one window");
+  EXPECT_ERROR("a NEAR \"b c\"", KZ_ERR_QUERY, 7, "not a word");
+  EXPECT_ERROR("(a b) NEAR c", KZ_ERR_QUERY, 0, "not a word");
+  EXPECT_ERROR("a NEAR title:b", KZ_ERR_QUERY, 7, "another field");
+}
+
+static void test_query_parse__unsupported_syntax_is_an_error(void) {
+  EXPECT_ERROR("a^2", KZ_ERR_QUERY, 1, "boosts (a^2) are not supported");
+  EXPECT_ERROR("x \"a b\"^2", KZ_ERR_QUERY, 7, "boosts");
+  EXPECT_ERROR("(a b)^0.5", KZ_ERR_QUERY, 5, "boosts");
+  EXPECT_ERROR("[a TO b]", KZ_ERR_QUERY, 0, "ranges [a TO b] work only on dates");
+  EXPECT_ERROR("x {a TO b}", KZ_ERR_QUERY, 2, "ranges");
+  EXPECT_ERROR("title:[a TO b]", KZ_ERR_QUERY, 6, "ranges");
+  EXPECT_ERROR("*foo", KZ_ERR_QUERY, 0, "leading wildcards are not supported");
+  EXPECT_ERROR("a ?oo", KZ_ERR_QUERY, 2, "wildcard");
+  EXPECT_ERROR("*", KZ_ERR_QUERY, 0, "wildcard");
+  /* what only looks like it stays words */
+  EXPECT_TREE("x^y ^ [note]", "(LIST (WORD x^y) (WORD ^) (WORD [note]))");
+  EXPECT_TREE("what? TO", "(LIST (WORD what?) (WORD TO))");
+}
+
+KZ_TEST_MAIN(KZ_TEST(test_query_parse__sloppy_phrases), KZ_TEST(test_query_parse__near),
+             KZ_TEST(test_query_parse__unsupported_syntax_is_an_error),
+             KZ_TEST(test_query_parse__title_field),
              KZ_TEST(test_query_parse__words_with_colons_stay_words),
              KZ_TEST(test_query_parse__unknown_field_is_an_error),
              KZ_TEST(test_query_parse__date_field), KZ_TEST(test_query_parse__single_word), KZ_TEST(test_query_parse__several_words),

@@ -1,0 +1,117 @@
+/*
+ * prox.c - the proximity sweep of prox.h over the positions of one
+ * document. The phrases are short (at most KZ_MAX_PHRASE_TERMS terms), so
+ * the smallest cursor is found by a scan rather than a heap; the order of
+ * ties is the heap's of Lucene (value, then offset, then term), which the
+ * counts depend on. Owns nothing: the caller provides the cursors.
+ */
+#include "searcher/prox.h"
+
+typedef struct sweep {
+  const kz_prox_term *t;
+  kz_prox_cursor *c;
+  size_t n;
+  int64_t end; /* the largest value of any cursor */
+  int repeats; /* some terms are copies of one another */
+} sweep;
+
+/* Moves cursor i to its next occurrence. @return 0 when it has none. */
+static int step(sweep *s, size_t i) {
+  kz_prox_cursor *c = &s->c[i];
+  if (c->i + 1 >= s->t[i].n) return 0;
+  c->i++;
+  c->value = (int64_t)s->t[i].pos[c->i] - s->t[i].offset;
+  if (c->value > s->end) s->end = c->value;
+  return 1;
+}
+
+/* Whether cursor a comes before cursor b in the sweep's order. */
+static int before(const sweep *s, size_t a, size_t b) {
+  if (s->c[a].value != s->c[b].value) return s->c[a].value < s->c[b].value;
+  if (s->t[a].offset != s->t[b].offset) return s->t[a].offset < s->t[b].offset;
+  return a < b;
+}
+
+/* Another copy of term i standing on the same document position, or n. */
+static size_t collision(const sweep *s, size_t i) {
+  uint32_t at = s->t[i].pos[s->c[i].i];
+  for (size_t j = 0; j < s->n; j++)
+    if (j != i && s->t[j].group == s->t[i].group && s->t[j].pos[s->c[j].i] == at) return j;
+  return s->n;
+}
+
+/* After cursor i moved: moves the lesser of two colliding copies until none collide. */
+static int separate(sweep *s, size_t i) {
+  size_t j;
+  while ((j = collision(s, i)) < s->n) {
+    if (before(s, j, i)) i = j;
+    if (!step(s, i)) return 0;
+  }
+  return 1;
+}
+
+/* Places every cursor on its first occurrence, the k-th copy of a term on its (k+1)-th. */
+static int place(sweep *s) {
+  s->end = INT64_MIN;
+  s->repeats = 0;
+  for (size_t i = 0; i < s->n; i++) {
+    uint32_t copy = 0; /* copies of this term before it, in the sweep's order */
+    for (size_t j = 0; j < s->n; j++)
+      if (j != i && s->t[j].group == s->t[i].group) {
+        s->repeats = 1;
+        copy += s->t[j].offset < s->t[i].offset || (s->t[j].offset == s->t[i].offset && j < i);
+      }
+    if (copy >= s->t[i].n) return 0;
+    s->c[i].i = copy;
+    s->c[i].value = (int64_t)s->t[i].pos[copy] - s->t[i].offset;
+    if (s->c[i].value > s->end) s->end = s->c[i].value;
+  }
+  return 1;
+}
+
+/* The first cursor in the sweep's order, and the value of the second. */
+static size_t smallest(const sweep *s, int64_t *second) {
+  size_t best = 0;
+  for (size_t i = 1; i < s->n; i++)
+    if (before(s, i, best)) best = i;
+  int64_t v = INT64_MAX;
+  for (size_t i = 0; i < s->n; i++)
+    if (i != best && s->c[i].value < v) v = s->c[i].value;
+  *second = v;
+  return best;
+}
+
+/* A match's weight: 1 / (1 + its distance). */
+static double weight(int64_t len, uint32_t base) {
+  return 1.0 / (1.0 + (double)(len > (int64_t)base ? len - (int64_t)base : 0));
+}
+
+uint32_t kz_prox_match(const kz_prox_term *terms, size_t n, int64_t max_len, uint32_t base,
+                       int first_only, kz_prox_cursor *cur, double *freq) {
+  sweep s = {terms, cur, n, 0, 0};
+  uint32_t matches = 0;
+  *freq = 0;
+  if (!place(&s)) return 0;
+  int64_t next;
+  size_t lead = smallest(&s, &next);
+  int64_t len = s.end - s.c[lead].value;
+  while (step(&s, lead)) {
+    if (s.repeats && !separate(&s, lead)) break;
+    if (s.c[lead].value > next) { /* the shortest length with this lead is known */
+      if (len <= max_len) {
+        matches++;
+        *freq += weight(len, base);
+        if (first_only) return matches;
+      }
+      lead = smallest(&s, &next);
+      len = s.end - s.c[lead].value;
+    } else if (s.end - s.c[lead].value < len) {
+      len = s.end - s.c[lead].value;
+    }
+  }
+  if (len <= max_len) {
+    matches++;
+    *freq += weight(len, base);
+  }
+  return matches;
+}

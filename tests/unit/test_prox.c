@@ -1,0 +1,81 @@
+/*
+ * test_prox.c - the proximity sweep (searcher/prox.h) on hand-made
+ * positions, with the counts and lengths worked out by hand from Lucene's
+ * sloppy phrase rules: transposed words cost 2, repeated terms take
+ * distinct positions, NEAR ignores the order.
+ */
+#include "kz_test.h"
+#include "searcher/prox.h"
+
+/* Runs the sweep on two terms; returns the matches and sets *freq. */
+static uint32_t two(const uint32_t *a, uint32_t na, uint32_t oa, const uint32_t *b, uint32_t nb,
+                    uint32_t ob, int64_t max_len, uint32_t base, double *freq) {
+  kz_prox_term t[2] = {{a, na, oa, 0}, {b, nb, ob, 1}};
+  kz_prox_cursor c[2];
+  return kz_prox_match(t, 2, max_len, base, 0, c, freq);
+}
+
+static void test_prox__exact_and_sloppy(void) {
+  double f;
+  const uint32_t a[] = {3}, b[] = {4};
+  CHECK_EQ_INT(two(a, 1, 0, b, 1, 1, 0, 0, &f), 1); /* "a b" at 3, 4: length 0 */
+  CHECK(f == 1.0);
+  const uint32_t b2[] = {6}; /* two words between: length 2 */
+  CHECK_EQ_INT(two(a, 1, 0, b2, 1, 1, 1, 0, &f), 0);
+  CHECK_EQ_INT(two(a, 1, 0, b2, 1, 1, 2, 0, &f), 1);
+  CHECK(f == 1.0 / 3.0);
+}
+
+static void test_prox__transposition_costs_two(void) {
+  double f;
+  const uint32_t a[] = {5}, b[] = {4}; /* "b a" in the document */
+  CHECK_EQ_INT(two(a, 1, 0, b, 1, 1, 1, 0, &f), 0);
+  CHECK_EQ_INT(two(a, 1, 0, b, 1, 1, 2, 0, &f), 1);
+  CHECK(f == 1.0 / 3.0);
+}
+
+static void test_prox__every_occurrence_counts(void) {
+  double f;
+  const uint32_t a[] = {0, 2, 4}, b[] = {1, 3, 5}; /* "a b a b a b" */
+  CHECK_EQ_INT(two(a, 3, 0, b, 3, 1, 0, 0, &f), 3);
+  CHECK(f == 3.0);
+  kz_prox_term t[2] = {{a, 3, 0, 0}, {b, 3, 1, 1}};
+  kz_prox_cursor c[2];
+  CHECK_EQ_INT(kz_prox_match(t, 2, 0, 0, 1, c, &f), 1); /* first_only stops at one */
+}
+
+/* Why pruning may not bound the sloppy frequency by the smallest tf (iter_prox.c). */
+static void test_prox__a_word_may_count_in_several_matches(void) {
+  double f;
+  const uint32_t a[] = {6}, b[] = {1, 4, 7, 9}; /* "a b"~2 over ". b . . b . a b . b" */
+  CHECK_EQ_INT(two(a, 1, 0, b, 4, 1, 2, 0, &f), 2); /* a b at 6-7, and b at 9 (length 2) */
+  CHECK(f > 1.0);
+  CHECK(f == 1.0 + 1.0 / 3.0);
+  CHECK(f <= 1 + 4 - 2 + 1); /* sum(tf) - k + 1 */
+}
+
+static void test_prox__repeated_terms_take_distinct_positions(void) {
+  double f;
+  const uint32_t a[] = {7}; /* "a a"~5 needs two occurrences of a */
+  kz_prox_term t[2] = {{a, 1, 0, 0}, {a, 1, 1, 0}};
+  kz_prox_cursor c[2];
+  CHECK_EQ_INT(kz_prox_match(t, 2, 5, 0, 0, c, &f), 0);
+  const uint32_t a2[] = {7, 8};
+  kz_prox_term t2[2] = {{a2, 2, 0, 0}, {a2, 2, 1, 0}};
+  CHECK_EQ_INT(kz_prox_match(t2, 2, 0, 0, 0, c, &f), 1);
+  CHECK(f == 1.0);
+}
+
+static void test_prox__near_any_order(void) {
+  double f;
+  const uint32_t a[] = {10}, b[] = {7}; /* b 2 words a: within 3, either order */
+  CHECK_EQ_INT(two(a, 1, 0, b, 1, 0, 3, 1, &f), 1);
+  CHECK(f == 1.0 / 3.0); /* two words between them */
+  CHECK_EQ_INT(two(a, 1, 0, b, 1, 0, 2, 1, &f), 0);
+}
+
+KZ_TEST_MAIN(KZ_TEST(test_prox__exact_and_sloppy), KZ_TEST(test_prox__transposition_costs_two),
+             KZ_TEST(test_prox__every_occurrence_counts),
+             KZ_TEST(test_prox__a_word_may_count_in_several_matches),
+             KZ_TEST(test_prox__repeated_terms_take_distinct_positions),
+             KZ_TEST(test_prox__near_any_order))
