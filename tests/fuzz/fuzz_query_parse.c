@@ -76,9 +76,6 @@ static void check_node(walk *w, const kz_qnode *n, int is_root, size_t depth) {
     case KZ_Q_LIST:
       FUZZ_REQUIRE(n->n_children >= 1);
       break;
-    case KZ_Q_DATE:
-      FUZZ_REQUIRE(n->n_children == 0 && n->lo <= n->hi);
-      break;
     case KZ_Q_NEAR:
       FUZZ_REQUIRE(n->n_children >= 2);
       FUZZ_REQUIRE(n->slop >= 1 && n->slop <= KZ_MAX_PROXIMITY);

@@ -919,6 +919,9 @@ static void make_expanded(gen *g, qnode *n) {
   w[len] = 0;
   free(n->text);
   n->text = xstrndup(w, len);
+}
+
+/*
  * Makes the word leaf n a NEAR of 2-3 words: mostly tokens of one document a
  * few positions apart, in either order (so that it often matches), else
  * random words; the window 1-6, or the bare NEAR's 10.
