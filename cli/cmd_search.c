@@ -27,7 +27,7 @@
 
 enum {
   OPT_INDEX = 1, OPT_K, OPT_OFFSET, OPT_AND, OPT_JSON, OPT_COUNT, OPT_HELP, OPT_COLOR, OPT_SINCE,
-  OPT_UNTIL, OPT_SORT, OPT_FACET
+  OPT_UNTIL, OPT_SORT, OPT_FACET, OPT_EXPLAIN
 };
 
 static const cli_option options[] = {
@@ -36,6 +36,7 @@ static const cli_option options[] = {
     {"count", 'c', 0, OPT_COUNT}, {"help", 'h', 0, OPT_HELP},
     {"color", 0, 1, OPT_COLOR},   {"since", 0, 1, OPT_SINCE},     {"until", 0, 1, OPT_UNTIL},
     {"sort", 0, 1, OPT_SORT},     {"facet", 0, 1, OPT_FACET},
+    {"explain", 0, 0, OPT_EXPLAIN},
 };
 
 typedef struct search_args {
@@ -89,6 +90,7 @@ static int parse_args(search_args *a, int argc, char **argv) {
         break;
       }
       case OPT_JSON: a->json = 1; break;
+      case OPT_EXPLAIN: a->opts.explain = 1; break;
       case OPT_COUNT: a->count = 1; break;
       case OPT_COLOR:
         if (cli_color_parse(value, &a->color) != 0) goto usage;
@@ -99,6 +101,10 @@ static int parse_args(search_args *a, int argc, char **argv) {
   }
   if (n_words == 0) {
     cli_error("no QUERY given");
+    goto usage;
+  }
+  if (a->count && a->opts.explain) {
+    cli_error("--explain explains hits and --count returns none: drop one of them");
     goto usage;
   }
   a->query = malloc(query_len);
@@ -227,16 +233,36 @@ static void print_hit_human(const kz_hit *h, uint64_t rank, int first, int color
   }
 }
 
+/*
+ * An explanation tree (--explain), one node a line, indented by depth: the
+ * hits' as "value = description" (Lucene's layout), the query's as its
+ * descriptions alone (their values are in them).
+ */
+static void print_explanation(const kz_explanation *e, int depth, int values) {
+  printf("%*s", 3 + 2 * depth, "");
+  if (values) printf("%.6g = ", e->value);
+  print_text(stdout, e->description ? e->description : "", NULL, 0, 0);
+  fputc('\n', stdout);
+  for (size_t i = 0; e->children && i < e->n_children; i++)
+    print_explanation(&e->children[i], depth + 1, values);
+}
+
 /* ---------------------------------------------------------------- JSON output */
 
-static void print_hit_json(const kz_hit *h, uint64_t rank) {
-  cli_json_hit(stdout, h, rank);
+static void print_hit_json(const kz_hit *h, uint64_t rank, const kz_explanation *explanation) {
+  cli_json_hit(stdout, h, rank, explanation);
   fputc('\n', stdout);
 }
 
-static void print_summary_json(uint64_t total, uint64_t elapsed_ns) {
-  printf("{\"type\":\"summary\",\"total\":%llu,\"elapsed_us\":%llu}\n", (unsigned long long)total,
+/* The summary line, with the query's explanation ("query":{..}) when there is one. */
+static void print_summary_json(uint64_t total, uint64_t elapsed_ns, const kz_explanation *query) {
+  printf("{\"type\":\"summary\",\"total\":%llu,\"elapsed_us\":%llu", (unsigned long long)total,
          (unsigned long long)(elapsed_ns / 1000u));
+  if (query) {
+    fputs(",\"query\":", stdout);
+    cli_json_explanation(stdout, query);
+  }
+  fputs("}\n", stdout);
 }
 
 /* ---------------------------------------------------------------- running */
@@ -250,7 +276,7 @@ static int run_count(kz_index *index, const search_args *a) {
   uint64_t elapsed = cli_clock_ns() - t0;
   if (rc != KZ_OK) return report_search_error(rc, a->query, &err);
   if (a->json)
-    print_summary_json(n, elapsed);
+    print_summary_json(n, elapsed, NULL);
   else
     printf("%llu\n", (unsigned long long)n);
   return n ? CLI_EXIT_OK : CLI_EXIT_NONE;
@@ -292,22 +318,32 @@ static int run_search(kz_index *index, const search_args *a) {
   uint64_t total = kz_hits_total(hits);
   size_t n = kz_hits_size(hits);
   int color = !a->json && cli_term_color(stdout, a->color);
+  const kz_explanation *query = kz_hits_query_explanation(hits);
+  if (query && !a->json) {
+    printf("query: ");
+    print_text(stdout, query->description, NULL, 0, 0);
+    fputc('\n', stdout);
+    for (size_t i = 0; i < query->n_children; i++) print_explanation(&query->children[i], 0, 0);
+    if (n) fputc('\n', stdout);
+  }
   for (size_t i = 0; i < n; i++) {
     const kz_hit *h = kz_hits_at(hits, i);
     if (!h) break;
     uint64_t rank = (uint64_t)a->opts.offset + i + 1;
-    if (a->json)
-      print_hit_json(h, rank);
-    else
+    const kz_explanation *why = kz_hits_explanation_at(hits, i);
+    if (a->json) {
+      print_hit_json(h, rank, why);
+    } else {
       print_hit_human(h, rank, i == 0, color);
+      if (why) print_explanation(why, 0, 1);
+    }
     if (ferror(stdout)) break; /* the reader went away; main reports it (or not) */
   }
   print_facets(hits, a->json);
+  if (a->json && !ferror(stdout)) print_summary_json(total, elapsed, query);
   kz_hits_free(hits);
 
-  if (a->json) {
-    if (!ferror(stdout)) print_summary_json(total, elapsed);
-  } else {
+  if (!a->json) {
     double ms = (double)elapsed / 1e6;
     const char *noun = total == 1 ? "match" : "matches";
     /* The hits are complete on stdout before the summary shows up on stderr. */

@@ -3,10 +3,13 @@
  * from request parameters, the search on the live snapshot, and the result
  * as one object whose hits are the objects `kzsearch --json` prints:
  *   {"hits":[...],"facets":[...],"total":N,"elapsed_us":N,"k":K,"offset":O}
+ * (and "query":{..}, the query's explanation, with explain).
  * Parameters: q (required), k (1..1000, default 10), offset (default 0),
  * and (true/false: bare words required), count (true: total only), since
  * and until (date expressions), sort (score, date, date:asc) and facet
- * (date:day, date:month, date:year; the facet objects of --json).
+ * (date:day, date:month, date:year; the facet objects of --json), explain
+ * (true: each hit's score broken down by clause and the planned query, as
+ * `kzsearch search --explain --json` prints them; not with count).
  * An unknown parameter is an error, as an unknown option is in the CLI.
  */
 #include <errno.h>
@@ -21,7 +24,7 @@
 #include "server/respond.h"
 
 static const char *const known[] = {"q",     "k",     "offset", "and",  "count",
-                                    "since", "until", "sort",   "facet"};
+                                    "since", "until", "sort",   "facet", "explain"};
 
 static uint64_t now_ns(void) {
   struct timespec ts;
@@ -62,7 +65,7 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
     if (!ok) {
       snprintf(why, sizeof why,
                "unknown parameter '%.64s' (known: q, k, offset, and, count, since, until, sort, "
-               "facet)",
+               "facet, explain)",
                p->items[i].name);
       srv_respond_error(rs, 400, "bad_request", why, -1);
       return;
@@ -81,8 +84,15 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
       ((v = srv_params_get(p, "and")) && parse_bool("and", v, &opts.default_and, why, sizeof why)) ||
       ((v = srv_params_get(p, "count")) && parse_bool("count", v, &count_only, why, sizeof why)) ||
       ((v = srv_params_get(p, "sort")) && cli_sort_parse(v, &opts.sort, why, sizeof why)) ||
-      ((v = srv_params_get(p, "facet")) && cli_facet_parse(v, &opts.facet, why, sizeof why))) {
+      ((v = srv_params_get(p, "facet")) && cli_facet_parse(v, &opts.facet, why, sizeof why)) ||
+      ((v = srv_params_get(p, "explain")) &&
+       parse_bool("explain", v, &opts.explain, why, sizeof why))) {
     srv_respond_error(rs, 400, "bad_request", why, -1);
+    return;
+  }
+  if (count_only && opts.explain) {
+    srv_respond_error(rs, 400, "bad_request",
+                      "explain explains hits and count returns none: drop one of them", -1);
     return;
   }
   /* Empty dates are the page's "any date": no filter. */
@@ -119,7 +129,8 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
     total = kz_hits_total(hits);
     for (size_t i = 0; i < kz_hits_size(hits); i++) {
       if (i) fputc(',', b.f);
-      cli_json_hit(b.f, kz_hits_at(hits, i), (uint64_t)opts.offset + i + 1);
+      cli_json_hit(b.f, kz_hits_at(hits, i), (uint64_t)opts.offset + i + 1,
+                   kz_hits_explanation_at(hits, i));
     }
   }
   fputs("],\"facets\":[", b.f);
@@ -127,8 +138,13 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
     if (i) fputc(',', b.f);
     cli_json_facet(b.f, kz_hits_facet_at(hits, i));
   }
-  fprintf(b.f, "],\"total\":%llu,\"elapsed_us\":%llu,\"k\":%zu,\"offset\":%zu}",
+  fprintf(b.f, "],\"total\":%llu,\"elapsed_us\":%llu,\"k\":%zu,\"offset\":%zu",
           (unsigned long long)total, (unsigned long long)(elapsed / 1000u), opts.k, opts.offset);
+  if (kz_hits_query_explanation(hits)) {
+    fputs(",\"query\":", b.f);
+    cli_json_explanation(b.f, kz_hits_query_explanation(hits));
+  }
+  fputc('}', b.f);
   kz_hits_free(hits); /* before the snapshot it came from */
   srv_live_release(app->live, snap);
   srv_body_finish(&b, rs, 200);

@@ -46,6 +46,7 @@
 #include "common/limits.h"
 #include "kz_test.h"
 #include "kz_test_corpus.h"
+#include "kz_test_explain.h"
 #include "kz_test_fs.h"
 #include "kzsearch.h"
 
@@ -908,6 +909,7 @@ typedef struct run_stats {
   const char *corpus;
   size_t queries, with_matches, searches, mismatches, paged, tie_swaps;
   uint64_t total_matches;
+  size_t explained; /* hits whose explanation added up to their score */
 } run_stats;
 
 #define MAX_REPORTED 25
@@ -973,6 +975,7 @@ static void compare(kz_index *idx, const ref_index *ref, const qnode *root, cons
     goto done;
   }
   kz_hits *hits = NULL;
+  o.explain = 1; /* every hit's explanation must add up to its score (kz_test_explain.h) */
   rc = kz_search(&hits, idx, query, &o, &err);
   st->searches++;
   if (rc != KZ_OK) {
@@ -1030,6 +1033,14 @@ static void compare(kz_index *idx, const ref_index *ref, const qnode *root, cons
       }
     }
   }
+  for (size_t i = 0; i < kz_hits_size(hits); i++) {
+    char why[512];
+    if (kz_test_explain_check(hits, i, why, sizeof why) != 0) {
+      report(st, query, p, "rank %zu: explain: %s", offset + i, why);
+      break;
+    }
+    st->explained++;
+  }
   free(seen);
   kz_hits_free(hits);
 done:
@@ -1077,11 +1088,11 @@ static void run_queries(kz_index *idx, const ref_index *ref, const vocab *voc, u
 static void print_stats(const run_stats *st, const kz_index_stats *is) {
   printf("[%s] %llu documents, %llu segments, generation %llu, %llu terms; %zu queries "
          "(%zu with matches, %.1f matches on average, %zu paged), %zu near-tie swaps, "
-         "%zu mismatches\n",
+         "%zu hits explained, %zu mismatches\n",
          st->corpus, (unsigned long long)is->documents, (unsigned long long)is->segments,
          (unsigned long long)is->generation, (unsigned long long)is->terms, st->queries,
          st->with_matches, st->queries ? (double)st->total_matches / (double)st->queries : 0.0,
-         st->paged, st->tie_swaps, st->mismatches);
+         st->paged, st->tie_swaps, st->explained, st->mismatches);
 }
 
 /* Index-level statistics must agree with the reference before any query. */
@@ -1308,7 +1319,7 @@ static void test_differential__generated_corpus(void) {
 
   kz_index *idx = NULL;
   kz_index_stats is = KZ_INDEX_STATS_INIT;
-  run_stats st = {"generated", 0, 0, 0, 0, 0, 0, 0};
+  run_stats st = {"generated", 0, 0, 0, 0, 0, 0, 0, 0};
   if (ok && kz_index_open(&idx, dir, &err) != KZ_OK) {
     fprintf(stderr, "kz_index_open: %s\n", err.message);
     ok = 0;
@@ -1330,6 +1341,7 @@ static void test_differential__generated_corpus(void) {
   CHECK(ok);
   CHECK_EQ_INT(st.queries, GEN_QUERIES);
   CHECK_EQ_INT(st.mismatches, 0);
+  CHECK(st.explained > 1000);
 }
 
 /* ======================================================================== */
@@ -1549,7 +1561,7 @@ static void test_differential__sample_articles(void) {
 
   kz_index *idx = NULL;
   kz_index_stats is = KZ_INDEX_STATS_INIT;
-  run_stats st = {"samples", 0, 0, 0, 0, 0, 0, 0};
+  run_stats st = {"samples", 0, 0, 0, 0, 0, 0, 0, 0};
   if (ok && kz_index_open(&idx, dir, &err) != KZ_OK) {
     fprintf(stderr, "kz_index_open: %s\n", err.message);
     ok = 0;
@@ -1580,6 +1592,7 @@ static void test_differential__sample_articles(void) {
   CHECK(ok);
   CHECK_EQ_INT(st.queries, SAMPLE_QUERIES);
   CHECK_EQ_INT(st.mismatches, 0);
+  CHECK(st.explained > 100);
 }
 
 KZ_TEST_MAIN(KZ_TEST(test_differential__generated_corpus),
