@@ -72,7 +72,7 @@ static const char index_help[] =
 static const char search_usage[] =
     "Usage: kzsearch [search] [-i DIR] [-k N] [--offset N] [--and] [--since DATE]\n"
     "                [--until DATE] [--sort ORDER] [--facet date:UNIT] [--json]\n"
-    "                [--count] [--color WHEN] [--] QUERY...\n";
+    "                [--count] [--explain] [--color WHEN] [--] QUERY...\n";
 
 static const char search_help[] =
     "\n"
@@ -98,6 +98,12 @@ static const char search_help[] =
     "      --facet date:UNIT  also count the matches per date:day, date:month or\n"
     "                         date:year (all matches, not only those shown)\n"
     "  -c, --count            print only the exact number of matches\n"
+    "      --explain          print the query as planned (analysed terms with\n"
+    "                         their document frequency, +required, -excluded,\n"
+    "                         date filters, words dropped by analysis), and under\n"
+    "                         each hit its score as a sum of BM25 parts with their\n"
+    "                         factors: idf (N, df), tf or phrase freq, dl, avgdl,\n"
+    "                         k1, b; not with --count\n"
     "      --json             print one JSON object per line (see below)\n"
     "      --color WHEN       bold the matches: auto (on a terminal, unless\n"
     "                         NO_COLOR is set and not empty; the default), always\n"
@@ -115,12 +121,15 @@ static const char search_help[] =
     "  (highlights: UTF-8 byte offsets of the matched words and phrases in the\n"
     "  title and the snippet; invalid UTF-8 becomes U+FFFD), then\n"
     "  {\"type\":\"summary\",\"total\":N,\"elapsed_us\":N}. With --count, only the summary.\n"
+    "  --explain adds \"explanation\":{\"kind\":..,\"value\":X,\"description\":..,\n"
+    "  \"children\":[..]} to each hit and \"query\":{..} (the same form) to the summary.\n"
     "\n"
     "Examples:\n"
     "  kzsearch oil prices                 any of the words, best first\n"
     "  kzsearch '\"crude oil\" +OPEC -Iran'  a phrase, a required and an excluded word\n"
     "  kzsearch --color=always -k 50 oil | less -R\n"
     "  kzsearch --count --and oil prices\n"
+    "  kzsearch --explain -k 3 'oil title:opec'   why these three rank first\n"
     "\n"
     "Exit status:\n"
     "  0  something matched\n"
