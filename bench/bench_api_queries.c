@@ -6,10 +6,11 @@
  * warm-up pass; medians of 3 passes of p50 and p99.
  *
  *   bench_api_queries INDEX_DIR QUERIES.txt [--since D] [--until D] [--sort date|date:asc]
- *                     [--facet date:day|month|year] [--count]
+ *                     [--facet date:day|month|year] [--count] [--explain]
  *
- * (one URL-encoded query per line). The options measure what dates cost:
- * run once without them and once with, in the same session, and compare.
+ * (one URL-encoded query per line). The options measure what dates cost, and
+ * what --explain costs: run once without them and once with, in the same
+ * session, and compare.
  * Besides wall time it prints the thread's CPU time per query (medians).
  */
 #include <stdio.h>
@@ -46,6 +47,7 @@ int main(int argc, char **argv) {
   for (int i = 3; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!strcmp(a, "--count")) { count_only = 1; continue; }
+    if (!strcmp(a, "--explain")) { opts.explain = 1; continue; }
     if (!v) argc = 0;
     else if (!strcmp(a, "--since")) opts.since = v;
     else if (!strcmp(a, "--until")) opts.until = v;
@@ -58,7 +60,7 @@ int main(int argc, char **argv) {
   }
   if (argc < 3) {
     fprintf(stderr, "usage: bench_api_queries INDEX_DIR QUERIES.txt [--since D] [--until D] "
-                    "[--sort date|date:asc] [--facet date:UNIT] [--count]\n");
+                    "[--sort date|date:asc] [--facet date:UNIT] [--count] [--explain]\n");
     return 2;
   }
   kz_index *idx;
