@@ -63,13 +63,6 @@ int kz_explain_set(kz_explain *x, kz_explanation *node, const char *kind, double
   return KZ_OK;
 }
 
-const char *kz_explain_text_since(kz_xbuild *b, size_t start) {
-  size_t n = b->text.len - start;
-  char *s = kz_explain_alloc(b->x, n + 1);
-  if (s && n) memcpy(s, b->text.data + start, n);
-  return s;
-}
-
 int kz_explain_record_clause(kz_explain *x, size_t clause, const char *text) {
   if (clause >= x->n_clauses) {
     size_t n = clause + 1 > 2 * x->n_clauses ? clause + 1 : 2 * x->n_clauses;

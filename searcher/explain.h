@@ -14,6 +14,7 @@
 #define KZ_EXPLAIN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "analysis/analyzer.h"
 #include "kzsearch.h"
@@ -47,5 +48,26 @@ const kz_explanation *kz_explain_query_tree(const kz_explain *x);
 const kz_explanation *kz_explain_hit_tree(const kz_explain *x, size_t i);
 
 void kz_explain_free(kz_explain *x);
+
+/* What explain_plan.c builds the trees with. */
+
+/* Zeroed memory that x owns, or NULL when out of memory. */
+void *kz_explain_alloc(kz_explain *x, size_t size);
+
+/* n zeroed nodes that x owns (NULL for none, or when out of memory: check n). */
+kz_explanation *kz_explain_nodes(kz_explain *x, size_t n);
+
+/*
+ * Fills node's kind, value and description (printf-style, copied into x);
+ * its children are left as they are. @return KZ_OK or KZ_ERR_NOMEM.
+ */
+int kz_explain_set(kz_explain *x, kz_explanation *node, const char *kind, double value,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Records the notation of plan node number `clause`, for the hits' pass. */
+int kz_explain_record_clause(kz_explain *x, size_t clause, const char *text);
+
+/* The notation recorded for plan node number `clause` ("" when none was). */
+const char *kz_explain_clause(const kz_explain *x, size_t clause);
 
 #endif /* KZ_EXPLAIN_H */

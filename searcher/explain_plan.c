@@ -35,6 +35,14 @@ static int append(kz_xbuild *b, const char *s, size_t n) {
 }
 static int append_cstr(kz_xbuild *b, const char *s) { return append(b, s, strlen(s)); }
 
+/* A copy of b->text[start..] in x, the Lucene notation of a clause; NULL when out of memory. */
+static const char *text_since(kz_xbuild *b, size_t start) {
+  size_t n = b->text.len - start;
+  char *s = kz_explain_alloc(b->x, n + 1);
+  if (s && n) memcpy(s, b->text.data + start, n);
+  return s;
+}
+
 /* ---- the BM25 of a term or phrase ------------------------------------------ */
 
 /* An "idf" node: the term's idf from N and df, the way kz_plan_weigh computed it. */
@@ -121,7 +129,7 @@ static int term_query(kz_xbuild *b, const kz_plan *p, size_t start, kz_explanati
   int rc = append_cstr(b, field_name(p->field));
   if (!rc) rc = append(b, ":", 1);
   if (!rc) rc = append(b, t->key + 1, t->key_len - 1);
-  const char *text = rc ? NULL : kz_explain_text_since(b, start);
+  const char *text = rc ? NULL : text_since(b, start);
   if (!text) return KZ_ERR_NOMEM;
   return kz_explain_set(b->x, out, "term", (double)t->df, "%s (df %llu, idf %.6g)", text,
                         (unsigned long long)t->df, p->idf);
@@ -160,7 +168,7 @@ static int phrase_query(kz_xbuild *b, const kz_plan *p, size_t start, kz_explana
                           kz_stats_idf(b->stats, p->field == KZ_FIELD_TITLE, t->df));
   }
   if (!rc) rc = append(b, "\"", 1);
-  const char *text = rc ? NULL : kz_explain_text_since(b, start);
+  const char *text = rc ? NULL : text_since(b, start);
   if (!text) return KZ_ERR_NOMEM;
   return kz_explain_set(b->x, out, "phrase", 0, "%s (idf %.6g, the sum of its terms')", text,
                         p->idf);
@@ -240,7 +248,7 @@ static int bool_query(kz_xbuild *b, const kz_plan *p, size_t start, kz_explanati
       if (!rc) rc = kz_explain_plan_query(b, lists[l][i], occurs[l], &kids[k]);
     }
   if (!rc) rc = append(b, ")", 1);
-  const char *text = rc ? NULL : kz_explain_text_since(b, start);
+  const char *text = rc ? NULL : text_since(b, start);
   if (!text) return rc ? rc : KZ_ERR_NOMEM;
   return kz_explain_set(b->x, out, "bool", 0,
                         "%s (a group: %zu required, %zu optional, %zu excluded; %s)", text,
@@ -299,7 +307,7 @@ static int date_query(kz_xbuild *b, const kz_plan *p, size_t start, kz_explanati
   if (!rc) rc = append_cstr(b, " TO ");
   if (!rc) rc = append_cstr(b, hi);
   if (!rc) rc = append(b, "]", 1);
-  const char *text = rc ? NULL : kz_explain_text_since(b, start);
+  const char *text = rc ? NULL : text_since(b, start);
   if (!text) return KZ_ERR_NOMEM;
   return kz_explain_set(b->x, out, "date", 0, "%s (a filter: scores 0)", text);
 }
@@ -329,7 +337,7 @@ int kz_explain_plan_query(kz_xbuild *b, const kz_plan *p, const char *occur, kz_
   size_t clause = b->clause++, start = b->text.len;
   int rc = append_cstr(b, occur);
   if (!rc) rc = kinds[p->kind].query(b, p, start, out);
-  const char *text = rc ? NULL : kz_explain_text_since(b, start);
+  const char *text = rc ? NULL : text_since(b, start);
   if (!rc && !text) rc = KZ_ERR_NOMEM;
   if (!rc) rc = kz_explain_record_clause(b->x, clause, text);
   return rc;
