@@ -73,7 +73,8 @@ static int kz_test_explain_bm25(const kz_explanation *e, char *why, size_t why_s
     return -1;
   }
   if (kz_test_explain_idf(idf, why, why_size) != 0) return -1;
-  if (!(tf->value >= 1) || tf->value != floor(tf->value) || dl->value < 0) {
+  /* A phrase's frequency may be fractional (a sloppy phrase's sum of 1 / (1 + distance)). */
+  if (!(tf->value > 0) || (!phrase && tf->value != floor(tf->value)) || dl->value < 0) {
     snprintf(why, why_size, "%s '%s': tf %g, dl %g", e->kind, e->description, tf->value,
              dl->value);
     return -1;
