@@ -6,12 +6,12 @@
  * warm-up pass; medians of 3 passes of p50 and p99.
  *
  *   bench_api_queries INDEX_DIR QUERIES.txt [--since D] [--until D] [--sort date|date:asc]
- *                     [--facet date:day|month|year] [--count] [--ids-only]
+ *                     [--facet date:day|month|year] [--count] [--ids-only] [--explain]
  *
  * (one URL-encoded query per line). --ids-only asks for ids and scores only,
  * without loading the hits' documents (what dates cost then stands out).
- * The options measure what dates cost:
- * run once without them and once with, in the same session, and compare.
+ * The options measure what dates and --explain cost: run once without them
+ * and once with, in the same session, and compare.
  * Besides wall time it prints the thread's CPU time per query (medians).
  */
 #include <stdio.h>
@@ -49,6 +49,7 @@ int main(int argc, char **argv) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!strcmp(a, "--count")) { count_only = 1; continue; }
     if (!strcmp(a, "--ids-only")) { opts.ids_only = 1; opts.snippet_bytes = 0; continue; }
+    if (!strcmp(a, "--explain")) { opts.explain = 1; continue; }
     if (!v) argc = 0;
     else if (!strcmp(a, "--since")) opts.since = v;
     else if (!strcmp(a, "--until")) opts.until = v;
@@ -61,7 +62,8 @@ int main(int argc, char **argv) {
   }
   if (argc < 3) {
     fprintf(stderr, "usage: bench_api_queries INDEX_DIR QUERIES.txt [--since D] [--until D] "
-                    "[--sort date|date:asc] [--facet date:UNIT] [--count] [--ids-only]\n");
+                    "[--sort date|date:asc] [--facet date:UNIT] [--count] [--ids-only] "
+                    "[--explain]\n");
     return 2;
   }
   kz_index *idx;

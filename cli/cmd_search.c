@@ -27,7 +27,7 @@
 
 enum {
   OPT_INDEX = 1, OPT_K, OPT_OFFSET, OPT_AND, OPT_JSON, OPT_COUNT, OPT_HELP, OPT_COLOR, OPT_SINCE,
-  OPT_UNTIL, OPT_SORT, OPT_FACET, OPT_MAX_EXPANSIONS, OPT_NO_SUGGEST
+  OPT_UNTIL, OPT_SORT, OPT_FACET, OPT_MAX_EXPANSIONS, OPT_NO_SUGGEST, OPT_EXPLAIN
 };
 
 static const cli_option options[] = {
@@ -37,6 +37,7 @@ static const cli_option options[] = {
     {"color", 0, 1, OPT_COLOR},   {"since", 0, 1, OPT_SINCE},     {"until", 0, 1, OPT_UNTIL},
     {"sort", 0, 1, OPT_SORT},     {"facet", 0, 1, OPT_FACET},
     {"max-expansions", 0, 1, OPT_MAX_EXPANSIONS}, {"no-suggest", 0, 0, OPT_NO_SUGGEST},
+    {"explain", 0, 0, OPT_EXPLAIN},
 };
 
 typedef struct search_args {
@@ -93,6 +94,7 @@ static int parse_args(search_args *a, int argc, char **argv) {
         break;
       }
       case OPT_JSON: a->json = 1; break;
+      case OPT_EXPLAIN: a->opts.explain = 1; break;
       case OPT_COUNT: a->count = 1; break;
       case OPT_COLOR:
         if (cli_color_parse(value, &a->color) != 0) goto usage;
@@ -103,6 +105,10 @@ static int parse_args(search_args *a, int argc, char **argv) {
   }
   if (n_words == 0) {
     cli_error("no QUERY given");
+    goto usage;
+  }
+  if (a->count && a->opts.explain) {
+    cli_error("--explain explains hits and --count returns none: drop one of them");
     goto usage;
   }
   a->query = malloc(query_len);
@@ -231,17 +237,37 @@ static void print_hit_human(const kz_hit *h, uint64_t rank, int first, int color
   }
 }
 
+/*
+ * An explanation tree (--explain), one node a line, indented by depth: the
+ * hits' as "value = description" (Lucene's layout), the query's as its
+ * descriptions alone (their values are in them).
+ */
+static void print_explanation(const kz_explanation *e, int depth, int values) {
+  printf("%*s", 3 + 2 * depth, "");
+  if (values) printf("%.6g = ", e->value);
+  print_text(stdout, e->description ? e->description : "", NULL, 0, 0);
+  fputc('\n', stdout);
+  for (size_t i = 0; e->children && i < e->n_children; i++)
+    print_explanation(&e->children[i], depth + 1, values);
+}
+
 /* ---------------------------------------------------------------- JSON output */
 
-static void print_hit_json(const kz_hit *h, uint64_t rank) {
-  cli_json_hit(stdout, h, rank);
+static void print_hit_json(const kz_hit *h, uint64_t rank, const kz_explanation *explanation) {
+  cli_json_hit(stdout, h, rank, explanation);
   fputc('\n', stdout);
 }
 
+/* The summary line, with the suggestion and the query's explanation ("query":{..}) when there are. */
 static void print_summary_json(uint64_t total, uint64_t elapsed_ns, const kz_hits *hits) {
   printf("{\"type\":\"summary\",\"total\":%llu,\"elapsed_us\":%llu", (unsigned long long)total,
          (unsigned long long)(elapsed_ns / 1000u));
   cli_json_suggestion_member(stdout, hits);
+  const kz_explanation *query = kz_hits_query_explanation(hits);
+  if (query) {
+    fputs(",\"query\":", stdout);
+    cli_json_explanation(stdout, query);
+  }
   fputs("}\n", stdout);
 }
 
@@ -298,14 +324,25 @@ static int run_search(kz_index *index, const search_args *a) {
   uint64_t total = kz_hits_total(hits);
   size_t n = kz_hits_size(hits);
   int color = !a->json && cli_term_color(stdout, a->color);
+  const kz_explanation *query = kz_hits_query_explanation(hits);
+  if (query && !a->json) {
+    printf("query: ");
+    print_text(stdout, query->description, NULL, 0, 0);
+    fputc('\n', stdout);
+    for (size_t i = 0; i < query->n_children; i++) print_explanation(&query->children[i], 0, 0);
+    if (n) fputc('\n', stdout);
+  }
   for (size_t i = 0; i < n; i++) {
     const kz_hit *h = kz_hits_at(hits, i);
     if (!h) break;
     uint64_t rank = (uint64_t)a->opts.offset + i + 1;
-    if (a->json)
-      print_hit_json(h, rank);
-    else
+    const kz_explanation *why = kz_hits_explanation_at(hits, i);
+    if (a->json) {
+      print_hit_json(h, rank, why);
+    } else {
       print_hit_human(h, rank, i == 0, color);
+      if (why) print_explanation(why, 0, 1);
+    }
     if (ferror(stdout)) break; /* the reader went away; main reports it (or not) */
   }
   print_facets(hits, a->json);

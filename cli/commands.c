@@ -72,8 +72,8 @@ static const char index_help[] =
 static const char search_usage[] =
     "Usage: kzsearch [search] [-i DIR] [-k N] [--offset N] [--and] [--since DATE]\n"
     "                [--until DATE] [--sort ORDER] [--facet date:UNIT] [--json]\n"
-    "                [--count] [--color WHEN] [--max-expansions N] [--no-suggest]\n"
-    "                [--] QUERY...\n";
+    "                [--count] [--explain] [--color WHEN] [--max-expansions N]\n"
+    "                [--no-suggest] [--] QUERY...\n";
 
 static const char search_help[] =
     "\n"
@@ -103,6 +103,12 @@ static const char search_help[] =
     "      --no-suggest       no \"did you mean: ...\" line on stderr when the\n"
     "                         query matched little (fewer than 5 documents)\n"
     "  -c, --count            print only the exact number of matches\n"
+    "      --explain          print the query as planned (analysed terms with\n"
+    "                         their document frequency, +required, -excluded,\n"
+    "                         date filters, words dropped by analysis), and under\n"
+    "                         each hit its score as a sum of BM25 parts with their\n"
+    "                         factors: idf (N, df), tf or phrase freq, dl, avgdl,\n"
+    "                         k1, b; not with --count\n"
     "      --json             print one JSON object per line (see below)\n"
     "      --color WHEN       bold the matches: auto (on a terminal, unless\n"
     "                         NO_COLOR is set and not empty; the default), always\n"
@@ -121,6 +127,8 @@ static const char search_help[] =
     "  title and the snippet; invalid UTF-8 becomes U+FFFD), then\n"
     "  {\"type\":\"summary\",\"total\":N,\"elapsed_us\":N}, with \"suggestion\":\"..\" when\n"
     "  there is a \"did you mean\". With --count, only the summary.\n"
+    "  --explain adds \"explanation\":{\"kind\":..,\"value\":X,\"description\":..,\n"
+    "  \"children\":[..]} to each hit and \"query\":{..} (the same form) to the summary.\n"
     "\n"
     "Examples:\n"
     "  kzsearch oil prices                 any of the words, best first\n"
@@ -130,6 +138,7 @@ static const char search_help[] =
     "  kzsearch --color=always -k 50 oil | less -R\n"
     "  kzsearch --count --and oil prices\n"
     "  kzsearch 'peace*' 'Tokaev~1'          a prefix and a fuzzy word\n"
+    "  kzsearch --explain -k 3 'oil title:opec'   why these three rank first\n"
     "\n"
     "Exit status:\n"
     "  0  something matched\n"

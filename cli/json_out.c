@@ -127,7 +127,25 @@ void cli_json_double(FILE *f, double v) {
   fprintf(f, "%.9g", v);
 }
 
-void cli_json_hit(FILE *f, const kz_hit *h, uint64_t rank) {
+void cli_json_explanation(FILE *f, const kz_explanation *e) {
+  fputs("{\"kind\":", f);
+  cli_json_cstring(f, e->kind ? e->kind : "");
+  fputs(",\"value\":", f);
+  cli_json_double(f, e->value);
+  fputs(",\"description\":", f);
+  cli_json_cstring(f, e->description ? e->description : "");
+  if (e->children && e->n_children) {
+    fputs(",\"children\":[", f);
+    for (size_t i = 0; i < e->n_children; i++) {
+      if (i) fputc(',', f);
+      cli_json_explanation(f, &e->children[i]);
+    }
+    fputc(']', f);
+  }
+  fputc('}', f);
+}
+
+void cli_json_hit(FILE *f, const kz_hit *h, uint64_t rank, const kz_explanation *explanation) {
   const char *title = h->title ? h->title : "", *snippet = h->snippet ? h->snippet : "";
   fprintf(f, "{\"type\":\"hit\",\"rank\":%llu,\"id\":", (unsigned long long)rank);
   cli_json_cstring(f, h->id ? h->id : "");
@@ -145,6 +163,10 @@ void cli_json_hit(FILE *f, const kz_hit *h, uint64_t rank) {
   cli_json_cstring(f, snippet);
   fputs(",\"highlights\":", f);
   cli_json_spans(f, snippet, strlen(snippet), h->highlights, h->n_highlights);
+  if (explanation) {
+    fputs(",\"explanation\":", f);
+    cli_json_explanation(f, explanation);
+  }
   fputc('}', f);
 }
 

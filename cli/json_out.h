@@ -44,8 +44,17 @@ size_t cli_utf8_sequence(const unsigned char *s, const unsigned char *end, size_
  * (server/), so that both give the same objects. None writes a newline.
  */
 
-/* {"type":"hit","rank":R,"id":..,"score":..,"title":..,"date":..,"snippet":..,"highlights":[..]} */
-void cli_json_hit(FILE *f, const kz_hit *h, uint64_t rank);
+/*
+ * {"type":"hit","rank":R,"id":..,"score":..,"title":..,"date":..,"snippet":..,"highlights":[..]},
+ * with "explanation":{..} (cli_json_explanation) at the end when explanation is not NULL.
+ */
+void cli_json_hit(FILE *f, const kz_hit *h, uint64_t rank, const kz_explanation *explanation);
+
+/*
+ * An explanation tree (kzsearch.h, kz_search_options.explain):
+ * {"kind":..,"value":X,"description":..,"children":[..]}, children left out when there are none.
+ */
+void cli_json_explanation(FILE *f, const kz_explanation *e);
 
 /* A stored document (kz_index_get), absent date and url as null:
  * {"type":"document","id":..,"title":..,"date":..,"url":..,"body":..}. */

@@ -157,7 +157,10 @@ typedef struct kz_check_report {
 KZ_API int kz_index_check(const char *path, int full, kz_check_problem_fn problem, void *ctx,
                           kz_check_report *report, kz_error *err);
 
-/* Version 2 added since and until; a version 1 struct (without them) is still accepted. */
+/*
+ * Version 2 added since, until, sort and facet; version 3 the members after
+ * facet. Older structs (without the later members) are still accepted.
+ */
 #define KZ_SEARCH_OPTIONS_VERSION 3
 typedef struct kz_search_options {
   unsigned version;           /* KZ_SEARCH_OPTIONS_VERSION */
@@ -204,9 +207,16 @@ typedef struct kz_search_options {
    */
   size_t max_expansions;
   int suggest;
+  /* Explain, version 3: */
+  /*
+   * Non-zero: the hits also carry the query as parsed and planned
+   * (kz_hits_query_explanation) and each hit's score broken down by clause
+   * (kz_hits_explanation_at). Off by default; it costs nothing when off.
+   */
+  int explain;
 } kz_search_options;
 #define KZ_SEARCH_OPTIONS_INIT \
-  {KZ_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 200, 0, 0, NULL, NULL, 0, 0, 0, 0}
+  {KZ_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 200, 0, 0, NULL, NULL, 0, 0, 0, 0, 0}
 
 /* kz_search_options.sort */
 typedef enum kz_sort { KZ_SORT_SCORE = 0, KZ_SORT_DATE = 1, KZ_SORT_DATE_ASC = 2 } kz_sort;
@@ -295,6 +305,65 @@ typedef struct kz_facet_count {
 KZ_API size_t kz_hits_facet_size(const kz_hits *hits);
 /* Bucket i, borrowed from hits; NULL past the end. */
 KZ_API const kz_facet_count *kz_hits_facet_at(const kz_hits *hits, size_t i);
+
+/*
+ * An explanation (kz_search_options.explain): a tree in the manner of
+ * Lucene's Explanation. Every node has a kind (a short name, below), a value
+ * and a one-line description for people; a kind's meaning never changes,
+ * and new kinds may be added, so skip the ones you do not know.
+ *
+ * A hit's tree (kz_hits_explanation_at) adds up to its score:
+ *   "sum"     a group of clauses: value = the sum of its children's values
+ *             (the clauses that matched the document; excluded clauses and
+ *             optional ones that did not match are left out)
+ *   "term"    one term's BM25: value = idf * tf / (tf + k1 * (1 - b + b *
+ *             dl / avgdl)), its children the factors "idf", "tf", "dl",
+ *             "avgdl", "k1" and "b"
+ *   "phrase"  a phrase as one pseudo-term: the same formula with "freq"
+ *             (its occurrences in the document) for tf and the sum of its
+ *             terms' idf for idf
+ *   "filter"  a date clause: it filters and scores 0
+ * So the hit's score is the sum of the values of the "term", "phrase" and
+ * "filter" nodes reached through "sum" nodes (the root may itself be one of
+ * them). Factor nodes: "idf" = ln(1 + (N - df + 0.5) / (df + 0.5)), its
+ * children "N" (documents of the field) and "df" (documents with the
+ * term); a phrase's "idf" has its terms' "idf" nodes as children instead.
+ * "tf", "freq", "dl" (the field's length in the document, in tokens),
+ * "avgdl", "k1" and "b" have no children.
+ *
+ * The query's tree (kz_hits_query_explanation) shows what was searched:
+ *   "query"   the root: the planned query in Lucene's notation (+ required,
+ *             - excluded, field:term with analysed terms); its children
+ *             the planned clause, then one "dropped" node per word or
+ *             phrase that analysed to no term at all
+ *   "bool"    a group; its children its clauses
+ *   "term"    value = df, the documents holding the term
+ *   "phrase"  its children the phrase's "term" nodes
+ *   "date"    a date filter
+ *   "dropped" value = the clause's byte offset in the query: it was left
+ *             out because its words analysed away (stop words, punctuation)
+ * Values other than these are 0 in the query's tree.
+ */
+typedef struct kz_explanation kz_explanation;
+struct kz_explanation {
+  const char *kind;
+  double value;
+  const char *description;
+  const kz_explanation *children; /* n_children nodes; NULL when there are none */
+  size_t n_children;
+};
+
+/*
+ * The query as parsed and planned, or NULL when the search did not ask
+ * for explain. Borrowed from hits: valid until kz_hits_free.
+ */
+KZ_API const kz_explanation *kz_hits_query_explanation(const kz_hits *hits);
+
+/*
+ * Hit i's score broken down by clause (see kz_explanation), or NULL past
+ * the end or when the search did not ask for explain. Borrowed from hits.
+ */
+KZ_API const kz_explanation *kz_hits_explanation_at(const kz_hits *hits, size_t i);
 
 /*
  * Called by kz_index_analyze for each term: the term's bytes (not

@@ -23,6 +23,7 @@
 #include "searcher/collect.h"
 #include "searcher/collect_value.h"
 #include "searcher/expand.h"
+#include "searcher/explain.h"
 #include "searcher/flat.h"
 #include "searcher/highlight.h"
 #include "searcher/index.h"
@@ -46,6 +47,7 @@ struct kz_hits {
   char (*facet_labels)[16];
   size_t n_facets;
   char *suggestion; /* "did you mean", NULL for none */
+  kz_explain *explain; /* kz_search_options.explain: the query's and the hits' trees */
 };
 
 typedef struct query {
@@ -427,6 +429,17 @@ static int facets_to_hits(kz_hits *h, const kz_tally *tally, const kz_search_opt
   return rc;
 }
 
+/* Explains the query and the hits of h (kz_search_options.explain) into h. */
+static int explain_search(kz_hits *h, kz_index *idx, const query *q, const kz_search_options *o,
+                          kz_error *err) {
+  int rc = kz_explain_new(&h->explain, q->tree, q->plan, q->an, &q->stats);
+  if (!rc)
+    rc = kz_explain_hits(h->explain, idx, q->plan, &q->stats, o->bm25_k1, o->bm25_b, h->hits, h->n);
+  if (rc == KZ_ERR_NOMEM) return kz_error_set(err, rc, "out of memory");
+  if (rc) return kz_error_set(err, rc, "%s: %s while explaining the hits", idx->path, kz_strerror(rc));
+  return KZ_OK;
+}
+
 /* The kept hits of a value top-k, best first, as (score, document) pairs. */
 static int rank_by_value(kz_top_value *top, kz_scored **out) {
   kz_scored *ranked = malloc((top->n ? top->n : 1) * sizeof *ranked);
@@ -501,6 +514,7 @@ static int search_ranked(kz_hits **out, kz_index *idx, const char *text,
                    q.plan, q.an, err);
   if (!rc && facet) rc = facets_to_hits(h, &tally, o, err);
   kz_tally_free(&tally);
+  if (!rc && o->version >= 3 && o->explain) rc = explain_search(h, idx, &q, o, err);
   if (!rc && o->version >= 3 && o->suggest && h->total < 5) rc = suggest(h, idx, text, &q, o, cfg, err);
   free(by_value_ranked);
   kz_top_value_free(&by_value);
@@ -568,8 +582,17 @@ const kz_facet_count *kz_hits_facet_at(const kz_hits *h, size_t i) {
   return h && i < h->n_facets ? &h->facets[i] : NULL;
 }
 
+const kz_explanation *kz_hits_query_explanation(const kz_hits *h) {
+  return h ? kz_explain_query_tree(h->explain) : NULL;
+}
+
+const kz_explanation *kz_hits_explanation_at(const kz_hits *h, size_t i) {
+  return h ? kz_explain_hit_tree(h->explain, i) : NULL;
+}
+
 void kz_hits_free(kz_hits *h) {
   if (!h) return;
+  kz_explain_free(h->explain);
   free(h->facets);
   free(h->facet_labels);
   free(h->suggestion);

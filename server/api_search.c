@@ -4,11 +4,15 @@
  * as one object whose hits are the objects `kzsearch --json` prints:
  *   {"hits":[...],"facets":[...],"total":N,"elapsed_us":N,"k":K,"offset":O}
  * plus "suggestion":"..." when the query matched little and a respelling
- * matches much more ("did you mean", kz_hits_suggestion). Parameters: q (required), k (1..1000, default 10), offset (default 0),
+ * matches much more ("did you mean", kz_hits_suggestion), and "query":{..},
+ * the query's explanation, with explain.
+ * Parameters: q (required), k (1..1000, default 10), offset (default 0),
  * and (true/false: bare words required), count (true: total only), since
  * and until (date expressions), sort (score, date, date:asc) and facet
  * (date:day, date:month, date:year; the facet objects of --json),
- * max_expansions (1..100000: the terms a fuzzy word expands to).
+ * max_expansions (1..100000: the terms a fuzzy word expands to), explain
+ * (true: each hit's score broken down by clause and the planned query, as
+ * `kzsearch search --explain --json` prints them; not with count).
  * An unknown parameter is an error, as an unknown option is in the CLI.
  */
 #include <errno.h>
@@ -22,8 +26,8 @@
 #include "server/api.h"
 #include "server/respond.h"
 
-static const char *const known[] = {"q",     "k",     "offset", "and",  "count",
-                                    "since", "until", "sort",   "facet", "max_expansions"};
+static const char *const known[] = {"q",     "k",     "offset", "and",   "count",          "since",
+                                    "until", "sort",  "facet",  "explain", "max_expansions"};
 
 static uint64_t now_ns(void) {
   struct timespec ts;
@@ -64,7 +68,7 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
     if (!ok) {
       snprintf(why, sizeof why,
                "unknown parameter '%.64s' (known: q, k, offset, and, count, since, until, sort, "
-               "facet, max_expansions)",
+               "facet, explain, max_expansions)",
                p->items[i].name);
       srv_respond_error(rs, 400, "bad_request", why, -1);
       return;
@@ -86,8 +90,15 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
       ((v = srv_params_get(p, "sort")) && cli_sort_parse(v, &opts.sort, why, sizeof why)) ||
       ((v = srv_params_get(p, "facet")) && cli_facet_parse(v, &opts.facet, why, sizeof why)) ||
       ((v = srv_params_get(p, "max_expansions")) &&
-       cli_max_expansions_parse(v, &opts, why, sizeof why))) {
+       cli_max_expansions_parse(v, &opts, why, sizeof why)) ||
+      ((v = srv_params_get(p, "explain")) &&
+       parse_bool("explain", v, &opts.explain, why, sizeof why))) {
     srv_respond_error(rs, 400, "bad_request", why, -1);
+    return;
+  }
+  if (count_only && opts.explain) {
+    srv_respond_error(rs, 400, "bad_request",
+                      "explain explains hits and count returns none: drop one of them", -1);
     return;
   }
   /* Empty dates are the page's "any date": no filter. */
@@ -124,7 +135,8 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
     total = kz_hits_total(hits);
     for (size_t i = 0; i < kz_hits_size(hits); i++) {
       if (i) fputc(',', b.f);
-      cli_json_hit(b.f, kz_hits_at(hits, i), (uint64_t)opts.offset + i + 1);
+      cli_json_hit(b.f, kz_hits_at(hits, i), (uint64_t)opts.offset + i + 1,
+                   kz_hits_explanation_at(hits, i));
     }
   }
   fputs("],\"facets\":[", b.f);
@@ -135,6 +147,10 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
   fprintf(b.f, "],\"total\":%llu,\"elapsed_us\":%llu,\"k\":%zu,\"offset\":%zu",
           (unsigned long long)total, (unsigned long long)(elapsed / 1000u), opts.k, opts.offset);
   cli_json_suggestion_member(b.f, hits);
+  if (kz_hits_query_explanation(hits)) {
+    fputs(",\"query\":", b.f);
+    cli_json_explanation(b.f, kz_hits_query_explanation(hits));
+  }
   fputc('}', b.f);
   kz_hits_free(hits); /* before the snapshot it came from */
   srv_live_release(app->live, snap);

@@ -98,10 +98,28 @@ s, h, d = request(port, "POST", "/api/search", json.dumps({"q": "CSTO peacekeepi
                   {"Content-Type": "application/json"})
 check("POST /api/search gives the GET result", s == 200 and json.loads(d)["hits"] == jget(port, "/api/search?q=CSTO+peacekeeping&k=3")[1]["hits"])
 
+# Explain: the hits and the query's tree of `--explain --json`; each tree adds up to its hit's score.
+def leaves(e):
+    return sum(leaves(c) for c in e.get("children", [])) if e["kind"] == "sum" else e["value"]
+q = '"state of emergency" almaty -zzz'
+cli = subprocess.run([KZ, "-i", idx, "--json", "--explain", "-k", "3", q], capture_output=True, text=True)
+lines = [json.loads(l) for l in cli.stdout.splitlines()]
+s, body = jget(port, "/api/search?" + __import__("urllib.parse").parse.urlencode({"q": q, "k": 3, "explain": 1}))
+check("explain=1: the hits and query of --explain --json",
+      s == 200 and body["hits"] == [l for l in lines if l["type"] == "hit"] and
+      body.get("query") == lines[-1].get("query") and body["query"]["kind"] == "query", (s, body))
+check("explain=1: every hit's explanation adds up to its score",
+      s == 200 and body["hits"] and all(abs(leaves(h["explanation"]) - h["score"]) <= 1e-6 * h["score"]
+                                        for h in body["hits"]), body)
+s, body = jget(port, "/api/search?q=almaty")
+check("without explain, no explanation", s == 200 and "query" not in body and
+      all("explanation" not in h for h in body["hits"]), body)
+
 # Errors: status and the error object.
 for target, want in [("/api/search", 400), ("/api/search?q=(csto", 400), ("/api/search?q=a&k=0", 400),
                      ("/api/search?q=%zz", 400), ("/api/search?q=%ff", 400), ("/api/search?q=a%00", 400),
-                     ("/api/search?q=a&bogus=1", 400), ("/api/nothing", 404), ("/api/documents/nope", 404),
+                     ("/api/search?q=a&bogus=1", 400), ("/api/search?q=a&explain=maybe", 400),
+                     ("/api/search?q=a&explain=1&count=1", 400), ("/api/nothing", 404), ("/api/documents/nope", 404),
                      ("/api/../x", 400)]:
     s, body = jget(port, target)
     check("GET %s -> %d with an error object" % (target, want),

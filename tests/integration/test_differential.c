@@ -63,6 +63,7 @@
 #include "common/limits.h"
 #include "kz_test.h"
 #include "kz_test_corpus.h"
+#include "kz_test_explain.h"
 #include "kz_test_fs.h"
 #include "kz_test_osa.h"
 #include "kzsearch.h"
@@ -1140,6 +1141,7 @@ typedef struct run_stats {
   size_t queries, with_matches, searches, mismatches, paged, tie_swaps;
   uint64_t total_matches;
   size_t sorted, faceted; /* queries sorted by date; with a date facet */
+  size_t explained;       /* hits whose explanation added up to their score */
 } run_stats;
 
 #define MAX_REPORTED 25
@@ -1274,6 +1276,7 @@ static void compare(kz_index *idx, const ref_index *ref, const qnode *root, cons
     goto done;
   }
   kz_hits *hits = NULL;
+  o.explain = 1; /* every hit's explanation must add up to its score (kz_test_explain.h) */
   rc = kz_search(&hits, idx, query, &o, &err);
   st->searches++;
   if (rc != KZ_OK) {
@@ -1334,6 +1337,14 @@ static void compare(kz_index *idx, const ref_index *ref, const qnode *root, cons
       }
     }
   }
+  for (size_t i = 0; i < kz_hits_size(hits); i++) {
+    char why[512];
+    if (kz_test_explain_check(hits, i, why, sizeof why) != 0) {
+      report(st, query, p, "rank %zu: explain: %s", offset + i, why);
+      break;
+    }
+    st->explained++;
+  }
   free(seen);
   kz_hits_free(hits);
 done:
@@ -1388,11 +1399,11 @@ static void run_queries(kz_index *idx, const ref_index *ref, const vocab *voc, u
 static void print_stats(const run_stats *st, const kz_index_stats *is) {
   printf("[%s] %llu documents, %llu segments, generation %llu, %llu terms; %zu queries "
          "(%zu with matches, %.1f matches on average, %zu paged, %zu sorted by date, %zu with "
-         "facets), %zu near-tie swaps, %zu mismatches\n",
+         "facets), %zu near-tie swaps, %zu hits explained, %zu mismatches\n",
          st->corpus, (unsigned long long)is->documents, (unsigned long long)is->segments,
          (unsigned long long)is->generation, (unsigned long long)is->terms, st->queries,
          st->with_matches, st->queries ? (double)st->total_matches / (double)st->queries : 0.0,
-         st->paged, st->sorted, st->faceted, st->tie_swaps, st->mismatches);
+         st->paged, st->sorted, st->faceted, st->tie_swaps, st->explained, st->mismatches);
 }
 
 /* Index-level statistics must agree with the reference before any query. */
@@ -1705,6 +1716,7 @@ static void test_differential__generated_corpus(void) {
   CHECK_EQ_INT(after.queries, GEN_QUERIES_AFTER_DELETES);
   CHECK_EQ_INT(after.mismatches, 0);
   CHECK(st.sorted > 0 && st.faceted > 0);
+  CHECK(st.explained > 1000);
 }
 
 /* ======================================================================== */
@@ -1955,6 +1967,7 @@ static void test_differential__sample_articles(void) {
   CHECK(ok);
   CHECK_EQ_INT(st.queries, SAMPLE_QUERIES);
   CHECK_EQ_INT(st.mismatches, 0);
+  CHECK(st.explained > 100);
 }
 
 KZ_TEST_MAIN(KZ_TEST(test_differential__generated_corpus),

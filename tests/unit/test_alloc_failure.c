@@ -27,8 +27,9 @@
  * commits; (b) a writer on a committed three-segment index adds 10 more and
  * commits: afterwards the index opens with the old or (only if the commit
  * said KZ_OK) the new document count and kz_index_check finds no problem;
- * (c) kz_index_open, kz_search with snippets, kz_count, kz_index_stats_get
- * and kz_index_check on a committed index: a call that says KZ_OK must
+ * (c) kz_index_open, kz_search with snippets (and pruned, explained),
+ * kz_count, kz_index_stats_get and kz_index_check on a committed index: a
+ * call that says KZ_OK (explanations included) must
  * give the same result as without failures; (d) kz_writer_add_path on the
  * bundled sample articles, then commit; (e) the same on a directory tree
  * (a .txt article that fills a batch alone, JSON Lines plain and
@@ -447,6 +448,17 @@ static uint64_t mix(uint64_t h, const void *p, size_t n) {
 }
 static uint64_t mix_str(uint64_t h, const char *s) { return mix(h, s, strlen(s) + 1); }
 
+/* An explanation tree (kz_search_options.explain), node by node. */
+static uint64_t mix_explanation(uint64_t h, const kz_explanation *e) {
+  if (!e) return mix(h, "-", 1);
+  h = mix_str(h, e->kind);
+  h = mix(h, &e->value, sizeof e->value);
+  h = mix_str(h, e->description);
+  h = mix(h, &e->n_children, sizeof e->n_children);
+  for (size_t i = 0; i < e->n_children; i++) h = mix_explanation(h, &e->children[i]);
+  return h;
+}
+
 static uint64_t digest_hits(const kz_hits *hits) {
   uint64_t h = 0xcbf29ce484222325ull, total = kz_hits_total(hits);
   size_t n = kz_hits_size(hits);
@@ -463,8 +475,9 @@ static uint64_t digest_hits(const kz_hits *hits) {
     h = mix_str(h, x->snippet);
     h = mix(h, &x->n_highlights, sizeof x->n_highlights);
     for (size_t k = 0; k < x->n_highlights; k++) h = mix(h, &x->highlights[k], sizeof x->highlights[k]);
+    h = mix_explanation(h, kz_hits_explanation_at(hits, i));
   }
-  return h;
+  return mix_explanation(h, kz_hits_query_explanation(hits));
 }
 
 static void same_result(size_t slot, uint64_t digest, const char *what) {
@@ -487,6 +500,7 @@ static void scenario_c(void) {
     pruned.skip_total = 1;
     pruned.default_and = 1;
     pruned.ids_only = 1;
+    pruned.explain = 1;
     for (size_t q = 0; q < N_QUERIES; q++) {
       kz_hits *hits = NULL;
       char what[128];

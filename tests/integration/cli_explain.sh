@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# cli_explain.sh - `kzsearch search --explain` on the sample articles: the
+# planned query first (notation, df per term, dropped words), a tree under
+# each hit whose root is the hit's score, the same trees in --json (checked
+# with python: each hit's leaves add up to its score, the summary carries the
+# query), nothing of it without --explain, and --explain with --count refused.
+set -u
+. "$(dirname "$0")/lib/cli_test.sh"
+cli_test_setup cli_explain python3 sample
+
+"$KZ" index -i "$IDX" "$DATA" >/dev/null 2>&1
+
+kz -i "$IDX" --explain -k 2 '"violent protests" peace -zzz title:kazakhstan !!!'
+expect "the planned query comes first" 0 '^query: text:"violent protest" text:peac title:kazakhstan -text:zzz$'
+expect "each term with its df" 0 '^       text:violent (df 2, idf '
+expect "the word that analysed away" 0 '^   !!! at byte 47: left out'
+expect "a phrase's part with its frequency" 0 '= text:"violent protest": idf \* freq / (freq + k1'
+# The root of each hit's tree is its score (the hit line shows it to 3 decimals).
+scores=$(awk '/^[0-9]+\. /{ s = $2; getline; while ($0 !~ /^   [0-9.e+-]+ = /) getline; printf "%s/%.3f ", s, $1 }' "$OUT")
+same "each hit's tree adds up to its score" "$(echo "$scores" | tr ' ' '\n' | awk -F/ 'NF == 2 && $1 != $2' | wc -l)" 0
+same "two hits explained" "$(echo "$scores" | wc -w)" 2
+
+kz -i "$IDX" --explain --json -k 5 'almaty +"security forces" title:kazakhstan date:2022'
+check "--json: every hit's explanation adds up to its score, the summary has the query" \
+  python3 - "$OUT" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+hits = [l for l in lines if l["type"] == "hit"]
+summary = lines[-1]
+def leaves(e):
+    if e["kind"] == "sum":
+        return sum(leaves(c) for c in e.get("children", []))
+    assert e["kind"] in ("term", "phrase", "filter"), e["kind"]
+    return e["value"]
+assert hits and all(abs(leaves(h["explanation"]) - h["score"]) <= 1e-6 * h["score"] for h in hits)
+q = summary["query"]
+assert summary["type"] == "summary" and q["kind"] == "query", summary
+assert q["description"].startswith('+text:"secur forc" +date:[2022-01-01T00:00:00Z TO '), q["description"]
+PY
+
+kz -i "$IDX" --json -k 3 almaty
+same "without --explain, no explanation" "$(grep -c '"explanation"\|"query"' "$OUT")" 0
+
+kz -i "$IDX" --explain zzzq
+expect "a query without hits still shows its plan, exit 1" 1 '^query: text:zzzq$'
+
+kz -i "$IDX" --explain --count almaty
+expect "--explain with --count is refused" 2 '--explain explains hits' "$ERR"
+
+cli_test_summary
