@@ -7,9 +7,11 @@
  *
  *   bench_api_queries INDEX_DIR QUERIES.txt [--since D] [--until D] [--sort date|date:asc]
  *                     [--facet date:day|month|year] [--count]
+ *                     [--title-weight W] [--rm3] [--proximity] [--recency DAYS]
  *
  * (one URL-encoded query per line). The options measure what dates cost:
- * run once without them and once with, in the same session, and compare.
+ * run once without them and once with, in the same session, and compare;
+ * the ranking options (README, "Ranking options") what those cost.
  * Besides wall time it prints the thread's CPU time per query (medians).
  */
 #include <stdio.h>
@@ -46,9 +48,13 @@ int main(int argc, char **argv) {
   for (int i = 3; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!strcmp(a, "--count")) { count_only = 1; continue; }
+    if (!strcmp(a, "--rm3")) { opts.rm3 = 1; continue; }
+    if (!strcmp(a, "--proximity")) { opts.proximity = 1; continue; }
     if (!v) argc = 0;
     else if (!strcmp(a, "--since")) opts.since = v;
     else if (!strcmp(a, "--until")) opts.until = v;
+    else if (!strcmp(a, "--title-weight")) opts.title_weight = atof(v);
+    else if (!strcmp(a, "--recency")) opts.recency_days = atof(v);
     else if (!strcmp(a, "--sort")) opts.sort = !strcmp(v, "date:asc") ? KZ_SORT_DATE_ASC : KZ_SORT_DATE;
     else if (!strcmp(a, "--facet"))
       opts.facet = !strcmp(v, "date:day") ? KZ_FACET_DATE_DAY
@@ -58,7 +64,8 @@ int main(int argc, char **argv) {
   }
   if (argc < 3) {
     fprintf(stderr, "usage: bench_api_queries INDEX_DIR QUERIES.txt [--since D] [--until D] "
-                    "[--sort date|date:asc] [--facet date:UNIT] [--count]\n");
+                    "[--sort date|date:asc] [--facet date:UNIT] [--count] [--title-weight W] [--rm3]\n"
+                    "       [--proximity] [--recency DAYS]\n");
     return 2;
   }
   kz_index *idx;

@@ -27,7 +27,8 @@
 
 enum {
   OPT_INDEX = 1, OPT_K, OPT_OFFSET, OPT_AND, OPT_JSON, OPT_COUNT, OPT_HELP, OPT_COLOR, OPT_SINCE,
-  OPT_UNTIL, OPT_SORT, OPT_FACET
+  OPT_UNTIL, OPT_SORT, OPT_FACET,
+  OPT_RANK /* the ranking options (search_opts.h) from here on, each its own id */
 };
 
 static const cli_option options[] = {
@@ -36,7 +37,19 @@ static const cli_option options[] = {
     {"count", 'c', 0, OPT_COUNT}, {"help", 'h', 0, OPT_HELP},
     {"color", 0, 1, OPT_COLOR},   {"since", 0, 1, OPT_SINCE},     {"until", 0, 1, OPT_UNTIL},
     {"sort", 0, 1, OPT_SORT},     {"facet", 0, 1, OPT_FACET},
+    {"title-weight", 0, 1, OPT_RANK},      {"rm3", 0, 0, OPT_RANK + 1},
+    {"rm3-docs", 0, 1, OPT_RANK + 2},      {"rm3-terms", 0, 1, OPT_RANK + 3},
+    {"rm3-weight", 0, 1, OPT_RANK + 4},    {"proximity", 0, 0, OPT_RANK + 5},
+    {"recency", 0, 1, OPT_RANK + 6},       {"recency-decay", 0, 1, OPT_RANK + 7},
+    {"now", 0, 1, OPT_RANK + 8},
 };
+
+/* A ranking option's long name from its id. */
+static const char *rank_option_name(int id) {
+  for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+    if (options[i].id == id) return options[i].long_name;
+  return NULL;
+}
 
 typedef struct search_args {
   const char *index_opt;
@@ -94,7 +107,16 @@ static int parse_args(search_args *a, int argc, char **argv) {
         if (cli_color_parse(value, &a->color) != 0) goto usage;
         break;
       case OPT_HELP: free(words); return CLI_EXIT_HELP;
-      default: goto usage;
+      default: {
+        char msg[200];
+        const char *name = id >= OPT_RANK ? rank_option_name(id) : NULL;
+        if (!name) goto usage;
+        if (cli_rank_opt_apply(name, value, &a->opts, msg, sizeof msg) != 0) {
+          cli_error("%s", msg);
+          goto usage;
+        }
+        break;
+      }
     }
   }
   if (n_words == 0) {
