@@ -28,7 +28,9 @@
 enum {
   OPT_INDEX = 1, OPT_K, OPT_OFFSET, OPT_AND, OPT_JSON, OPT_COUNT, OPT_HELP, OPT_COLOR, OPT_SINCE,
   OPT_UNTIL, OPT_SORT, OPT_FACET,
-  OPT_RANK /* the ranking options (search_opts.h) from here on, each its own id */
+  /* the ranking options (search_opts.h) from here on */
+  OPT_TITLE_WEIGHT, OPT_RM3, OPT_RM3_DOCS, OPT_RM3_TERMS, OPT_RM3_WEIGHT, OPT_PROXIMITY,
+  OPT_RECENCY, OPT_RECENCY_DECAY, OPT_NOW
 };
 
 static const cli_option options[] = {
@@ -37,11 +39,11 @@ static const cli_option options[] = {
     {"count", 'c', 0, OPT_COUNT}, {"help", 'h', 0, OPT_HELP},
     {"color", 0, 1, OPT_COLOR},   {"since", 0, 1, OPT_SINCE},     {"until", 0, 1, OPT_UNTIL},
     {"sort", 0, 1, OPT_SORT},     {"facet", 0, 1, OPT_FACET},
-    {"title-weight", 0, 1, OPT_RANK},      {"rm3", 0, 0, OPT_RANK + 1},
-    {"rm3-docs", 0, 1, OPT_RANK + 2},      {"rm3-terms", 0, 1, OPT_RANK + 3},
-    {"rm3-weight", 0, 1, OPT_RANK + 4},    {"proximity", 0, 0, OPT_RANK + 5},
-    {"recency", 0, 1, OPT_RANK + 6},       {"recency-decay", 0, 1, OPT_RANK + 7},
-    {"now", 0, 1, OPT_RANK + 8},
+    {"title-weight", 0, 1, OPT_TITLE_WEIGHT},      {"rm3", 0, 0, OPT_RM3},
+    {"rm3-docs", 0, 1, OPT_RM3_DOCS},      {"rm3-terms", 0, 1, OPT_RM3_TERMS},
+    {"rm3-weight", 0, 1, OPT_RM3_WEIGHT},    {"proximity", 0, 0, OPT_PROXIMITY},
+    {"recency", 0, 1, OPT_RECENCY},       {"recency-decay", 0, 1, OPT_RECENCY_DECAY},
+    {"now", 0, 1, OPT_NOW},
 };
 
 /* A ranking option's long name from its id. */
@@ -109,7 +111,7 @@ static int parse_args(search_args *a, int argc, char **argv) {
       case OPT_HELP: free(words); return CLI_EXIT_HELP;
       default: {
         char msg[200];
-        const char *name = id >= OPT_RANK ? rank_option_name(id) : NULL;
+        const char *name = id >= OPT_TITLE_WEIGHT ? rank_option_name(id) : NULL;
         if (!name) goto usage;
         if (cli_rank_opt_apply(name, value, &a->opts, msg, sizeof msg) != 0) {
           cli_error("%s", msg);

@@ -247,7 +247,7 @@ int kz_rm3_expand(kz_plan **plan, kz_rank_weight **weights, size_t *n_weights,
   if (!rc && n) rc = feedback_terms(&m, idx, stats, o->rm3_terms);
   if (rc || m.n_kept == 0) goto done;
   kz_plan *orig = *plan;
-  int bag = is_bag(orig);
+  int bag = !o->default_and && is_bag(orig); /* with --and even one word is required */
   size_t most = m.n_kept + (bag ? (orig->kind == KZ_P_TERM ? 1 : orig->n_should) : 0);
   root = calloc(1, sizeof *root);
   w = calloc(most, sizeof *w);

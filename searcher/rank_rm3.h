@@ -9,10 +9,11 @@
  *   3. The relevance model rm(w) = sum over D of P(w|D) * s(D), over terms
  *      of 2 to 20 bytes that are in at most 10% of the documents (Anserini's
  *      filters); its rm3_terms best, L1-normalised.
- *   4. A query of bare words (a union of text terms): the query model q(w)
- *      (each distinct term's count over the terms, L1-normalised), and the
- *      expanded query, each term weighing rm3_weight * q(w) + (1 -
- *      rm3_weight) * rm(w) times its BM25 score. A query with anything
+ *   4. A query of bare optional words (a union of text terms, without
+ *      default_and): the query model q(w) (each distinct term's count over
+ *      the terms, L1-normalised), and the expanded query, each term
+ *      weighing rm3_weight * q(w) + (1 - rm3_weight) * rm(w) times its
+ *      BM25 score. A query with anything
  *      else (required or excluded clauses, phrases, fields, dates) is kept
  *      as a required part, and the feedback terms are optional ones weighing
  *      (1 - a) / a * |Q| * rm(w), a = max(rm3_weight, 0.01), |Q| its scoring
