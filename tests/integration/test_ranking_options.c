@@ -103,7 +103,7 @@ static kz_index *build_random(uint64_t seed, size_t n, char (*text)[2][400]) {
                                       "eta",   "theta", "iota", "kappa", "lambda",  "mu"};
   kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, seed);
   doc_spec *docs = calloc(n, sizeof *docs);
-  char(*ids)[16] = calloc(n, sizeof *ids);
+  char(*ids)[24] = calloc(n, sizeof *ids);
   if (!docs || !ids) return NULL;
   for (size_t i = 0; i < n; i++) {
     for (int f = 0; f < 2; f++) {
