@@ -141,8 +141,11 @@ int kz_rank_evaluate(const kz_rank *r, const kz_plan *plan, size_t s, const kz_b
      * The bonus only where the document could reach the top k with the
      * most it can be; else the score without it, which the heap refuses too.
      */
-    double most = proximity ? kz_proximity_bound(&prox, d) : 0, bonus = 0;
-    if (most > 0 && (score + most * KZ_BOUND_SLACK) * factor > kz_sink_floor(sink) &&
+    /* first the bound of all the query's terms, which costs nothing, then the document's */
+    double floor = kz_sink_floor(sink), bonus = 0;
+    int may = proximity && (score + prox.most * KZ_BOUND_SLACK) * factor > floor;
+    double most = may ? kz_proximity_bound(&prox, d) : 0;
+    if (most > 0 && (score + most * KZ_BOUND_SLACK) * factor > floor &&
         !(rc = kz_proximity_bonus(&prox, bm25, d, &bonus)))
       score += bonus;
     kz_sink_offer(sink, r->recency ? score * factor : score, d);

@@ -48,6 +48,7 @@ int kz_proximity_init(kz_proximity *p, const kz_plan *plan, const kz_segment *se
   size_t cap = 0;
   int rc = collect_terms(p, plan, seg, s, &cap);
   if (!rc && p->n_terms && !(p->acc = calloc(p->n_terms, sizeof *p->acc))) rc = KZ_ERR_NOMEM;
+  for (size_t t = 0; t < p->n_terms; t++) p->most += p->terms[t].idf < 1 ? p->terms[t].idf : 1;
   if (rc) kz_proximity_free(p);
   return rc;
 }
@@ -70,9 +71,25 @@ static int grow(void **v, size_t *cap, size_t need, size_t size) {
   return KZ_OK;
 }
 
-static int by_position(const void *a, const void *b) {
-  const kz_prox_hit *x = a, *y = b;
-  return x->pos < y->pos ? -1 : x->pos > y->pos;
+/* Room for `need` hits, an even capacity (two halves). */
+static int grow_hits(kz_proximity *p, size_t need) {
+  return grow((void **)&p->hits, &p->cap_hits, need, sizeof *p->hits);
+}
+
+/*
+ * Merges term t's n_pos positions (increasing) into the n hits of p->hits
+ * (in position order) through the scratch half p->hits + cap / 2: a merge
+ * per term is cheaper than sorting them all, for the few terms of a query.
+ */
+static void merge_positions(kz_proximity *p, size_t n, const uint32_t *pos, size_t n_pos,
+                            uint32_t t) {
+  kz_prox_hit *out = p->hits + p->cap_hits / 2;
+  size_t i = 0, j = 0, k = 0;
+  while (i < n && j < n_pos)
+    out[k++] = p->hits[i].pos <= pos[j] ? p->hits[i++] : (kz_prox_hit){pos[j++], t};
+  while (i < n) out[k++] = p->hits[i++];
+  while (j < n_pos) out[k++] = (kz_prox_hit){pos[j++], t};
+  memcpy(p->hits, out, k * sizeof *out);
 }
 
 static double at_most_one(double idf) { return idf < 1 ? idf : 1; }
@@ -98,17 +115,18 @@ int kz_proximity_bonus(kz_proximity *p, const kz_bm25 *bm25, uint32_t doc, doubl
     kz_postings *c = &p->terms[t].cur;
     if (c->doc != doc) continue;
     uint32_t freq = kz_postings_freq(c);
+    /* hits holds the merged positions in its first half, the merge's output in its second */
     if (grow((void **)&p->pos, &p->cap_pos, freq, sizeof *p->pos) ||
-        grow((void **)&p->hits, &p->cap_hits, n + freq, sizeof *p->hits))
+        grow_hits(p, 2 * (n + freq)))
       return KZ_ERR_NOMEM;
     int got = kz_postings_positions(c, p->pos, freq);
     if (got < 0) return got;
-    for (int i = 0; i < got; i++) p->hits[n++] = (kz_prox_hit){p->pos[i], (uint32_t)t};
+    merge_positions(p, n, p->pos, (size_t)got, (uint32_t)t);
+    n += (size_t)got;
     present++;
   }
   if (p->error) return p->error;
   if (present < 2) return KZ_OK;
-  qsort(p->hits, n, sizeof *p->hits, by_position);
   memset(p->acc, 0, p->n_terms * sizeof *p->acc);
   for (size_t i = 1; i < n; i++) {
     const kz_prox_hit *a = &p->hits[i - 1], *b = &p->hits[i];

@@ -44,6 +44,7 @@ typedef struct kz_proximity {
   uint32_t *pos;
   size_t cap_pos;
   double *acc;
+  double most; /* the sum of min(1, idf) over all its terms: no document's bonus is larger */
   int error; /* KZ_ERR_CORRUPT from a cursor */
 } kz_proximity;
 
