@@ -7,11 +7,13 @@
  *
  *   bench_api_queries INDEX_DIR QUERIES.txt [--since D] [--until D] [--sort date|date:asc]
  *                     [--facet date:day|month|year] [--count] [--ids-only] [--explain]
+ *                     [--title-weight W] [--rm3] [--proximity] [--recency DAYS]
  *
  * (one URL-encoded query per line). --ids-only asks for ids and scores only,
  * without loading the hits' documents (what dates cost then stands out).
- * The options measure what dates and --explain cost: run once without them
- * and once with, in the same session, and compare.
+ * The options measure what dates, --explain and the ranking options (README,
+ * "Ranking options") cost: run once without them and once with, in the same
+ * session, and compare.
  * Besides wall time it prints the thread's CPU time per query (medians).
  */
 #include <stdio.h>
@@ -50,9 +52,13 @@ int main(int argc, char **argv) {
     if (!strcmp(a, "--count")) { count_only = 1; continue; }
     if (!strcmp(a, "--ids-only")) { opts.ids_only = 1; opts.snippet_bytes = 0; continue; }
     if (!strcmp(a, "--explain")) { opts.explain = 1; continue; }
+    if (!strcmp(a, "--rm3")) { opts.rm3 = 1; continue; }
+    if (!strcmp(a, "--proximity")) { opts.proximity = 1; continue; }
     if (!v) argc = 0;
     else if (!strcmp(a, "--since")) opts.since = v;
     else if (!strcmp(a, "--until")) opts.until = v;
+    else if (!strcmp(a, "--title-weight")) opts.title_weight = atof(v);
+    else if (!strcmp(a, "--recency")) opts.recency_days = atof(v);
     else if (!strcmp(a, "--sort")) opts.sort = !strcmp(v, "date:asc") ? KZ_SORT_DATE_ASC : KZ_SORT_DATE;
     else if (!strcmp(a, "--facet"))
       opts.facet = !strcmp(v, "date:day") ? KZ_FACET_DATE_DAY
@@ -63,7 +69,7 @@ int main(int argc, char **argv) {
   if (argc < 3) {
     fprintf(stderr, "usage: bench_api_queries INDEX_DIR QUERIES.txt [--since D] [--until D] "
                     "[--sort date|date:asc] [--facet date:UNIT] [--count] [--ids-only] "
-                    "[--explain]\n");
+                    "[--explain]\n       [--title-weight W] [--rm3] [--proximity] [--recency DAYS]\n");
     return 2;
   }
   kz_index *idx;

@@ -27,7 +27,10 @@
 
 enum {
   OPT_INDEX = 1, OPT_K, OPT_OFFSET, OPT_AND, OPT_JSON, OPT_COUNT, OPT_HELP, OPT_COLOR, OPT_SINCE,
-  OPT_UNTIL, OPT_SORT, OPT_FACET, OPT_MAX_EXPANSIONS, OPT_NO_SUGGEST, OPT_EXPLAIN
+  OPT_UNTIL, OPT_SORT, OPT_FACET, OPT_MAX_EXPANSIONS, OPT_NO_SUGGEST, OPT_EXPLAIN,
+  /* the ranking options (search_opts.h) from here on */
+  OPT_TITLE_WEIGHT, OPT_RM3, OPT_RM3_DOCS, OPT_RM3_TERMS, OPT_RM3_WEIGHT, OPT_PROXIMITY,
+  OPT_RECENCY, OPT_RECENCY_DECAY, OPT_NOW
 };
 
 static const cli_option options[] = {
@@ -38,7 +41,19 @@ static const cli_option options[] = {
     {"sort", 0, 1, OPT_SORT},     {"facet", 0, 1, OPT_FACET},
     {"max-expansions", 0, 1, OPT_MAX_EXPANSIONS}, {"no-suggest", 0, 0, OPT_NO_SUGGEST},
     {"explain", 0, 0, OPT_EXPLAIN},
+    {"title-weight", 0, 1, OPT_TITLE_WEIGHT},      {"rm3", 0, 0, OPT_RM3},
+    {"rm3-docs", 0, 1, OPT_RM3_DOCS},      {"rm3-terms", 0, 1, OPT_RM3_TERMS},
+    {"rm3-weight", 0, 1, OPT_RM3_WEIGHT},    {"proximity", 0, 0, OPT_PROXIMITY},
+    {"recency", 0, 1, OPT_RECENCY},       {"recency-decay", 0, 1, OPT_RECENCY_DECAY},
+    {"now", 0, 1, OPT_NOW},
 };
+
+/* A ranking option's long name from its id. */
+static const char *rank_option_name(int id) {
+  for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+    if (options[i].id == id) return options[i].long_name;
+  return NULL;
+}
 
 typedef struct search_args {
   const char *index_opt;
@@ -100,7 +115,16 @@ static int parse_args(search_args *a, int argc, char **argv) {
         if (cli_color_parse(value, &a->color) != 0) goto usage;
         break;
       case OPT_HELP: free(words); return CLI_EXIT_HELP;
-      default: goto usage;
+      default: {
+        char msg[200];
+        const char *name = id >= OPT_TITLE_WEIGHT ? rank_option_name(id) : NULL;
+        if (!name) goto usage;
+        if (cli_rank_opt_apply(name, value, &a->opts, msg, sizeof msg) != 0) {
+          cli_error("%s", msg);
+          goto usage;
+        }
+        break;
+      }
     }
   }
   if (n_words == 0) {

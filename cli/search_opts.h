@@ -13,8 +13,13 @@
 
 #include "kzsearch.h"
 
+/* The ranking options of kz_search_options version 3, as `kzsearch search` takes them. */
+#define CLI_RANK_OPTS_KNOWN                                                                 \
+  "--title-weight W, --rm3, --rm3-docs N, --rm3-terms N, --rm3-weight X, --proximity, " \
+  "--recency SCALE, --recency-decay exp|gauss"
+
 /* The options this parser knows, for help texts and error messages. */
-#define CLI_SEARCH_OPTS_KNOWN "--and, --bm25-k1 X, --bm25-b X, --max-expansions N"
+#define CLI_SEARCH_OPTS_KNOWN "--and, --bm25-k1 X, --bm25-b X, --max-expansions N, " CLI_RANK_OPTS_KNOWN
 
 /*
  * Applies the whitespace-separated options in `text` to *opts (other fields
@@ -23,6 +28,24 @@
  * @return 0, or -1.
  */
 int cli_search_opts_parse(const char *text, kz_search_options *opts, char *msg, size_t msg_size);
+
+/*
+ * Whether `name` (without the leading "--") is a ranking option:
+ * title-weight, rm3, rm3-docs, rm3-terms, rm3-weight, proximity, recency,
+ * recency-decay, now. @return 1 when it takes a value, 0 for a flag, -1
+ * when it is none.
+ */
+int cli_rank_opt_kind(const char *name);
+
+/*
+ * Applies ranking option `name` with its value to *opts: NULL, "", "true"
+ * or "1" turn a flag on, "false" or "0" off (the HTTP API's booleans).
+ * --recency takes a scale such as 30d, 12h, 2w, 1y (a bare number is days);
+ * --now keeps the `value` pointer, which must outlive the search. On a bad
+ * value, writes a one-line message and leaves *opts unchanged. @return 0, or -1.
+ */
+int cli_rank_opt_apply(const char *name, const char *value, kz_search_options *opts, char *msg,
+                       size_t msg_size);
 
 /*
  * The values of --sort (score, date, date:asc) and --facet (date:day,

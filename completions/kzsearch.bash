@@ -53,15 +53,20 @@ _kzsearch() {
     mapfile -t COMPREPLY < <(compgen -W 'date:day date:month date:year' -- "$cur")
     return 0
     ;;
+  --recency-decay)
+    mapfile -t COMPREPLY < <(compgen -W 'exp gauss' -- "$cur")
+    return 0
+    ;;
   --lang | --language | --memory | --threads | --max-doc-size | -k | --k | --limit | --offset | --listen | \
-    --since | --until | --cors-origin | --max-connections | --request-timeout | --compare)
+    --since | --until | --cors-origin | --max-connections | --request-timeout | --compare | \
+    --title-weight | --rm3-docs | --rm3-terms | --rm3-weight | --recency | --now)
     return 0 # a value nothing can guess
     ;;
   esac
 
   case $cmd in
   index) opts='-i --index --rebuild --lang --language --memory --threads --max-doc-size -h --help' ;;
-  search) opts='-i --index -k --limit --offset --and --since --until --sort --facet --max-expansions --no-suggest --json -c --count --explain --color -h --help' ;;
+  search) opts='-i --index -k --limit --offset --and --since --until --sort --facet --max-expansions --no-suggest --title-weight --rm3 --rm3-docs --rm3-terms --rm3-weight --proximity --recency --recency-decay --now --json -c --count --explain --color -h --help' ;;
   show) opts='-i --index --json -h --help' ;;
   stats) opts='-i --index --json -h --help' ;;
   check) opts='-i --index --full --json -h --help' ;;

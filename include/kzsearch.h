@@ -214,9 +214,45 @@ typedef struct kz_search_options {
    * (kz_hits_explanation_at). Off by default; it costs nothing when off.
    */
   int explain;
+  /*
+   * Ranking options (README, "Ranking options"), version 3. Each is off by
+   * default; with any of them on, the search scores every match (no
+   * pruning), so the top k stays exact.
+   *
+   * title_weight W > 0: BM25F ("simple BM25F"): a term's pseudo-frequency
+   * is tf_text / B_text + W * tf_title / B_title, B_f = 1 - b + b * len_f /
+   * avglen_f, saturated once: idf * tf' / (k1 + tf'). The text field holds
+   * the title too, so W = 0 is plain BM25.
+   */
+  double title_weight;
+  /*
+   * rm3: RM3 pseudo-relevance feedback as Anserini runs it: the query's top
+   * rm3_docs documents (default 10) give a relevance model of their terms,
+   * whose rm3_terms best (default 10) are added to the query, the original
+   * weighing rm3_weight (0 to 1, default 0.5).
+   */
+  int rm3;
+  unsigned rm3_docs;
+  unsigned rm3_terms;
+  double rm3_weight;
+  /* proximity: BM25TP, a bonus for query terms near each other in the text. */
+  int proximity;
+  /*
+   * recency_days > 0: the score times a decay of the document's age (a
+   * kz_decay, recency_decay: 0.5 at an age of recency_days), age counted
+   * back from `now` (a date expression; NULL: the newest document of the
+   * index). A document without a date gets 0.5, as if it were that old.
+   */
+  double recency_days;
+  int recency_decay;
+  const char *now;
 } kz_search_options;
-#define KZ_SEARCH_OPTIONS_INIT \
-  {KZ_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 200, 0, 0, NULL, NULL, 0, 0, 0, 0, 0}
+#define KZ_SEARCH_OPTIONS_INIT                                                                  \
+  {KZ_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 200, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0.0, 0, 10, \
+   10, 0.5, 0, 0.0, 0, NULL}
+
+/* kz_search_options.recency_decay: exp(ln 0.5 * age / scale) or exp(ln 0.5 * (age / scale)^2). */
+typedef enum kz_decay { KZ_DECAY_EXP = 0, KZ_DECAY_GAUSS = 1 } kz_decay;
 
 /* kz_search_options.sort */
 typedef enum kz_sort { KZ_SORT_SCORE = 0, KZ_SORT_DATE = 1, KZ_SORT_DATE_ASC = 2 } kz_sort;

@@ -22,6 +22,7 @@
 #include "searcher/iter_date.h"
 #include "searcher/iter_expand.h"
 #include "searcher/iter_prox.h"
+#include "searcher/rank.h"
 
 /* The BM25 parameters of a leaf's field. */
 static const kz_bm25 *field_bm25(const kz_eval_ctx *ctx, const kz_plan *p) {
@@ -74,6 +75,7 @@ static double term_score(kz_iter *it) {
 static const kz_iter_ops term_ops = {term_next, term_advance, term_matches, term_score, plain_free};
 
 static int new_term(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx) {
+  if (ctx->rank) return kz_rank_term_iter(out, p, ctx);
   const kz_term_info *info = &p->terms[0].seg[ctx->seg_index];
   if (info->df == 0) return new_empty(out);
   term_iter *t = malloc(sizeof *t);

@@ -50,6 +50,8 @@ typedef struct kz_eval_ctx {
   int error; /* sticky KZ_ERR_CORRUPT / KZ_ERR_NOMEM */
   uint64_t scored; /* BM25 evaluations so far */
   kz_bm25 title_bm25; /* title: clauses score on the title's lengths and average */
+  /* The search's ranking options (searcher/rank.h), or NULL: its term leaves then score there. */
+  const struct kz_rank *rank;
 } kz_eval_ctx;
 
 /*

@@ -30,6 +30,8 @@
 #include "searcher/iter.h"
 #include "searcher/plan.h"
 #include "searcher/query_parse.h"
+#include "searcher/rank.h"
+#include "searcher/rank_rm3.h"
 #include "searcher/search_internal.h"
 #include "searcher/snippet.h"
 #include "searcher/suggest.h"
@@ -56,9 +58,11 @@ typedef struct query {
   kz_analyzer_pool *pool;
   kz_plan *plan;
   kz_collection_stats stats; /* what the plan was weighed with */
+  kz_rank *rank; /* with ranking options (searcher/rank.h), else NULL */
 } query;
 
 static void query_free(query *q) {
+  kz_rank_free(q->rank);
   kz_plan_free(q->plan);
   kz_qnode_free(q->tree);
   if (q->pool) kz_analyzer_pool_give(q->pool, q->an);
@@ -81,7 +85,7 @@ static int check_options(const kz_search_options *o, kz_error *err) {
   if (o->version >= 3 && o->max_expansions > KZ_MAX_EXPANSIONS)
     return kz_error_set(err, KZ_ERR_INVALID, "max_expansions may be at most %u",
                         KZ_MAX_EXPANSIONS);
-  return KZ_OK;
+  return kz_rank_check(o, err);
 }
 
 /* One end of the options' date range: the start of `since`, the end of `until`. */
@@ -136,6 +140,7 @@ static int prepare(query *q, kz_index *idx, const char *text, const kz_search_op
   q->stats = cfg && cfg->stats ? *cfg->stats : kz_index_collection_stats(idx);
   if ((rc = kz_plan_weigh(q->plan, idx->n_segs, &q->stats)))
     return kz_error_set(err, rc, "%s: %s while weighing terms", idx->path, kz_strerror(rc));
+  if (kz_rank_wanted(o)) return kz_rank_new(&q->rank, idx, q->plan, o, NULL, 0, err);
   return KZ_OK;
 }
 
@@ -179,7 +184,7 @@ static int count_term_union(const kz_segment *seg, size_t s, const kz_plan *p, u
 static int evaluate_tree(const kz_plan *plan, size_t s, const kz_bm25 *bm25,
                          const kz_bm25 *title_bm25, kz_sink *sink) {
   kz_eval_ctx ctx = {bm25->seg, s, *bm25, sink->scoring,
-                     sink->prune ? &sink->threshold : NULL, KZ_OK, 0, *title_bm25};
+                     sink->prune ? &sink->threshold : NULL, KZ_OK, 0, *title_bm25, NULL};
   kz_iter *it = NULL;
   int rc = kz_iter_build(&it, plan, &ctx);
   if (rc) return rc;
@@ -209,7 +214,7 @@ static int evaluate(kz_index *idx, const query *q, const kz_search_options *o,
   int fields = kz_plan_has_fields(plan);
   int union_count = !sink->scoring && !sink->collector && !sink->tally && !fields && is_term_union(plan);
   /* title: and date: clauses go through the iterator tree, which knows their fields */
-  int flat = !(cfg && cfg->no_flat) && !fields && kz_flat_supported(plan);
+  int flat = !(cfg && cfg->no_flat) && !fields && !q->rank && kz_flat_supported(plan);
   /* The opened index's norms serve when they were made with the same parameters. */
   int defaults = o->bm25_k1 == idx->norms_k1 && o->bm25_b == idx->norms_b && avgdl == idx->avgdl;
   for (size_t s = 0; s < idx->n_segs; s++) {
@@ -226,8 +231,9 @@ static int evaluate(kz_index *idx, const query *q, const kz_search_options *o,
     kz_bm25 title_bm25 = {o->bm25_k1, o->bm25_b, title_avgdl, &idx->segs[s], NULL,
                           idx->segs[s].title_norms};
     kz_sink_segment(sink, s, idx->doc_base[s], idx->segs[s].deleted);
-    rc = flat ? kz_flat_evaluate(plan, s, &bm25, sink)
-              : evaluate_tree(plan, s, &bm25, &title_bm25, sink);
+    rc = q->rank ? kz_rank_evaluate(q->rank, plan, s, &bm25, &title_bm25, sink)
+         : flat  ? kz_flat_evaluate(plan, s, &bm25, sink)
+                 : evaluate_tree(plan, s, &bm25, &title_bm25, sink);
     if (rc == KZ_ERR_NOMEM) return kz_error_set(err, rc, "out of memory");
     if (rc) {
       char name[64];
@@ -473,6 +479,30 @@ static int suggest(kz_hits *h, kz_index *idx, const char *text, const query *q,
   return KZ_OK;
 }
 
+/*
+ * RM3 (searcher/rank_rm3.h): the prepared query's top documents, then the
+ * query rewritten with their relevance model and ranked with its weights.
+ */
+static int feedback(query *q, kz_index *idx, const kz_search_options *o,
+                    const kz_eval_config *cfg, kz_error *err) {
+  kz_topk top = {0};
+  if (kz_topk_init(&top, o->rm3_docs)) return kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
+  kz_sink sink = kz_sink_top_score(&top, 1, 0); /* the first pass needs no total: it may prune */
+  kz_rank_weight *w = NULL;
+  size_t n_w = 0;
+  int rc = evaluate(idx, q, o, cfg, &sink, err);
+  if (!rc) kz_topk_sort(&top);
+  if (!rc) rc = kz_rm3_expand(&q->plan, &w, &n_w, idx, top.heap, top.n, q->an, &q->stats, o, err);
+  if (!rc && w) {
+    kz_rank_free(q->rank);
+    q->rank = NULL;
+    rc = kz_rank_new(&q->rank, idx, q->plan, o, w, n_w, err);
+  }
+  free(w);
+  kz_topk_free(&top);
+  return rc;
+}
+
 /* kz_search ordered by score (values NULL: the top-k heap, which may prune) or by values. */
 static int search_ranked(kz_hits **out, kz_index *idx, const char *text,
                          const kz_search_options *opts, const kz_eval_config *cfg,
@@ -491,6 +521,7 @@ static int search_ranked(kz_hits **out, kz_index *idx, const char *text,
   kz_hits *h = calloc(1, sizeof *h);
   if (!h) return kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
   rc = prepare(&q, idx, text, o, cfg, err);
+  if (!rc && o->version >= 3 && o->rm3) rc = feedback(&q, idx, o, cfg, err);
   size_t keep = o->k + o->offset;
   if (!rc && (rc = values ? kz_top_value_init(&by_value, keep, values, ascending)
                           : kz_topk_init(&top, keep)))

@@ -12,7 +12,10 @@
  * (date:day, date:month, date:year; the facet objects of --json),
  * max_expansions (1..100000: the terms a fuzzy word expands to), explain
  * (true: each hit's score broken down by clause and the planned query, as
- * `kzsearch search --explain --json` prints them; not with count).
+ * `kzsearch search --explain --json` prints them; not with count), and the
+ * ranking options of `kzsearch search` by their long names (title-weight,
+ * rm3, rm3-docs, rm3-terms, rm3-weight, proximity, recency, recency-decay,
+ * now; a flag takes true or false).
  * An unknown parameter is an error, as an unknown option is in the CLI.
  */
 #include <errno.h>
@@ -26,8 +29,9 @@
 #include "server/api.h"
 #include "server/respond.h"
 
-static const char *const known[] = {"q",     "k",     "offset", "and",   "count",          "since",
+static const char *const known[] = {"q",     "k",     "offset", "and",     "count",         "since",
                                     "until", "sort",  "facet",  "explain", "max_expansions"};
+/* ... and cli_rank_opt_kind's */
 
 static uint64_t now_ns(void) {
   struct timespec ts;
@@ -65,10 +69,12 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
   for (size_t i = 0; i < p->n; i++) {
     int ok = 0;
     for (size_t j = 0; j < sizeof known / sizeof known[0]; j++) ok |= !strcmp(p->items[i].name, known[j]);
+    ok |= cli_rank_opt_kind(p->items[i].name) >= 0;
     if (!ok) {
       snprintf(why, sizeof why,
                "unknown parameter '%.64s' (known: q, k, offset, and, count, since, until, sort, "
-               "facet, explain, max_expansions)",
+               "facet, explain, max_expansions, title-weight, rm3, rm3-docs, rm3-terms, "
+               "rm3-weight, proximity, recency, recency-decay, now)",
                p->items[i].name);
       srv_respond_error(rs, 400, "bad_request", why, -1);
       return;
@@ -104,6 +110,13 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
   /* Empty dates are the page's "any date": no filter. */
   if ((v = srv_params_get(p, "since")) && v[0]) opts.since = v;
   if ((v = srv_params_get(p, "until")) && v[0]) opts.until = v;
+  /* The ranking options, named as the CLI's (title-weight=2, rm3=true, recency=30d, ...). */
+  for (size_t i = 0; i < p->n; i++)
+    if (cli_rank_opt_kind(p->items[i].name) >= 0 &&
+        cli_rank_opt_apply(p->items[i].name, p->items[i].value, &opts, why, sizeof why) != 0) {
+      srv_respond_error(rs, 400, "bad_request", why, -1);
+      return;
+    }
 
   srv_snapshot *snap = NULL;
   kz_index *index = NULL;

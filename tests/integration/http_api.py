@@ -97,6 +97,14 @@ for q in ["CSTO peacekeeping", '"state of emergency"', "+almaty -troops", "tokay
 s, h, d = request(port, "POST", "/api/search", json.dumps({"q": "CSTO peacekeeping", "k": 3}).encode(),
                   {"Content-Type": "application/json"})
 check("POST /api/search gives the GET result", s == 200 and json.loads(d)["hits"] == jget(port, "/api/search?q=CSTO+peacekeeping&k=3")[1]["hits"])
+# The ranking options by their CLI names: the same hits as the CLI with them.
+for params, args in [({"title-weight": "2", "proximity": "true"}, ["--title-weight", "2", "--proximity"]),
+                     ({"rm3": "true", "rm3-terms": "5"}, ["--rm3", "--rm3-terms", "5"]),
+                     ({"recency": "1d", "recency-decay": "gauss"}, ["--recency", "1d", "--recency-decay", "gauss"])]:
+    cli = subprocess.run([KZ, "-i", idx, "--json", "-k", "3"] + args + ["kazakhstan protests"], capture_output=True, text=True)
+    hits = [l for l in map(json.loads, cli.stdout.splitlines()) if l["type"] == "hit"]
+    s, body = jget(port, "/api/search?" + __import__("urllib.parse").parse.urlencode(dict(q="kazakhstan protests", k=3, **params)))
+    check("search with %s: the CLI's hits with %s" % (params, " ".join(args)), s == 200 and body["hits"] == hits, (s, body))
 
 # Explain: the hits and the query's tree of `--explain --json`; each tree adds up to its hit's score.
 def leaves(e):
@@ -119,7 +127,8 @@ check("without explain, no explanation", s == 200 and "query" not in body and
 for target, want in [("/api/search", 400), ("/api/search?q=(csto", 400), ("/api/search?q=a&k=0", 400),
                      ("/api/search?q=%zz", 400), ("/api/search?q=%ff", 400), ("/api/search?q=a%00", 400),
                      ("/api/search?q=a&bogus=1", 400), ("/api/search?q=a&explain=maybe", 400),
-                     ("/api/search?q=a&explain=1&count=1", 400), ("/api/nothing", 404), ("/api/documents/nope", 404),
+                     ("/api/search?q=a&explain=1&count=1", 400), ("/api/search?q=a&title-weight=-1", 400),
+                     ("/api/search?q=a&recency=soon", 400), ("/api/nothing", 404), ("/api/documents/nope", 404),
                      ("/api/../x", 400)]:
     s, body = jget(port, target)
     check("GET %s -> %d with an error object" % (target, want),
