@@ -65,7 +65,7 @@ static int parse_bool(const char *name, const char *v, int *out, char *why, size
 }
 
 void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
-  char why[256];
+  char why[512];
   for (size_t i = 0; i < p->n; i++) {
     int ok = 0;
     for (size_t j = 0; j < sizeof known / sizeof known[0]; j++) ok |= !strcmp(p->items[i].name, known[j]);
