@@ -27,7 +27,7 @@
 
 enum {
   OPT_INDEX = 1, OPT_K, OPT_OFFSET, OPT_AND, OPT_JSON, OPT_COUNT, OPT_HELP, OPT_COLOR, OPT_SINCE,
-  OPT_UNTIL, OPT_SORT, OPT_FACET
+  OPT_UNTIL, OPT_SORT, OPT_FACET, OPT_EXACT
 };
 
 static const cli_option options[] = {
@@ -36,6 +36,7 @@ static const cli_option options[] = {
     {"count", 'c', 0, OPT_COUNT}, {"help", 'h', 0, OPT_HELP},
     {"color", 0, 1, OPT_COLOR},   {"since", 0, 1, OPT_SINCE},     {"until", 0, 1, OPT_UNTIL},
     {"sort", 0, 1, OPT_SORT},     {"facet", 0, 1, OPT_FACET},
+    {"exact", 0, 0, OPT_EXACT},
 };
 
 typedef struct search_args {
@@ -76,6 +77,7 @@ static int parse_args(search_args *a, int argc, char **argv) {
         a->opts.offset = (size_t)n;
         break;
       case OPT_AND: a->opts.default_and = 1; break;
+      case OPT_EXACT: a->opts.exact_names = 1; break;
       case OPT_SINCE: a->opts.since = value; break;
       case OPT_UNTIL: a->opts.until = value; break;
       case OPT_SORT:
@@ -234,9 +236,12 @@ static void print_hit_json(const kz_hit *h, uint64_t rank) {
   fputc('\n', stdout);
 }
 
-static void print_summary_json(uint64_t total, uint64_t elapsed_ns) {
-  printf("{\"type\":\"summary\",\"total\":%llu,\"elapsed_us\":%llu}\n", (unsigned long long)total,
+/* hits is NULL for a count. */
+static void print_summary_json(uint64_t total, uint64_t elapsed_ns, const kz_hits *hits) {
+  printf("{\"type\":\"summary\",\"total\":%llu,\"elapsed_us\":%llu,", (unsigned long long)total,
          (unsigned long long)(elapsed_ns / 1000u));
+  cli_json_also_matched(stdout, hits);
+  printf("}\n");
 }
 
 /* ---------------------------------------------------------------- running */
@@ -250,7 +255,7 @@ static int run_count(kz_index *index, const search_args *a) {
   uint64_t elapsed = cli_clock_ns() - t0;
   if (rc != KZ_OK) return report_search_error(rc, a->query, &err);
   if (a->json)
-    print_summary_json(n, elapsed);
+    print_summary_json(n, elapsed, NULL);
   else
     printf("%llu\n", (unsigned long long)n);
   return n ? CLI_EXIT_OK : CLI_EXIT_NONE;
@@ -303,15 +308,17 @@ static int run_search(kz_index *index, const search_args *a) {
     if (ferror(stdout)) break; /* the reader went away; main reports it (or not) */
   }
   print_facets(hits, a->json);
-  kz_hits_free(hits);
 
   if (a->json) {
-    if (!ferror(stdout)) print_summary_json(total, elapsed);
+    if (!ferror(stdout)) print_summary_json(total, elapsed, hits);
   } else {
     double ms = (double)elapsed / 1e6;
     const char *noun = total == 1 ? "match" : "matches";
     /* The hits are complete on stdout before the summary shows up on stderr. */
     fflush(stdout);
+    for (size_t i = 0; i < kz_hits_also_matched_size(hits); i++)
+      fprintf(stderr, "%s%s%s", i ? ", " : "also matched: ", kz_hits_also_matched_at(hits, i),
+              i + 1 == kz_hits_also_matched_size(hits) ? " (--exact: only the spelling typed)\n" : "");
     if (n)
       fprintf(stderr, "%llu %s, showing %llu-%llu (%.2f ms)\n", (unsigned long long)total, noun,
               (unsigned long long)a->opts.offset + 1, (unsigned long long)a->opts.offset + n, ms);
@@ -321,6 +328,7 @@ static int run_search(kz_index *index, const search_args *a) {
     else
       fprintf(stderr, "0 matches (%.2f ms)\n", ms);
   }
+  kz_hits_free(hits);
   return total ? CLI_EXIT_OK : CLI_EXIT_NONE;
 }
 

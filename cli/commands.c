@@ -71,8 +71,8 @@ static const char index_help[] =
 
 static const char search_usage[] =
     "Usage: kzsearch [search] [-i DIR] [-k N] [--offset N] [--and] [--since DATE]\n"
-    "                [--until DATE] [--sort ORDER] [--facet date:UNIT] [--json]\n"
-    "                [--count] [--color WHEN] [--] QUERY...\n";
+    "                [--until DATE] [--sort ORDER] [--facet date:UNIT] [--exact]\n"
+    "                [--json] [--count] [--color WHEN] [--] QUERY...\n";
 
 static const char search_help[] =
     "\n"
@@ -84,6 +84,10 @@ static const char search_help[] =
     "Each hit shows rank, score, id and date, then the title and a snippet with\n"
     "the matching words in bold. \"N matches, showing A-B (T ms)\" follows on\n"
     "stderr, so that a pipe sees only the hits.\n"
+    "\n"
+    "A name also matches its other spellings found in the index (Mangistau\n"
+    "finds Mangystau, Tokaev finds Tokayev and Токаев); \"also matched:\n"
+    "mangystau\" on stderr names them. --exact turns that off.\n"
     "\n"
     "Options:\n"
     "  -i, --index DIR        the index directory (see 'kzsearch --help')\n"
@@ -97,6 +101,8 @@ static const char search_help[] =
     "                         undated documents last, equal dates by score\n"
     "      --facet date:UNIT  also count the matches per date:day, date:month or\n"
     "                         date:year (all matches, not only those shown)\n"
+    "      --exact            names match only the spelling typed, not the other\n"
+    "                         spellings of them in the index\n"
     "  -c, --count            print only the exact number of matches\n"
     "      --json             print one JSON object per line (see below)\n"
     "      --color WHEN       bold the matches: auto (on a terminal, unless\n"
@@ -114,7 +120,8 @@ static const char search_help[] =
     "   \"url\":\"..\" or null,\"snippet\":\"..\",\"highlights\":[[start,end],..]}\n"
     "  (highlights: UTF-8 byte offsets of the matched words and phrases in the\n"
     "  title and the snippet; invalid UTF-8 becomes U+FFFD), then\n"
-    "  {\"type\":\"summary\",\"total\":N,\"elapsed_us\":N}. With --count, only the summary.\n"
+    "  {\"type\":\"summary\",\"total\":N,\"elapsed_us\":N,\"also_matched\":[\"..\",..]}.\n"
+    "  With --count, only the summary.\n"
     "\n"
     "Examples:\n"
     "  kzsearch oil prices                 any of the words, best first\n"

@@ -61,7 +61,7 @@ _kzsearch() {
 
   case $cmd in
   index) opts='-i --index --rebuild --lang --language --memory --threads --max-doc-size -h --help' ;;
-  search) opts='-i --index -k --limit --offset --and --since --until --sort --facet --json -c --count --color -h --help' ;;
+  search) opts='-i --index -k --limit --offset --and --since --until --sort --facet --exact --json -c --count --color -h --help' ;;
   show) opts='-i --index --json -h --help' ;;
   stats) opts='-i --index --json -h --help' ;;
   check) opts='-i --index --full --json -h --help' ;;

@@ -157,8 +157,9 @@ typedef struct kz_check_report {
 KZ_API int kz_index_check(const char *path, int full, kz_check_problem_fn problem, void *ctx,
                           kz_check_report *report, kz_error *err);
 
-/* Version 2 added since and until; a version 1 struct (without them) is still accepted. */
-#define KZ_SEARCH_OPTIONS_VERSION 2
+/* Version 2 added since and until; a version 1 struct (without them) is still accepted.
+ * Version 3 added the issue-15 switches at the end; older structs are still accepted. */
+#define KZ_SEARCH_OPTIONS_VERSION 3
 typedef struct kz_search_options {
   unsigned version;           /* KZ_SEARCH_OPTIONS_VERSION */
   size_t k;                   /* hits to return (default 10) */
@@ -191,9 +192,16 @@ typedef struct kz_search_options {
    * counted over all matches, not only the k returned.
    */
   int facet;
+  /*
+   * Names spelled several ways, version 3: by default a query word that is
+   * a name also matches the other spellings of it found in the index
+   * ("Mangistau" finds "Mangystau"; kz_hits_also_matched_at lists them).
+   * Non-zero matches only the spelling typed (the CLI's --exact).
+   */
+  int exact_names;
 } kz_search_options;
 #define KZ_SEARCH_OPTIONS_INIT \
-  {KZ_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 200, 0, 0, NULL, NULL, 0, 0}
+  {KZ_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 200, 0, 0, NULL, NULL, 0, 0, 0}
 
 /* kz_search_options.sort */
 typedef enum kz_sort { KZ_SORT_SCORE = 0, KZ_SORT_DATE = 1, KZ_SORT_DATE_ASC = 2 } kz_sort;
@@ -259,6 +267,15 @@ typedef struct kz_facet_count {
   int64_t start;      /* the bucket's first second, UTC seconds since 1970 */
   uint64_t count;     /* matching documents dated in it (undated ones are in none) */
 } kz_facet_count;
+
+/*
+ * The other spellings of the query's names that the search matched besides
+ * the spelling typed (kz_search_options.exact_names): terms as indexed, such
+ * as "mangystau" for the query "Mangistau", in query order. Borrowed from
+ * hits; NULL past the end. kz_count and kz_search with exact_names set have none.
+ */
+KZ_API size_t kz_hits_also_matched_size(const kz_hits *hits);
+KZ_API const char *kz_hits_also_matched_at(const kz_hits *hits, size_t i);
 
 /* Buckets of the facet asked for with kz_search_options.facet, oldest first (0 without one). */
 KZ_API size_t kz_hits_facet_size(const kz_hits *hits);
