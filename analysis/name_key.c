@@ -15,6 +15,7 @@
 #include <unicode/utrans.h>
 
 #include "analysis/fold.h"
+#include "analysis/stemmer.h"
 #include "common/limits.h"
 #include "kzsearch.h"
 
@@ -24,26 +25,38 @@
 
 struct kz_name_keyer {
   UTransliterator *roman; /* NULL until the first non-ASCII term */
+  kz_stemmer *stemmer;    /* NULL for the language "none" */
   UChar buf[ROMAN_UNITS];
   char ascii[ROMAN_UNITS + 1];
 };
 
 static const char kRomanRules[] = "Kazakh-Latin/BGN; Latin-ASCII";
 
-int kz_name_keyer_new(kz_name_keyer **out) {
-  *out = calloc(1, sizeof **out);
-  return *out ? KZ_OK : KZ_ERR_NOMEM;
+int kz_name_keyer_new(kz_name_keyer **out, const char *language) {
+  kz_name_keyer *k = calloc(1, sizeof *k);
+  if (!k) return KZ_ERR_NOMEM;
+  if (!language) language = "english";
+  /* Few names are Cyrillic: no stem cache. */
+  int rc = strcmp(language, "none") ? kz_stemmer_new(&k->stemmer, language, 0) : KZ_OK;
+  if (rc) {
+    free(k);
+    return rc;
+  }
+  *out = k;
+  return KZ_OK;
 }
 
 void kz_name_keyer_free(kz_name_keyer *k) {
   if (!k) return;
   if (k->roman) utrans_close(k->roman);
+  kz_stemmer_free(k->stemmer);
   free(k);
 }
 
 /*
- * Romanises a non-ASCII term into k->ascii. @return its length, 0 when the
- * result is not ASCII (a script ICU's rules leave alone), or an error.
+ * Romanises a non-ASCII term into k->ascii (lower case). @return 1 with
+ * *out_len set, 0 when the result is not ASCII (a script ICU's rules leave
+ * alone), or an error.
  */
 static int romanise(kz_name_keyer *k, const char *term, size_t len, size_t *out_len) {
   UErrorCode st = U_ZERO_ERROR;
@@ -63,11 +76,14 @@ static int romanise(kz_name_keyer *k, const char *term, size_t len, size_t *out_
   int32_t limit = n;
   utrans_transUChars(k->roman, k->buf, &n, ROMAN_UNITS, 0, &limit, &st);
   if (U_FAILURE(st)) return st == U_MEMORY_ALLOCATION_ERROR ? KZ_ERR_NOMEM : 0;
+  size_t o = 0;
   for (int32_t i = 0; i < n; i++) {
-    if (k->buf[i] >= 0x80) return 0;
-    k->ascii[i] = (char)k->buf[i];
+    UChar c = k->buf[i];
+    if (c == 0xB7 || c == 0x2B9 || c == 0x2BA) continue; /* BGN's separators: "n·g" (нг) */
+    if (c >= 0x80) return 0;
+    k->ascii[o++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   }
-  *out_len = (size_t)n;
+  *out_len = o;
   return 1;
 }
 
@@ -122,8 +138,10 @@ int kz_name_key(kz_name_keyer *k, const char *term, size_t len, char *out, size_
   if (ascii) return fold_spelling(term, len, out, out_len);
   size_t n = 0;
   int rc = romanise(k, term, len, &n);
-  if (rc <= 0) return rc;
-  return fold_spelling(k->ascii, n, out, out_len);
+  if (rc <= 0 || n == 0) return rc;
+  const char *stem = k->ascii;
+  if (k->stemmer && (rc = kz_stemmer_stem(k->stemmer, k->ascii, n, &stem, &n))) return rc;
+  return fold_spelling(stem, n, out, out_len);
 }
 
 /* Characters that may stand between a sentence's end and its first word. */
@@ -173,10 +191,12 @@ int kz_name_key_text(kz_name_keyer *k, kz_analyzer *an, const char *text, size_t
   while ((rc = kz_analyzer_next(an, &tok)) == 1) {
     char key[KZ_NAME_KEY_MAX + 1];
     size_t n;
-    if ((rc = kz_name_key(k, tok.term, tok.term_len, key, &n)) != 1) return rc;
+    if ((rc = kz_name_key(k, tok.term, tok.term_len, key, &n)) < 0) return rc;
+    const char *word = rc ? key : tok.term;
+    if (!rc) n = tok.term_len;
     if (o + (o > 0) + n + 1 > out_cap) return 0;
     if (o > 0) out[o++] = ' ';
-    memcpy(out + o, key, n);
+    memcpy(out + o, word, n);
     o += n;
   }
   if (rc < 0) return rc;

@@ -7,11 +7,13 @@
  * to users; docs/FORMAT.md, "Names", says where the keys are stored.
  *
  * The key of a term (folded and stemmed as the analyzer makes it):
- *   1. a term with a character outside Latin and ASCII is romanised by ICU's
+ *   1. a term with a character outside ASCII is romanised by ICU's
  *      "Kazakh-Latin/BGN; Latin-ASCII" transliterator (BGN/PCGN, which
- *      covers Russian and the Kazakh letters ә ғ қ ң ө ұ ү һ і); a term that
- *      is still not plain ASCII letters afterwards (Greek, CJK, digits) has
- *      no key;
+ *      covers Russian and the Kazakh letters ә ғ қ ң ө ұ ү һ і; its
+ *      separator dot in "n·g" is dropped) and then stemmed like a Latin
+ *      term of the index's language, so that "Ақтөбе" meets the stem
+ *      "aktob" of "Aktobe"; a term that is still not plain ASCII letters
+ *      afterwards (Greek, CJK, digits) has no key;
  *   2. apostrophes and quotes (from ь and ъ) are dropped;
  *   3. from left to right: x -> ks, dzh -> j, zh -> j, kh -> h, gh -> g,
  *      q -> k, ye -> e, yo -> e, then every other y -> i;
@@ -41,8 +43,11 @@
 
 typedef struct kz_name_keyer kz_name_keyer;
 
-/* @return KZ_OK or KZ_ERR_NOMEM. */
-int kz_name_keyer_new(kz_name_keyer **out);
+/*
+ * A keyer for terms of an index in `language` (as kz_analyzer_new; NULL:
+ * "english"; "none": no stemming). @return KZ_OK, KZ_ERR_NOMEM, KZ_ERR_INVALID.
+ */
+int kz_name_keyer_new(kz_name_keyer **out, const char *language);
 void kz_name_keyer_free(kz_name_keyer *k);
 
 /*
@@ -63,9 +68,10 @@ int kz_name_capitalised(const char *text, size_t len, size_t start, size_t end);
 /*
  * The key of a whole name ("Kassym-Jomart Tokayev"): each term the analyzer
  * makes of it keyed, joined by one space (so a hyphen and a space are the
- * same), into out (out_cap bytes, NUL-terminated).
- * @return 1 when every term has a key, 0 when one has none or out is too
- *         small, or an error of kz_name_key / the analyzer.
+ * same), into out (out_cap bytes, NUL-terminated). A term without a key
+ * stands for itself, as it does in a search ("Nur" matches only "nur").
+ * @return 1, 0 when the text has no term or out is too small, or an error
+ *         of kz_name_key / the analyzer.
  */
 int kz_name_key_text(kz_name_keyer *k, kz_analyzer *an, const char *text, size_t len, char *out,
                      size_t out_cap);

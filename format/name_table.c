@@ -130,6 +130,8 @@ int kz_name_table_verify(const kz_name_table *t) {
     if (kz_name_table_entry(t, i, &e) || kz_load_u32le(t->offsets + 4 * (size_t)i) != expect)
       return KZ_ERR_CORRUPT;
     if (i > 0 && compare_entries(&prev, &e) >= 0) return KZ_ERR_CORRUPT;
+    for (size_t j = 0; j < e.key_len; j++) /* keys are lower-case ASCII letters (name_key.h) */
+      if (e.key[j] < 'a' || e.key[j] > 'z') return KZ_ERR_CORRUPT;
     expect += 2 + e.key_len + e.term_len;
     prev = e;
   }

@@ -48,7 +48,8 @@ int kz_name_table_entry(const kz_name_table *t, uint32_t i, kz_name_entry *e);
  */
 int kz_name_table_seek(const kz_name_table *t, const char *key, size_t len, uint32_t *first);
 
-/* Every entry readable and in strictly increasing order. @return KZ_OK or KZ_ERR_CORRUPT. */
+/* Every entry readable, its key of letters a-z, and in strictly increasing order.
+ * @return KZ_OK or KZ_ERR_CORRUPT. */
 int kz_name_table_verify(const kz_name_table *t);
 
 #endif /* KZ_NAME_TABLE_H */

@@ -35,10 +35,10 @@ static uint64_t hash_bytes(const char *s, size_t n) {
   return h;
 }
 
-int kz_name_collector_new(kz_name_collector **out) {
+int kz_name_collector_new(kz_name_collector **out, const char *language) {
   kz_name_collector *c = calloc(1, sizeof *c);
   if (!c) return KZ_ERR_NOMEM;
-  int rc = kz_name_keyer_new(&c->keyer);
+  int rc = kz_name_keyer_new(&c->keyer, language);
   if (rc) {
     free(c);
     return rc;

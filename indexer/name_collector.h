@@ -13,7 +13,8 @@
 
 typedef struct kz_name_collector kz_name_collector;
 
-int kz_name_collector_new(kz_name_collector **out);
+/* For an index in `language` (kz_name_keyer_new). */
+int kz_name_collector_new(kz_name_collector **out, const char *language);
 void kz_name_collector_free(kz_name_collector *c);
 /* Forgets every term (a new segment begins). */
 void kz_name_collector_reset(kz_name_collector *c);

@@ -64,7 +64,7 @@ int kz_builder_new(kz_builder **out, const char *dir, const char *language) {
   }
   int rc = kz_analyzer_new(&b->an, language);
   if (!rc) rc = kz_inverter_new(&b->inv);
-  if (!rc) rc = kz_name_collector_new(&b->names);
+  if (!rc) rc = kz_name_collector_new(&b->names, language);
   if (rc) {
     kz_builder_free(b);
     return rc;

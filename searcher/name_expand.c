@@ -155,11 +155,12 @@ static int walk(expander *x, kz_plan *p) {
   return rc; /* p->not: "-Tokayev" excludes the spelling typed only */
 }
 
-int kz_names_expand(kz_plan *plan, const kz_segment *segs, size_t n_segs, kz_name_variants *v) {
+int kz_names_expand(kz_plan *plan, const kz_segment *segs, size_t n_segs, const char *language,
+                    kz_name_variants *v) {
   memset(v, 0, sizeof *v);
   if (!plan) return KZ_OK;
   expander x = {segs, n_segs, NULL, v};
-  int rc = kz_name_keyer_new(&x.keyer);
+  int rc = kz_name_keyer_new(&x.keyer, language);
   if (!rc) rc = walk(&x, plan);
   kz_name_keyer_free(x.keyer);
   return rc;

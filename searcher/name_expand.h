@@ -31,10 +31,11 @@ typedef struct kz_name_variants {
 
 /*
  * Rewrites the plan (before kz_plan_lookup) with the variants found in the
- * segments' names tables. @return KZ_OK, KZ_ERR_CORRUPT (a names table is
+ * segments' names tables, keyed for an index in `language`. @return KZ_OK, KZ_ERR_CORRUPT (a names table is
  * damaged), KZ_ERR_NOMEM, KZ_ERR_INVALID (ICU cannot romanise).
  */
-int kz_names_expand(kz_plan *plan, const kz_segment *segs, size_t n_segs, kz_name_variants *v);
+int kz_names_expand(kz_plan *plan, const kz_segment *segs, size_t n_segs, const char *language,
+                    kz_name_variants *v);
 
 /*
  * After kz_plan_weigh: the distinct variant terms (without field byte) of
