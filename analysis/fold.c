@@ -50,6 +50,11 @@ size_t kz_fold_decode(const uint8_t *p, const uint8_t *end, int32_t *cp) {
   return 0;
 }
 
+int kz_fold_is_upper(int32_t cp) {
+  utf8proc_category_t c = utf8proc_category(cp);
+  return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT;
+}
+
 kz_fold_class kz_fold_class_of(int32_t cp) {
   switch (utf8proc_category(cp)) {
     case UTF8PROC_CATEGORY_LU:

@@ -41,6 +41,9 @@ size_t kz_fold_decode(const uint8_t *p, const uint8_t *end, int32_t *cp);
 /* @return the class of a valid code point. */
 kz_fold_class kz_fold_class_of(int32_t cp);
 
+/* @return whether a valid code point is an upper-case or title-case letter (Lu, Lt). */
+int kz_fold_is_upper(int32_t cp);
+
 typedef struct kz_fold_memo kz_fold_memo;
 
 typedef struct kz_fold {

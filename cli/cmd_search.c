@@ -27,7 +27,7 @@
 
 enum {
   OPT_INDEX = 1, OPT_K, OPT_OFFSET, OPT_AND, OPT_JSON, OPT_COUNT, OPT_HELP, OPT_COLOR, OPT_SINCE,
-  OPT_UNTIL, OPT_SORT, OPT_FACET, OPT_MAX_EXPANSIONS, OPT_NO_SUGGEST, OPT_EXPLAIN,
+  OPT_UNTIL, OPT_SORT, OPT_FACET, OPT_MAX_EXPANSIONS, OPT_NO_SUGGEST, OPT_EXPLAIN, OPT_EXACT,
   /* the ranking options (search_opts.h) from here on */
   OPT_TITLE_WEIGHT, OPT_RM3, OPT_RM3_DOCS, OPT_RM3_TERMS, OPT_RM3_WEIGHT, OPT_PROXIMITY,
   OPT_RECENCY, OPT_RECENCY_DECAY, OPT_NOW
@@ -40,7 +40,7 @@ static const cli_option options[] = {
     {"color", 0, 1, OPT_COLOR},   {"since", 0, 1, OPT_SINCE},     {"until", 0, 1, OPT_UNTIL},
     {"sort", 0, 1, OPT_SORT},     {"facet", 0, 1, OPT_FACET},
     {"max-expansions", 0, 1, OPT_MAX_EXPANSIONS}, {"no-suggest", 0, 0, OPT_NO_SUGGEST},
-    {"explain", 0, 0, OPT_EXPLAIN},
+    {"explain", 0, 0, OPT_EXPLAIN}, {"exact", 0, 0, OPT_EXACT},
     {"title-weight", 0, 1, OPT_TITLE_WEIGHT},      {"rm3", 0, 0, OPT_RM3},
     {"rm3-docs", 0, 1, OPT_RM3_DOCS},      {"rm3-terms", 0, 1, OPT_RM3_TERMS},
     {"rm3-weight", 0, 1, OPT_RM3_WEIGHT},    {"proximity", 0, 0, OPT_PROXIMITY},
@@ -93,6 +93,7 @@ static int parse_args(search_args *a, int argc, char **argv) {
         a->opts.offset = (size_t)n;
         break;
       case OPT_AND: a->opts.default_and = 1; break;
+      case OPT_EXACT: a->opts.exact_names = 1; break;
       case OPT_SINCE: a->opts.since = value; break;
       case OPT_UNTIL: a->opts.until = value; break;
       case OPT_NO_SUGGEST: a->opts.suggest = 0; break;
@@ -282,10 +283,12 @@ static void print_hit_json(const kz_hit *h, uint64_t rank, const kz_explanation 
   fputc('\n', stdout);
 }
 
-/* The summary line, with the suggestion and the query's explanation ("query":{..}) when there are. */
+/* The summary line, with the suggestion, the other spellings that matched and the query's
+ * explanation ("query":{..}) when there are; hits is NULL for a count. */
 static void print_summary_json(uint64_t total, uint64_t elapsed_ns, const kz_hits *hits) {
-  printf("{\"type\":\"summary\",\"total\":%llu,\"elapsed_us\":%llu", (unsigned long long)total,
+  printf("{\"type\":\"summary\",\"total\":%llu,\"elapsed_us\":%llu,", (unsigned long long)total,
          (unsigned long long)(elapsed_ns / 1000u));
+  cli_json_also_matched(stdout, hits);
   cli_json_suggestion_member(stdout, hits);
   const kz_explanation *query = kz_hits_query_explanation(hits);
   if (query) {
@@ -378,6 +381,9 @@ static int run_search(kz_index *index, const search_args *a) {
     const char *noun = total == 1 ? "match" : "matches";
     /* The hits are complete on stdout before the summary shows up on stderr. */
     fflush(stdout);
+    for (size_t i = 0; i < kz_hits_also_matched_size(hits); i++)
+      fprintf(stderr, "%s%s%s", i ? ", " : "also matched: ", kz_hits_also_matched_at(hits, i),
+              i + 1 == kz_hits_also_matched_size(hits) ? " (--exact: only the spelling typed)\n" : "");
     if (n)
       fprintf(stderr, "%llu %s, showing %llu-%llu (%.2f ms)\n", (unsigned long long)total, noun,
               (unsigned long long)a->opts.offset + 1, (unsigned long long)a->opts.offset + n, ms);

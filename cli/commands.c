@@ -71,10 +71,10 @@ static const char index_help[] =
 
 static const char search_usage[] =
     "Usage: kzsearch [search] [-i DIR] [-k N] [--offset N] [--and] [--since DATE]\n"
-    "                [--until DATE] [--sort ORDER] [--facet date:UNIT] [--json]\n"
+    "                [--until DATE] [--sort ORDER] [--facet date:UNIT] [--exact]\n"
     "                [--title-weight W] [--rm3] [--proximity] [--recency SCALE]\n"
-    "                [--count] [--explain] [--color WHEN] [--max-expansions N]\n"
-    "                [--no-suggest] [--] QUERY...\n";
+    "                [--json] [--count] [--explain] [--color WHEN]\n"
+    "                [--max-expansions N] [--no-suggest] [--] QUERY...\n";
 
 static const char search_help[] =
     "\n"
@@ -86,6 +86,10 @@ static const char search_help[] =
     "Each hit shows rank, score, id and date, then the title and a snippet with\n"
     "the matching words in bold. \"N matches, showing A-B (T ms)\" follows on\n"
     "stderr, so that a pipe sees only the hits.\n"
+    "\n"
+    "A name also matches its other spellings found in the index (Mangistau\n"
+    "finds Mangystau, Tokaev finds Tokayev and Токаев); \"also matched:\n"
+    "mangystau\" on stderr names them. --exact turns that off.\n"
     "\n"
     "Options:\n"
     "  -i, --index DIR        the index directory (see 'kzsearch --help')\n"
@@ -120,6 +124,8 @@ static const char search_help[] =
     "      --recency-decay D  exp (the default: halves per SCALE) or gauss\n"
     "                         (flat at first, steeper after SCALE)\n"
     "      --now DATE         the age's reference (default: the newest document)\n"
+    "      --exact            names match only the spelling typed, not the other\n"
+    "                         spellings of them in the index\n"
     "  -c, --count            print only the exact number of matches\n"
     "      --explain          print the query as planned (analysed terms with\n"
     "                         their document frequency, +required, -excluded,\n"
@@ -143,9 +149,9 @@ static const char search_help[] =
     "   \"url\":\"..\" or null,\"snippet\":\"..\",\"highlights\":[[start,end],..]}\n"
     "  (highlights: UTF-8 byte offsets of the matched words and phrases in the\n"
     "  title and the snippet; invalid UTF-8 becomes U+FFFD), then\n"
-    "  {\"type\":\"summary\",\"total\":N,\"elapsed_us\":N}, with \"suggestion\":\"..\" when\n"
-    "  there is a \"did you mean\". With --count, only the summary.\n"
-    "  --explain adds \"explanation\":{\"kind\":..,\"value\":X,\"description\":..,\n"
+    "  {\"type\":\"summary\",\"total\":N,\"elapsed_us\":N,\"also_matched\":[\"..\",..]}, with\n"
+    "  \"suggestion\":\"..\" when there is a \"did you mean\". With --count, only the\n"
+    "  summary. --explain adds \"explanation\":{\"kind\":..,\"value\":X,\"description\":..,\n"
     "  \"children\":[..]} to each hit and \"query\":{..} (the same form) to the summary.\n"
     "\n"
     "Examples:\n"

@@ -215,6 +215,15 @@ void cli_json_suggestion_member(FILE *f, const kz_hits *hits) {
   cli_json_cstring(f, s);
 }
 
+void cli_json_also_matched(FILE *f, const kz_hits *hits) {
+  fputs("\"also_matched\":[", f);
+  for (size_t i = 0; i < kz_hits_also_matched_size(hits); i++) {
+    if (i) fputc(',', f);
+    cli_json_cstring(f, kz_hits_also_matched_at(hits, i));
+  }
+  fputc(']', f);
+}
+
 void cli_json_facet(FILE *f, const kz_facet_count *bucket) {
   fputs("{\"type\":\"facet\",\"field\":\"date\",\"bucket\":", f);
   cli_json_cstring(f, bucket->bucket);

@@ -67,6 +67,13 @@ void cli_json_stored(FILE *f, const kz_stored *doc);
  */
 void cli_json_stats_members(FILE *f, const kz_index_stats *st);
 
+/*
+ * The member "also_matched":["mangystau",...] (other spellings of the
+ * query's names that matched, kz_hits_also_matched_at), without braces; an
+ * empty list when there were none or hits is NULL.
+ */
+void cli_json_also_matched(FILE *f, const kz_hits *hits);
+
 /* {"type":"facet","field":"date","bucket":"2022-01","count":3} */
 void cli_json_facet(FILE *f, const kz_facet_count *bucket);
 

@@ -149,6 +149,10 @@ int cli_search_opts_parse(const char *text, kz_search_options *opts, char *msg, 
       }
       continue;
     }
+    if (strcmp(word, "--exact") == 0) { /* names: only the spelling typed */
+      o.exact_names = 1;
+      continue;
+    }
     int k1 = strcmp(word, "--bm25-k1") == 0, b = strcmp(word, "--bm25-b") == 0;
     if (!k1 && !b) {
       snprintf(msg, msg_size, "unknown search option '%s' (known: %s)", word,

@@ -73,7 +73,7 @@ endif()
 # includes only kzsearch.h. Their --static flags are taken as configured.
 # Library directories the linker searches anyway are left out.
 set(kz_pc_private "")
-foreach(dep ZSTD XXHASH UTF8PROC JSONC)
+foreach(dep ZSTD XXHASH UTF8PROC JSONC ICU)
   foreach(dir IN LISTS ${dep}_STATIC_LIBRARY_DIRS)
     if(NOT dir IN_LIST CMAKE_C_IMPLICIT_LINK_DIRECTORIES AND NOT dir MATCHES "^/usr/lib/?$")
       list(APPEND kz_pc_private "-L${dir}")

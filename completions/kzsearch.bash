@@ -66,7 +66,7 @@ _kzsearch() {
 
   case $cmd in
   index) opts='-i --index --rebuild --lang --language --memory --threads --max-doc-size -h --help' ;;
-  search) opts='-i --index -k --limit --offset --and --since --until --sort --facet --max-expansions --no-suggest --title-weight --rm3 --rm3-docs --rm3-terms --rm3-weight --proximity --recency --recency-decay --now --json -c --count --explain --color -h --help' ;;
+  search) opts='-i --index -k --limit --offset --and --since --until --sort --facet --exact --max-expansions --no-suggest --title-weight --rm3 --rm3-docs --rm3-terms --rm3-weight --proximity --recency --recency-decay --now --json -c --count --explain --color -h --help' ;;
   show) opts='-i --index --json -h --help' ;;
   stats) opts='-i --index --json -h --help' ;;
   check) opts='-i --index --full --json -h --help' ;;

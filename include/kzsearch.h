@@ -246,10 +246,17 @@ typedef struct kz_search_options {
   double recency_days;
   int recency_decay;
   const char *now;
+  /*
+   * Names spelled several ways, version 3: by default a query word that is
+   * a name also matches the other spellings of it found in the index
+   * ("Mangistau" finds "Mangystau"; kz_hits_also_matched_at lists them).
+   * Non-zero matches only the spelling typed (the CLI's --exact).
+   */
+  int exact_names;
 } kz_search_options;
 #define KZ_SEARCH_OPTIONS_INIT                                                                  \
   {KZ_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 200, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0.0, 0, 10, \
-   10, 0.5, 0, 0.0, 0, NULL}
+   10, 0.5, 0, 0.0, 0, NULL, 0}
 
 /* kz_search_options.recency_decay: exp(ln 0.5 * age / scale) or exp(ln 0.5 * (age / scale)^2). */
 typedef enum kz_decay { KZ_DECAY_EXP = 0, KZ_DECAY_GAUSS = 1 } kz_decay;
@@ -336,6 +343,15 @@ typedef struct kz_facet_count {
   int64_t start;      /* the bucket's first second, UTC seconds since 1970 */
   uint64_t count;     /* matching documents dated in it (undated ones are in none) */
 } kz_facet_count;
+
+/*
+ * The other spellings of the query's names that the search matched besides
+ * the spelling typed (kz_search_options.exact_names): terms as indexed, such
+ * as "mangystau" for the query "Mangistau", in query order. Borrowed from
+ * hits; NULL past the end. kz_count and kz_search with exact_names set have none.
+ */
+KZ_API size_t kz_hits_also_matched_size(const kz_hits *hits);
+KZ_API const char *kz_hits_also_matched_at(const kz_hits *hits, size_t i);
 
 /* Buckets of the facet asked for with kz_search_options.facet, oldest first (0 without one). */
 KZ_API size_t kz_hits_facet_size(const kz_hits *hits);

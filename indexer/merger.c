@@ -7,7 +7,9 @@
  * global order. Terms are merged from the sources' sorted dictionaries; for
  * each, the sources' postings are concatenated (source order is document
  * order) and the positions re-encoded; the stored documents, the title
- * lengths and the dates are copied.
+ * lengths and the dates are copied. The names tables are combined (a
+ * source without one adds nothing); an entry whose term lost all its
+ * documents may stay, and a search reports only variants that match.
  */
 #include "indexer/merger.h"
 
@@ -23,6 +25,7 @@
 #include "format/postings_reader.h"
 #include "format/segment_reader.h"
 #include "format/docstore_writer.h"
+#include "format/name_table.h"
 #include "format/segment_writer.h"
 #include "format/term_enum.h"
 
@@ -159,6 +162,28 @@ static int merge_terms(merge *m, kz_segment_writer *out) {
 /* The system's reason for an I/O error (errno, kept by the abort paths), else the status name. */
 static const char *why(int rc) { return rc == KZ_ERR_IO ? strerror(errno) : kz_strerror(rc); }
 
+/* Writes the union of the sources' names tables as the new segment's. */
+static int merge_names(const merge *m, uint32_t new_id, uint64_t *bytes) {
+  size_t total = 0;
+  kz_name_table *t = calloc(m->n ? m->n : 1, sizeof *t);
+  if (!t) return KZ_ERR_NOMEM;
+  int rc = KZ_OK;
+  for (size_t i = 0; i < m->n && !rc; i++) {
+    const kz_mapped_file *f = &m->segs[i].file[KZ_SEGFILE_NAMES];
+    rc = kz_name_table_open(&t[i], f->body, f->body_size);
+    total += t[i].n;
+  }
+  kz_name_entry *e = rc ? NULL : malloc((total ? total : 1) * sizeof *e);
+  if (!rc && !e) rc = KZ_ERR_NOMEM;
+  size_t n = 0;
+  for (size_t i = 0; i < m->n && !rc; i++)
+    for (uint32_t j = 0; j < t[i].n && !rc; j++) rc = kz_name_table_entry(&t[i], j, &e[n++]);
+  if (!rc) rc = kz_name_table_write(m->dir, new_id, e, n, bytes);
+  free(e);
+  free(t);
+  return rc;
+}
+
 int kz_merge_segments(const char *dir, const kz_segment_info *sources, size_t n, uint32_t new_id,
                       kz_segment_info *out, kz_error *err) {
   merge m;
@@ -187,6 +212,8 @@ int kz_merge_segments(const char *dir, const kz_segment_info *sources, size_t n,
     rc = kz_segment_writer_finish(seg, out, err);
     seg = NULL;
   }
+  if (!rc && (rc = merge_names(&m, new_id, &out->file_bytes[KZ_SEGFILE_NAMES])))
+    kz_error_set(err, rc, "cannot merge the names tables in %s: %s", dir, why(rc));
   if (!rc) {
     rc = kz_docstore_writer_finish(store, &out->file_bytes[KZ_SEGFILE_STORE]);
     store = NULL;

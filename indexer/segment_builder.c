@@ -6,6 +6,8 @@
  * number of tokens (docs/FORMAT.md, "Analysis"). Each title token is
  * indexed a second time as a title-only term (field 1), at its position
  * within the title, and the title's length is kept beside the document's.
+ * Body words written as names go to the segment's names table
+ * (indexer/name_collector.h).
  */
 #include "indexer/segment_builder.h"
 
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "analysis/analyzer.h"
+#include "analysis/name_key.h"
 #include "common/buf.h"
 #include "common/date.h"
 #include "common/error.h"
@@ -25,12 +28,14 @@
 #include "format/docstore_writer.h"
 #include "format/values.h"
 #include "indexer/inverter.h"
+#include "indexer/name_collector.h"
 #include "format/segment_writer.h"
 
 struct kz_builder {
   char *dir;
   kz_analyzer *an;
   kz_inverter *inv;
+  kz_name_collector *names;
   kz_docstore_writer *store; /* NULL when no segment is being built */
   uint32_t id, docs;
   uint32_t *lengths, *title_lengths; /* cap_lengths of each */
@@ -59,6 +64,7 @@ int kz_builder_new(kz_builder **out, const char *dir, const char *language) {
   }
   int rc = kz_analyzer_new(&b->an, language);
   if (!rc) rc = kz_inverter_new(&b->inv);
+  if (!rc) rc = kz_name_collector_new(&b->names, language);
   if (rc) {
     kz_builder_free(b);
     return rc;
@@ -79,6 +85,7 @@ void kz_builder_free(kz_builder *b) {
   if (!b) return;
   kz_builder_discard(b);
   kz_inverter_free(b->inv);
+  kz_name_collector_free(b->names);
   kz_analyzer_free(b->an);
   free(b->lengths);
   free(b->title_lengths);
@@ -102,6 +109,7 @@ int kz_builder_begin(kz_builder *b, uint32_t segment_id) {
   b->id = segment_id;
   b->docs = 0;
   kz_inverter_reset(b->inv);
+  kz_name_collector_reset(b->names);
   return KZ_OK;
 }
 
@@ -109,7 +117,7 @@ int kz_builder_active(const kz_builder *b) { return b->store != NULL; }
 uint32_t kz_builder_docs(const kz_builder *b) { return b->docs; }
 
 size_t kz_builder_memory(const kz_builder *b) {
-  return kz_inverter_memory(b->inv) + (b->store ? kz_docstore_writer_memory(b->store) : 0) +
+  return kz_inverter_memory(b->inv) + kz_name_collector_memory(b->names) + (b->store ? kz_docstore_writer_memory(b->store) : 0) +
          b->cap_lengths * (sizeof *b->lengths + sizeof *b->title_lengths + sizeof *b->dates);
 }
 
@@ -136,6 +144,10 @@ static int invert_field(kz_builder *b, const char *text, size_t len, uint32_t *p
   while ((rc = kz_analyzer_next(b->an, &tok)) == 1) {
     if ((rc = add_term(b, KZ_FIELD_TEXT, &tok, base + tok.position))) return rc;
     if (title && (rc = add_term(b, KZ_FIELD_TITLE, &tok, tok.position))) return rc;
+    /* Titles are often in title case, where every word looks like a name. */
+    if (!title && kz_name_capitalised(text, len, tok.start, tok.end) &&
+        (rc = kz_name_collector_add(b->names, tok.term, tok.term_len)))
+      return rc;
     next = base + tok.position + 1;
   }
   if (title) *title_length = next - base;
@@ -186,6 +198,10 @@ int kz_builder_add(kz_builder *b, const kz_document *doc) {
 int kz_builder_finish(kz_builder *b, kz_segment_info *info, kz_error *err) {
   kz_doc_columns cols = {b->lengths, b->title_lengths, b->dates, b->docs};
   int rc = kz_segment_write(b->dir, b->id, b->inv, &cols, info, err);
+  if (!rc && (rc = kz_name_collector_write(b->names, b->dir, b->id,
+                                           &info->file_bytes[KZ_SEGFILE_NAMES])))
+    kz_error_set(err, rc, "cannot write the names table in %s: %s", b->dir,
+                 rc == KZ_ERR_IO ? strerror(errno) : kz_strerror(rc));
   if (!rc) {
     rc = kz_docstore_writer_finish(b->store, &info->file_bytes[KZ_SEGFILE_STORE]);
     b->store = NULL;
@@ -199,5 +215,6 @@ int kz_builder_finish(kz_builder *b, kz_segment_info *info, kz_error *err) {
     kz_remove_segment_files(b->dir, b->id);
   }
   kz_inverter_reset(b->inv);
+  kz_name_collector_reset(b->names);
   return rc;
 }

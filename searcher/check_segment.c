@@ -21,6 +21,7 @@
 #include "common/limits.h"
 #include "common/struct_size.h"
 #include "format/manifest.h"
+#include "format/name_table.h"
 #include "format/segment_format.h"
 #include "kzsearch.h"
 #include "format/docstore_reader.h"
@@ -345,6 +346,11 @@ int kz_check_segment(kz_checker *ck, const kz_segment_info *info) {
   ck->stop = 0;
   check_terms(ck, &seg);
   check_norms(ck, &seg);
+  kz_name_table names; /* an optional file: a segment without one has an empty table */
+  const kz_mapped_file *nf = &seg.file[KZ_SEGFILE_NAMES];
+  if (kz_name_table_open(&names, nf->body, nf->body_size) || kz_name_table_verify(&names))
+    kz_check_seg_problem(ck, KZ_SEGFILE_NAMES,
+                         "the names table is damaged (an entry out of bounds or order)");
   rc = check_store(ck, &seg);
   kz_segment_close(&seg);
   return rc;

@@ -28,6 +28,7 @@
 #include "searcher/highlight.h"
 #include "searcher/index.h"
 #include "searcher/iter.h"
+#include "searcher/name_expand.h"
 #include "searcher/plan.h"
 #include "searcher/query_parse.h"
 #include "searcher/rank.h"
@@ -50,6 +51,8 @@ struct kz_hits {
   size_t n_facets;
   char *suggestion; /* "did you mean", NULL for none */
   kz_explain *explain; /* kz_search_options.explain: the query's and the hits' trees */
+  char **also_matched; /* other spellings of names that matched (name_expand.h); one allocation */
+  size_t n_also_matched;
 };
 
 typedef struct query {
@@ -59,11 +62,13 @@ typedef struct query {
   kz_plan *plan;
   kz_collection_stats stats; /* what the plan was weighed with */
   kz_rank *rank; /* with ranking options (searcher/rank.h), else NULL */
+  kz_name_variants names;    /* the spellings the plan gained */
 } query;
 
 static void query_free(query *q) {
   kz_rank_free(q->rank);
   kz_plan_free(q->plan);
+  kz_name_variants_free(&q->names);
   kz_qnode_free(q->tree);
   if (q->pool) kz_analyzer_pool_give(q->pool, q->an);
 }
@@ -132,6 +137,10 @@ static int prepare(query *q, kz_index *idx, const char *text, const kz_search_op
   rc = kz_plan_build(&q->plan, q->tree, q->an, o->default_and, filter, err);
   kz_plan_free(filter);
   if (rc) return rc;
+  if (!(o->version >= 3 && o->exact_names) &&
+      (rc = kz_names_expand(q->plan, idx->segs, idx->n_segs, idx->manifest.language, &q->names)))
+    return kz_error_set(err, rc, "%s: %s while looking up other spellings of names", idx->path,
+                        kz_strerror(rc));
   if ((rc = kz_plan_lookup(q->plan, idx->segs, idx->n_segs)))
     return kz_error_set(err, rc, "%s: %s while looking up terms", idx->path, kz_strerror(rc));
   if ((rc = kz_plan_expand(q->plan, idx->segs, idx->n_segs,
@@ -540,6 +549,8 @@ static int search_ranked(kz_hits **out, kz_index *idx, const char *text,
   if (!rc && values && (rc = rank_by_value(&by_value, &by_value_ranked)))
     kz_error_set(err, rc, "out of memory");
   if (!rc && !values) kz_topk_sort(&top);
+  if (!rc && (rc = kz_names_matched(&q.names, &h->also_matched, &h->n_also_matched)))
+    kz_error_set(err, rc, "out of memory");
   if (!rc)
     rc = fill_hits(h, idx, values ? by_value_ranked : top.heap, values ? by_value.n : top.n, o,
                    q.plan, q.an, err);
@@ -621,9 +632,16 @@ const kz_explanation *kz_hits_explanation_at(const kz_hits *h, size_t i) {
   return h ? kz_explain_hit_tree(h->explain, i) : NULL;
 }
 
+size_t kz_hits_also_matched_size(const kz_hits *h) { return h ? h->n_also_matched : 0; }
+
+const char *kz_hits_also_matched_at(const kz_hits *h, size_t i) {
+  return h && i < h->n_also_matched ? h->also_matched[i] : NULL;
+}
+
 void kz_hits_free(kz_hits *h) {
   if (!h) return;
   kz_explain_free(h->explain);
+  free(h->also_matched);
   free(h->facets);
   free(h->facet_labels);
   free(h->suggestion);

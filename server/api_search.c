@@ -2,20 +2,23 @@
  * api_search.c - GET and POST /api/search: the options of `kzsearch search`
  * from request parameters, the search on the live snapshot, and the result
  * as one object whose hits are the objects `kzsearch --json` prints:
- *   {"hits":[...],"facets":[...],"total":N,"elapsed_us":N,"k":K,"offset":O}
+ *   {"hits":[...],"facets":[...],"total":N,"elapsed_us":N,"k":K,"offset":O,
+ *    "also_matched":[...]}
  * plus "suggestion":"..." when the query matched little and a respelling
  * matches much more ("did you mean", kz_hits_suggestion), and "query":{..},
  * the query's explanation, with explain.
  * Parameters: q (required), k (1..1000, default 10), offset (default 0),
  * and (true/false: bare words required), count (true: total only), since
  * and until (date expressions), sort (score, date, date:asc) and facet
- * (date:day, date:month, date:year; the facet objects of --json),
- * max_expansions (1..100000: the terms a fuzzy word expands to), explain
- * (true: each hit's score broken down by clause and the planned query, as
- * `kzsearch search --explain --json` prints them; not with count), and the
- * ranking options of `kzsearch search` by their long names (title-weight,
- * rm3, rm3-docs, rm3-terms, rm3-weight, proximity, recency, recency-decay,
- * now; a flag takes true or false).
+ * (date:day, date:month, date:year; the facet objects of --json), exact
+ * (true: names match only the spelling typed; the object's also_matched
+ * lists the other spellings that matched otherwise), max_expansions
+ * (1..100000: the terms a fuzzy word expands to), explain (true: each hit's
+ * score broken down by clause and the planned query, as `kzsearch search
+ * --explain --json` prints them; not with count), and the ranking options
+ * of `kzsearch search` by their long names (title-weight, rm3, rm3-docs,
+ * rm3-terms, rm3-weight, proximity, recency, recency-decay, now; a flag
+ * takes true or false).
  * An unknown parameter is an error, as an unknown option is in the CLI.
  */
 #include <errno.h>
@@ -30,7 +33,7 @@
 #include "server/respond.h"
 
 static const char *const known[] = {"q",     "k",     "offset", "and",     "count",         "since",
-                                    "until", "sort",  "facet",  "explain", "max_expansions"};
+                                    "until", "sort",  "facet",  "explain", "max_expansions", "exact"};
 /* ... and cli_rank_opt_kind's */
 
 static uint64_t now_ns(void) {
@@ -73,7 +76,7 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
     if (!ok) {
       snprintf(why, sizeof why,
                "unknown parameter '%.64s' (known: q, k, offset, and, count, since, until, sort, "
-               "facet, explain, max_expansions, title-weight, rm3, rm3-docs, rm3-terms, "
+               "facet, exact, explain, max_expansions, title-weight, rm3, rm3-docs, rm3-terms, "
                "rm3-weight, proximity, recency, recency-decay, now)",
                p->items[i].name);
       srv_respond_error(rs, 400, "bad_request", why, -1);
@@ -93,6 +96,7 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
        parse_count("offset", v, 0, SRV_MAX_OFFSET, &opts.offset, why, sizeof why)) ||
       ((v = srv_params_get(p, "and")) && parse_bool("and", v, &opts.default_and, why, sizeof why)) ||
       ((v = srv_params_get(p, "count")) && parse_bool("count", v, &count_only, why, sizeof why)) ||
+      ((v = srv_params_get(p, "exact")) && parse_bool("exact", v, &opts.exact_names, why, sizeof why)) ||
       ((v = srv_params_get(p, "sort")) && cli_sort_parse(v, &opts.sort, why, sizeof why)) ||
       ((v = srv_params_get(p, "facet")) && cli_facet_parse(v, &opts.facet, why, sizeof why)) ||
       ((v = srv_params_get(p, "max_expansions")) &&
@@ -157,8 +161,9 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
     if (i) fputc(',', b.f);
     cli_json_facet(b.f, kz_hits_facet_at(hits, i));
   }
-  fprintf(b.f, "],\"total\":%llu,\"elapsed_us\":%llu,\"k\":%zu,\"offset\":%zu",
+  fprintf(b.f, "],\"total\":%llu,\"elapsed_us\":%llu,\"k\":%zu,\"offset\":%zu,",
           (unsigned long long)total, (unsigned long long)(elapsed / 1000u), opts.k, opts.offset);
+  cli_json_also_matched(b.f, hits);
   cli_json_suggestion_member(b.f, hits);
   if (kz_hits_query_explanation(hits)) {
     fputs(",\"query\":", b.f);

@@ -340,6 +340,7 @@ static int do_queries(const char *dir, const char *qpath, size_t k, int count_on
   size_t nq = read_queries(idx, qpath, &qs);
   double *lat = calloc(nq ? nq : 1, sizeof *lat), *cpu = calloc(nq ? nq : 1, sizeof *cpu);
   kz_search_options o = KZ_SEARCH_OPTIONS_INIT;
+  o.exact_names = 1; /* plain BM25 as the peers: one spelling per word */
   o.k = k;
   o.snippet_bytes = 0;
   o.ids_only = 1;

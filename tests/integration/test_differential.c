@@ -1254,6 +1254,7 @@ static void compare(kz_index *idx, const ref_index *ref, const qnode *root, cons
   st->paged += offset > 0;
 
   kz_search_options o = KZ_SEARCH_OPTIONS_INIT;
+  o.exact_names = 1; /* the model is plain BM25: no other spellings of names */
   o.k = k;
   o.offset = offset;
   o.default_and = p->default_and;

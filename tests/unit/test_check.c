@@ -82,6 +82,10 @@ static int build_index(const char *dir) {
     snprintf(date, sizeof date, "2022-01-%02d", 1 + i % 28);
     append_words(&r, title, sizeof title, 2 + kz_test_rand_below(&r, 5));
     append_words(&r, body, sizeof body, 10 + kz_test_rand_below(&r, 200));
+    /* A name mid-sentence, so that every segment's names table has entries. */
+    static const char *const names[] = {" met Tokayev", " in Mangystau", " near Aktobe", " Токаев"};
+    size_t used = strlen(body);
+    snprintf(body + used, sizeof body - used, "%s", names[i % 4]);
     kz_document d = {sizeof(kz_document), id, strlen(id), title, strlen(title), body, strlen(body),
                      date, strlen(date), NULL, 0};
     rc = kz_writer_add(w, &d, &err);

@@ -1,0 +1,55 @@
+/*
+ * name_table.h - the per-segment table of name spellings (docs/FORMAT.md,
+ * "Names"; file kind KZ_SEGFILE_NAMES): for each spelling key
+ * (analysis/name_key.h), the indexed terms of the capitalised words that
+ * have it. Its writer and its reader live here side by side.
+ *
+ * Body: u32 n_entries, u32 offsets[n_entries] (of each entry from the first
+ * entry's start), then the entries, each u8 key_len, key, u8 term_len, term
+ * (the term without its field byte), sorted by key, then term, bytewise,
+ * with no entry twice. A segment without the file has an empty table.
+ */
+#ifndef KZ_NAME_TABLE_H
+#define KZ_NAME_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct kz_name_entry {
+  const char *key, *term;
+  size_t key_len, term_len;
+} kz_name_entry;
+
+/* An opened table: views into a mapped file (all NULL / 0 for an empty one). */
+typedef struct kz_name_table {
+  const uint8_t *offsets, *entries;
+  size_t entries_size;
+  uint32_t n;
+} kz_name_table;
+
+/*
+ * Sorts entries[0..n) and drops repeated ones, then writes them as the
+ * names file of segment `segment_id` in dir; *bytes gets its size.
+ * @return KZ_OK, KZ_ERR_INVALID (a key or term of 0 or more than 255
+ *         bytes), KZ_ERR_IO (errno says why), KZ_ERR_NOMEM.
+ */
+int kz_name_table_write(const char *dir, uint32_t segment_id, kz_name_entry *entries, size_t n,
+                        uint64_t *bytes);
+
+/* Sets t up over a file's body (NULL, 0: empty). @return KZ_OK or KZ_ERR_CORRUPT. */
+int kz_name_table_open(kz_name_table *t, const uint8_t *body, size_t size);
+
+/* Entry i < t->n, bounds-checked. @return KZ_OK or KZ_ERR_CORRUPT. */
+int kz_name_table_entry(const kz_name_table *t, uint32_t i, kz_name_entry *e);
+
+/*
+ * The first entry whose key is not smaller than key[0..len) (t->n when
+ * none), by binary search. @return KZ_OK or KZ_ERR_CORRUPT.
+ */
+int kz_name_table_seek(const kz_name_table *t, const char *key, size_t len, uint32_t *first);
+
+/* Every entry readable, its key of letters a-z, and in strictly increasing order.
+ * @return KZ_OK or KZ_ERR_CORRUPT. */
+int kz_name_table_verify(const kz_name_table *t);
+
+#endif /* KZ_NAME_TABLE_H */
