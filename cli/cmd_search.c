@@ -27,7 +27,7 @@
 
 enum {
   OPT_INDEX = 1, OPT_K, OPT_OFFSET, OPT_AND, OPT_JSON, OPT_COUNT, OPT_HELP, OPT_COLOR, OPT_SINCE,
-  OPT_UNTIL, OPT_SORT, OPT_FACET
+  OPT_UNTIL, OPT_SORT, OPT_FACET, OPT_NO_EXPAND
 };
 
 static const cli_option options[] = {
@@ -36,6 +36,7 @@ static const cli_option options[] = {
     {"count", 'c', 0, OPT_COUNT}, {"help", 'h', 0, OPT_HELP},
     {"color", 0, 1, OPT_COLOR},   {"since", 0, 1, OPT_SINCE},     {"until", 0, 1, OPT_UNTIL},
     {"sort", 0, 1, OPT_SORT},     {"facet", 0, 1, OPT_FACET},
+    {"no-expand", 0, 0, OPT_NO_EXPAND},
 };
 
 typedef struct search_args {
@@ -76,6 +77,9 @@ static int parse_args(search_args *a, int argc, char **argv) {
         a->opts.offset = (size_t)n;
         break;
       case OPT_AND: a->opts.default_and = 1; break;
+      case OPT_NO_EXPAND:
+        if (cli_search_opts_parse("--no-expand", &a->opts, NULL, 0) != 0) goto usage;
+        break;
       case OPT_SINCE: a->opts.since = value; break;
       case OPT_UNTIL: a->opts.until = value; break;
       case OPT_SORT:
@@ -280,6 +284,23 @@ static void print_facets(const kz_hits *hits, int json) {
   }
 }
 
+/* What the search added to the query (acronyms and their long forms): a JSON line, or stderr. */
+static void print_expansions(const kz_hits *hits, int json) {
+  size_t n = kz_hits_expansion_size(hits);
+  if (!n) return;
+  if (json) {
+    cli_json_expansions(stdout, hits);
+    fputc('\n', stdout);
+    return;
+  }
+  fflush(stdout);
+  for (size_t i = 0; i < n; i++) {
+    const kz_expansion *e = kz_hits_expansion_at(hits, i);
+    fprintf(stderr, "also searched: \"%s\" for %s (defined so in %llu documents; --no-expand: off)\n",
+            e->to, e->from, (unsigned long long)e->docs);
+  }
+}
+
 static int run_search(kz_index *index, const search_args *a) {
   kz_error err;
   kz_hits *hits = NULL;
@@ -303,6 +324,7 @@ static int run_search(kz_index *index, const search_args *a) {
     if (ferror(stdout)) break; /* the reader went away; main reports it (or not) */
   }
   print_facets(hits, a->json);
+  print_expansions(hits, a->json);
   kz_hits_free(hits);
 
   if (a->json) {

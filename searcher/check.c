@@ -34,6 +34,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "format/alias_table.h"
 #include "common/bytes.h"
 #include "analysis/analyzer.h"
 #include "common/error.h"
@@ -431,6 +432,10 @@ static void check_norms(checker *ck, const kz_segment *seg) {
                 seg->info.title_docs);
   if (kz_values_verify(&seg->dates) != KZ_OK)
     seg_problem(ck, KZ_SEGFILE_DATES, "a block's smallest or largest date is not its documents'");
+  const kz_mapped_file *af = &seg->file[KZ_SEGFILE_ALIASES];
+  if (af->data && kz_alias_table_verify(af->body, af->body_size, seg->info.doc_count) != KZ_OK)
+    seg_problem(ck, KZ_SEGFILE_ALIASES,
+                "the alias table is damaged (a bad length, count or order of its entries)");
 }
 
 /*

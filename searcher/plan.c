@@ -100,6 +100,7 @@ static int build_leaf(builder *b, const kz_qnode *q, kz_plan **out) {
   }
   p->kind = p->n_terms == 1 ? KZ_P_TERM : KZ_P_PHRASE;
   p->field = q->field;
+  p->expansion = q->expansion;
   *out = p;
   return KZ_OK;
 }

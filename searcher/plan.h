@@ -43,6 +43,7 @@ struct kz_plan {
   int64_t lo, hi;     /* DATE */
   kz_plan **must, **should, **not;
   size_t n_must, n_should, n_not;
+  int expansion;      /* TERM and PHRASE: added by acronym expansion (acronym_expand.h) */
 };
 
 /*

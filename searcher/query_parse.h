@@ -62,6 +62,7 @@ struct kz_qnode {
   int64_t lo, hi;     /* DATE */
   kz_qnode **children;
   size_t n_children;
+  int expansion;      /* WORD, PHRASE: added by acronym expansion (acronym_expand.h), not typed */
 };
 
 /*

@@ -20,8 +20,8 @@
 #include "server/api.h"
 #include "server/respond.h"
 
-static const char *const known[] = {"q",     "k",     "offset", "and",  "count",
-                                    "since", "until", "sort",   "facet"};
+static const char *const known[] = {"q",     "k",     "offset", "and",   "count",
+                                    "since", "until", "sort",   "facet", "expand"};
 
 static uint64_t now_ns(void) {
   struct timespec ts;
@@ -62,7 +62,7 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
     if (!ok) {
       snprintf(why, sizeof why,
                "unknown parameter '%.64s' (known: q, k, offset, and, count, since, until, sort, "
-               "facet)",
+               "facet, expand)",
                p->items[i].name);
       srv_respond_error(rs, 400, "bad_request", why, -1);
       return;
@@ -74,14 +74,16 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
     return;
   }
   kz_search_options opts = KZ_SEARCH_OPTIONS_INIT;
-  int count_only = 0;
+  int count_only = 0, expand = 1;
   if (((v = srv_params_get(p, "k")) && parse_count("k", v, 1, SRV_MAX_HITS, &opts.k, why, sizeof why)) ||
       ((v = srv_params_get(p, "offset")) &&
        parse_count("offset", v, 0, SRV_MAX_OFFSET, &opts.offset, why, sizeof why)) ||
       ((v = srv_params_get(p, "and")) && parse_bool("and", v, &opts.default_and, why, sizeof why)) ||
       ((v = srv_params_get(p, "count")) && parse_bool("count", v, &count_only, why, sizeof why)) ||
       ((v = srv_params_get(p, "sort")) && cli_sort_parse(v, &opts.sort, why, sizeof why)) ||
-      ((v = srv_params_get(p, "facet")) && cli_facet_parse(v, &opts.facet, why, sizeof why))) {
+      ((v = srv_params_get(p, "facet")) && cli_facet_parse(v, &opts.facet, why, sizeof why)) ||
+      ((v = srv_params_get(p, "expand")) && parse_bool("expand", v, &expand, why, sizeof why)) ||
+      (!expand && cli_search_opts_parse("--no-expand", &opts, why, sizeof why))) {
     srv_respond_error(rs, 400, "bad_request", why, -1);
     return;
   }
@@ -127,7 +129,13 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
     if (i) fputc(',', b.f);
     cli_json_facet(b.f, kz_hits_facet_at(hits, i));
   }
-  fprintf(b.f, "],\"total\":%llu,\"elapsed_us\":%llu,\"k\":%zu,\"offset\":%zu}",
+  fputs("],\"expansions\":", b.f);
+  if (hits) {
+    cli_json_expansions(b.f, hits);
+  } else {
+    fputs("null", b.f);
+  }
+  fprintf(b.f, ",\"total\":%llu,\"elapsed_us\":%llu,\"k\":%zu,\"offset\":%zu}",
           (unsigned long long)total, (unsigned long long)(elapsed / 1000u), opts.k, opts.offset);
   kz_hits_free(hits); /* before the snapshot it came from */
   srv_live_release(app->live, snap);

@@ -955,6 +955,7 @@ static void compare(kz_index *idx, const ref_index *ref, const qnode *root, cons
   st->paged += offset > 0;
 
   kz_search_options o = KZ_SEARCH_OPTIONS_INIT;
+  o.no_expand = 1; /* the oracle scores plain BM25, without acronym expansion */
   o.k = k;
   o.offset = offset;
   o.default_and = p->default_and;
