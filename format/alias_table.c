@@ -131,7 +131,7 @@ int kz_alias_table_write(const kz_alias_builder *b, const char *dir, uint32_t se
   if (!rc) {
     memcpy(order, b->offsets, b->n * sizeof *order);
     sort_offsets(b->pairs.data, order, tmp, b->n);
-    rc = kz_file_writer_open(&f, path, KZ_MAGIC_ALIASES);
+    if ((rc = kz_file_writer_open(&f, path, KZ_MAGIC_ALIASES))) kz_file_writer_abort(&f);
   }
   if (!rc) {
     uint32_t distinct = 0;

@@ -205,8 +205,9 @@ static const char *kind_of(const char *name) {
   return dot ? dot + 1 : name;
 }
 
-static const char *const kKinds[] = {"MANIFEST", "dict", "post", "pos", "norm", "store", "tnorm", "date"};
-#define N_KINDS 8
+static const char *const kKinds[] = {"MANIFEST", "dict", "post", "pos", "norm", "store", "tnorm", "date",
+                                     "alias"};
+#define N_KINDS 9
 
 typedef struct outcome {
   size_t files, truncations, flips;
@@ -386,7 +387,7 @@ static void damage_each_file(const char *base) {
   CHECK(segments >= 3 && segments <= 12);
   size_t n_files = 0;
   file_copy *files = read_dir(orig, &n_files);
-  CHECK(files && n_files == 1 + KZ_SEGFILES_CORE * (size_t)segments);
+  CHECK(files && n_files == 1 + (KZ_SEGFILES_CORE + 1) * (size_t)segments); /* + the alias table */
   CHECK(mkdir(work, 0755) == 0);
   for (size_t i = 0; i < n_files; i++)
     CHECK_EQ_INT(write_whole(work, files[i].name, files[i].data, files[i].size), 0);
