@@ -73,8 +73,8 @@ static const char index_help[] =
 
 static const char search_usage[] =
     "Usage: kzsearch [search] [-i DIR] [-k N] [--offset N] [--and] [--since DATE]\n"
-    "                [--until DATE] [--sort ORDER] [--facet date:UNIT] [--json]\n"
-    "                [--count] [--color WHEN] [--] QUERY...\n";
+    "                [--until DATE] [--sort ORDER] [--facet date:UNIT] [--no-expand]\n"
+    "                [--json] [--count] [--color WHEN] [--] QUERY...\n";
 
 static const char search_help[] =
     "\n"
@@ -99,6 +99,12 @@ static const char search_help[] =
     "                         undated documents last, equal dates by score\n"
     "      --facet date:UNIT  also count the matches per date:day, date:month or\n"
     "                         date:year (all matches, not only those shown)\n"
+    "      --no-expand        search only what was typed. By default a word typed\n"
+    "                         exactly as an acronym the indexed text defines, with\n"
+    "                         2+ capitals (CSTO), also matches its long form as a\n"
+    "                         phrase, and a quoted long form its acronym, at half\n"
+    "                         the score; \"also searched: ...\" on stderr says so\n"
+    "                         (see 'kzsearch aliases')\n"
     "  -c, --count            print only the exact number of matches\n"
     "      --json             print one JSON object per line (see below)\n"
     "      --color WHEN       bold the matches: auto (on a terminal, unless\n"
@@ -116,6 +122,8 @@ static const char search_help[] =
     "   \"url\":\"..\" or null,\"snippet\":\"..\",\"highlights\":[[start,end],..]}\n"
     "  (highlights: UTF-8 byte offsets of the matched words and phrases in the\n"
     "  title and the snippet; invalid UTF-8 becomes U+FFFD), then\n"
+    "  {\"type\":\"expansions\",\"expansions\":[{\"from\":..,\"to\":..,\"docs\":N}]} when\n"
+    "  acronyms were expanded, then\n"
     "  {\"type\":\"summary\",\"total\":N,\"elapsed_us\":N}. With --count, only the summary.\n"
     "\n"
     "Examples:\n"

@@ -41,8 +41,7 @@ static const char overview_rest[] =
     "  \"state of emergency\"   the words as a phrase, next to each other in order\n"
     "  +word             the word is required\n"
     "  -word             documents with the word are left out\n"
-    "  a AND b, a OR b, NOT a, ( ... )   Boolean operators (upper case only;\n"
-    "                    'and' is a word) and grouping\n"
+    "  a AND b, a OR b, NOT a, ( ... )   operators in upper case ('and' is a word)\n"
     "  title:word, title:\"a b\"   in the title only (+title:x, -title:x too)\n"
     "  date:2022-01-06   a filter: that UTC day; 2022-01, 2022, A..B, >=A, [A TO B]\n"
     "  Words match whatever their case and inflection (stemming).\n"
@@ -55,8 +54,7 @@ static const char overview_rest[] =
     "  1  search: nothing matched; index: records skipped; check: damage found\n"
     "  2  an error: bad usage, malformed query, no index, unreadable input, ...\n"
     "\n"
-    "Run 'kzsearch COMMAND --help' for a command's options and examples, and\n"
-    "'man kzsearch' for the manual.\n";
+    "Run 'kzsearch COMMAND --help' for its options and examples; 'man kzsearch'.\n";
 
 static int print_overview(void) {
   fputs(synopsis, stdout);
