@@ -102,6 +102,45 @@ static span best_long_form(span sf, span cand) {
   return trim(cand.p + start, cand.n - start);
 }
 
+/* Words an acronym of capitals usually leaves out ("Organization of Petroleum Exporting Countries"). */
+static int minor_word(span w) {
+  static const char *const minor[] = {"of", "and", "the", "for", "on", "in", "to", "de", "&"};
+  for (size_t i = 0; i < sizeof minor / sizeof *minor; i++) {
+    size_t n = strlen(minor[i]);
+    if (w.n != n) continue;
+    size_t k = 0;
+    while (k < n && lower((unsigned char)w.p[k]) == (unsigned char)minor[i][k]) k++;
+    if (k == n) return 1;
+  }
+  return 0;
+}
+
+/*
+ * A short form of capitals only whose letters are the initials of the last
+ * words of `cand`, minor words skipped ("Export Enhancement Program (EEP)",
+ * where the shortest match would be "Enhancement Program"); n == 0 when not.
+ */
+static span initials_long_form(span sf, span cand) {
+  span none = {cand.p, 0};
+  for (size_t i = 0; i < sf.n; i++)
+    if (sf.p[i] < 'A' || sf.p[i] > 'Z') return none;
+  ptrdiff_t k = (ptrdiff_t)sf.n - 1;
+  size_t end = cand.n;
+  while (end > 0) {
+    size_t start = end;
+    while (start > 0 && !is_space((unsigned char)cand.p[start - 1])) start--;
+    span w = {cand.p + start, end - start};
+    if (lower((unsigned char)w.p[0]) == lower((unsigned char)sf.p[k]) && !minor_word(w)) {
+      if (--k < 0) return trim(cand.p + start, cand.n - start);
+    } else if (!minor_word(w) || end == cand.n) {
+      return none;
+    }
+    end = start;
+    while (end > 0 && is_space((unsigned char)cand.p[end - 1])) end--;
+  }
+  return none;
+}
+
 static int acceptable(span sf, span lf) {
   if (!lf.n || lf.n < sf.n || lf.n > KZ_ACRONYM_MAX_LONG_BYTES || holds_short_form(lf, sf)) return 0;
   size_t letters = count_alnum(sf), words = count_words(lf);
@@ -187,7 +226,8 @@ static int candidate(kz_acronym_finder *f, const char *text, size_t open, size_t
   size_t from = window_start(text, open);
   span before = trim(text + from, open - from);
   if (valid_short_form(inside)) {
-    span lf = best_long_form(inside, before);
+    span lf = initials_long_form(inside, before);
+    if (!acceptable(inside, lf)) lf = best_long_form(inside, before);
     if (acceptable(inside, lf)) return add_pair(f, inside, lf);
   }
   if (count_words(inside) < 2 || !before.n) return KZ_OK;

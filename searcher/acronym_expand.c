@@ -5,7 +5,7 @@
  * The rule for short forms that are also English words (WHO, US, IT): a
  * word expands only when it is typed exactly as the acronym is written in
  * the text, case included, and the acronym has at least two capital
- * letters. "WHO" is expanded, "who" and "Who" are not; "Fed" never is. The
+ * letters (KZ_ALIAS_MIN_CAPITALS: the alias set expands no other). "WHO" is expanded, "who" and "Who" are not; "Fed" never is. The
  * other way, a long form adds its acronym only when the acronym's term is
  * not mostly an ordinary word (KZ_EXPANSION_MAX_DF_RATIO), since the index
  * folds case and cannot tell "WHO" from "who".
@@ -29,12 +29,6 @@ typedef struct expander {
   kz_expansions *out;
   char norm[KZ_EXPANSION_NORM_BYTES];
 } expander;
-
-static int capitals(const char *s, size_t n) {
-  int c = 0;
-  for (size_t i = 0; i < n; i++) c += s[i] >= 'A' && s[i] <= 'Z';
-  return c;
-}
 
 /* The phrase's words with ASCII folded to lower case and single spaces, as the table keeps long forms. */
 static size_t normalise(char *dst, size_t cap, const char *s, size_t n) {
@@ -116,7 +110,6 @@ static int expand_leaf(expander *x, kz_qnode **slot) {
   if (q->field != KZ_FIELD_TEXT || x->out->n >= KZ_MAX_EXPANSIONS) return KZ_OK;
   const kz_alias_set *set = &x->idx->aliases;
   if (q->kind == KZ_Q_WORD) {
-    if (capitals(q->text, q->text_len) < 2) return KZ_OK;
     const kz_alias *a = kz_alias_set_by_short(set, q->text, q->text_len);
     if (!a) return KZ_OK;
     int rc = add_alternative(slot, KZ_Q_PHRASE, a->long_form);
@@ -124,7 +117,7 @@ static int expand_leaf(expander *x, kz_qnode **slot) {
   }
   size_t n = normalise(x->norm, sizeof x->norm, q->text, q->text_len);
   const kz_alias *a = n ? kz_alias_set_by_long(set, x->norm, n) : NULL;
-  if (!a || capitals(a->short_form, strlen(a->short_form)) < 2) return KZ_OK;
+  if (!a) return KZ_OK;
   uint64_t df = acronym_df(x, a->short_form);
   if (df > (uint64_t)KZ_EXPANSION_MAX_DF_RATIO * a->docs) return KZ_OK;
   int rc = add_alternative(slot, KZ_Q_WORD, a->short_form);

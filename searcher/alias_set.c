@@ -67,6 +67,12 @@ static int compare_long(const void *x, const void *y, const kz_alias *entries) {
   return strcmp(entries[*(const size_t *)x].long_form, entries[*(const size_t *)y].long_form);
 }
 
+static int capitals(const char *s) {
+  int n = 0;
+  for (; *s; s++) n += *s >= 'A' && *s <= 'Z';
+  return n;
+}
+
 /* Marks the dominant long form of each short form (alias_set.h) and lists them by long form. */
 static int mark_expanded(kz_alias_set *s) {
   s->by_long = malloc((s->n ? s->n : 1) * sizeof *s->by_long);
@@ -78,7 +84,8 @@ static int mark_expanded(kz_alias_set *s) {
       total += s->entries[j++].docs;
     for (size_t k = i; k < j; k++) {
       kz_alias *a = &s->entries[k];
-      a->expanded = a->docs >= KZ_ALIAS_MIN_DOCS && (double)a->docs >= KZ_ALIAS_MIN_SHARE * (double)total;
+      a->expanded = a->docs >= KZ_ALIAS_MIN_DOCS && (double)a->docs >= KZ_ALIAS_MIN_SHARE * (double)total &&
+                    capitals(a->short_form) >= KZ_ALIAS_MIN_CAPITALS && strchr(a->long_form, ' ');
       if (a->expanded) s->by_long[s->n_long++] = k;
     }
     i = j;

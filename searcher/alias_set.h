@@ -8,6 +8,11 @@
  * least KZ_ALIAS_MIN_SHARE of the acronym's definitions (documents per pair
  * summed over its long forms); an acronym has one such long form at most,
  * and an ambiguous one (ADB: Asian / African Development Bank) has none.
+ * Short forms with fewer than KZ_ALIAS_MIN_CAPITALS capitals (Ecus, bpd, a
+ * one-letter P) are never expanded: see acronym_expand.c for why. Nor are
+ * one-word long forms: a word that merely holds the letters (CTs:
+ * "certificates") is the finder's commonest mistake in news text, and a
+ * real one (MTX: "methotrexate") is a synonym rather than an expansion.
  * Counts include documents deleted since their segment was written, until
  * a merge drops them. Built once when the index opens; read-only after.
  */
@@ -23,6 +28,7 @@
 
 #define KZ_ALIAS_MIN_DOCS 2u
 #define KZ_ALIAS_MIN_SHARE 0.8
+#define KZ_ALIAS_MIN_CAPITALS 2
 
 typedef struct kz_alias_set {
   kz_alias *entries; /* sorted by (short_form, long_form), bytewise */
