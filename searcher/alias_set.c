@@ -105,8 +105,8 @@ static int mark_expanded(kz_alias_set *s) {
 int kz_alias_set_build(kz_alias_set *s, const char *dir, const kz_segment *segs, size_t n_segs,
                        kz_error *err) {
   memset(s, 0, sizeof *s);
-  raw *all;
-  size_t n;
+  raw *all = NULL;
+  size_t n = 0;
   int rc = collect(&all, &n, dir, segs, n_segs, err);
   if (rc) return rc;
   if (n) qsort(all, n, sizeof *all, compare_raw);
