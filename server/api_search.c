@@ -2,11 +2,13 @@
  * api_search.c - GET and POST /api/search: the options of `kzsearch search`
  * from request parameters, the search on the live snapshot, and the result
  * as one object whose hits are the objects `kzsearch --json` prints:
- *   {"hits":[...],"facets":[...],"total":N,"elapsed_us":N,"k":K,"offset":O}
+ *   {"hits":[...],"facets":[...],"total":N,"elapsed_us":N,"k":K,"offset":O,
+ *    "expansions":{"type":"expansions",...} or null}
  * Parameters: q (required), k (1..1000, default 10), offset (default 0),
  * and (true/false: bare words required), count (true: total only), since
  * and until (date expressions), sort (score, date, date:asc) and facet
- * (date:day, date:month, date:year; the facet objects of --json).
+ * (date:day, date:month, date:year; the facet objects of --json), expand
+ * (false: no acronym expansion, as --no-expand).
  * An unknown parameter is an error, as an unknown option is in the CLI.
  */
 #include <errno.h>
@@ -129,14 +131,13 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
     if (i) fputc(',', b.f);
     cli_json_facet(b.f, kz_hits_facet_at(hits, i));
   }
-  fputs("],\"expansions\":", b.f);
-  if (hits) {
-    cli_json_expansions(b.f, hits);
-  } else {
-    fputs("null", b.f);
-  }
-  fprintf(b.f, ",\"total\":%llu,\"elapsed_us\":%llu,\"k\":%zu,\"offset\":%zu}",
+  fprintf(b.f, "],\"total\":%llu,\"elapsed_us\":%llu,\"k\":%zu,\"offset\":%zu,\"expansions\":",
           (unsigned long long)total, (unsigned long long)(elapsed / 1000u), opts.k, opts.offset);
+  if (hits) /* what the search added to the query (acronyms); none is known with count */
+    cli_json_expansions(b.f, hits);
+  else
+    fputs("null", b.f);
+  fputc('}', b.f);
   kz_hits_free(hits); /* before the snapshot it came from */
   srv_live_release(app->live, snap);
   srv_body_finish(&b, rs, 200);
