@@ -28,6 +28,7 @@
 enum {
   OPT_INDEX = 1, OPT_K, OPT_OFFSET, OPT_AND, OPT_JSON, OPT_COUNT, OPT_HELP, OPT_COLOR, OPT_SINCE,
   OPT_UNTIL, OPT_SORT, OPT_FACET, OPT_MAX_EXPANSIONS, OPT_NO_SUGGEST, OPT_EXPLAIN, OPT_EXACT,
+  OPT_NO_EXPAND,
   /* the ranking options (search_opts.h) from here on */
   OPT_TITLE_WEIGHT, OPT_RM3, OPT_RM3_DOCS, OPT_RM3_TERMS, OPT_RM3_WEIGHT, OPT_PROXIMITY,
   OPT_RECENCY, OPT_RECENCY_DECAY, OPT_NOW
@@ -46,6 +47,7 @@ static const cli_option options[] = {
     {"rm3-weight", 0, 1, OPT_RM3_WEIGHT},    {"proximity", 0, 0, OPT_PROXIMITY},
     {"recency", 0, 1, OPT_RECENCY},       {"recency-decay", 0, 1, OPT_RECENCY_DECAY},
     {"now", 0, 1, OPT_NOW},
+    {"no-expand", 0, 0, OPT_NO_EXPAND},
 };
 
 /* A ranking option's long name from its id. */
@@ -94,6 +96,9 @@ static int parse_args(search_args *a, int argc, char **argv) {
         break;
       case OPT_AND: a->opts.default_and = 1; break;
       case OPT_EXACT: a->opts.exact_names = 1; break;
+      case OPT_NO_EXPAND:
+        if (cli_search_opts_parse("--no-expand", &a->opts, NULL, 0) != 0) goto usage;
+        break;
       case OPT_SINCE: a->opts.since = value; break;
       case OPT_UNTIL: a->opts.until = value; break;
       case OPT_NO_SUGGEST: a->opts.suggest = 0; break;
@@ -339,6 +344,23 @@ static void print_facets(const kz_hits *hits, int json) {
   }
 }
 
+/* What the search added to the query (acronyms and their long forms): a JSON line, or stderr. */
+static void print_expansions(const kz_hits *hits, int json) {
+  size_t n = kz_hits_expansion_size(hits);
+  if (!n) return;
+  if (json) {
+    cli_json_expansions(stdout, hits);
+    fputc('\n', stdout);
+    return;
+  }
+  fflush(stdout);
+  for (size_t i = 0; i < n; i++) {
+    const kz_expansion *e = kz_hits_expansion_at(hits, i);
+    fprintf(stderr, "also searched: \"%s\" for %s (defined so in %llu documents; --no-expand: off)\n",
+            e->to, e->from, (unsigned long long)e->docs);
+  }
+}
+
 static int run_search(kz_index *index, const search_args *a) {
   kz_error err;
   kz_hits *hits = NULL;
@@ -373,6 +395,7 @@ static int run_search(kz_index *index, const search_args *a) {
     if (ferror(stdout)) break; /* the reader went away; main reports it (or not) */
   }
   print_facets(hits, a->json);
+  print_expansions(hits, a->json);
 
   if (a->json) {
     if (!ferror(stdout)) print_summary_json(total, elapsed, hits);

@@ -12,6 +12,8 @@
 
 #include <string.h>
 
+#include "cmd_acronyms.h"
+#include "cmd_aliases.h"
 #include "cmd_check.h"
 #include "cmd_compact.h"
 #include "cmd_delete.h"
@@ -72,8 +74,8 @@ static const char index_help[] =
 static const char search_usage[] =
     "Usage: kzsearch [search] [-i DIR] [-k N] [--offset N] [--and] [--since DATE]\n"
     "                [--until DATE] [--sort ORDER] [--facet date:UNIT] [--exact]\n"
-    "                [--title-weight W] [--rm3] [--proximity] [--recency SCALE]\n"
-    "                [--json] [--count] [--explain] [--color WHEN]\n"
+    "                [--no-expand] [--title-weight W] [--rm3] [--proximity]\n"
+    "                [--recency SCALE] [--json] [--count] [--explain] [--color WHEN]\n"
     "                [--max-expansions N] [--no-suggest] [--] QUERY...\n";
 
 static const char search_help[] =
@@ -126,6 +128,12 @@ static const char search_help[] =
     "      --now DATE         the age's reference (default: the newest document)\n"
     "      --exact            names match only the spelling typed, not the other\n"
     "                         spellings of them in the index\n"
+    "      --no-expand        search only what was typed. By default a word typed\n"
+    "                         exactly as an acronym the indexed text defines, with\n"
+    "                         2+ capitals (CSTO), also matches its long form as a\n"
+    "                         phrase, and a quoted long form its acronym, at half\n"
+    "                         the score; \"also searched: ...\" on stderr says so\n"
+    "                         (see 'kzsearch aliases')\n"
     "  -c, --count            print only the exact number of matches\n"
     "      --explain          print the query as planned (analysed terms with\n"
     "                         their document frequency, +required, -excluded,\n"
@@ -149,6 +157,8 @@ static const char search_help[] =
     "   \"url\":\"..\" or null,\"snippet\":\"..\",\"highlights\":[[start,end],..]}\n"
     "  (highlights: UTF-8 byte offsets of the matched words and phrases in the\n"
     "  title and the snippet; invalid UTF-8 becomes U+FFFD), then\n"
+    "  {\"type\":\"expansions\",\"expansions\":[{\"from\":..,\"to\":..,\"docs\":N}]} when\n"
+    "  acronyms were expanded, then\n"
     "  {\"type\":\"summary\",\"total\":N,\"elapsed_us\":N,\"also_matched\":[\"..\",..]}, with\n"
     "  \"suggestion\":\"..\" when there is a \"did you mean\". With --count, only the\n"
     "  summary. --explain adds \"explanation\":{\"kind\":..,\"value\":X,\"description\":..,\n"
@@ -402,6 +412,59 @@ static const char eval_help[] =
     "  0  the figures were printed\n"
     "  2  an error\n";
 
+/* ---------------------------------------------------------------- acronyms */
+
+static const char acronyms_usage[] = "Usage: kzsearch acronyms [--json] PATH...\n";
+
+static const char acronyms_help[] =
+    "\n"
+    "Print the acronym definitions found in each document at each PATH, the way\n"
+    "indexing finds them for the alias table: 'Long Form (SF)' and, with at least\n"
+    "two words inside the parentheses, 'SF (Long Form)' (the algorithm of\n"
+    "Schwartz & Hearst; README.md, \"Acronyms\"). PATH is read as by 'kzsearch\n"
+    "index' (JSON Lines, .zst, directories of .txt, - for stdin). No index is\n"
+    "needed. The text output has one 'ID<TAB>SF<TAB>long form' line per pair.\n"
+    "\n"
+    "Options:\n"
+    "      --json             one {\"id\":..,\"pairs\":[[\"SF\",\"long form\"],..]} line\n"
+    "                         per document, also for documents without pairs\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "Examples:\n"
+    "  kzsearch acronyms news.jsonl\n"
+    "  kzsearch acronyms --json abstracts.jsonl > pairs.jsonl\n"
+    "\n"
+    "Exit status:\n"
+    "  0  every record was read\n"
+    "  1  some records were skipped (reported as FILE:LINE)\n"
+    "  2  an error\n";
+
+/* ---------------------------------------------------------------- aliases */
+
+static const char aliases_usage[] = "Usage: kzsearch aliases [-i DIR] [--json]\n";
+
+static const char aliases_help[] =
+    "\n"
+    "List the index's alias table: each acronym defined in the indexed text, each\n"
+    "long form it was given, and in how many documents. A '*' (\"expanded\": true\n"
+    "with --json) marks the long forms that searches add to the acronym: those\n"
+    "defined in at least 2 documents and in at least 80% of the acronym's\n"
+    "definitions (README.md, \"Acronyms\").\n"
+    "\n"
+    "Options:\n"
+    "  -i, --index DIR        the index directory (see 'kzsearch --help')\n"
+    "      --json             one {\"type\":\"alias\",\"short\":..,\"long\":..,\"docs\":N,\n"
+    "                         \"expanded\":bool} line per entry\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "Examples:\n"
+    "  kzsearch aliases -i idx\n"
+    "  kzsearch aliases --json | grep '\"expanded\":true'\n"
+    "\n"
+    "Exit status:\n"
+    "  0  the table was printed (it may be empty)\n"
+    "  2  an error\n";
+
 /* ---------------------------------------------------------------- the table */
 
 const cli_command cli_commands[] = {
@@ -421,6 +484,10 @@ const cli_command cli_commands[] = {
      eval_usage, eval_help},
     {"compact", cli_cmd_compact, "Merge all segments into one, dropping deleted documents",
      compact_usage, compact_help},
+    {"acronyms", cli_cmd_acronyms, "Print the acronym definitions found in documents (no index)",
+     acronyms_usage, acronyms_help},
+    {"aliases", cli_cmd_aliases, "List the acronyms learned from the indexed text", aliases_usage,
+     aliases_help},
 };
 
 const size_t cli_n_commands = sizeof cli_commands / sizeof cli_commands[0];

@@ -229,3 +229,39 @@ void cli_json_facet(FILE *f, const kz_facet_count *bucket) {
   cli_json_cstring(f, bucket->bucket);
   fprintf(f, ",\"count\":%llu}", (unsigned long long)bucket->count);
 }
+
+void cli_json_acronyms(FILE *f, const char *id, size_t id_len, const kz_acronym_def *defs, size_t n) {
+  fputs("{\"id\":", f);
+  cli_json_string(f, id, id_len);
+  fputs(",\"pairs\":[", f);
+  for (size_t i = 0; i < n; i++) {
+    fputs(i ? ",[" : "[", f);
+    cli_json_cstring(f, defs[i].short_form);
+    fputc(',', f);
+    cli_json_cstring(f, defs[i].long_form);
+    fputc(']', f);
+  }
+  fputs("]}", f);
+}
+
+void cli_json_alias(FILE *f, const kz_alias *a) {
+  fputs("{\"type\":\"alias\",\"short\":", f);
+  cli_json_cstring(f, a->short_form);
+  fputs(",\"long\":", f);
+  cli_json_cstring(f, a->long_form);
+  fprintf(f, ",\"docs\":%llu,\"expanded\":%s}", (unsigned long long)a->docs,
+          a->expanded ? "true" : "false");
+}
+
+void cli_json_expansions(FILE *f, const kz_hits *hits) {
+  fputs("{\"type\":\"expansions\",\"expansions\":[", f);
+  for (size_t i = 0; i < kz_hits_expansion_size(hits); i++) {
+    const kz_expansion *e = kz_hits_expansion_at(hits, i);
+    fputs(i ? ",{\"from\":" : "{\"from\":", f);
+    cli_json_cstring(f, e->from);
+    fputs(",\"to\":", f);
+    cli_json_cstring(f, e->to);
+    fprintf(f, ",\"docs\":%llu}", (unsigned long long)e->docs);
+  }
+  fputs("]}", f);
+}

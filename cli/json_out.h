@@ -83,4 +83,11 @@ void cli_json_suggestion_member(FILE *f, const kz_hits *hits);
 /* {"error":{"code":CODE,"message":MESSAGE[,"position":P]}}; position < 0 leaves it out. */
 void cli_json_error(FILE *f, const char *code, const char *message, long long position);
 
+/* {"id":..,"pairs":[["SF","long form"],...]}: one document's acronym definitions (no newline). */
+void cli_json_acronyms(FILE *f, const char *id, size_t id_len, const kz_acronym_def *defs, size_t n);
+/* {"type":"alias","short":..,"long":..,"docs":N,"expanded":bool} (no newline). */
+void cli_json_alias(FILE *f, const kz_alias *alias);
+/* {"type":"expansions","expansions":[{"from":..,"to":..,"docs":N},...]} (no newline). */
+void cli_json_expansions(FILE *f, const kz_hits *hits);
+
 #endif /* KZ_CLI_JSON_OUT_H */

@@ -54,8 +54,7 @@ static const char overview_rest[] =
     "  index: records skipped, check: damage found; 2 an error (bad usage, malformed\n"
     "  query, no index, unreadable input, ...)\n"
     "\n"
-    "Run 'kzsearch COMMAND --help' for a command's options and examples, and\n"
-    "'man kzsearch' for the manual.\n";
+    "Run 'kzsearch COMMAND --help' for its options and examples; 'man kzsearch'.\n";
 
 static int print_overview(void) {
   fputs(synopsis, stdout);

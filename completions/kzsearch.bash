@@ -10,7 +10,7 @@
 
 _kzsearch() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev='' cmd=search i
-  local commands='index search show stats check delete serve upgrade eval compact help'
+  local commands='index search show stats check delete serve upgrade eval compact acronyms aliases help'
   local opts
   ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
   COMPREPLY=()
@@ -66,7 +66,7 @@ _kzsearch() {
 
   case $cmd in
   index) opts='-i --index --rebuild --lang --language --memory --threads --max-doc-size -h --help' ;;
-  search) opts='-i --index -k --limit --offset --and --since --until --sort --facet --exact --max-expansions --no-suggest --title-weight --rm3 --rm3-docs --rm3-terms --rm3-weight --proximity --recency --recency-decay --now --json -c --count --explain --color -h --help' ;;
+  search) opts='-i --index -k --limit --offset --and --since --until --sort --facet --exact --no-expand --max-expansions --no-suggest --title-weight --rm3 --rm3-docs --rm3-terms --rm3-weight --proximity --recency --recency-decay --now --json -c --count --explain --color -h --help' ;;
   show) opts='-i --index --json -h --help' ;;
   stats) opts='-i --index --json -h --help' ;;
   check) opts='-i --index --full --json -h --help' ;;
@@ -75,6 +75,8 @@ _kzsearch() {
   upgrade) opts='-i --index -h --help' ;;
   eval) opts='-i --index --queries --qrels -k --k --json --per-query --compare --run -h --help' ;;
   compact) opts='-i --index -h --help' ;;
+  acronyms) opts='--json -h --help' ;;
+  aliases) opts='-i --index --json -h --help' ;;
   help) opts='' ;;
   esac
 
@@ -91,7 +93,7 @@ _kzsearch() {
     return 0
   fi
   case $cmd in
-  index) # PATH: JSON Lines files, directories, or - for stdin
+  index | acronyms) # PATH: JSON Lines files, directories, or - for stdin
     compopt -o filenames 2>/dev/null
     mapfile -t COMPREPLY < <(compgen -f -- "$cur")
     ;;

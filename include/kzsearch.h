@@ -253,10 +253,18 @@ typedef struct kz_search_options {
    * Non-zero matches only the spelling typed (the CLI's --exact).
    */
   int exact_names;
+  /*
+   * Acronyms learned from the corpus, version 3: a bare acronym of the query
+   * (CSTO) also matches its long form as a phrase, and a long form written
+   * as a phrase also matches its acronym, each scored at half weight
+   * (README.md, "Acronyms"; kz_hits_expansion_at says what was added).
+   * Non-zero turns that off.
+   */
+  int no_expand;
 } kz_search_options;
 #define KZ_SEARCH_OPTIONS_INIT                                                                  \
   {KZ_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 200, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0.0, 0, 10, \
-   10, 0.5, 0, 0.0, 0, NULL, 0}
+   10, 0.5, 0, 0.0, 0, NULL, 0, 0}
 
 /* kz_search_options.recency_decay: exp(ln 0.5 * age / scale) or exp(ln 0.5 * (age / scale)^2). */
 typedef enum kz_decay { KZ_DECAY_EXP = 0, KZ_DECAY_GAUSS = 1 } kz_decay;
@@ -357,6 +365,38 @@ KZ_API const char *kz_hits_also_matched_at(const kz_hits *hits, size_t i);
 KZ_API size_t kz_hits_facet_size(const kz_hits *hits);
 /* Bucket i, borrowed from hits; NULL past the end. */
 KZ_API const kz_facet_count *kz_hits_facet_at(const kz_hits *hits, size_t i);
+
+/* One query expansion a search made: `from` (as in the query) also searched as `to`. */
+typedef struct kz_expansion {
+  const char *from; /* "CSTO" */
+  const char *to;   /* "collective security treaty organization" */
+  uint64_t docs;    /* documents of the index that define `from` as `to` (or `to` as `from`) */
+} kz_expansion;
+
+/* Expansions of the query (acronyms and long forms, README.md "Acronyms"); 0 with no_expand. */
+KZ_API size_t kz_hits_expansion_size(const kz_hits *hits);
+/* Expansion i, borrowed from hits; NULL past the end. */
+KZ_API const kz_expansion *kz_hits_expansion_at(const kz_hits *hits, size_t i);
+
+/*
+ * One entry of the index's alias table: documents that define `short_form`
+ * as `long_form` (folded to lower case) in all segments together, and
+ * whether searches expand the acronym to it (README.md, "Acronyms").
+ */
+typedef struct kz_alias {
+  const char *short_form, *long_form;
+  uint64_t docs;
+  int expanded;
+} kz_alias;
+
+/* Called for each alias, sorted by short form then long form; return non-zero to stop. */
+typedef int (*kz_alias_fn)(void *ctx, const kz_alias *alias);
+
+/*
+ * Lists the alias table of the index (`kzsearch aliases`).
+ * @return KZ_OK (also when fn stopped early); KZ_ERR_CORRUPT, KZ_ERR_NOMEM.
+ */
+KZ_API int kz_index_aliases(kz_index *index, kz_alias_fn fn, void *ctx, kz_error *err);
 
 /*
  * An explanation (kz_search_options.explain): a tree in the manner of
@@ -617,6 +657,30 @@ typedef struct kz_ingest_stats {
  */
 KZ_API int kz_writer_add_path(kz_writer *writer, const char *path, const kz_ingest_callbacks *cb,
                               kz_ingest_stats *stats, kz_error *err);
+
+/* An acronym definition found in a text: the short form as written, the long form too. */
+typedef struct kz_acronym_def {
+  const char *short_form, *long_form;
+} kz_acronym_def;
+
+/*
+ * Called for each document by kz_acronyms_path with the definitions found
+ * in its title and body (n may be 0), borrowed for the call. Return non-zero
+ * to stop (kz_acronyms_path then returns KZ_ERR_INTERRUPTED).
+ */
+typedef int (*kz_acronyms_fn)(void *ctx, const char *id, size_t id_len, const kz_acronym_def *defs,
+                              size_t n);
+
+/*
+ * Finds the acronym definitions of every document at `path` (read as
+ * kz_writer_add_path reads it; cb may be NULL, its warn reports skipped
+ * records) with the Schwartz & Hearst algorithm that indexing uses
+ * (README.md, "Acronyms"). No index is needed.
+ * @return KZ_OK; KZ_ERR_IO when `path` cannot be read; KZ_ERR_INTERRUPTED;
+ *         KZ_ERR_CORRUPT for a damaged .zst; KZ_ERR_NOMEM.
+ */
+KZ_API int kz_acronyms_path(const char *path, kz_acronyms_fn fn, void *ctx,
+                            const kz_ingest_callbacks *cb, kz_error *err);
 
 /*
  * Deletes the document with this id (invisible to readers after the next

@@ -9,7 +9,11 @@
  * order) and the positions re-encoded; the stored documents, the title
  * lengths and the dates are copied. The names tables are combined (a
  * source without one adds nothing); an entry whose term lost all its
- * documents may stay, and a search reports only variants that match.
+ * documents may stay, and a search reports only variants that match. The
+ * alias table is made again from the surviving documents' text as they are
+ * copied (as the segment builder makes it): the sources' tables combined,
+ * without the deleted documents' definitions, and with one for a source
+ * written before alias tables.
  */
 #include "indexer/merger.h"
 
@@ -18,7 +22,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analysis/acronym_finder.h"
 #include "common/buf.h"
+#include "format/alias_table.h"
 #include "format/deletes.h"
 #include "format/docstore_reader.h"
 #include "common/error.h"
@@ -28,6 +34,7 @@
 #include "format/name_table.h"
 #include "format/segment_writer.h"
 #include "format/term_enum.h"
+#include "indexer/segment_builder.h"
 
 typedef struct merge {
   const char *dir;
@@ -45,6 +52,8 @@ typedef struct merge {
   uint32_t cap_pos;
   kz_buf pos_out;
   int error;             /* postings cursors report corruption here */
+  kz_acronym_finder acronyms;
+  kz_alias_builder aliases; /* of the merged documents */
 } merge;
 
 static int grow_term(merge *m, size_t n) {
@@ -101,6 +110,7 @@ static int copy_documents(merge *m, kz_docstore_writer *out) {
                         doc.field[KZ_STORED_DATE], doc.len[KZ_STORED_DATE],
                         doc.field[KZ_STORED_URL], doc.len[KZ_STORED_URL]};
       rc = kz_docstore_writer_add(out, &kd);
+      if (!rc) rc = kz_builder_add_acronyms(&m->acronyms, &m->aliases, &kd);
     }
   kz_stored_doc_free(&doc);
   return rc;
@@ -219,6 +229,8 @@ int kz_merge_segments(const char *dir, const kz_segment_info *sources, size_t n,
     store = NULL;
     if (rc) kz_error_set(err, rc, "cannot write %s: %s", store_path, why(rc));
   }
+  if (!rc && (rc = kz_alias_table_write(&m.aliases, dir, new_id, &out->file_bytes[KZ_SEGFILE_ALIASES])))
+    kz_error_set(err, rc, "cannot write the alias table of segment %08x in %s: %s", new_id, dir, why(rc));
   if (rc) { /* nothing of the new segment may stay behind */
     kz_segment_writer_abort(seg);
     kz_docstore_writer_abort(store);
@@ -240,6 +252,8 @@ int kz_merge_segments(const char *dir, const kz_segment_info *sources, size_t n,
   free(m.freqs);
   free(m.pos);
   kz_buf_free(&m.pos_out);
+  kz_acronym_finder_free(&m.acronyms);
+  kz_alias_builder_free(&m.aliases);
   free(store_path);
   return rc;
 }

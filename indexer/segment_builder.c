@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analysis/acronym_finder.h"
 #include "analysis/analyzer.h"
 #include "analysis/name_key.h"
 #include "common/buf.h"
@@ -25,6 +26,7 @@
 #include "format/file.h"
 #include "format/format.h"
 #include "common/limits.h"
+#include "format/alias_table.h"
 #include "format/docstore_writer.h"
 #include "format/values.h"
 #include "indexer/inverter.h"
@@ -42,6 +44,8 @@ struct kz_builder {
   int64_t *dates;
   size_t cap_lengths;
   kz_buf key;
+  kz_acronym_finder acronyms; /* the definitions of the document being added */
+  kz_alias_builder aliases;   /* the segment's alias table */
 };
 
 void kz_remove_segment_files(const char *dir, uint32_t id) {
@@ -91,6 +95,8 @@ void kz_builder_free(kz_builder *b) {
   free(b->title_lengths);
   free(b->dates);
   kz_buf_free(&b->key);
+  kz_acronym_finder_free(&b->acronyms);
+  kz_alias_builder_free(&b->aliases);
   free(b->dir);
   free(b);
 }
@@ -110,6 +116,7 @@ int kz_builder_begin(kz_builder *b, uint32_t segment_id) {
   b->docs = 0;
   kz_inverter_reset(b->inv);
   kz_name_collector_reset(b->names);
+  kz_alias_builder_reset(&b->aliases);
   return KZ_OK;
 }
 
@@ -118,6 +125,7 @@ uint32_t kz_builder_docs(const kz_builder *b) { return b->docs; }
 
 size_t kz_builder_memory(const kz_builder *b) {
   return kz_inverter_memory(b->inv) + kz_name_collector_memory(b->names) + (b->store ? kz_docstore_writer_memory(b->store) : 0) +
+         kz_alias_builder_memory(&b->aliases) +
          b->cap_lengths * (sizeof *b->lengths + sizeof *b->title_lengths + sizeof *b->dates);
 }
 
@@ -180,6 +188,16 @@ static int64_t document_date(const kz_document *doc) {
   return t;
 }
 
+int kz_builder_add_acronyms(kz_acronym_finder *f, kz_alias_builder *table, const kz_document *doc) {
+  kz_alias_builder_doc(table);
+  int rc = kz_acronym_find(f, doc->title, doc->title_len, 0);
+  if (!rc) rc = kz_acronym_find(f, doc->body, doc->body_len, 1);
+  for (size_t i = 0; i < f->n_pairs && !rc; i++)
+    rc = kz_alias_builder_add(table, f->pairs[i].short_form, f->pairs[i].short_len,
+                              f->pairs[i].long_form, f->pairs[i].long_len);
+  return rc;
+}
+
 int kz_builder_add(kz_builder *b, const kz_document *doc) {
   if (b->docs == b->cap_lengths && grow_columns(b)) return KZ_ERR_NOMEM;
   uint32_t length = 0, title_length = 0;
@@ -187,6 +205,7 @@ int kz_builder_add(kz_builder *b, const kz_document *doc) {
   int rc = invert_field(b, doc->title, doc->title_len, &length, 1, &title_length);
   if (!rc) rc = invert_field(b, doc->body, doc->body_len, &length, 0, NULL);
   if (!rc) rc = kz_inverter_end_doc(b->inv);
+  if (!rc) rc = kz_builder_add_acronyms(&b->acronyms, &b->aliases, doc);
   if (!rc) rc = kz_docstore_writer_add(b->store, doc);
   if (rc) return rc;
   b->lengths[b->docs] = length;
@@ -201,6 +220,10 @@ int kz_builder_finish(kz_builder *b, kz_segment_info *info, kz_error *err) {
   if (!rc && (rc = kz_name_collector_write(b->names, b->dir, b->id,
                                            &info->file_bytes[KZ_SEGFILE_NAMES])))
     kz_error_set(err, rc, "cannot write the names table in %s: %s", b->dir,
+                 rc == KZ_ERR_IO ? strerror(errno) : kz_strerror(rc));
+  if (!rc && (rc = kz_alias_table_write(&b->aliases, b->dir, b->id,
+                                        &info->file_bytes[KZ_SEGFILE_ALIASES])))
+    kz_error_set(err, rc, "cannot write the alias table in %s: %s", b->dir,
                  rc == KZ_ERR_IO ? strerror(errno) : kz_strerror(rc));
   if (!rc) {
     rc = kz_docstore_writer_finish(b->store, &info->file_bytes[KZ_SEGFILE_STORE]);

@@ -35,6 +35,16 @@ int kz_builder_finish(kz_builder *b, kz_segment_info *info, kz_error *err);
 /* Abandons the current segment and removes its files. */
 void kz_builder_discard(kz_builder *b);
 
+/*
+ * Finds the acronym definitions of a document's title and body with f and
+ * adds them to `table` as the next document's (the builder's and a merge's
+ * one way of filling an alias table). @return KZ_OK or KZ_ERR_NOMEM.
+ */
+struct kz_acronym_finder;
+struct kz_alias_builder;
+int kz_builder_add_acronyms(struct kz_acronym_finder *f, struct kz_alias_builder *table,
+                            const kz_document *doc);
+
 /* Removes every file of segment `id` in `dir`. */
 void kz_remove_segment_files(const char *dir, uint32_t id);
 

@@ -21,6 +21,7 @@
 #include "common/limits.h"
 #include "common/struct_size.h"
 #include "format/manifest.h"
+#include "format/alias_table.h"
 #include "format/name_table.h"
 #include "format/segment_format.h"
 #include "kzsearch.h"
@@ -278,6 +279,10 @@ static void check_norms(kz_checker *ck, const kz_segment *seg) {
                 seg->info.title_docs);
   if (kz_values_verify(&seg->dates) != KZ_OK)
     kz_check_seg_problem(ck, KZ_SEGFILE_DATES, "a block's smallest or largest date is not its documents'");
+  const kz_mapped_file *af = &seg->file[KZ_SEGFILE_ALIASES];
+  if (af->data && kz_alias_table_verify(af->body, af->body_size, seg->info.doc_count) != KZ_OK)
+    kz_check_seg_problem(ck, KZ_SEGFILE_ALIASES,
+                         "the alias table is damaged (a bad length, count or order of its entries)");
 }
 
 /*

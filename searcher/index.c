@@ -136,6 +136,10 @@ static int open_once(kz_index **out, const char *path, uint64_t *generation, kz_
     kz_index_close(idx);
     return kz_error_set(err, rc, "out of memory");
   }
+  if ((rc = kz_alias_set_build(&idx->aliases, path, idx->segs, idx->n_segs, err))) {
+    kz_index_close(idx);
+    return rc;
+  }
   *out = idx;
   return KZ_OK;
 }
@@ -183,6 +187,7 @@ void kz_index_close(kz_index *idx) {
   for (size_t i = 0; idx->date_copies && i < idx->n_segs; i++) free(idx->date_copies[i]);
   free(idx->date_copies);
   free(idx->date_cols);
+  kz_alias_set_free(&idx->aliases);
   free(idx->segs);
   free(idx->doc_base);
   kz_manifest_free(&idx->manifest);

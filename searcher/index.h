@@ -13,6 +13,7 @@
 
 #include "format/manifest.h"
 #include "format/segment_reader.h"
+#include "searcher/alias_set.h"
 #include "searcher/analyzer_pool.h"
 #include "searcher/collect.h"
 #include "searcher/facet_tally.h"
@@ -49,6 +50,7 @@ struct kz_index {
   const int64_t **date_cols;
   int64_t **date_copies;
   kz_doc_values dates;
+  kz_alias_set aliases; /* acronyms and their long forms, all segments summed */
 };
 
 /*

@@ -114,6 +114,7 @@ static int build_leaf(builder *b, const kz_qnode *q, kz_plan **out) {
     p->slop = q->slop;
     p->near = near;
   }
+  p->expansion = q->expansion;
   *out = p;
   return KZ_OK;
 }

@@ -62,6 +62,7 @@ struct kz_plan {
    */
   uint32_t slop;
   int near;
+  int expansion;      /* TERM and PHRASE: added by acronym expansion (acronym_expand.h) */
 };
 
 /*

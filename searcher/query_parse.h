@@ -83,6 +83,7 @@ struct kz_qnode {
   size_t n_children;
   int max_edits;      /* FUZZY: 0..2 edits, or -1 for automatic (a bare '~') */
   uint32_t slop;      /* PHRASE: the slop of "..."~N (0: exact); NEAR: the window N */
+  int expansion;      /* WORD, PHRASE: added by acronym expansion (acronym_expand.h), not typed */
 };
 
 /*

@@ -29,6 +29,7 @@
 #include "searcher/index.h"
 #include "searcher/iter.h"
 #include "searcher/name_expand.h"
+#include "searcher/acronym_expand.h"
 #include "searcher/plan.h"
 #include "searcher/query_parse.h"
 #include "searcher/rank.h"
@@ -53,6 +54,9 @@ struct kz_hits {
   kz_explain *explain; /* kz_search_options.explain: the query's and the hits' trees */
   char **also_matched; /* other spellings of names that matched (name_expand.h); one allocation */
   size_t n_also_matched;
+  kz_expansion *expansions; /* their strings are in expansion_strings */
+  size_t n_expansions;
+  kz_buf expansion_strings;
 };
 
 typedef struct query {
@@ -63,10 +67,12 @@ typedef struct query {
   kz_collection_stats stats; /* what the plan was weighed with */
   kz_rank *rank; /* with ranking options (searcher/rank.h), else NULL */
   kz_name_variants names;    /* the spellings the plan gained */
+  kz_expansions expansions;  /* acronyms and long forms added to the query */
 } query;
 
 static void query_free(query *q) {
   kz_rank_free(q->rank);
+  kz_expansions_free(&q->expansions);
   kz_plan_free(q->plan);
   kz_name_variants_free(&q->names);
   kz_qnode_free(q->tree);
@@ -132,6 +138,9 @@ static int prepare(query *q, kz_index *idx, const char *text, const kz_search_op
     return kz_error_set(err, rc, "cannot create the analyzer for language '%s'",
                         idx->manifest.language);
   q->pool = &idx->analyzers;
+  if (o->version >= 3 && !o->no_expand &&
+      (rc = kz_acronym_expand(&q->tree, idx, q->an, &q->expansions)))
+    return kz_error_set(err, rc, "out of memory");
   kz_plan *filter = NULL;
   if ((rc = options_filter(o, &filter, err))) return rc;
   rc = kz_plan_build(&q->plan, q->tree, q->an, o->default_and, filter, err);
@@ -149,6 +158,7 @@ static int prepare(query *q, kz_index *idx, const char *text, const kz_search_op
   q->stats = cfg && cfg->stats ? *cfg->stats : kz_index_collection_stats(idx);
   if ((rc = kz_plan_weigh(q->plan, idx->n_segs, &q->stats)))
     return kz_error_set(err, rc, "%s: %s while weighing terms", idx->path, kz_strerror(rc));
+  kz_expansion_weigh(q->plan);
   if (kz_rank_wanted(o)) return kz_rank_new(&q->rank, idx, q->plan, o, NULL, 0, err);
   return KZ_OK;
 }
@@ -512,6 +522,27 @@ static int feedback(query *q, kz_index *idx, const kz_search_options *o,
   return rc;
 }
 
+/* Copies the query's expansions into the hits, which may outlive the index. */
+static int copy_expansions(kz_hits *h, const kz_expansions *e) {
+  if (!e->n) return KZ_OK;
+  size_t *offs = malloc(2 * e->n * sizeof *offs);
+  h->expansions = calloc(e->n, sizeof *h->expansions);
+  int rc = offs && h->expansions ? KZ_OK : KZ_ERR_NOMEM;
+  for (size_t i = 0; i < e->n && !rc; i++) {
+    offs[2 * i] = h->expansion_strings.len;
+    rc = kz_buf_append(&h->expansion_strings, e->items[i].from, strlen(e->items[i].from) + 1);
+    offs[2 * i + 1] = h->expansion_strings.len;
+    if (!rc) rc = kz_buf_append(&h->expansion_strings, e->items[i].to, strlen(e->items[i].to) + 1);
+  }
+  for (size_t i = 0; i < e->n && !rc; i++) {
+    const char *base = (const char *)h->expansion_strings.data;
+    h->expansions[i] = (kz_expansion){base + offs[2 * i], base + offs[2 * i + 1], e->items[i].docs};
+    h->n_expansions = i + 1;
+  }
+  free(offs);
+  return rc;
+}
+
 /* kz_search ordered by score (values NULL: the top-k heap, which may prune) or by values. */
 static int search_ranked(kz_hits **out, kz_index *idx, const char *text,
                          const kz_search_options *opts, const kz_eval_config *cfg,
@@ -558,6 +589,7 @@ static int search_ranked(kz_hits **out, kz_index *idx, const char *text,
   kz_tally_free(&tally);
   if (!rc && o->version >= 3 && o->explain) rc = explain_search(h, idx, &q, o, err);
   if (!rc && o->version >= 3 && o->suggest && h->total < 5) rc = suggest(h, idx, text, &q, o, cfg, err);
+  if (!rc && (rc = copy_expansions(h, &q.expansions))) kz_error_set(err, rc, "out of memory");
   free(by_value_ranked);
   kz_top_value_free(&by_value);
   kz_topk_free(&top);
@@ -638,11 +670,19 @@ const char *kz_hits_also_matched_at(const kz_hits *h, size_t i) {
   return h && i < h->n_also_matched ? h->also_matched[i] : NULL;
 }
 
+size_t kz_hits_expansion_size(const kz_hits *h) { return h ? h->n_expansions : 0; }
+
+const kz_expansion *kz_hits_expansion_at(const kz_hits *h, size_t i) {
+  return h && i < h->n_expansions ? &h->expansions[i] : NULL;
+}
+
 void kz_hits_free(kz_hits *h) {
   if (!h) return;
   kz_explain_free(h->explain);
   free(h->also_matched);
   free(h->facets);
+  free(h->expansions);
+  kz_buf_free(&h->expansion_strings);
   free(h->facet_labels);
   free(h->suggestion);
   free(h->hits);

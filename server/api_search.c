@@ -3,22 +3,23 @@
  * from request parameters, the search on the live snapshot, and the result
  * as one object whose hits are the objects `kzsearch --json` prints:
  *   {"hits":[...],"facets":[...],"total":N,"elapsed_us":N,"k":K,"offset":O,
- *    "also_matched":[...]}
+ *    "expansions":{"type":"expansions",...} or null, "also_matched":[...]}
  * plus "suggestion":"..." when the query matched little and a respelling
  * matches much more ("did you mean", kz_hits_suggestion), and "query":{..},
  * the query's explanation, with explain.
  * Parameters: q (required), k (1..1000, default 10), offset (default 0),
  * and (true/false: bare words required), count (true: total only), since
  * and until (date expressions), sort (score, date, date:asc) and facet
- * (date:day, date:month, date:year; the facet objects of --json), exact
- * (true: names match only the spelling typed; the object's also_matched
- * lists the other spellings that matched otherwise), max_expansions
- * (1..100000: the terms a fuzzy word expands to), explain (true: each hit's
- * score broken down by clause and the planned query, as `kzsearch search
- * --explain --json` prints them; not with count), and the ranking options
- * of `kzsearch search` by their long names (title-weight, rm3, rm3-docs,
- * rm3-terms, rm3-weight, proximity, recency, recency-decay, now; a flag
- * takes true or false).
+ * (date:day, date:month, date:year; the facet objects of --json), expand
+ * (false: no acronym expansion, as --no-expand), exact (true: names match
+ * only the spelling typed; the object's also_matched lists the other
+ * spellings that matched otherwise), max_expansions (1..100000: the terms a
+ * fuzzy word expands to), explain (true: each hit's score broken down by
+ * clause and the planned query, as `kzsearch search --explain --json`
+ * prints them; not with count), and the ranking options of `kzsearch
+ * search` by their long names (title-weight, rm3, rm3-docs, rm3-terms,
+ * rm3-weight, proximity, recency, recency-decay, now; a flag takes true or
+ * false).
  * An unknown parameter is an error, as an unknown option is in the CLI.
  */
 #include <errno.h>
@@ -32,8 +33,9 @@
 #include "server/api.h"
 #include "server/respond.h"
 
-static const char *const known[] = {"q",     "k",     "offset", "and",     "count",         "since",
-                                    "until", "sort",  "facet",  "explain", "max_expansions", "exact"};
+static const char *const known[] = {"q",      "k",     "offset", "and",     "count",
+                                    "since",  "until", "sort",   "facet",   "explain",
+                                    "expand", "exact", "max_expansions"};
 /* ... and cli_rank_opt_kind's */
 
 static uint64_t now_ns(void) {
@@ -76,8 +78,8 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
     if (!ok) {
       snprintf(why, sizeof why,
                "unknown parameter '%.64s' (known: q, k, offset, and, count, since, until, sort, "
-               "facet, exact, explain, max_expansions, title-weight, rm3, rm3-docs, rm3-terms, "
-               "rm3-weight, proximity, recency, recency-decay, now)",
+               "facet, expand, exact, explain, max_expansions, title-weight, rm3, rm3-docs, "
+               "rm3-terms, rm3-weight, proximity, recency, recency-decay, now)",
                p->items[i].name);
       srv_respond_error(rs, 400, "bad_request", why, -1);
       return;
@@ -90,7 +92,7 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
   }
   kz_search_options opts = KZ_SEARCH_OPTIONS_INIT;
   opts.suggest = 1; /* "did you mean": "suggestion" in the response when there is one */
-  int count_only = 0;
+  int count_only = 0, expand = 1;
   if (((v = srv_params_get(p, "k")) && parse_count("k", v, 1, SRV_MAX_HITS, &opts.k, why, sizeof why)) ||
       ((v = srv_params_get(p, "offset")) &&
        parse_count("offset", v, 0, SRV_MAX_OFFSET, &opts.offset, why, sizeof why)) ||
@@ -102,7 +104,9 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
       ((v = srv_params_get(p, "max_expansions")) &&
        cli_max_expansions_parse(v, &opts, why, sizeof why)) ||
       ((v = srv_params_get(p, "explain")) &&
-       parse_bool("explain", v, &opts.explain, why, sizeof why))) {
+       parse_bool("explain", v, &opts.explain, why, sizeof why)) ||
+      ((v = srv_params_get(p, "expand")) && parse_bool("expand", v, &expand, why, sizeof why)) ||
+      (!expand && cli_search_opts_parse("--no-expand", &opts, why, sizeof why))) {
     srv_respond_error(rs, 400, "bad_request", why, -1);
     return;
   }
@@ -161,8 +165,13 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
     if (i) fputc(',', b.f);
     cli_json_facet(b.f, kz_hits_facet_at(hits, i));
   }
-  fprintf(b.f, "],\"total\":%llu,\"elapsed_us\":%llu,\"k\":%zu,\"offset\":%zu,",
+  fprintf(b.f, "],\"total\":%llu,\"elapsed_us\":%llu,\"k\":%zu,\"offset\":%zu,\"expansions\":",
           (unsigned long long)total, (unsigned long long)(elapsed / 1000u), opts.k, opts.offset);
+  if (hits) /* what the search added to the query (acronyms); none is known with count */
+    cli_json_expansions(b.f, hits);
+  else
+    fputs("null", b.f);
+  fputc(',', b.f);
   cli_json_also_matched(b.f, hits);
   cli_json_suggestion_member(b.f, hits);
   if (kz_hits_query_explanation(hits)) {

@@ -21,6 +21,10 @@ lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
 assert lines, "no output"
 objs = [json.loads(l) for l in lines]
 *hits, summary = objs
+# After the hits, what the search added to the query (acronyms), if anything.
+if hits and hits[-1]["type"] == "expansions":
+    for e in hits.pop()["expansions"]:
+        assert isinstance(e["from"], str) and isinstance(e["to"], str) and e["docs"] >= 1, e
 assert summary["type"] == "summary" and isinstance(summary["total"], int), summary
 assert isinstance(summary["elapsed_us"], int)
 for rank, h in enumerate(hits, 1):

@@ -35,7 +35,9 @@ no_escapes() { grep -q "seed-00" "$OUT" && ! grep -q "$ESC" "$OUT"; }
 # bold_words: the highlighted words of $OUT, one per line, lowercased.
 bold_words() { grep -o "$ESC\[1m[^$ESC]*" "$OUT" | cut -c5- | tr '[:upper:]' '[:lower:]' | sort -u; }
 bold_words_are_query_words() {
-  test -n "$(bold_words)" && ! bold_words | grep -vqE '^(csto|peacekeep[a-z]*)$'
+  # (The long form of CSTO is matched too, as an acronym expansion.)
+  test -n "$(bold_words)" &&
+    ! bold_words | grep -vqE '^(csto|peacekeep[a-z]*|collective security treaty organi[sz]ation)$'
 }
 
 kz index -i "$IDX" "$DATA"

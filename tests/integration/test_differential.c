@@ -1255,6 +1255,7 @@ static void compare(kz_index *idx, const ref_index *ref, const qnode *root, cons
 
   kz_search_options o = KZ_SEARCH_OPTIONS_INIT;
   o.exact_names = 1; /* the model is plain BM25: no other spellings of names */
+  o.no_expand = 1; /* the oracle scores plain BM25, without acronym expansion */
   o.k = k;
   o.offset = offset;
   o.default_and = p->default_and;

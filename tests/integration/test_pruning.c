@@ -140,6 +140,7 @@ static void search_all(kz_index *idx, const char *q, size_t k, variants *f) {
   for (int v = 0; v < VARIANTS; v++) {
     kz_search_options o = KZ_SEARCH_OPTIONS_INIT;
     o.exact_names = 1; /* plain BM25, as the reference it is compared with */
+    o.no_expand = 1; /* plain BM25 against plain BM25 */
     o.snippet_bytes = 0;
     o.ids_only = 1;
     o.k = k;

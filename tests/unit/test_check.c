@@ -338,7 +338,11 @@ static void test_check__full_finds_a_flipped_byte_in_every_file(void) {
     size_t size;
     path_of(p, sizeof p, copy, fl.names[i]);
     CHECK(read_file(p, &data, &size) == 0);
-    data[size / 2] ^= 0x5a;
+    /* The middle of the body: a file as small as an empty alias table (28 bytes) has its
+     * middle byte in the footer, which is a framing problem, not a checksum one. */
+    size_t body = size > KZ_FILE_HEADER_BYTES + KZ_FILE_FOOTER_BYTES
+                      ? size - KZ_FILE_HEADER_BYTES - KZ_FILE_FOOTER_BYTES : 0;
+    data[body ? KZ_FILE_HEADER_BYTES + body / 2 : size / 2] ^= 0x5a;
     CHECK(write_file(p, data, size) == 0);
     free(data);
     seen s = {0};
