@@ -107,7 +107,7 @@ static int add_alternative(kz_qnode **slot, kz_qkind kind, const char *text) {
 
 static int expand_leaf(expander *x, kz_qnode **slot) {
   const kz_qnode *q = *slot;
-  if (q->field != KZ_FIELD_TEXT || x->out->n >= KZ_MAX_EXPANSIONS) return KZ_OK;
+  if (q->field != KZ_FIELD_TEXT || x->out->n >= KZ_MAX_ACRONYM_EXPANSIONS) return KZ_OK;
   const kz_alias_set *set = &x->idx->aliases;
   if (q->kind == KZ_Q_WORD) {
     const kz_alias *a = kz_alias_set_by_short(set, q->text, q->text_len);

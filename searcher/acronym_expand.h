@@ -19,7 +19,7 @@
 /* An added clause's idf is this share of the idf of the clause it was added to. */
 #define KZ_EXPANSION_WEIGHT 0.5
 /* Expansions per query; words after that many are searched as typed. */
-#define KZ_MAX_EXPANSIONS 32u
+#define KZ_MAX_ACRONYM_EXPANSIONS 32u
 /*
  * A long form is expanded to its acronym only when the acronym's term is in
  * at most this many times as many documents as define the pair: otherwise
