@@ -47,6 +47,7 @@
 #include "format/docstore_reader.h"
 #include "format/postings_reader.h"
 #include "format/segment_reader.h"
+#include "searcher/check_simhash.h"
 
 /* Problems reported for one segment's cross-check before it is abandoned. */
 #define MAX_SEGMENT_PROBLEMS 20u
@@ -69,6 +70,7 @@ typedef struct checker {
   uint32_t *pos;             /* scratch for one document's positions */
   uint32_t cap_pos;
   int error;                 /* KZ_ERR_NOMEM met while cross-checking */
+  kz_analyzer *an;           /* the index's analyzer, to recompute fingerprints; NULL: none */
 } checker;
 
 /* ------------------------------------------------------------------------ */
@@ -501,6 +503,12 @@ static int cross_check(checker *ck, const kz_segment_info *info) {
   check_terms(ck, &seg);
   check_norms(ck, &seg);
   rc = check_store(ck, &seg);
+  uint32_t first_bad, n_bad;
+  if (!rc && seg.has_simhashes && ck->an && !ck->stop &&
+      !(rc = kz_check_simhashes(&seg, ck->an, &ck->doc, &first_bad, &n_bad)) && n_bad)
+    seg_problem(ck, KZ_SEGFILE_SIMHASH,
+                "%u documents' fingerprints are not their text's (the first: document %u)", n_bad,
+                first_bad);
   kz_segment_close(&seg);
   return rc;
 }
@@ -562,10 +570,9 @@ static int run(checker *ck, kz_error *err) {
     kz_manifest_free(&m);
     return KZ_OK;
   }
-  kz_analyzer *probe = NULL; /* searching needs the language the manifest names */
-  if (kz_analyzer_new_cached(&probe, m.language, 0) == KZ_ERR_INVALID)
+  /* searching needs the language the manifest names; a full check recomputes fingerprints with it */
+  if (kz_analyzer_new_cached(&ck->an, m.language, 0) == KZ_ERR_INVALID)
     emit(ck, KZ_MANIFEST_NAME, "names a language this kzsearch does not know ('%s')", m.language);
-  kz_analyzer_free(probe);
   rc = check_segment_ids(ck, &m);
   for (size_t i = 0; i < m.n_segments && !rc; i++) {
     const kz_segment_info *info = &m.segments[i];
@@ -585,6 +592,8 @@ static int run(checker *ck, kz_error *err) {
     }
     if (!rc && ck->full && all_sound) rc = cross_check(ck, info);
   }
+  kz_analyzer_free(ck->an);
+  ck->an = NULL;
   kz_manifest_free(&m);
   if (rc)
     return kz_error_set(err, rc, "%s", rc == KZ_ERR_NOMEM ? "out of memory" : kz_strerror(rc));
