@@ -27,7 +27,7 @@
 
 enum {
   OPT_INDEX = 1, OPT_K, OPT_OFFSET, OPT_AND, OPT_JSON, OPT_COUNT, OPT_HELP, OPT_COLOR, OPT_SINCE,
-  OPT_UNTIL, OPT_SORT, OPT_FACET
+  OPT_UNTIL, OPT_SORT, OPT_FACET, OPT_NO_COLLAPSE
 };
 
 static const cli_option options[] = {
@@ -36,6 +36,7 @@ static const cli_option options[] = {
     {"count", 'c', 0, OPT_COUNT}, {"help", 'h', 0, OPT_HELP},
     {"color", 0, 1, OPT_COLOR},   {"since", 0, 1, OPT_SINCE},     {"until", 0, 1, OPT_UNTIL},
     {"sort", 0, 1, OPT_SORT},     {"facet", 0, 1, OPT_FACET},
+    {"no-collapse", 0, 0, OPT_NO_COLLAPSE},
 };
 
 typedef struct search_args {
@@ -76,6 +77,7 @@ static int parse_args(search_args *a, int argc, char **argv) {
         a->opts.offset = (size_t)n;
         break;
       case OPT_AND: a->opts.default_and = 1; break;
+      case OPT_NO_COLLAPSE: a->opts.collapse = 0; break;
       case OPT_SINCE: a->opts.since = value; break;
       case OPT_UNTIL: a->opts.until = value; break;
       case OPT_SORT:
@@ -200,6 +202,18 @@ static void print_text(FILE *f, const char *text, const kz_span *spans, size_t n
   if (bold) fputs(CLI_RESET, f);
 }
 
+/* "+N similar: id, id" under a hit that near-duplicates were folded into. */
+static void print_similar(const kz_hits *hits, size_t i) {
+  size_t n = kz_hits_similar_size(hits, i);
+  if (!n) return;
+  printf("   +%zu similar:", n);
+  for (size_t j = 0; j < n; j++) {
+    fputs(j ? ", " : " ", stdout);
+    print_text(stdout, kz_hits_similar_at(hits, i, j), NULL, 0, 0);
+  }
+  fputc('\n', stdout);
+}
+
 static void print_hit_human(const kz_hit *h, uint64_t rank, int first, int color) {
   if (!first) fputc('\n', stdout);
   printf("%llu. %.3f  ", (unsigned long long)rank, h->score);
@@ -229,8 +243,8 @@ static void print_hit_human(const kz_hit *h, uint64_t rank, int first, int color
 
 /* ---------------------------------------------------------------- JSON output */
 
-static void print_hit_json(const kz_hit *h, uint64_t rank) {
-  cli_json_hit(stdout, h, rank);
+static void print_hit_json(const kz_hits *hits, size_t i, uint64_t rank) {
+  cli_json_hit_at(stdout, hits, i, rank);
   fputc('\n', stdout);
 }
 
@@ -296,10 +310,12 @@ static int run_search(kz_index *index, const search_args *a) {
     const kz_hit *h = kz_hits_at(hits, i);
     if (!h) break;
     uint64_t rank = (uint64_t)a->opts.offset + i + 1;
-    if (a->json)
-      print_hit_json(h, rank);
-    else
+    if (a->json) {
+      print_hit_json(hits, i, rank);
+    } else {
       print_hit_human(h, rank, i == 0, color);
+      print_similar(hits, i);
+    }
     if (ferror(stdout)) break; /* the reader went away; main reports it (or not) */
   }
   print_facets(hits, a->json);

@@ -127,7 +127,8 @@ void cli_json_double(FILE *f, double v) {
   fprintf(f, "%.9g", v);
 }
 
-void cli_json_hit(FILE *f, const kz_hit *h, uint64_t rank) {
+/* Every member of a hit's object but the closing brace. */
+static void hit_members(FILE *f, const kz_hit *h, uint64_t rank) {
   const char *title = h->title ? h->title : "", *snippet = h->snippet ? h->snippet : "";
   fprintf(f, "{\"type\":\"hit\",\"rank\":%llu,\"id\":", (unsigned long long)rank);
   cli_json_cstring(f, h->id ? h->id : "");
@@ -145,7 +146,21 @@ void cli_json_hit(FILE *f, const kz_hit *h, uint64_t rank) {
   cli_json_cstring(f, snippet);
   fputs(",\"highlights\":", f);
   cli_json_spans(f, snippet, strlen(snippet), h->highlights, h->n_highlights);
+}
+
+void cli_json_hit(FILE *f, const kz_hit *h, uint64_t rank) {
+  hit_members(f, h, rank);
   fputc('}', f);
+}
+
+void cli_json_hit_at(FILE *f, const kz_hits *hits, size_t i, uint64_t rank) {
+  hit_members(f, kz_hits_at(hits, i), rank);
+  fputs(",\"similar\":[", f);
+  for (size_t j = 0; j < kz_hits_similar_size(hits, i); j++) {
+    if (j) fputc(',', f);
+    cli_json_cstring(f, kz_hits_similar_at(hits, i, j));
+  }
+  fputs("]}", f);
 }
 
 void cli_json_error(FILE *f, const char *code, const char *message, long long position) {

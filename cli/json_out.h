@@ -46,6 +46,9 @@ size_t cli_utf8_sequence(const unsigned char *s, const unsigned char *end, size_
 
 /* {"type":"hit","rank":R,"id":..,"score":..,"title":..,"date":..,"snippet":..,"highlights":[..]} */
 void cli_json_hit(FILE *f, const kz_hit *h, uint64_t rank);
+/* Hit i of hits as cli_json_hit, with the ids of the near-duplicates folded into it:
+ * {..,"similar":["id",..]} (empty when none, or when collapsing was off). */
+void cli_json_hit_at(FILE *f, const kz_hits *hits, size_t i, uint64_t rank);
 
 /* A stored document (kz_index_get), absent date and url as null:
  * {"type":"document","id":..,"title":..,"date":..,"url":..,"body":..}. */

@@ -14,7 +14,7 @@
 #include "kzsearch.h"
 
 /* The options this parser knows, for help texts and error messages. */
-#define CLI_SEARCH_OPTS_KNOWN "--and, --bm25-k1 X, --bm25-b X"
+#define CLI_SEARCH_OPTS_KNOWN "--and, --no-collapse, --bm25-k1 X, --bm25-b X"
 
 /*
  * Applies the whitespace-separated options in `text` to *opts (other fields

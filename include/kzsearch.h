@@ -158,7 +158,7 @@ KZ_API int kz_index_check(const char *path, int full, kz_check_problem_fn proble
                           kz_check_report *report, kz_error *err);
 
 /* Version 2 added since and until; a version 1 struct (without them) is still accepted. */
-#define KZ_SEARCH_OPTIONS_VERSION 2
+#define KZ_SEARCH_OPTIONS_VERSION 3
 typedef struct kz_search_options {
   unsigned version;           /* KZ_SEARCH_OPTIONS_VERSION */
   size_t k;                   /* hits to return (default 10) */
@@ -191,9 +191,18 @@ typedef struct kz_search_options {
    * counted over all matches, not only the k returned.
    */
   int facet;
+  /*
+   * Syndicated copies collapsed, version 3 (default 1; a version 1 or 2
+   * struct never collapses): near-duplicate hits (simhash fingerprints at
+   * most 3 bits apart whose texts share at least 80% of their 5-word
+   * shingles, by Jaccard or containment) fold into the best ranked of
+   * them, which lists their ids (kz_hits_similar_at). Pages are cut from
+   * the collapsed ranking; kz_hits_total still counts every match.
+   */
+  int collapse;
 } kz_search_options;
 #define KZ_SEARCH_OPTIONS_INIT \
-  {KZ_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 200, 0, 0, NULL, NULL, 0, 0}
+  {KZ_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 200, 0, 0, NULL, NULL, 0, 0, 1}
 
 /* kz_search_options.sort */
 typedef enum kz_sort { KZ_SORT_SCORE = 0, KZ_SORT_DATE = 1, KZ_SORT_DATE_ASC = 2 } kz_sort;
@@ -252,6 +261,14 @@ KZ_API size_t kz_hits_size(const kz_hits *hits);           /* hits returned */
 KZ_API uint64_t kz_hits_total(const kz_hits *hits);        /* all matches */
 KZ_API const kz_hit *kz_hits_at(const kz_hits *hits, size_t i); /* NULL past the end */
 KZ_API void kz_hits_free(kz_hits *hits);
+
+/*
+ * The near-duplicates folded into hit i by kz_search_options.collapse: how
+ * many (0 for none, or past the end), and the id of the j-th of them, best
+ * ranked first (borrowed from hits; NULL past the end).
+ */
+KZ_API size_t kz_hits_similar_size(const kz_hits *hits, size_t i);
+KZ_API const char *kz_hits_similar_at(const kz_hits *hits, size_t i, size_t j);
 
 /* One bucket of a facet: the matching documents dated in one UTC day, month or year. */
 typedef struct kz_facet_count {

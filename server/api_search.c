@@ -21,7 +21,7 @@
 #include "server/respond.h"
 
 static const char *const known[] = {"q",     "k",     "offset", "and",  "count",
-                                    "since", "until", "sort",   "facet"};
+                                    "since", "until", "sort",   "facet", "collapse"};
 
 static uint64_t now_ns(void) {
   struct timespec ts;
@@ -81,7 +81,8 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
       ((v = srv_params_get(p, "and")) && parse_bool("and", v, &opts.default_and, why, sizeof why)) ||
       ((v = srv_params_get(p, "count")) && parse_bool("count", v, &count_only, why, sizeof why)) ||
       ((v = srv_params_get(p, "sort")) && cli_sort_parse(v, &opts.sort, why, sizeof why)) ||
-      ((v = srv_params_get(p, "facet")) && cli_facet_parse(v, &opts.facet, why, sizeof why))) {
+      ((v = srv_params_get(p, "facet")) && cli_facet_parse(v, &opts.facet, why, sizeof why)) ||
+      ((v = srv_params_get(p, "collapse")) && parse_bool("collapse", v, &opts.collapse, why, sizeof why))) {
     srv_respond_error(rs, 400, "bad_request", why, -1);
     return;
   }
@@ -119,7 +120,7 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
     total = kz_hits_total(hits);
     for (size_t i = 0; i < kz_hits_size(hits); i++) {
       if (i) fputc(',', b.f);
-      cli_json_hit(b.f, kz_hits_at(hits, i), (uint64_t)opts.offset + i + 1);
+      cli_json_hit_at(b.f, hits, i, (uint64_t)opts.offset + i + 1);
     }
   }
   fputs("],\"facets\":[", b.f);

@@ -961,6 +961,7 @@ static void compare(kz_index *idx, const ref_index *ref, const qnode *root, cons
   o.bm25_k1 = p->k1;
   o.bm25_b = p->b;
   o.snippet_bytes = 0;
+  o.collapse = 0; /* the oracle ranks plain BM25: every match is a hit */
   kz_error err;
   uint64_t count = 0;
   int rc = kz_count(&count, idx, query, &o, &err);

@@ -106,6 +106,7 @@ static void search_all(kz_index *idx, const char *q, size_t k, variants *f) {
     kz_search_options o = KZ_SEARCH_OPTIONS_INIT;
     o.snippet_bytes = 0;
     o.ids_only = 1;
+    o.collapse = 0; /* pruned against exhaustive plain BM25 */
     o.k = k;
     o.skip_total = v >= PRUNED;
     kz_eval_config cfg = {
