@@ -15,6 +15,7 @@
 #include "cmd_check.h"
 #include "cmd_compact.h"
 #include "cmd_delete.h"
+#include "cmd_duplicates.h"
 #include "cmd_eval.h"
 #include "cmd_index.h"
 #include "cmd_search.h"
@@ -97,6 +98,10 @@ static const char search_help[] =
     "                         undated documents last, equal dates by score\n"
     "      --facet date:UNIT  also count the matches per date:day, date:month or\n"
     "                         date:year (all matches, not only those shown)\n"
+    "      --no-collapse      show syndicated copies as hits of their own; by\n"
+    "                         default near-duplicates fold into the best ranked\n"
+    "                         one, shown with \"+N similar: id, id\" (the match\n"
+    "                         count still counts every copy)\n"
     "  -c, --count            print only the exact number of matches\n"
     "      --json             print one JSON object per line (see below)\n"
     "      --color WHEN       bold the matches: auto (on a terminal, unless\n"
@@ -111,7 +116,8 @@ static const char search_help[] =
     "JSON output (--json), one object per line:\n"
     "  {\"type\":\"hit\",\"rank\":1,\"id\":\"..\",\"score\":12.3,\"title\":\"..\",\n"
     "   \"title_highlights\":[[start,end],..],\"date\":\"2022-01-06\" or null,\n"
-    "   \"url\":\"..\" or null,\"snippet\":\"..\",\"highlights\":[[start,end],..]}\n"
+    "   \"url\":\"..\" or null,\"snippet\":\"..\",\"highlights\":[[start,end],..],\n"
+    "   \"similar\":[\"id\",..]}  (ids of the near-duplicates folded into the hit)\n"
     "  (highlights: UTF-8 byte offsets of the matched words and phrases in the\n"
     "  title and the snippet; invalid UTF-8 becomes U+FFFD), then\n"
     "  {\"type\":\"summary\",\"total\":N,\"elapsed_us\":N}. With --count, only the summary.\n"
@@ -356,6 +362,33 @@ static const char eval_help[] =
     "  0  the figures were printed\n"
     "  2  an error\n";
 
+/* ---------------------------------------------------------------- duplicates */
+
+static const char duplicates_usage[] = "Usage: kzsearch duplicates [-i DIR] [--json]\n";
+
+static const char duplicates_help[] =
+    "\n"
+    "List every group of near-duplicate documents in the index, one group a line:\n"
+    "syndicated copies of one story under other headlines, trimmed or padded.\n"
+    "Documents are near-duplicates when their simhash fingerprints differ in at\n"
+    "most 3 of 64 bits and their texts share at least 80% of their 5-word\n"
+    "shingles (Jaccard or containment); groups join transitively. Searches fold\n"
+    "them into one hit the same way (see 'kzsearch help search', --no-collapse).\n"
+    "\n"
+    "Options:\n"
+    "  -i, --index DIR        the index directory (see 'kzsearch --help')\n"
+    "      --json             one JSON object a group: {\"ids\":[\"a\",\"b\"],\"size\":2}\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "Examples:\n"
+    "  kzsearch duplicates\n"
+    "  kzsearch duplicates -i ~/idx --json | head\n"
+    "\n"
+    "Exit status:\n"
+    "  0  groups were found\n"
+    "  1  no document has a near-duplicate\n"
+    "  2  an error\n";
+
 /* ---------------------------------------------------------------- the table */
 
 const cli_command cli_commands[] = {
@@ -375,6 +408,8 @@ const cli_command cli_commands[] = {
      eval_usage, eval_help},
     {"compact", cli_cmd_compact, "Merge all segments into one, dropping deleted documents",
      compact_usage, compact_help},
+    {"duplicates", cli_cmd_duplicates, "List the groups of near-duplicate documents",
+     duplicates_usage, duplicates_help},
 };
 
 const size_t cli_n_commands = sizeof cli_commands / sizeof cli_commands[0];

@@ -270,6 +270,25 @@ KZ_API void kz_hits_free(kz_hits *hits);
 KZ_API size_t kz_hits_similar_size(const kz_hits *hits, size_t i);
 KZ_API const char *kz_hits_similar_at(const kz_hits *hits, size_t i, size_t j);
 
+/*
+ * Called by kz_index_duplicates for each group of near-duplicates: the ids
+ * of its n (at least 2) documents in index order, as byte strings of the
+ * given lengths (not NUL-terminated, valid during the call only). Return
+ * non-zero to stop.
+ */
+typedef int (*kz_duplicates_fn)(void *ctx, const char *const *ids, const size_t *id_lens, size_t n);
+
+/*
+ * Lists every group of near-duplicate documents of the index: documents
+ * whose simhash fingerprints are at most 3 bits apart and whose texts
+ * confirm it (5-word-shingle Jaccard or containment at least 0.8), joined
+ * transitively. Groups come in the order of their first document. Safe
+ * beside kz_search from many threads.
+ * @return KZ_OK (also when fn stopped it); KZ_ERR_INVALID for a NULL index
+ *         or fn; KZ_ERR_CORRUPT; KZ_ERR_NOMEM.
+ */
+KZ_API int kz_index_duplicates(kz_index *index, kz_duplicates_fn fn, void *ctx, kz_error *err);
+
 /* One bucket of a facet: the matching documents dated in one UTC day, month or year. */
 typedef struct kz_facet_count {
   const char *bucket; /* "2022-01-06", "2022-01" or "2022" */
