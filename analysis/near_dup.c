@@ -35,6 +35,8 @@ static void vote(kz_simhash *s, uint64_t h) {
 }
 
 void kz_simhash_add(kz_simhash *s, const char *term, size_t len) {
+  /* the lead only: the terms of its first KZ_SIMHASH_LEAD_SHINGLES shingles */
+  if (s->terms >= KZ_SIMHASH_LEAD_SHINGLES + KZ_SIMHASH_SHINGLE - 1) return;
   slide(s->window, KZ_SIMHASH_SHINGLE, s->terms, kz_checksum(term, len));
   s->terms++;
   if (s->terms >= KZ_SIMHASH_SHINGLE) vote(s, shingle_hash(s->window, KZ_SIMHASH_SHINGLE));
@@ -112,10 +114,10 @@ void kz_shingles_compare(const kz_shingles *a, const kz_shingles *b, double *jac
   *containment = least ? (double)common / (double)least : 0.0;
 }
 
-int kz_shingles_confirm(const kz_shingles *a, const kz_shingles *b) {
+int kz_shingles_confirm(const kz_shingles *a, const kz_shingles *b, int jaccard_only) {
   double j, c;
   kz_shingles_compare(a, b, &j, &c);
-  return j >= KZ_NEAR_DUP_MIN_SIMILARITY || c >= KZ_NEAR_DUP_MIN_SIMILARITY;
+  return j >= KZ_NEAR_DUP_MIN_SIMILARITY || (!jaccard_only && c >= KZ_NEAR_DUP_MIN_SIMILARITY);
 }
 
 /* Analyses text into the fingerprint and the set; @return the number of terms or an error. */

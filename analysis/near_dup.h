@@ -6,7 +6,14 @@
  *
  * Both run over the analysed terms (folded and stemmed, as the index sees
  * them) of a document's body, or of its title when the body has none: a
- * syndicated copy keeps the story and changes the headline. A shingle is
+ * syndicated copy keeps the story and changes the headline. The fingerprint
+ * covers only the lead, the first KZ_SIMHASH_LEAD_SHINGLES shingles: news
+ * is written as an inverted pyramid, and a client of a wire service keeps
+ * the lead but trims the story from the bottom, pads it or adds a footer.
+ * Over the whole text, such an edit of a tenth of the shingles moves a
+ * 64-bit simhash by some 6 bits on average (Charikar: the angle between
+ * the texts over pi, times 64), past the 3 bits allowed; over the lead it
+ * moves it by none. The 5-shingle check then judges the whole text. A shingle is
  * hashed with XXH64 (seed 0) over the little-endian XXH64 hashes of its
  * terms, so fingerprints written to disk are the same on every host
  * (docs/FORMAT.md, "Simhash"). A text of fewer terms than a shingle has
@@ -24,6 +31,8 @@
 /* Words per shingle of the fingerprint and of the confirming text check. */
 #define KZ_SIMHASH_SHINGLE 3
 #define KZ_CONFIRM_SHINGLE 5
+/* The fingerprint's shingles: those of the first 18 terms (bench/RESULTS.md compares 16, 32, 64, all). */
+#define KZ_SIMHASH_LEAD_SHINGLES 16
 /* Fingerprints at most this many bits apart are candidate near-duplicates. */
 #define KZ_NEAR_DUP_BITS 3
 /* A candidate pair is confirmed when Jaccard or containment reaches this. */
@@ -60,8 +69,9 @@ void kz_shingles_free(kz_shingles *s);
 /* Jaccard |A∩B|/|A∪B| and containment |A∩B|/min(|A|,|B|) of two finished sets (0 when empty). */
 void kz_shingles_compare(const kz_shingles *a, const kz_shingles *b, double *jaccard,
                          double *containment);
-/* Whether two finished sets confirm a near-duplicate (either measure ≥ the minimum). */
-int kz_shingles_confirm(const kz_shingles *a, const kz_shingles *b);
+/* Whether two finished sets confirm a near-duplicate: Jaccard ≥ the minimum, or (unless
+ * jaccard_only) containment ≥ it. */
+int kz_shingles_confirm(const kz_shingles *a, const kz_shingles *b, int jaccard_only);
 
 /*
  * Analyses a document (body, or title when the body has no term) with `an`

@@ -7,6 +7,10 @@
  *
  *   bench_dups INDEX_DIR [THRESHOLD]      (default 0.8)
  *
+ * With BENCH_DUPS_JACCARD set, groups are confirmed by Jaccard alone
+ * (KZ_DUPLICATES_JACCARD); with BENCH_DUPS_SHOW_FP, the predicted pairs
+ * that are not gold go to stderr with their Jaccard and containment.
+ *
  * Gold pairs are those with J >= THRESHOLD. Every such pair is found: the
  * AllPairs prefix filter (Bayardo, Ma and Srikant, WWW 2007) is exact. With
  * each set ordered by a global order (rarest shingle first), two sets with
@@ -219,7 +223,8 @@ int main(int argc, char **argv) {
   gold_pairs(sets, n, t, &gold);
   double t1 = now();
   groups_ctx g = {idx, docs, n, &pred};
-  if (kz_index_duplicates(idx, on_group, &g, &err) != KZ_OK) die(err.message);
+  unsigned flags = getenv("BENCH_DUPS_JACCARD") ? KZ_DUPLICATES_JACCARD : 0;
+  if (kz_index_duplicates(idx, flags, on_group, &g, &err) != KZ_OK) die(err.message);
   double t2 = now();
   qsort(gold.p, gold.n, sizeof *gold.p, cmp_pair);
   qsort(pred.p, pred.n, sizeof *pred.p, cmp_pair);
@@ -230,6 +235,15 @@ int main(int argc, char **argv) {
     else if (c < 0) i++;
     else j++;
   }
+  if (getenv("BENCH_DUPS_SHOW_FP")) /* the predicted pairs that are not gold, with their measures */
+    for (size_t i = 0, j = 0; j < pred.n; j++) {
+      while (i < gold.n && cmp_pair(&gold.p[i], &pred.p[j]) < 0) i++;
+      if (i < gold.n && cmp_pair(&gold.p[i], &pred.p[j]) == 0) continue;
+      double jac, con;
+      kz_shingles_compare(&sets[pred.p[j].a], &sets[pred.p[j].b], &jac, &con);
+      fprintf(stderr, "fp %u %u J %.3f C %.3f sizes %zu %zu\n", pred.p[j].a, pred.p[j].b, jac, con,
+              sets[pred.p[j].a].n, sets[pred.p[j].b].n);
+    }
   printf("documents %zu\ngold pairs (J >= %.2f) %zu\npredicted pairs %zu\ncorrect %zu\n", n, t,
          gold.n, pred.n, hit);
   printf("precision %.4f\nrecall %.4f\n", pred.n ? (double)hit / (double)pred.n : 1.0,

@@ -1,5 +1,5 @@
 /*
- * cmd_duplicates.c - `kzsearch duplicates [-i DIR] [--json]`: every group
+ * cmd_duplicates.c - `kzsearch duplicates [-i DIR] [--json] [--jaccard]`: every group
  * of near-duplicate documents of the index (kz_index_duplicates), one group
  * a line: its ids separated by spaces, or with --json one object a line,
  * {"ids":["…","…"],"size":N}. A summary goes to stderr. Exit 0 when a group
@@ -18,11 +18,12 @@
 #include "report.h"
 #include "term.h"
 
-enum { OPT_INDEX = 1, OPT_JSON, OPT_HELP };
+enum { OPT_INDEX = 1, OPT_JSON, OPT_JACCARD, OPT_HELP };
 
 static const cli_option options[] = {
     {"index", 'i', 1, OPT_INDEX},
     {"json", 0, 0, OPT_JSON},
+    {"jaccard", 0, 0, OPT_JACCARD},
     {"help", 'h', 0, OPT_HELP},
 };
 
@@ -57,6 +58,7 @@ static int print_group(void *ctx, const char *const *ids, const size_t *lens, si
 int cli_cmd_duplicates(int argc, char **argv) {
   const char *index_opt = NULL;
   listing l = {0, 0, 0};
+  unsigned flags = 0;
   cli_parser parser;
   const char *value;
   int id;
@@ -65,6 +67,7 @@ int cli_cmd_duplicates(int argc, char **argv) {
     switch (id) {
       case OPT_INDEX: index_opt = value; break;
       case OPT_JSON: l.json = 1; break;
+      case OPT_JACCARD: flags |= KZ_DUPLICATES_JACCARD; break;
       case OPT_HELP: return CLI_EXIT_HELP;
       case CLI_OPT_OPERAND:
         cli_error("duplicates: unexpected argument '%s'", value);
@@ -82,7 +85,7 @@ int cli_cmd_duplicates(int argc, char **argv) {
   kz_error err;
   memset(&err, 0, sizeof err);
   uint64_t t0 = cli_clock_ns();
-  int rc = kz_index_duplicates(index, print_group, &l, &err);
+  int rc = kz_index_duplicates(index, flags, print_group, &l, &err);
   double seconds = (double)(cli_clock_ns() - t0) / 1e9;
   kz_index_close(index);
   if (rc != KZ_OK) {

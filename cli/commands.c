@@ -364,20 +364,23 @@ static const char eval_help[] =
 
 /* ---------------------------------------------------------------- duplicates */
 
-static const char duplicates_usage[] = "Usage: kzsearch duplicates [-i DIR] [--json]\n";
+static const char duplicates_usage[] = "Usage: kzsearch duplicates [-i DIR] [--json] [--jaccard]\n";
 
 static const char duplicates_help[] =
     "\n"
     "List every group of near-duplicate documents in the index, one group a line:\n"
     "syndicated copies of one story under other headlines, trimmed or padded.\n"
     "Documents are near-duplicates when their simhash fingerprints differ in at\n"
-    "most 3 of 64 bits and their texts share at least 80% of their 5-word\n"
-    "shingles (Jaccard or containment); groups join transitively. Searches fold\n"
-    "them into one hit the same way (see 'kzsearch help search', --no-collapse).\n"
+    "most 3 of 64 bits (a fingerprint of the lead, the first 18 words) and their\n"
+    "texts share at least 80% of their 5-word shingles (Jaccard, or containment:\n"
+    "the shorter text's share); groups join transitively. Searches fold them into\n"
+    "one hit the same way (see 'kzsearch help search', --no-collapse).\n"
     "\n"
     "Options:\n"
     "  -i, --index DIR        the index directory (see 'kzsearch --help')\n"
     "      --json             one JSON object a group: {\"ids\":[\"a\",\"b\"],\"size\":2}\n"
+    "      --jaccard          confirm by Jaccard alone: no trimmed or padded copies,\n"
+    "                         only texts that are 80% the same both ways\n"
     "  -h, --help             show this help\n"
     "\n"
     "Examples:\n"

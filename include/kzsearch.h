@@ -278,16 +278,21 @@ KZ_API const char *kz_hits_similar_at(const kz_hits *hits, size_t i, size_t j);
  */
 typedef int (*kz_duplicates_fn)(void *ctx, const char *const *ids, const size_t *id_lens, size_t n);
 
+/* kz_index_duplicates flags: confirm pairs by Jaccard alone (no containment). */
+#define KZ_DUPLICATES_JACCARD 1u
+
 /*
  * Lists every group of near-duplicate documents of the index: documents
- * whose simhash fingerprints are at most 3 bits apart and whose texts
- * confirm it (5-word-shingle Jaccard or containment at least 0.8), joined
- * transitively. Groups come in the order of their first document. Safe
- * beside kz_search from many threads.
+ * whose simhash fingerprints (of their leads) are at most 3 bits apart and
+ * whose texts confirm it (5-word-shingle Jaccard or containment at least
+ * 0.8; Jaccard only with KZ_DUPLICATES_JACCARD), joined transitively, as
+ * kz_search_options.collapse joins hits. Groups come in the order of their
+ * first document. Safe beside kz_search from many threads.
  * @return KZ_OK (also when fn stopped it); KZ_ERR_INVALID for a NULL index
- *         or fn; KZ_ERR_CORRUPT; KZ_ERR_NOMEM.
+ *         or fn, or unknown flags; KZ_ERR_CORRUPT; KZ_ERR_NOMEM.
  */
-KZ_API int kz_index_duplicates(kz_index *index, kz_duplicates_fn fn, void *ctx, kz_error *err);
+KZ_API int kz_index_duplicates(kz_index *index, unsigned flags, kz_duplicates_fn fn, void *ctx,
+                               kz_error *err);
 
 /* One bucket of a facet: the matching documents dated in one UTC day, month or year. */
 typedef struct kz_facet_count {

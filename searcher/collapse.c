@@ -37,7 +37,7 @@ static int near_dup(window *w, kz_nd_reader *r, const kz_scored *ranked, size_t 
   const kz_shingles *a, *b;
   int rc = shingles_of(w, r, ranked, i, &a);
   if (!rc) rc = shingles_of(w, r, ranked, j, &b);
-  if (!rc) *yes = kz_shingles_confirm(a, b);
+  if (!rc) *yes = kz_shingles_confirm(a, b, 0);
   return rc;
 }
 

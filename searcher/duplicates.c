@@ -9,13 +9,15 @@
  * in turn puts every such pair in a run of equal blocks. Each candidate
  * whose fingerprints are close is confirmed on the text (5-shingle Jaccard
  * or containment, analysis/near_dup.h) and joins the two documents' groups
- * (union-find). A pair already in one group is not compared again, so a
- * document repeated 10,000 times costs 9,999 text comparisons and one
- * group, not fifty million.
+ * (union-find). Within a run, an entry is compared with one member of
+ * each set of entries already joined (join_run), so a document repeated
+ * 10,000 times costs some 10,000 comparisons per block and one group, not
+ * fifty million.
  *
  * Owns nothing beyond one call: the documents' fingerprints, group links
  * and the shingle sets read so far are freed before returning.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +44,7 @@ typedef struct finder {
   kz_shingles *sets;
   uint8_t *read;
   size_t n;
+  int jaccard_only; /* KZ_DUPLICATES_JACCARD */
 } finder;
 
 static uint32_t find(uint32_t *parent, uint32_t i) {
@@ -68,23 +71,67 @@ static int shingles_of(finder *f, uint32_t i, const kz_shingles **out) {
   return KZ_OK;
 }
 
-/* Compares the pairs of one run of equal blocks e[0..n). */
-static int join_run(finder *f, const entry *e, size_t n) {
-  for (size_t a = 0; a < n; a++)
-    for (size_t b = a + 1; b < n; b++) {
-      if (kz_simhash_distance(e[a].fp, e[b].fp) > KZ_NEAR_DUP_BITS) continue;
-      uint32_t ra = find(f->parent, e[a].i), rb = find(f->parent, e[b].i);
-      if (ra == rb) continue;
-      const kz_shingles *x, *y;
-      int rc = shingles_of(f, e[a].i, &x);
-      if (!rc) rc = shingles_of(f, e[b].i, &y);
-      if (rc) return rc;
-      if (!kz_shingles_confirm(x, y)) continue;
-      /* the smaller index leads, so groups list from their first document */
-      if (ra < rb) f->parent[rb] = ra;
-      else f->parent[ra] = rb;
-    }
+/* Whether run entries a and b are near-duplicates; joins their groups when they are. */
+static int try_join(finder *f, const entry *a, const entry *b, int *joined) {
+  *joined = 0;
+  if (kz_simhash_distance(a->fp, b->fp) > KZ_NEAR_DUP_BITS) return KZ_OK;
+  uint32_t ra = find(f->parent, a->i), rb = find(f->parent, b->i);
+  if (ra == rb) {
+    *joined = 1; /* already one group: no need to read the texts */
+    return KZ_OK;
+  }
+  const kz_shingles *x, *y;
+  int rc = shingles_of(f, a->i, &x);
+  if (!rc) rc = shingles_of(f, b->i, &y);
+  if (rc || !kz_shingles_confirm(x, y, f->jaccard_only)) return rc;
+  /* the smaller index leads, so groups list from their first document */
+  if (ra < rb) f->parent[rb] = ra;
+  else f->parent[ra] = rb;
+  *joined = 1;
   return KZ_OK;
+}
+
+/*
+ * Joins the near-duplicates of one run of equal blocks e[0..n). The run's
+ * entries seen so far are kept in lists of joined ones; a new entry is
+ * compared with the members of each list until one joins it, so a list
+ * costs one comparison once joined: a document repeated 10,000 times is
+ * 10,000 comparisons, not 50 million. Every pair not compared is of one
+ * group already.
+ */
+static int join_run(finder *f, const entry *e, size_t n) {
+  size_t *next = malloc(n * sizeof *next), *head = malloc(n * sizeof *head),
+         *tail = malloc(n * sizeof *tail), n_lists = 0;
+  int rc = next && head && tail ? KZ_OK : KZ_ERR_NOMEM;
+  for (size_t b = 0; !rc && b < n; b++) {
+    size_t into = SIZE_MAX; /* the list b joined */
+    for (size_t l = 0; !rc && l < n_lists; l++) {
+      if (head[l] == SIZE_MAX) continue; /* moved into another list */
+      int joined = 0;
+      for (size_t a = head[l]; a != SIZE_MAX && !joined && !rc; a = next[a])
+        rc = try_join(f, &e[a], &e[b], &joined);
+      if (!joined) continue;
+      if (into == SIZE_MAX) {
+        into = l;
+      } else { /* b joins two lists: they are one group now */
+        next[tail[into]] = head[l];
+        tail[into] = tail[l];
+        head[l] = SIZE_MAX;
+      }
+    }
+    if (into == SIZE_MAX) {
+      into = n_lists++;
+      head[into] = tail[into] = b;
+      next[b] = SIZE_MAX;
+    } else { /* first in its list: the next entry meets the likeliest copy first */
+      next[b] = head[into];
+      head[into] = b;
+    }
+  }
+  free(next);
+  free(head);
+  free(tail);
+  return rc;
 }
 
 static int load(finder *f, kz_index *idx) {
@@ -162,10 +209,14 @@ static int report(finder *f, kz_index *idx, kz_duplicates_fn fn, void *ctx, int 
   return rc;
 }
 
-int kz_index_duplicates(kz_index *idx, kz_duplicates_fn fn, void *ctx, kz_error *err) {
+int kz_index_duplicates(kz_index *idx, unsigned flags, kz_duplicates_fn fn, void *ctx,
+                        kz_error *err) {
   if (!idx || !fn) return kz_error_set(err, KZ_ERR_INVALID, "kz_index_duplicates: NULL index or callback");
+  if (flags & ~(unsigned)KZ_DUPLICATES_JACCARD)
+    return kz_error_set(err, KZ_ERR_INVALID, "kz_index_duplicates: unknown flags %#x", flags);
   finder f;
   memset(&f, 0, sizeof f);
+  f.jaccard_only = (flags & KZ_DUPLICATES_JACCARD) != 0;
   kz_analyzer *an = NULL;
   int rc = kz_analyzer_pool_take(&idx->analyzers, &an);
   if (rc) return kz_error_set(err, rc, "cannot create an analyzer: %s", kz_strerror(rc));
