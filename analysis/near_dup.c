@@ -36,7 +36,7 @@ static void vote(kz_simhash *s, uint64_t h) {
 
 void kz_simhash_add(kz_simhash *s, const char *term, size_t len) {
   /* the lead only: the terms of its first KZ_SIMHASH_LEAD_SHINGLES shingles */
-  if (s->terms >= KZ_SIMHASH_LEAD_SHINGLES + KZ_SIMHASH_SHINGLE - 1) return;
+  if (kz_simhash_full(s)) return;
   slide(s->window, KZ_SIMHASH_SHINGLE, s->terms, kz_checksum(term, len));
   s->terms++;
   if (s->terms >= KZ_SIMHASH_SHINGLE) vote(s, shingle_hash(s->window, KZ_SIMHASH_SHINGLE));

@@ -46,7 +46,12 @@ typedef struct kz_simhash {
 } kz_simhash;
 
 void kz_simhash_begin(kz_simhash *s);
+/* Adds the next term (ignored once the lead is complete: see kz_simhash_full). */
 void kz_simhash_add(kz_simhash *s, const char *term, size_t len);
+/* Whether the lead is complete, so that a caller with many terms can stop calling kz_simhash_add. */
+static inline int kz_simhash_full(const kz_simhash *s) {
+  return s->terms >= KZ_SIMHASH_LEAD_SHINGLES + KZ_SIMHASH_SHINGLE - 1;
+}
 /* @return the fingerprint of the terms added (0 for none). */
 uint64_t kz_simhash_end(const kz_simhash *s);
 

@@ -6,7 +6,7 @@
  * warm-up pass; medians of 3 passes of p50 and p99.
  *
  *   bench_api_queries INDEX_DIR QUERIES.txt [--since D] [--until D] [--sort date|date:asc]
- *                     [--facet date:day|month|year] [--count]
+ *                     [--facet date:day|month|year] [--count] [--no-collapse]
  *
  * (one URL-encoded query per line). The options measure what dates cost:
  * run once without them and once with, in the same session, and compare.
@@ -46,6 +46,7 @@ int main(int argc, char **argv) {
   for (int i = 3; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!strcmp(a, "--count")) { count_only = 1; continue; }
+    if (!strcmp(a, "--no-collapse")) { opts.collapse = 0; continue; }
     if (!v) argc = 0;
     else if (!strcmp(a, "--since")) opts.since = v;
     else if (!strcmp(a, "--until")) opts.until = v;

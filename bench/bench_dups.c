@@ -9,7 +9,8 @@
  *
  * With BENCH_DUPS_JACCARD set, groups are confirmed by Jaccard alone
  * (KZ_DUPLICATES_JACCARD); with BENCH_DUPS_SHOW_FP, the predicted pairs
- * that are not gold go to stderr with their Jaccard and containment.
+ * that are not gold go to stderr with their Jaccard and containment; with
+ * BENCH_DUPS_COST, what fingerprinting adds to the analysis of every body.
  *
  * Gold pairs are those with J >= THRESHOLD. Every such pair is found: the
  * AllPairs prefix filter (Bayardo, Ma and Srikant, WWW 2007) is exact. With
@@ -27,6 +28,7 @@
 #include <time.h>
 
 #include "analysis/near_dup.h"
+#include "format/docstore_reader.h"
 #include "kzsearch.h"
 #include "searcher/index.h"
 #include "searcher/near_dup_docs.h"
@@ -158,6 +160,43 @@ static void gold_pairs(kz_shingles *sets, size_t n, double t, pairs *out) {
   free(all);
 }
 
+/* ---------------------------------------------------------------- cost */
+
+/*
+ * What fingerprinting adds to indexing: the seconds to analyse every
+ * document's body as the indexer does, with and without feeding the terms
+ * to a simhash (best of 3 each), printed beside each other.
+ */
+static void fingerprint_cost(kz_index *idx, kz_analyzer *an, const uint64_t *docs, size_t n) {
+  double best[2] = {1e9, 1e9};
+  uint64_t sink = 0;
+  kz_stored_doc d = KZ_STORED_DOC_INIT;
+  for (int round = 0; round < 6; round++) {
+    int with = round & 1;
+    double t0 = now(), spent = 0;
+    for (size_t i = 0; i < n; i++) {
+      size_t s = kz_index_segment_of(idx, docs[i]);
+      double l0 = now(); /* loading the text is no part of indexing's analysis */
+      if (kz_docstore_get(&idx->segs[s].store, (uint32_t)(docs[i] - idx->doc_base[s]), &d)) die("store");
+      spent += now() - l0;
+      kz_simhash sh;
+      kz_simhash_begin(&sh);
+      kz_token tok;
+      kz_analyzer_reset(an, d.field[KZ_STORED_BODY], d.len[KZ_STORED_BODY]);
+      while (kz_analyzer_next(an, &tok) == 1) {
+        if (with && !kz_simhash_full(&sh)) kz_simhash_add(&sh, tok.term, tok.term_len);
+        sink += tok.term_len;
+      }
+      sink += kz_simhash_end(&sh);
+    }
+    double t = now() - t0 - spent;
+    if (t < best[with]) best[with] = t;
+  }
+  kz_stored_doc_free(&d);
+  printf("analysis of every body: %.3f s; with fingerprints: %.3f s (+%.3f s) [%llu]\n", best[0],
+         best[1], best[1] - best[0], (unsigned long long)(sink & 1));
+}
+
 /* ---------------------------------------------------------------- predicted */
 
 typedef struct groups_ctx {
@@ -249,6 +288,7 @@ int main(int argc, char **argv) {
   printf("precision %.4f\nrecall %.4f\n", pred.n ? (double)hit / (double)pred.n : 1.0,
          gold.n ? (double)hit / (double)gold.n : 1.0);
   printf("seconds: brute force %.2f, kz_index_duplicates %.2f\n", t1 - t0, t2 - t1);
+  if (getenv("BENCH_DUPS_COST")) fingerprint_cost(idx, an, docs, n);
   for (size_t i = 0; i < n; i++) kz_shingles_free(&sets[i]);
   free(sets);
   free(docs);

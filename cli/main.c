@@ -39,8 +39,7 @@ static const char overview_rest[] =
     "Query syntax:\n"
     "  word1 word2       documents with any of the words (all of them with --and)\n"
     "  \"state of emergency\"   the words as a phrase, next to each other in order\n"
-    "  +word             the word is required\n"
-    "  -word             documents with the word are left out\n"
+    "  +word, -word      the word is required; documents with it are left out\n"
     "  a AND b, a OR b, NOT a, ( ... )   Boolean operators (upper case only;\n"
     "                    'and' is a word) and grouping\n"
     "  title:word, title:\"a b\"   in the title only (+title:x, -title:x too)\n"
@@ -62,7 +61,7 @@ static int print_overview(void) {
   fputs(synopsis, stdout);
   fputs(overview_intro, stdout);
   for (size_t i = 0; i < cli_n_commands; i++)
-    printf("  %-8s %s\n", cli_commands[i].name, cli_commands[i].summary);
+    printf("  %-10s %s\n", cli_commands[i].name, cli_commands[i].summary);
   fputs(overview_rest, stdout);
   return CLI_EXIT_OK;
 }

@@ -10,7 +10,7 @@
 
 _kzsearch() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev='' cmd=search i
-  local commands='index search show stats check delete serve upgrade eval compact help'
+  local commands='index search show stats check delete serve upgrade eval compact duplicates help'
   local opts
   ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
   COMPREPLY=()
@@ -61,7 +61,7 @@ _kzsearch() {
 
   case $cmd in
   index) opts='-i --index --rebuild --lang --language --memory --threads --max-doc-size -h --help' ;;
-  search) opts='-i --index -k --limit --offset --and --since --until --sort --facet --json -c --count --color -h --help' ;;
+  search) opts='-i --index -k --limit --offset --and --since --until --sort --facet --no-collapse --json -c --count --color -h --help' ;;
   show) opts='-i --index --json -h --help' ;;
   stats) opts='-i --index --json -h --help' ;;
   check) opts='-i --index --full --json -h --help' ;;
@@ -70,6 +70,7 @@ _kzsearch() {
   upgrade) opts='-i --index -h --help' ;;
   eval) opts='-i --index --queries --qrels -k --k --json --per-query --compare --run -h --help' ;;
   compact) opts='-i --index -h --help' ;;
+  duplicates) opts='-i --index --json --jaccard -h --help' ;;
   help) opts='' ;;
   esac
 

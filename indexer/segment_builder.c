@@ -139,7 +139,7 @@ static int invert_field(kz_builder *b, const char *text, size_t len, uint32_t *p
   uint32_t base = *position, next = base;
   kz_analyzer_reset(b->an, text, len);
   while ((rc = kz_analyzer_next(b->an, &tok)) == 1) {
-    kz_simhash_add(sh, tok.term, tok.term_len);
+    if (!kz_simhash_full(sh)) kz_simhash_add(sh, tok.term, tok.term_len);
     if ((rc = add_term(b, KZ_FIELD_TEXT, &tok, base + tok.position))) return rc;
     if (title && (rc = add_term(b, KZ_FIELD_TITLE, &tok, tok.position))) return rc;
     next = base + tok.position + 1;

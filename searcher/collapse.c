@@ -5,6 +5,7 @@
  */
 #include "searcher/collapse.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,9 +42,13 @@ static int near_dup(window *w, kz_nd_reader *r, const kz_scored *ranked, size_t 
   return rc;
 }
 
-/* Groups the window: w->rep[i] for every hit. @return the number kept, via *n_kept. */
-static int group(window *w, kz_nd_reader *r, const kz_scored *ranked, size_t n, size_t *kept,
-                 size_t *n_kept) {
+/*
+ * Groups the window: w->rep[i] for every hit, *n_kept kept. Once `want`
+ * are kept, later hits only join them (their similar lists) or drop out:
+ * a hit kept past the page would show nowhere.
+ */
+static int group(window *w, kz_nd_reader *r, const kz_scored *ranked, size_t n, size_t want,
+                 size_t *kept, size_t *n_kept) {
   *n_kept = 0;
   for (size_t i = 0; i < n; i++) {
     int rc = kz_nd_fingerprint(r, ranked[i].doc, &w->fp[i]);
@@ -57,7 +62,8 @@ static int group(window *w, kz_nd_reader *r, const kz_scored *ranked, size_t n, 
         break;
       }
     }
-    if (w->rep[i] == i) kept[(*n_kept)++] = i;
+    if (w->rep[i] == i && *n_kept < want) kept[(*n_kept)++] = i;
+    else if (w->rep[i] == i) w->rep[i] = SIZE_MAX; /* past the page: dropped */
   }
   return KZ_OK;
 }
@@ -69,7 +75,7 @@ static int fill(kz_collapsed *out, const window *w, const kz_scored *ranked, siz
   out->kept = malloc(m * sizeof *out->kept);
   out->first = calloc(m, sizeof *out->first);
   out->count = calloc(m, sizeof *out->count);
-  out->similar = malloc((n - n_kept ? n - n_kept : 1) * sizeof *out->similar);
+  out->similar = malloc((n ? n : 1) * sizeof *out->similar);
   size_t *slot = malloc((n ? n : 1) * sizeof *slot); /* hit index -> its kept position */
   int rc = out->kept && out->first && out->count && out->similar && slot ? KZ_OK : KZ_ERR_NOMEM;
   for (size_t k = 0; !rc && k < n_kept; k++) {
@@ -77,12 +83,12 @@ static int fill(kz_collapsed *out, const window *w, const kz_scored *ranked, siz
     slot[kept[k]] = k;
   }
   for (size_t i = 0; !rc && i < n; i++)
-    if (w->rep[i] != i) out->count[slot[w->rep[i]]]++;
+    if (w->rep[i] != i && w->rep[i] != SIZE_MAX) out->count[slot[w->rep[i]]]++;
   for (size_t k = 1; !rc && k < n_kept; k++) out->first[k] = out->first[k - 1] + out->count[k - 1];
   size_t *at = rc ? NULL : calloc(m, sizeof *at);
   if (!rc && !at) rc = KZ_ERR_NOMEM;
   for (size_t i = 0; !rc && i < n; i++) {
-    if (w->rep[i] == i) continue;
+    if (w->rep[i] == i || w->rep[i] == SIZE_MAX) continue;
     size_t k = slot[w->rep[i]];
     out->similar[out->first[k] + at[k]++] = ranked[i].doc;
   }
@@ -92,14 +98,15 @@ static int fill(kz_collapsed *out, const window *w, const kz_scored *ranked, siz
   return rc;
 }
 
-int kz_collapse(kz_collapsed *out, kz_nd_reader *r, const kz_scored *ranked, size_t n) {
+int kz_collapse(kz_collapsed *out, kz_nd_reader *r, const kz_scored *ranked, size_t n,
+                size_t want) {
   memset(out, 0, sizeof *out);
   size_t m = n ? n : 1;
   window w = {malloc(m * sizeof *w.fp), calloc(m, sizeof *w.sets), calloc(m, 1),
               malloc(m * sizeof *w.rep)};
   size_t *kept = malloc(m * sizeof *kept), n_kept = 0;
   int rc = w.fp && w.sets && w.read && w.rep && kept ? KZ_OK : KZ_ERR_NOMEM;
-  if (!rc) rc = group(&w, r, ranked, n, kept, &n_kept);
+  if (!rc) rc = group(&w, r, ranked, n, want, kept, &n_kept);
   if (!rc) rc = fill(out, &w, ranked, n, kept, n_kept);
   for (size_t i = 0; w.sets && i < n; i++) kz_shingles_free(&w.sets[i]);
   free(w.fp);

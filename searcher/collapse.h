@@ -28,10 +28,12 @@ typedef struct kz_collapsed {
 
 /*
  * Collapses ranked[0..n) (best first) into *out (zeroed first, owned by
- * the caller: kz_collapsed_free).
+ * the caller: kz_collapsed_free), keeping at most `want` hits: the hits
+ * after them join them or are left out.
  * @return KZ_OK, KZ_ERR_NOMEM, KZ_ERR_CORRUPT (a stored text did not decode).
  */
-int kz_collapse(kz_collapsed *out, kz_nd_reader *r, const kz_scored *ranked, size_t n);
+int kz_collapse(kz_collapsed *out, kz_nd_reader *r, const kz_scored *ranked, size_t n,
+                size_t want);
 void kz_collapsed_free(kz_collapsed *c);
 
 #endif /* KZ_COLLAPSE_H */

@@ -34,8 +34,8 @@
 #include "searcher/snippet.h"
 #include "searcher/topk.h"
 
-/* Hits beyond two pages' worth that collapsing looks at first, and the deepest window it takes. */
-#define KZ_COLLAPSE_EXTRA_HITS 20u
+/* Hits beyond the page (and half a page more) that collapsing looks at first; the deepest window. */
+#define KZ_COLLAPSE_EXTRA_HITS 5u
 #define KZ_COLLAPSE_MAX_WINDOW (4u * KZ_MAX_HITS)
 
 struct kz_hits {
@@ -495,7 +495,7 @@ static int rank_and_collapse(kz_index *idx, const query *q, const kz_search_opti
                              const kz_eval_config *cfg, const kz_doc_values *values, int ascending,
                              kz_sink *sink, kz_collapsed *c, kz_error *err) {
   size_t want = o->k + o->offset;
-  size_t keep = collapses(o) ? 2 * want + KZ_COLLAPSE_EXTRA_HITS : want;
+  size_t keep = collapses(o) ? want + want / 2 + KZ_COLLAPSE_EXTRA_HITS : want;
   for (;;) {
     kz_scored *ranked;
     size_t n;
@@ -509,7 +509,7 @@ static int rank_and_collapse(kz_index *idx, const query *q, const kz_search_opti
     }
     kz_nd_reader r;
     kz_nd_reader_init(&r, idx, q->an);
-    rc = kz_collapse(c, &r, ranked, n);
+    rc = kz_collapse(c, &r, ranked, n, want);
     kz_nd_reader_free(&r);
     free(ranked);
     if (rc)
