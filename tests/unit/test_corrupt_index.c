@@ -386,7 +386,8 @@ static void damage_each_file(const char *base) {
   CHECK(segments >= 3 && segments <= 12);
   size_t n_files = 0;
   file_copy *files = read_dir(orig, &n_files);
-  CHECK(files && n_files == 1 + KZ_SEGFILES_CORE * (size_t)segments);
+  /* the manifest, and per segment its core files and its simhash column */
+  CHECK(files && n_files == 1 + (KZ_SEGFILES_CORE + 1) * (size_t)segments);
   CHECK(mkdir(work, 0755) == 0);
   for (size_t i = 0; i < n_files; i++)
     CHECK_EQ_INT(write_whole(work, files[i].name, files[i].data, files[i].size), 0);
