@@ -205,8 +205,8 @@ static const char *kind_of(const char *name) {
   return dot ? dot + 1 : name;
 }
 
-static const char *const kKinds[] = {"MANIFEST", "dict", "post", "pos", "norm", "store", "tnorm", "date"};
-#define N_KINDS 8
+static const char *const kKinds[] = {"MANIFEST", "dict", "post", "pos", "norm", "store", "tnorm", "date", "simh"};
+#define N_KINDS 9
 
 typedef struct outcome {
   size_t files, truncations, flips;
