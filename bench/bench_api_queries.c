@@ -7,7 +7,7 @@
  *
  *   bench_api_queries INDEX_DIR QUERIES.txt [--since D] [--until D] [--sort date|date:asc]
  *                     [--facet date:day|month|year] [--count] [--ids-only] [--explain]
- *                     [--title-weight W] [--rm3] [--proximity] [--recency DAYS]
+ *                     [--title-weight W] [--rm3] [--proximity] [--recency DAYS] [--no-collapse]
  *
  * (one URL-encoded query per line). --ids-only asks for ids and scores only,
  * without loading the hits' documents (what dates cost then stands out).
@@ -54,6 +54,7 @@ int main(int argc, char **argv) {
     if (!strcmp(a, "--explain")) { opts.explain = 1; continue; }
     if (!strcmp(a, "--rm3")) { opts.rm3 = 1; continue; }
     if (!strcmp(a, "--proximity")) { opts.proximity = 1; continue; }
+    if (!strcmp(a, "--no-collapse")) { opts.collapse = 0; continue; }
     if (!v) argc = 0;
     else if (!strcmp(a, "--since")) opts.since = v;
     else if (!strcmp(a, "--until")) opts.until = v;

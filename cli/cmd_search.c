@@ -28,7 +28,7 @@
 enum {
   OPT_INDEX = 1, OPT_K, OPT_OFFSET, OPT_AND, OPT_JSON, OPT_COUNT, OPT_HELP, OPT_COLOR, OPT_SINCE,
   OPT_UNTIL, OPT_SORT, OPT_FACET, OPT_MAX_EXPANSIONS, OPT_NO_SUGGEST, OPT_EXPLAIN, OPT_EXACT,
-  OPT_NO_EXPAND,
+  OPT_NO_EXPAND, OPT_NO_COLLAPSE,
   /* the ranking options (search_opts.h) from here on */
   OPT_TITLE_WEIGHT, OPT_RM3, OPT_RM3_DOCS, OPT_RM3_TERMS, OPT_RM3_WEIGHT, OPT_PROXIMITY,
   OPT_RECENCY, OPT_RECENCY_DECAY, OPT_NOW
@@ -48,6 +48,7 @@ static const cli_option options[] = {
     {"recency", 0, 1, OPT_RECENCY},       {"recency-decay", 0, 1, OPT_RECENCY_DECAY},
     {"now", 0, 1, OPT_NOW},
     {"no-expand", 0, 0, OPT_NO_EXPAND},
+    {"no-collapse", 0, 0, OPT_NO_COLLAPSE},
 };
 
 /* A ranking option's long name from its id. */
@@ -99,6 +100,7 @@ static int parse_args(search_args *a, int argc, char **argv) {
       case OPT_NO_EXPAND:
         if (cli_search_opts_parse("--no-expand", &a->opts, NULL, 0) != 0) goto usage;
         break;
+      case OPT_NO_COLLAPSE: a->opts.collapse = 0; break;
       case OPT_SINCE: a->opts.since = value; break;
       case OPT_UNTIL: a->opts.until = value; break;
       case OPT_NO_SUGGEST: a->opts.suggest = 0; break;
@@ -240,6 +242,18 @@ static void print_text(FILE *f, const char *text, const kz_span *spans, size_t n
   if (bold) fputs(CLI_RESET, f);
 }
 
+/* "+N similar: id, id" under a hit that near-duplicates were folded into. */
+static void print_similar(const kz_hits *hits, size_t i) {
+  size_t n = kz_hits_similar_size(hits, i);
+  if (!n) return;
+  printf("   +%zu similar:", n);
+  for (size_t j = 0; j < n; j++) {
+    fputs(j ? ", " : " ", stdout);
+    print_text(stdout, kz_hits_similar_at(hits, i, j), NULL, 0, 0);
+  }
+  fputc('\n', stdout);
+}
+
 static void print_hit_human(const kz_hit *h, uint64_t rank, int first, int color) {
   if (!first) fputc('\n', stdout);
   printf("%llu. %.3f  ", (unsigned long long)rank, h->score);
@@ -283,8 +297,8 @@ static void print_explanation(const kz_explanation *e, int depth, int values) {
 
 /* ---------------------------------------------------------------- JSON output */
 
-static void print_hit_json(const kz_hit *h, uint64_t rank, const kz_explanation *explanation) {
-  cli_json_hit(stdout, h, rank, explanation);
+static void print_hit_json(const kz_hits *hits, size_t i, uint64_t rank) {
+  cli_json_hit_at(stdout, hits, i, rank);
   fputc('\n', stdout);
 }
 
@@ -387,9 +401,10 @@ static int run_search(kz_index *index, const search_args *a) {
     uint64_t rank = (uint64_t)a->opts.offset + i + 1;
     const kz_explanation *why = kz_hits_explanation_at(hits, i);
     if (a->json) {
-      print_hit_json(h, rank, why);
+      print_hit_json(hits, i, rank);
     } else {
       print_hit_human(h, rank, i == 0, color);
+      print_similar(hits, i);
       if (why) print_explanation(why, 0, 1);
     }
     if (ferror(stdout)) break; /* the reader went away; main reports it (or not) */

@@ -17,6 +17,7 @@
 #include "cmd_check.h"
 #include "cmd_compact.h"
 #include "cmd_delete.h"
+#include "cmd_duplicates.h"
 #include "cmd_eval.h"
 #include "cmd_index.h"
 #include "cmd_search.h"
@@ -134,6 +135,10 @@ static const char search_help[] =
     "                         phrase, and a quoted long form its acronym, at half\n"
     "                         the score; \"also searched: ...\" on stderr says so\n"
     "                         (see 'kzsearch aliases')\n"
+    "      --no-collapse      show syndicated copies as hits of their own; by\n"
+    "                         default near-duplicates fold into the best ranked\n"
+    "                         one, shown with \"+N similar: id, id\" (the match\n"
+    "                         count still counts every copy)\n"
     "  -c, --count            print only the exact number of matches\n"
     "      --explain          print the query as planned (analysed terms with\n"
     "                         their document frequency, +required, -excluded,\n"
@@ -154,7 +159,8 @@ static const char search_help[] =
     "JSON output (--json), one object per line:\n"
     "  {\"type\":\"hit\",\"rank\":1,\"id\":\"..\",\"score\":12.3,\"title\":\"..\",\n"
     "   \"title_highlights\":[[start,end],..],\"date\":\"2022-01-06\" or null,\n"
-    "   \"url\":\"..\" or null,\"snippet\":\"..\",\"highlights\":[[start,end],..]}\n"
+    "   \"url\":\"..\" or null,\"snippet\":\"..\",\"highlights\":[[start,end],..],\n"
+    "   \"similar\":[\"id\",..]}  (ids of the near-duplicates folded into the hit)\n"
     "  (highlights: UTF-8 byte offsets of the matched words and phrases in the\n"
     "  title and the snippet; invalid UTF-8 becomes U+FFFD), then\n"
     "  {\"type\":\"expansions\",\"expansions\":[{\"from\":..,\"to\":..,\"docs\":N}]} when\n"
@@ -465,6 +471,36 @@ static const char aliases_help[] =
     "  0  the table was printed (it may be empty)\n"
     "  2  an error\n";
 
+/* ---------------------------------------------------------------- duplicates */
+
+static const char duplicates_usage[] = "Usage: kzsearch duplicates [-i DIR] [--json] [--jaccard]\n";
+
+static const char duplicates_help[] =
+    "\n"
+    "List every group of near-duplicate documents in the index, one group a line:\n"
+    "syndicated copies of one story under other headlines, trimmed or padded.\n"
+    "Documents are near-duplicates when their simhash fingerprints differ in at\n"
+    "most 3 of 64 bits (a fingerprint of the lead, the first 18 words) and their\n"
+    "texts share at least 80% of their 5-word shingles (Jaccard, or containment:\n"
+    "the shorter text's share); groups join transitively. Searches fold them into\n"
+    "one hit the same way (see 'kzsearch help search', --no-collapse).\n"
+    "\n"
+    "Options:\n"
+    "  -i, --index DIR        the index directory (see 'kzsearch --help')\n"
+    "      --json             one JSON object a group: {\"ids\":[\"a\",\"b\"],\"size\":2}\n"
+    "      --jaccard          confirm by Jaccard alone: no trimmed or padded copies,\n"
+    "                         only texts that are 80% the same both ways\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "Examples:\n"
+    "  kzsearch duplicates\n"
+    "  kzsearch duplicates -i ~/idx --json | head\n"
+    "\n"
+    "Exit status:\n"
+    "  0  groups were found\n"
+    "  1  no document has a near-duplicate\n"
+    "  2  an error\n";
+
 /* ---------------------------------------------------------------- the table */
 
 const cli_command cli_commands[] = {
@@ -488,6 +524,8 @@ const cli_command cli_commands[] = {
      acronyms_usage, acronyms_help},
     {"aliases", cli_cmd_aliases, "List the acronyms learned from the indexed text", aliases_usage,
      aliases_help},
+    {"duplicates", cli_cmd_duplicates, "List the groups of near-duplicate documents",
+     duplicates_usage, duplicates_help},
 };
 
 const size_t cli_n_commands = sizeof cli_commands / sizeof cli_commands[0];

@@ -145,7 +145,8 @@ void cli_json_explanation(FILE *f, const kz_explanation *e) {
   fputc('}', f);
 }
 
-void cli_json_hit(FILE *f, const kz_hit *h, uint64_t rank, const kz_explanation *explanation) {
+/* Every member of a hit's object but the closing brace. */
+static void hit_members(FILE *f, const kz_hit *h, uint64_t rank) {
   const char *title = h->title ? h->title : "", *snippet = h->snippet ? h->snippet : "";
   fprintf(f, "{\"type\":\"hit\",\"rank\":%llu,\"id\":", (unsigned long long)rank);
   cli_json_cstring(f, h->id ? h->id : "");
@@ -163,10 +164,30 @@ void cli_json_hit(FILE *f, const kz_hit *h, uint64_t rank, const kz_explanation 
   cli_json_cstring(f, snippet);
   fputs(",\"highlights\":", f);
   cli_json_spans(f, snippet, strlen(snippet), h->highlights, h->n_highlights);
-  if (explanation) {
-    fputs(",\"explanation\":", f);
-    cli_json_explanation(f, explanation);
+}
+
+/* ,"explanation":{..} when there is one. */
+static void explanation_member(FILE *f, const kz_explanation *explanation) {
+  if (!explanation) return;
+  fputs(",\"explanation\":", f);
+  cli_json_explanation(f, explanation);
+}
+
+void cli_json_hit(FILE *f, const kz_hit *h, uint64_t rank, const kz_explanation *explanation) {
+  hit_members(f, h, rank);
+  explanation_member(f, explanation);
+  fputc('}', f);
+}
+
+void cli_json_hit_at(FILE *f, const kz_hits *hits, size_t i, uint64_t rank) {
+  hit_members(f, kz_hits_at(hits, i), rank);
+  fputs(",\"similar\":[", f);
+  for (size_t j = 0; j < kz_hits_similar_size(hits, i); j++) {
+    if (j) fputc(',', f);
+    cli_json_cstring(f, kz_hits_similar_at(hits, i, j));
   }
+  fputc(']', f);
+  explanation_member(f, kz_hits_explanation_at(hits, i));
   fputc('}', f);
 }
 

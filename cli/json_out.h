@@ -49,6 +49,12 @@ size_t cli_utf8_sequence(const unsigned char *s, const unsigned char *end, size_
  * with "explanation":{..} (cli_json_explanation) at the end when explanation is not NULL.
  */
 void cli_json_hit(FILE *f, const kz_hit *h, uint64_t rank, const kz_explanation *explanation);
+/*
+ * Hit i of hits as cli_json_hit, with the ids of the near-duplicates folded into it,
+ * {..,"similar":["id",..]} (empty when none, or when collapsing was off), and its explanation
+ * when the search explained.
+ */
+void cli_json_hit_at(FILE *f, const kz_hits *hits, size_t i, uint64_t rank);
 
 /*
  * An explanation tree (kzsearch.h, kz_search_options.explain):

@@ -60,7 +60,7 @@ static int print_overview(void) {
   fputs(synopsis, stdout);
   fputs(overview_intro, stdout);
   for (size_t i = 0; i < cli_n_commands; i++)
-    printf("  %-8s %s\n", cli_commands[i].name, cli_commands[i].summary);
+    printf("  %-10s %s\n", cli_commands[i].name, cli_commands[i].summary);
   fputs(overview_rest, stdout);
   return CLI_EXIT_OK;
 }

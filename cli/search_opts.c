@@ -157,6 +157,10 @@ int cli_search_opts_parse(const char *text, kz_search_options *opts, char *msg, 
       o.no_expand = 1;
       continue;
     }
+    if (strcmp(word, "--no-collapse") == 0) {
+      o.collapse = 0;
+      continue;
+    }
     int k1 = strcmp(word, "--bm25-k1") == 0, b = strcmp(word, "--bm25-b") == 0;
     if (!k1 && !b) {
       snprintf(msg, msg_size, "unknown search option '%s' (known: %s)", word,

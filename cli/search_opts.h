@@ -19,8 +19,9 @@
   "--recency SCALE, --recency-decay exp|gauss"
 
 /* The options this parser knows, for help texts and error messages. */
-#define CLI_SEARCH_OPTS_KNOWN \
-  "--and, --exact, --no-expand, --bm25-k1 X, --bm25-b X, --max-expansions N, " CLI_RANK_OPTS_KNOWN
+#define CLI_SEARCH_OPTS_KNOWN                                                                    \
+  "--and, --exact, --no-expand, --no-collapse, --bm25-k1 X, --bm25-b X, --max-expansions N, " \
+  CLI_RANK_OPTS_KNOWN
 
 /*
  * Applies the whitespace-separated options in `text` to *opts (other fields

@@ -10,7 +10,7 @@
 
 _kzsearch() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev='' cmd=search i
-  local commands='index search show stats check delete serve upgrade eval compact acronyms aliases help'
+  local commands='index search show stats check delete serve upgrade eval compact acronyms aliases duplicates help'
   local opts
   ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
   COMPREPLY=()
@@ -66,7 +66,7 @@ _kzsearch() {
 
   case $cmd in
   index) opts='-i --index --rebuild --lang --language --memory --threads --max-doc-size -h --help' ;;
-  search) opts='-i --index -k --limit --offset --and --since --until --sort --facet --exact --no-expand --max-expansions --no-suggest --title-weight --rm3 --rm3-docs --rm3-terms --rm3-weight --proximity --recency --recency-decay --now --json -c --count --explain --color -h --help' ;;
+  search) opts='-i --index -k --limit --offset --and --since --until --sort --facet --exact --no-expand --no-collapse --max-expansions --no-suggest --title-weight --rm3 --rm3-docs --rm3-terms --rm3-weight --proximity --recency --recency-decay --now --json -c --count --explain --color -h --help' ;;
   show) opts='-i --index --json -h --help' ;;
   stats) opts='-i --index --json -h --help' ;;
   check) opts='-i --index --full --json -h --help' ;;
@@ -77,6 +77,7 @@ _kzsearch() {
   compact) opts='-i --index -h --help' ;;
   acronyms) opts='--json -h --help' ;;
   aliases) opts='-i --index --json -h --help' ;;
+  duplicates) opts='-i --index --json --jaccard -h --help' ;;
   help) opts='' ;;
   esac
 

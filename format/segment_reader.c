@@ -100,6 +100,13 @@ int kz_segment_open(kz_segment *s, const char *dir, const kz_segment_info *info,
     kz_segment_close(s);
     return fail(err, KZ_ERR_CORRUPT, dir, info->id, KZ_SEGFILE_DATES, "document count mismatch");
   }
+  const kz_mapped_file *hf = &s->file[KZ_SEGFILE_SIMHASH];
+  s->has_simhashes = kz_segfile_present(info, KZ_SEGFILE_SIMHASH);
+  if (s->has_simhashes &&
+      kz_values_open(&s->simhashes, hf->body, hf->body_size, info->doc_count) != KZ_OK) {
+    kz_segment_close(s);
+    return fail(err, KZ_ERR_CORRUPT, dir, info->id, KZ_SEGFILE_SIMHASH, "document count mismatch");
+  }
   if (open_dict(s) != KZ_OK) {
     kz_segment_close(s);
     return fail(err, KZ_ERR_CORRUPT, dir, info->id, KZ_SEGFILE_DICT, "damaged dictionary trailer or index");

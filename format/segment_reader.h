@@ -33,6 +33,8 @@ typedef struct kz_segment {
   const uint8_t *norms; /* info.doc_count little-endian u32 lengths */
   const uint8_t *title_norms; /* the same for the title field */
   kz_values dates;            /* UTC seconds per document */
+  kz_values simhashes;        /* near-duplicate fingerprints, when has_simhashes */
+  int has_simhashes;          /* the segment has the optional simhash file */
   kz_docstore store;
   const uint8_t *dict_index; /* dict_blocks little-endian u64 block offsets */
   uint32_t dict_blocks;

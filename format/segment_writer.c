@@ -1,6 +1,7 @@
 /*
  * segment_writer.c - writes a segment's dictionary, postings, positions,
- * norms, title norms and date column (see segment_writer.h; layouts in docs/FORMAT.md).
+ * norms, title norms, date column and, when given, the simhash column
+ * (see segment_writer.h; layouts in docs/FORMAT.md).
  *
  * Terms arrive in key order as doc and freq arrays; they are cut into
  * blocks of KZ_BLOCK_DOCS and encoded with the block codec, and each
@@ -27,7 +28,7 @@ struct kz_segment_writer {
   char *dir;
   uint32_t id, n_docs;
   kz_doc_columns cols;
-  kz_file_writer dict, post, pos, norm, tnorm, dates;
+  kz_file_writer dict, post, pos, norm, tnorm, dates, simh;
   kz_buf blocks, skips, positions, dict_block, dict_index;
   char prev_key[KZ_MAX_TERM_KEY_BYTES];
   size_t prev_len;
@@ -35,15 +36,22 @@ struct kz_segment_writer {
   int error; /* sticky */
 };
 
-#define N_FILES 6
+/* The files it writes: the six core ones, then the optional simhash column. */
+#define N_FILES 7
 static kz_file_writer *file_of(kz_segment_writer *w, int k) {
-  kz_file_writer *f[N_FILES] = {&w->dict, &w->post, &w->pos, &w->norm, &w->tnorm, &w->dates};
+  kz_file_writer *f[N_FILES] = {&w->dict, &w->post,  &w->pos, &w->norm,
+                                &w->tnorm, &w->dates, &w->simh};
   return f[k];
 }
-static const int kKinds[N_FILES] = {KZ_SEGFILE_DICT,  KZ_SEGFILE_POSTINGS,    KZ_SEGFILE_POSITIONS,
-                                    KZ_SEGFILE_NORMS, KZ_SEGFILE_TITLE_NORMS, KZ_SEGFILE_DATES};
-static const uint32_t kMagics[N_FILES] = {KZ_MAGIC_DICT,  KZ_MAGIC_POSTINGS,    KZ_MAGIC_POSITIONS,
-                                          KZ_MAGIC_NORMS, KZ_MAGIC_TITLE_NORMS, KZ_MAGIC_VALUES};
+static const int kKinds[N_FILES] = {KZ_SEGFILE_DICT,        KZ_SEGFILE_POSTINGS, KZ_SEGFILE_POSITIONS,
+                                    KZ_SEGFILE_NORMS,       KZ_SEGFILE_TITLE_NORMS,
+                                    KZ_SEGFILE_DATES,       KZ_SEGFILE_SIMHASH};
+static const uint32_t kMagics[N_FILES] = {KZ_MAGIC_DICT,   KZ_MAGIC_POSTINGS,    KZ_MAGIC_POSITIONS,
+                                          KZ_MAGIC_NORMS,  KZ_MAGIC_TITLE_NORMS, KZ_MAGIC_VALUES,
+                                          KZ_MAGIC_SIMHASH};
+
+/* The number of files w writes: the last one only with fingerprints. */
+static int n_files(const kz_segment_writer *w) { return w->cols.simhashes ? N_FILES : N_FILES - 1; }
 
 static void free_writer(kz_segment_writer *w) {
   kz_buf_free(&w->blocks);
@@ -72,7 +80,7 @@ int kz_segment_writer_open(kz_segment_writer **out, const char *dir, uint32_t se
     w->info.title_docs += cols->title_lengths[i] > 0;
   }
   int rc = w->dir ? KZ_OK : KZ_ERR_NOMEM;
-  for (int k = 0; k < N_FILES && !rc; k++) {
+  for (int k = 0; k < n_files(w) && !rc; k++) {
     char name[64];
     kz_segment_file_name(name, sizeof name, segment_id, kKinds[k]);
     char *path = kz_path_join(dir, name);
@@ -251,7 +259,9 @@ int kz_segment_writer_finish(kz_segment_writer *w, kz_segment_info *info, kz_err
   if (!rc) rc = write_norms(&w->norm, w->cols.lengths, w->n_docs);
   if (!rc) rc = write_norms(&w->tnorm, w->cols.title_lengths, w->n_docs);
   if (!rc) rc = kz_values_write(&w->dates, w->cols.dates, w->n_docs);
-  for (int k = 0; k < N_FILES && !rc; k++)
+  /* the fingerprints are a values column too (docs/FORMAT.md, "Simhash") */
+  if (!rc && w->cols.simhashes) rc = kz_values_write(&w->simh, w->cols.simhashes, w->n_docs);
+  for (int k = 0; k < n_files(w) && !rc; k++)
     rc = kz_file_writer_finish(file_of(w, k), &w->info.file_bytes[kKinds[k]]);
   if (rc) {
     int saved = errno;

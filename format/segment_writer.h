@@ -22,6 +22,8 @@ typedef struct kz_doc_columns {
   const uint32_t *title_lengths; /* tokens of the title */
   const int64_t *dates;          /* UTC seconds, KZ_VALUE_NONE when none */
   uint32_t n_docs;
+  /* Near-duplicate fingerprints (analysis/near_dup.h); NULL: the segment gets no simhash file. */
+  const int64_t *simhashes;
 } kz_doc_columns;
 
 /*

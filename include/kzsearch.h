@@ -261,10 +261,19 @@ typedef struct kz_search_options {
    * Non-zero turns that off.
    */
   int no_expand;
+  /*
+   * Syndicated copies collapsed, version 3 (default 1; a version 1 or 2
+   * struct never collapses): near-duplicate hits (simhash fingerprints at
+   * most 3 bits apart whose texts share at least 80% of their 5-word
+   * shingles, by Jaccard or containment) fold into the best ranked of
+   * them, which lists their ids (kz_hits_similar_at). Pages are cut from
+   * the collapsed ranking; kz_hits_total still counts every match.
+   */
+  int collapse;
 } kz_search_options;
 #define KZ_SEARCH_OPTIONS_INIT                                                                  \
   {KZ_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 200, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0.0, 0, 10, \
-   10, 0.5, 0, 0.0, 0, NULL, 0, 0}
+   10, 0.5, 0, 0.0, 0, NULL, 0, 0, 1}
 
 /* kz_search_options.recency_decay: exp(ln 0.5 * age / scale) or exp(ln 0.5 * (age / scale)^2). */
 typedef enum kz_decay { KZ_DECAY_EXP = 0, KZ_DECAY_GAUSS = 1 } kz_decay;
@@ -344,6 +353,38 @@ KZ_API void kz_hits_free(kz_hits *hits);
  * none or kz_search_options.suggest was off. Borrowed from hits.
  */
 KZ_API const char *kz_hits_suggestion(const kz_hits *hits);
+
+/*
+ * The near-duplicates folded into hit i by kz_search_options.collapse: how
+ * many (0 for none, or past the end), and the id of the j-th of them, best
+ * ranked first (borrowed from hits; NULL past the end).
+ */
+KZ_API size_t kz_hits_similar_size(const kz_hits *hits, size_t i);
+KZ_API const char *kz_hits_similar_at(const kz_hits *hits, size_t i, size_t j);
+
+/*
+ * Called by kz_index_duplicates for each group of near-duplicates: the ids
+ * of its n (at least 2) documents in index order, as byte strings of the
+ * given lengths (not NUL-terminated, valid during the call only). Return
+ * non-zero to stop.
+ */
+typedef int (*kz_duplicates_fn)(void *ctx, const char *const *ids, const size_t *id_lens, size_t n);
+
+/* kz_index_duplicates flags: confirm pairs by Jaccard alone (no containment). */
+#define KZ_DUPLICATES_JACCARD 1u
+
+/*
+ * Lists every group of near-duplicate documents of the index: documents
+ * whose simhash fingerprints (of their leads) are at most 3 bits apart and
+ * whose texts confirm it (5-word-shingle Jaccard or containment at least
+ * 0.8; Jaccard only with KZ_DUPLICATES_JACCARD), joined transitively, as
+ * kz_search_options.collapse joins hits. Groups come in the order of their
+ * first document. Safe beside kz_search from many threads.
+ * @return KZ_OK (also when fn stopped it); KZ_ERR_INVALID for a NULL index
+ *         or fn, or unknown flags; KZ_ERR_CORRUPT; KZ_ERR_NOMEM.
+ */
+KZ_API int kz_index_duplicates(kz_index *index, unsigned flags, kz_duplicates_fn fn, void *ctx,
+                               kz_error *err);
 
 /* One bucket of a facet: the matching documents dated in one UTC day, month or year. */
 typedef struct kz_facet_count {

@@ -7,13 +7,16 @@
  * global order. Terms are merged from the sources' sorted dictionaries; for
  * each, the sources' postings are concatenated (source order is document
  * order) and the positions re-encoded; the stored documents, the title
- * lengths and the dates are copied. The names tables are combined (a
- * source without one adds nothing); an entry whose term lost all its
- * documents may stay, and a search reports only variants that match. The
- * alias table is made again from the surviving documents' text as they are
- * copied (as the segment builder makes it): the sources' tables combined,
- * without the deleted documents' definitions, and with one for a source
- * written before alias tables.
+ * lengths, the dates and the near-duplicate fingerprints are copied (the
+ * fingerprints only when every source has them: a segment from before
+ * them leaves the merged one without, and searches fingerprint its
+ * documents from their text, searcher/near_dup_docs.c). The names tables
+ * are combined (a source without one adds nothing); an entry whose term
+ * lost all its documents may stay, and a search reports only variants that
+ * match. The alias table is made again from the surviving documents' text
+ * as they are copied (as the segment builder makes it): the sources' tables
+ * combined, without the deleted documents' definitions, and with one for a
+ * source written before alias tables.
  */
 #include "indexer/merger.h"
 
@@ -44,6 +47,7 @@ typedef struct merge {
   uint32_t *lengths;     /* of the merged documents */
   uint32_t *title_lengths;
   int64_t *dates;
+  int64_t *simhashes;    /* NULL when a source has none */
   uint32_t n_docs;
   /* one merged term */
   uint32_t *docs, *freqs;
@@ -79,6 +83,10 @@ static int build_remap(merge *m) {
   m->dates = malloc((total ? total : 1) * sizeof *m->dates);
   m->remap = calloc(m->n, sizeof *m->remap);
   if (!m->lengths || !m->title_lengths || !m->dates || !m->remap) return KZ_ERR_NOMEM;
+  int all_fingerprinted = 1;
+  for (size_t i = 0; i < m->n; i++) all_fingerprinted &= m->segs[i].has_simhashes;
+  if (all_fingerprinted && !(m->simhashes = malloc((total ? total : 1) * sizeof *m->simhashes)))
+    return KZ_ERR_NOMEM;
   for (size_t i = 0; i < m->n; i++) {
     const kz_segment *s = &m->segs[i];
     m->remap[i] = malloc((s->info.doc_count ? s->info.doc_count : 1) * sizeof **m->remap);
@@ -91,6 +99,7 @@ static int build_remap(merge *m) {
       m->lengths[m->n_docs] = kz_segment_doc_length(s, d);
       m->title_lengths[m->n_docs] = kz_segment_title_length(s, d);
       m->dates[m->n_docs] = kz_values_get(&s->dates, d);
+      if (m->simhashes) m->simhashes[m->n_docs] = kz_values_get(&s->simhashes, d);
       m->remap[i][d] = m->n_docs++;
     }
   }
@@ -213,7 +222,7 @@ int kz_merge_segments(const char *dir, const kz_segment_info *sources, size_t n,
   if (!rc && (rc = build_remap(&m))) kz_error_set(err, rc, "cannot merge: %s", kz_strerror(rc));
   if (!rc && (rc = kz_docstore_writer_open(&store, store_path)))
     kz_error_set(err, rc, "cannot create %s: %s", store_path, why(rc));
-  kz_doc_columns cols = {m.lengths, m.title_lengths, m.dates, m.n_docs};
+  kz_doc_columns cols = {m.lengths, m.title_lengths, m.dates, m.n_docs, m.simhashes};
   if (!rc && (rc = kz_segment_writer_open(&seg, dir, new_id, &cols)))
     kz_error_set(err, rc, "cannot create segment %08x in %s: %s", new_id, dir, why(rc));
   if (!rc && ((rc = copy_documents(&m, store)) || (rc = merge_terms(&m, seg))))
@@ -248,6 +257,7 @@ int kz_merge_segments(const char *dir, const kz_segment_info *sources, size_t n,
   free(m.lengths);
   free(m.title_lengths);
   free(m.dates);
+  free(m.simhashes);
   free(m.docs);
   free(m.freqs);
   free(m.pos);

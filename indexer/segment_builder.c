@@ -20,6 +20,7 @@
 #include "analysis/acronym_finder.h"
 #include "analysis/analyzer.h"
 #include "analysis/name_key.h"
+#include "analysis/near_dup.h"
 #include "common/buf.h"
 #include "common/date.h"
 #include "common/error.h"
@@ -42,6 +43,7 @@ struct kz_builder {
   uint32_t id, docs;
   uint32_t *lengths, *title_lengths; /* cap_lengths of each */
   int64_t *dates;
+  int64_t *simhashes; /* near-duplicate fingerprints (analysis/near_dup.h), as stored */
   size_t cap_lengths;
   kz_buf key;
   kz_acronym_finder acronyms; /* the definitions of the document being added */
@@ -94,6 +96,7 @@ void kz_builder_free(kz_builder *b) {
   free(b->lengths);
   free(b->title_lengths);
   free(b->dates);
+  free(b->simhashes);
   kz_buf_free(&b->key);
   kz_acronym_finder_free(&b->acronyms);
   kz_alias_builder_free(&b->aliases);
@@ -124,9 +127,10 @@ int kz_builder_active(const kz_builder *b) { return b->store != NULL; }
 uint32_t kz_builder_docs(const kz_builder *b) { return b->docs; }
 
 size_t kz_builder_memory(const kz_builder *b) {
-  return kz_inverter_memory(b->inv) + kz_name_collector_memory(b->names) + (b->store ? kz_docstore_writer_memory(b->store) : 0) +
-         kz_alias_builder_memory(&b->aliases) +
-         b->cap_lengths * (sizeof *b->lengths + sizeof *b->title_lengths + sizeof *b->dates);
+  return kz_inverter_memory(b->inv) + kz_name_collector_memory(b->names) +
+         (b->store ? kz_docstore_writer_memory(b->store) : 0) + kz_alias_builder_memory(&b->aliases) +
+         b->cap_lengths * (sizeof *b->lengths + sizeof *b->title_lengths + sizeof *b->dates +
+                           sizeof *b->simhashes);
 }
 
 /* Adds the token as a term of `field` at `position`. */
@@ -140,16 +144,18 @@ static int add_term(kz_builder *b, uint8_t field, const kz_token *tok, uint32_t 
 /*
  * Analyzes one field into the text field; positions continue from
  * *position. With `title`, every token is also a title term at its own
- * position, and *title_length gets the title's length.
+ * position, and *title_length gets the title's length. Every token also
+ * goes into the field's fingerprint `sh`.
  */
 static int invert_field(kz_builder *b, const char *text, size_t len, uint32_t *position,
-                        int title, uint32_t *title_length) {
+                        int title, uint32_t *title_length, kz_simhash *sh) {
   if (!text || !len) return KZ_OK;
   kz_token tok;
   int rc;
   uint32_t base = *position, next = base;
   kz_analyzer_reset(b->an, text, len);
   while ((rc = kz_analyzer_next(b->an, &tok)) == 1) {
+    if (!kz_simhash_full(sh)) kz_simhash_add(sh, tok.term, tok.term_len);
     if ((rc = add_term(b, KZ_FIELD_TEXT, &tok, base + tok.position))) return rc;
     if (title && (rc = add_term(b, KZ_FIELD_TITLE, &tok, tok.position))) return rc;
     /* Titles are often in title case, where every word looks like a name. */
@@ -173,6 +179,8 @@ static int grow_columns(kz_builder *b) {
   int64_t *d = realloc(b->dates, cap * sizeof *d);
   if (!d) return KZ_ERR_NOMEM;
   b->dates = d;
+  if (!(d = realloc(b->simhashes, cap * sizeof *d))) return KZ_ERR_NOMEM;
+  b->simhashes = d;
   b->cap_lengths = cap;
   return KZ_OK;
 }
@@ -201,21 +209,26 @@ int kz_builder_add_acronyms(kz_acronym_finder *f, kz_alias_builder *table, const
 int kz_builder_add(kz_builder *b, const kz_document *doc) {
   if (b->docs == b->cap_lengths && grow_columns(b)) return KZ_ERR_NOMEM;
   uint32_t length = 0, title_length = 0;
+  kz_simhash title_sh, body_sh;
+  kz_simhash_begin(&title_sh);
+  kz_simhash_begin(&body_sh);
   kz_inverter_begin_doc(b->inv, b->docs);
-  int rc = invert_field(b, doc->title, doc->title_len, &length, 1, &title_length);
-  if (!rc) rc = invert_field(b, doc->body, doc->body_len, &length, 0, NULL);
+  int rc = invert_field(b, doc->title, doc->title_len, &length, 1, &title_length, &title_sh);
+  if (!rc) rc = invert_field(b, doc->body, doc->body_len, &length, 0, NULL, &body_sh);
   if (!rc) rc = kz_inverter_end_doc(b->inv);
   if (!rc) rc = kz_builder_add_acronyms(&b->acronyms, &b->aliases, doc);
   if (!rc) rc = kz_docstore_writer_add(b->store, doc);
   if (rc) return rc;
   b->lengths[b->docs] = length;
   b->title_lengths[b->docs] = title_length;
+  /* the body's fingerprint, the title's when the body has no term (kz_near_dup_text) */
+  b->simhashes[b->docs] = (int64_t)kz_simhash_end(body_sh.terms ? &body_sh : &title_sh);
   b->dates[b->docs++] = document_date(doc);
   return KZ_OK;
 }
 
 int kz_builder_finish(kz_builder *b, kz_segment_info *info, kz_error *err) {
-  kz_doc_columns cols = {b->lengths, b->title_lengths, b->dates, b->docs};
+  kz_doc_columns cols = {b->lengths, b->title_lengths, b->dates, b->docs, b->simhashes};
   int rc = kz_segment_write(b->dir, b->id, b->inv, &cols, info, err);
   if (!rc && (rc = kz_name_collector_write(b->names, b->dir, b->id,
                                            &info->file_bytes[KZ_SEGFILE_NAMES])))

@@ -216,10 +216,10 @@ static int run(kz_checker *ck, kz_error *err) {
     kz_manifest_free(&m);
     return KZ_OK;
   }
-  kz_analyzer *probe = NULL; /* searching needs the language the manifest names */
-  if (kz_analyzer_new_cached(&probe, m.language, 0) == KZ_ERR_INVALID)
-    kz_check_emit(ck, KZ_MANIFEST_NAME, "names a language this kzsearch does not know ('%s')", m.language);
-  kz_analyzer_free(probe);
+  /* searching needs the language the manifest names; a full check recomputes fingerprints with it */
+  if (kz_analyzer_new_cached(&ck->an, m.language, 0) == KZ_ERR_INVALID)
+    kz_check_emit(ck, KZ_MANIFEST_NAME, "names a language this kzsearch does not know ('%s')",
+                  m.language);
   rc = check_segment_ids(ck, &m);
   for (size_t i = 0; i < m.n_segments && !rc; i++) {
     const kz_segment_info *info = &m.segments[i];
@@ -239,6 +239,8 @@ static int run(kz_checker *ck, kz_error *err) {
     }
     if (!rc && ck->full && all_sound) rc = kz_check_segment(ck, info);
   }
+  kz_analyzer_free(ck->an);
+  ck->an = NULL;
   kz_manifest_free(&m);
   if (rc)
     return kz_error_set(err, rc, "%s", rc == KZ_ERR_NOMEM ? "out of memory" : kz_strerror(rc));

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "analysis/analyzer.h"
 #include "format/docstore_reader.h"
 #include "format/manifest.h"
 #include "kzsearch.h"
@@ -32,6 +33,7 @@ typedef struct kz_checker {
   uint32_t *pos;             /* scratch for one document's positions */
   uint32_t cap_pos;
   int error;                 /* KZ_ERR_NOMEM met while cross-checking */
+  kz_analyzer *an;           /* the index's analyzer, to recompute fingerprints; NULL: none */
 } kz_checker;
 
 void kz_check_emit(kz_checker *ck, const char *file, const char *fmt, ...)

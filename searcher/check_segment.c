@@ -29,6 +29,7 @@
 #include "format/postings_reader.h"
 #include "format/segment_reader.h"
 #include "searcher/check_internal.h"
+#include "searcher/check_simhash.h"
 
 /* Bytes of a term shown in a problem message. */
 #define TERM_SHOWN_BYTES 48u
@@ -357,6 +358,12 @@ int kz_check_segment(kz_checker *ck, const kz_segment_info *info) {
     kz_check_seg_problem(ck, KZ_SEGFILE_NAMES,
                          "the names table is damaged (an entry out of bounds or order)");
   rc = check_store(ck, &seg);
+  uint32_t first_bad, n_bad;
+  if (!rc && seg.has_simhashes && ck->an && !ck->stop &&
+      !(rc = kz_check_simhashes(&seg, ck->an, &ck->doc, &first_bad, &n_bad)) && n_bad)
+    kz_check_seg_problem(ck, KZ_SEGFILE_SIMHASH,
+                         "%u documents' fingerprints are not their text's (the first: document %u)",
+                         n_bad, first_bad);
   kz_segment_close(&seg);
   return rc;
 }

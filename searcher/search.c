@@ -20,6 +20,7 @@
 #include "format/format.h"
 #include "common/limits.h"
 #include "format/postings_reader.h"
+#include "searcher/collapse.h"
 #include "searcher/collect.h"
 #include "searcher/collect_value.h"
 #include "searcher/expand.h"
@@ -39,6 +40,10 @@
 #include "searcher/suggest.h"
 #include "searcher/topk.h"
 
+/* Hits beyond the page (and half a page more) that collapsing looks at first; the deepest window. */
+#define KZ_COLLAPSE_EXTRA_HITS 5u
+#define KZ_COLLAPSE_MAX_WINDOW (4u * KZ_MAX_HITS)
+
 struct kz_hits {
   kz_hit *hits;
   size_t n;
@@ -57,6 +62,10 @@ struct kz_hits {
   kz_expansion *expansions; /* their strings are in expansion_strings */
   size_t n_expansions;
   kz_buf expansion_strings;
+  /* Near-duplicates folded into each hit (collapse.h): hit i's ids are at similar_ids[similar_first[i]
+   * ..][similar_count[i]], offsets into similar_strings. NULL when nothing was collapsed. */
+  size_t *similar_first, *similar_count, *similar_ids;
+  kz_buf similar_strings;
 };
 
 typedef struct query {
@@ -522,6 +531,40 @@ static int feedback(query *q, kz_index *idx, const kz_search_options *o,
   return rc;
 }
 
+/*
+ * Keeps the best `keep` matches of the prepared query, ranked best first,
+ * into *ranked (owned by the caller), by score (values NULL: the top-k
+ * heap, which may prune unless `exact`) or by values; `tally`, when not
+ * NULL, counts every match's date (facets).
+ */
+static int collect_ranked(kz_index *idx, const query *q, const kz_search_options *o,
+                          const kz_eval_config *cfg, const kz_doc_values *values, int ascending,
+                          size_t keep, int exact, kz_tally *tally, kz_sink *sink,
+                          kz_scored **ranked, size_t *n, kz_error *err) {
+  kz_topk top = {0};
+  kz_top_value by_value = {0};
+  *ranked = NULL;
+  *n = 0;
+  int rc = values ? kz_top_value_init(&by_value, keep, values, ascending) : kz_topk_init(&top, keep);
+  if (rc) return kz_error_set(err, rc, "out of memory");
+  *sink = values ? kz_sink_collect(&by_value.base)
+                 : kz_sink_top_score(&top, o->skip_total && !exact, cfg ? cfg->always_prune : 0);
+  sink->tally = tally;
+  rc = evaluate(idx, q, o, cfg, sink, err);
+  if (!rc && values && (rc = rank_by_value(&by_value, ranked)))
+    kz_error_set(err, rc, "out of memory");
+  if (!rc && values) *n = by_value.n;
+  if (!rc && !values) {
+    kz_topk_sort(&top);
+    *ranked = top.heap; /* handed over */
+    *n = top.n;
+    top.heap = NULL;
+  }
+  kz_top_value_free(&by_value);
+  kz_topk_free(&top);
+  return rc;
+}
+
 /* Copies the query's expansions into the hits, which may outlive the index. */
 static int copy_expansions(kz_hits *h, const kz_expansions *e) {
   if (!e->n) return KZ_OK;
@@ -543,6 +586,80 @@ static int copy_expansions(kz_hits *h, const kz_expansions *e) {
   return rc;
 }
 
+/* Whether the options ask for near-duplicates to be collapsed (version 3; older callers: no). */
+static int collapses(const kz_search_options *o) { return o->version >= 3 && o->collapse; }
+
+/*
+ * Ranks the matches and, with collapsing, folds near-duplicates into the
+ * best ranked of each (searcher/collapse.c): over a window a few pages
+ * deeper than asked, made deeper still while it yields fewer groups than
+ * k + offset and more matches lie beyond it. *c gets the kept hits. The
+ * facets' tally, when there is one, counts in the first pass only.
+ */
+static int rank_and_collapse(kz_index *idx, const query *q, const kz_search_options *o,
+                             const kz_eval_config *cfg, const kz_doc_values *values, int ascending,
+                             kz_tally *tally, kz_sink *sink, kz_collapsed *c, kz_error *err) {
+  int exact = tally != NULL; /* facets see every match, in every pass */
+  size_t want = o->k + o->offset;
+  size_t keep = collapses(o) ? want + want / 2 + KZ_COLLAPSE_EXTRA_HITS : want;
+  for (;;) {
+    kz_scored *ranked;
+    size_t n;
+    int rc = collect_ranked(idx, q, o, cfg, values, ascending, keep, exact, tally, sink, &ranked,
+                            &n, err);
+    tally = NULL; /* counted in the first pass; a deeper window must not count again */
+    if (rc) return rc;
+    if (!collapses(o)) {
+      memset(c, 0, sizeof *c);
+      c->kept = ranked;
+      c->n_kept = n;
+      return KZ_OK;
+    }
+    kz_nd_reader r;
+    kz_nd_reader_init(&r, idx, q->an);
+    rc = kz_collapse(c, &r, ranked, n, want);
+    kz_nd_reader_free(&r);
+    free(ranked);
+    if (rc)
+      return kz_error_set(err, rc, "%s: cannot compare near-duplicates: %s", idx->path,
+                          kz_strerror(rc));
+    /* with pruning, the matches counted are a lower bound: a full window may hide more */
+    if (c->n_kept >= want || n < keep || ((!o->skip_total || exact) && sink->matches <= keep) ||
+        keep >= KZ_COLLAPSE_MAX_WINDOW)
+      return KZ_OK;
+    kz_collapsed_free(c);
+    keep = keep > KZ_COLLAPSE_MAX_WINDOW / 4 ? KZ_COLLAPSE_MAX_WINDOW : keep * 4;
+  }
+}
+
+/* Copies the ids of the documents folded into each hit of the page into h. */
+static int add_similar(kz_hits *h, kz_index *idx, const kz_collapsed *c, size_t first) {
+  size_t total = 0;
+  for (size_t i = 0; i < h->n; i++) total += c->count[first + i];
+  h->similar_first = calloc(h->n ? h->n : 1, sizeof *h->similar_first);
+  h->similar_count = calloc(h->n ? h->n : 1, sizeof *h->similar_count);
+  h->similar_ids = malloc((total ? total : 1) * sizeof *h->similar_ids);
+  if (!h->similar_first || !h->similar_count || !h->similar_ids) return KZ_ERR_NOMEM;
+  size_t at = 0;
+  for (size_t i = 0; i < h->n; i++) {
+    h->similar_first[i] = at;
+    h->similar_count[i] = c->count[first + i];
+    for (size_t j = 0; j < c->count[first + i]; j++) {
+      uint64_t doc = c->similar[c->first[first + i] + j];
+      size_t s = kz_index_segment_of(idx, doc);
+      const char *id;
+      size_t id_len;
+      int rc = kz_docstore_get_id(&idx->segs[s].store, (uint32_t)(doc - idx->doc_base[s]), &id,
+                                  &id_len);
+      if (rc) return rc;
+      h->similar_ids[at++] = h->similar_strings.len;
+      if (kz_buf_append_cstr(&h->similar_strings, id, id_len)) return KZ_ERR_NOMEM;
+      h->similar_strings.len++; /* keep the NUL */
+    }
+  }
+  return KZ_OK;
+}
+
 /* kz_search ordered by score (values NULL: the top-k heap, which may prune) or by values. */
 static int search_ranked(kz_hits **out, kz_index *idx, const char *text,
                          const kz_search_options *opts, const kz_eval_config *cfg,
@@ -552,47 +669,37 @@ static int search_ranked(kz_hits **out, kz_index *idx, const char *text,
   int rc = check_options(o, err);
   if (rc) return rc;
   query q;
-  kz_topk top = {0};
-  kz_top_value by_value = {0};
-  kz_scored *by_value_ranked = NULL;
+  kz_collapsed c = {0};
   kz_tally tally = {0};
   /* facets count every match in the same pass: no pruning then */
   int facet = o->version >= 2 && o->facet != KZ_FACET_NONE;
   kz_hits *h = calloc(1, sizeof *h);
   if (!h) return kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
+  kz_sink sink = kz_sink_top_score(NULL, 0, 0);
   rc = prepare(&q, idx, text, o, cfg, err);
   if (!rc && o->version >= 3 && o->rm3) rc = feedback(&q, idx, o, cfg, err);
-  size_t keep = o->k + o->offset;
-  if (!rc && (rc = values ? kz_top_value_init(&by_value, keep, values, ascending)
-                          : kz_topk_init(&top, keep)))
-    kz_error_set(err, rc, "out of memory");
   if (!rc && facet && (rc = kz_index_date_tally(idx, &tally))) kz_error_set(err, rc, "out of memory");
-  kz_sink sink = values ? kz_sink_collect(&by_value.base)
-                        : kz_sink_top_score(&top, o->skip_total && !facet,
-                                            cfg ? cfg->always_prune : 0);
-  sink.tally = facet ? &tally : NULL;
-  if (!rc) rc = evaluate(idx, &q, o, cfg, &sink, err);
+  if (!rc)
+    rc = rank_and_collapse(idx, &q, o, cfg, values, ascending, facet ? &tally : NULL, &sink, &c,
+                           err);
   if (!rc && tally.error)
     rc = kz_error_set(err, tally.error, "%s: a date column disagrees with its block ranges", idx->path);
   h->total = sink.matches;
   h->counters.candidates = sink.candidates;
   h->counters.scored = sink.scored;
-  if (!rc && values && (rc = rank_by_value(&by_value, &by_value_ranked)))
-    kz_error_set(err, rc, "out of memory");
-  if (!rc && !values) kz_topk_sort(&top);
+  size_t want = o->k + o->offset; /* a collapsed window may keep more groups than the page needs */
   if (!rc && (rc = kz_names_matched(&q.names, &h->also_matched, &h->n_also_matched)))
     kz_error_set(err, rc, "out of memory");
-  if (!rc)
-    rc = fill_hits(h, idx, values ? by_value_ranked : top.heap, values ? by_value.n : top.n, o,
-                   q.plan, q.an, err);
+  if (!rc) rc = fill_hits(h, idx, c.kept, c.n_kept < want ? c.n_kept : want, o, q.plan, q.an, err);
+  if (!rc && c.count && (rc = add_similar(h, idx, &c, o->offset)))
+    kz_error_set(err, rc, "%s: cannot load the ids of similar documents: %s", idx->path,
+                 kz_strerror(rc));
   if (!rc && facet) rc = facets_to_hits(h, &tally, o, err);
   kz_tally_free(&tally);
   if (!rc && o->version >= 3 && o->explain) rc = explain_search(h, idx, &q, o, err);
   if (!rc && o->version >= 3 && o->suggest && h->total < 5) rc = suggest(h, idx, text, &q, o, cfg, err);
   if (!rc && (rc = copy_expansions(h, &q.expansions))) kz_error_set(err, rc, "out of memory");
-  free(by_value_ranked);
-  kz_top_value_free(&by_value);
-  kz_topk_free(&top);
+  kz_collapsed_free(&c);
   query_free(&q);
   if (rc) {
     kz_hits_free(h);
@@ -650,6 +757,15 @@ const char *kz_hits_suggestion(const kz_hits *h) {
   return h && h->suggestion ? h->suggestion : "";
 }
 
+size_t kz_hits_similar_size(const kz_hits *h, size_t i) {
+  return h && i < h->n && h->similar_count ? h->similar_count[i] : 0;
+}
+
+const char *kz_hits_similar_at(const kz_hits *h, size_t i, size_t j) {
+  if (j >= kz_hits_similar_size(h, i)) return NULL;
+  return (const char *)h->similar_strings.data + h->similar_ids[h->similar_first[i] + j];
+}
+
 size_t kz_hits_facet_size(const kz_hits *h) { return h ? h->n_facets : 0; }
 
 const kz_facet_count *kz_hits_facet_at(const kz_hits *h, size_t i) {
@@ -685,6 +801,10 @@ void kz_hits_free(kz_hits *h) {
   kz_buf_free(&h->expansion_strings);
   free(h->facet_labels);
   free(h->suggestion);
+  free(h->similar_first);
+  free(h->similar_count);
+  free(h->similar_ids);
+  kz_buf_free(&h->similar_strings);
   free(h->hits);
   kz_buf_free(&h->strings);
   free(h->spans);

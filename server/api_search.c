@@ -33,9 +33,9 @@
 #include "server/api.h"
 #include "server/respond.h"
 
-static const char *const known[] = {"q",      "k",     "offset", "and",     "count",
-                                    "since",  "until", "sort",   "facet",   "explain",
-                                    "expand", "exact", "max_expansions"};
+static const char *const known[] = {"q",      "k",     "offset",   "and",     "count",
+                                    "since",  "until", "sort",     "facet",   "explain",
+                                    "expand", "exact", "collapse", "max_expansions"};
 /* ... and cli_rank_opt_kind's */
 
 static uint64_t now_ns(void) {
@@ -78,7 +78,7 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
     if (!ok) {
       snprintf(why, sizeof why,
                "unknown parameter '%.64s' (known: q, k, offset, and, count, since, until, sort, "
-               "facet, expand, exact, explain, max_expansions, title-weight, rm3, rm3-docs, "
+               "facet, expand, exact, collapse, explain, max_expansions, title-weight, rm3, rm3-docs, "
                "rm3-terms, rm3-weight, proximity, recency, recency-decay, now)",
                p->items[i].name);
       srv_respond_error(rs, 400, "bad_request", why, -1);
@@ -105,6 +105,8 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
        cli_max_expansions_parse(v, &opts, why, sizeof why)) ||
       ((v = srv_params_get(p, "explain")) &&
        parse_bool("explain", v, &opts.explain, why, sizeof why)) ||
+      ((v = srv_params_get(p, "collapse")) &&
+       parse_bool("collapse", v, &opts.collapse, why, sizeof why)) ||
       ((v = srv_params_get(p, "expand")) && parse_bool("expand", v, &expand, why, sizeof why)) ||
       (!expand && cli_search_opts_parse("--no-expand", &opts, why, sizeof why))) {
     srv_respond_error(rs, 400, "bad_request", why, -1);
@@ -156,8 +158,7 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
     total = kz_hits_total(hits);
     for (size_t i = 0; i < kz_hits_size(hits); i++) {
       if (i) fputc(',', b.f);
-      cli_json_hit(b.f, kz_hits_at(hits, i), (uint64_t)opts.offset + i + 1,
-                   kz_hits_explanation_at(hits, i));
+      cli_json_hit_at(b.f, hits, i, (uint64_t)opts.offset + i + 1);
     }
   }
   fputs("],\"facets\":[", b.f);

@@ -347,6 +347,7 @@ static int do_queries(const char *dir, const char *qpath, size_t k, int count_on
   o.skip_total = 1; /* the peers do not count every match when ranking either */
   o.max_expansions = max_expansions;
   o.no_expand = 1;  /* the peers rank plain BM25: no acronym expansion (KZ_PEER_OPTS cannot turn it on) */
+  o.collapse = 0;   /* the peers rank plain BM25, near-duplicates included */
   const char *extra = getenv("KZ_PEER_OPTS");
   char msg[256];
   if (extra && cli_search_opts_parse(extra, &o, msg, sizeof msg)) {

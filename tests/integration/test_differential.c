@@ -1266,6 +1266,7 @@ static void compare(kz_index *idx, const ref_index *ref, const qnode *root, cons
   o.facet = facet;
   /* a facet sees every match, so the total stays exact even when pruning is allowed */
   o.skip_total = facet != KZ_FACET_NONE && (k + offset) % 2 == 0;
+  o.collapse = 0; /* the oracle ranks plain BM25: every match is a hit */
   kz_error err;
   uint64_t count = 0;
   int rc = kz_count(&count, idx, query, &o, &err);

@@ -179,6 +179,7 @@ static int check_state(reader *r, kz_index *idx, int *commit, uint64_t *digest) 
   shared_state *st = r->st;
   kz_error err;
   kz_search_options o = KZ_SEARCH_OPTIONS_INIT;
+  o.collapse = 0; /* exact hit lists of generated look-alike documents */
   o.k = 1;
   kz_hits *hits = NULL;
   if (kz_search(&hits, idx, "stampdoc", &o, &err) || kz_hits_total(hits) != 1) {

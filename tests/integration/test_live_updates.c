@@ -361,6 +361,7 @@ static int id_matches(const char *id, int n) {
 
 static kz_hits *search(kz_index *idx, const char *q, size_t k) {
   kz_search_options o = KZ_SEARCH_OPTIONS_INIT;
+  o.collapse = 0; /* exact hit lists of generated look-alike documents */
   o.k = k;
   o.ids_only = 1;
   kz_hits *h = NULL;

@@ -143,6 +143,7 @@ static void search_all(kz_index *idx, const char *q, size_t k, variants *f) {
     o.no_expand = 1; /* plain BM25 against plain BM25 */
     o.snippet_bytes = 0;
     o.ids_only = 1;
+    o.collapse = 0; /* pruned against exhaustive plain BM25 */
     o.k = k;
     o.skip_total = v >= PRUNED;
     kz_eval_config cfg = {

@@ -248,6 +248,7 @@ static size_t all_matches(kz_index *idx, const char *q, const int64_t *v, entry 
   kz_search_options o = KZ_SEARCH_OPTIONS_INIT;
   o.k = IDX_DOCS;
   o.ids_only = 1;
+  o.collapse = 0; /* against every match */
   kz_hits *h;
   kz_error err;
   if (kz_search(&h, idx, q, &o, &err) != KZ_OK) abort();
@@ -290,6 +291,7 @@ static void test_collect__searches_sorted_by_value_and_faceted(void) {
         o.k = pages[p][0];
         o.offset = pages[p][1];
         o.ids_only = 1;
+        o.collapse = 0; /* pages of every match */
         o.skip_total = (int)(p % 2); /* pruning does not apply to this order */
         kz_hits *h;
         CHECK(kz_search_by_value(&h, idx, queries[qi], &o, NULL, &values, ascending_order, &err) ==

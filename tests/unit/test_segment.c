@@ -54,7 +54,7 @@ static int write_text_only(const char *dir, uint32_t id, kz_inverter *inv, const
       titles[d] = lengths[d];
       dates[d] = KZ_VALUE_NONE;
     }
-    kz_doc_columns cols = {lengths, titles, dates, n_docs};
+    kz_doc_columns cols = {lengths, titles, dates, n_docs, NULL};
     rc = kz_segment_write(dir, id, inv, &cols, info, err);
   }
   free(titles);

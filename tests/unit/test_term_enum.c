@@ -74,7 +74,7 @@ static uint32_t df_of(size_t i) { return 1 + (uint32_t)(i % N_DOCS); }
 static int write_segment(fixture *fx, size_t s, kz_segment_info *info, kz_error *err) {
   static const uint32_t lengths[N_DOCS] = {3, 5, 1, 7}, title_lengths[N_DOCS] = {0, 0, 0, 0};
   static const int64_t dates[N_DOCS] = {INT64_MIN, INT64_MIN, INT64_MIN, INT64_MIN};
-  const kz_doc_columns cols = {lengths, title_lengths, dates, N_DOCS};
+  const kz_doc_columns cols = {lengths, title_lengths, dates, N_DOCS, NULL};
   static const uint32_t docs[N_DOCS] = {0, 1, 2, 3}, freqs[N_DOCS] = {1, 1, 1, 1};
   static const uint8_t pos[N_DOCS] = {0, 0, 0, 0}; /* each document: its first position, 0 */
   kz_segment_writer *w;

@@ -1,0 +1,93 @@
+/*
+ * near_dup.h - the text side of near-duplicate detection (README.md,
+ * "Syndicated copies"): a 64-bit simhash (Charikar 2002; Manku, Jain and
+ * Das Sarma, WWW 2007) over word 3-shingles, and the exact set of word
+ * 5-shingles that confirms a pair the fingerprints propose.
+ *
+ * Both run over the analysed terms (folded and stemmed, as the index sees
+ * them) of a document's body, or of its title when the body has none: a
+ * syndicated copy keeps the story and changes the headline. The fingerprint
+ * covers only the lead, the first KZ_SIMHASH_LEAD_SHINGLES shingles: news
+ * is written as an inverted pyramid, and a client of a wire service keeps
+ * the lead but trims the story from the bottom, pads it or adds a footer.
+ * Over the whole text, such an edit of a tenth of the shingles moves a
+ * 64-bit simhash by some 6 bits on average (Charikar: the angle between
+ * the texts over pi, times 64), past the 3 bits allowed; over the lead it
+ * moves it by none. The 5-shingle check then judges the whole text. A shingle is
+ * hashed with XXH64 (seed 0) over the little-endian XXH64 hashes of its
+ * terms, so fingerprints written to disk are the same on every host
+ * (docs/FORMAT.md, "Simhash"). A text of fewer terms than a shingle has
+ * one shingle of all of them; a text without terms has fingerprint 0 and
+ * no shingles, and is nobody's duplicate.
+ */
+#ifndef KZ_NEAR_DUP_H
+#define KZ_NEAR_DUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analysis/analyzer.h"
+
+/* Words per shingle of the fingerprint and of the confirming text check. */
+#define KZ_SIMHASH_SHINGLE 3
+#define KZ_CONFIRM_SHINGLE 5
+/* The fingerprint's shingles: those of the first 18 terms (bench/RESULTS.md compares 16, 32, 64, all). */
+#define KZ_SIMHASH_LEAD_SHINGLES 16
+/* Fingerprints at most this many bits apart are candidate near-duplicates. */
+#define KZ_NEAR_DUP_BITS 3
+/* A candidate pair is confirmed when Jaccard or containment reaches this. */
+#define KZ_NEAR_DUP_MIN_SIMILARITY 0.8
+
+/* A fingerprint being computed, term by term (no allocation). */
+typedef struct kz_simhash {
+  int32_t votes[64];
+  uint64_t window[KZ_SIMHASH_SHINGLE]; /* the last terms' hashes */
+  uint64_t terms;
+} kz_simhash;
+
+void kz_simhash_begin(kz_simhash *s);
+/* Adds the next term (ignored once the lead is complete: see kz_simhash_full). */
+void kz_simhash_add(kz_simhash *s, const char *term, size_t len);
+/* Whether the lead is complete, so that a caller with many terms can stop calling kz_simhash_add. */
+static inline int kz_simhash_full(const kz_simhash *s) {
+  return s->terms >= KZ_SIMHASH_LEAD_SHINGLES + KZ_SIMHASH_SHINGLE - 1;
+}
+/* @return the fingerprint of the terms added (0 for none). */
+uint64_t kz_simhash_end(const kz_simhash *s);
+
+/* A document's 5-shingles, sorted and distinct once finished. Owns `hashes`. */
+typedef struct kz_shingles {
+  uint64_t *hashes;
+  size_t n, cap;
+  uint64_t window[KZ_CONFIRM_SHINGLE];
+  uint64_t terms;
+} kz_shingles;
+#define KZ_SHINGLES_INIT {NULL, 0, 0, {0}, 0}
+
+void kz_shingles_reset(kz_shingles *s);
+/* @return KZ_OK or KZ_ERR_NOMEM. */
+int kz_shingles_add(kz_shingles *s, const char *term, size_t len);
+/* Sorts and deduplicates. @return KZ_OK or KZ_ERR_NOMEM. */
+int kz_shingles_finish(kz_shingles *s);
+void kz_shingles_free(kz_shingles *s);
+
+/* Jaccard |A∩B|/|A∪B| and containment |A∩B|/min(|A|,|B|) of two finished sets (0 when empty). */
+void kz_shingles_compare(const kz_shingles *a, const kz_shingles *b, double *jaccard,
+                         double *containment);
+/* Whether two finished sets confirm a near-duplicate: Jaccard ≥ the minimum, or (unless
+ * jaccard_only) containment ≥ it. */
+int kz_shingles_confirm(const kz_shingles *a, const kz_shingles *b, int jaccard_only);
+
+/*
+ * Analyses a document (body, or title when the body has no term) with `an`
+ * and fills *simhash (may be NULL) and *shingles (may be NULL; reset
+ * first, finished after).
+ * @return KZ_OK or KZ_ERR_NOMEM.
+ */
+int kz_near_dup_text(kz_analyzer *an, const char *title, size_t title_len, const char *body,
+                     size_t body_len, uint64_t *simhash, kz_shingles *shingles);
+
+/* The number of bits in which two fingerprints differ. */
+static inline int kz_simhash_distance(uint64_t a, uint64_t b) { return __builtin_popcountll(a ^ b); }
+
+#endif /* KZ_NEAR_DUP_H */
