@@ -85,6 +85,7 @@ static void test_ranking__title_match_ranks_above_the_same_match_in_the_body(voi
   kz_index *idx = build(docs, 3);
   CHECK(idx);
   kz_search_options o = KZ_SEARCH_OPTIONS_INIT;
+  o.collapse = 0; /* the test documents are near-duplicates of each other on purpose */
   char got[256];
   double plain_body = score_of(idx, "quasar", &o, "body"), plain_title = score_of(idx, "quasar", &o, "title");
   o.title_weight = 2;
@@ -131,6 +132,7 @@ static void test_ranking__vanishing_title_weight_is_bm25(void) {
   int ok = 1;
   for (size_t q = 0; q < sizeof queries / sizeof queries[0] && ok; q++) {
     kz_search_options plain = KZ_SEARCH_OPTIONS_INIT, f = KZ_SEARCH_OPTIONS_INIT;
+    plain.collapse = f.collapse = 0;
     plain.k = f.k = N;
     plain.snippet_bytes = f.snippet_bytes = 0;
     f.title_weight = 1e-12;
@@ -156,6 +158,7 @@ static void test_ranking__closer_pair_scores_higher(void) {
   kz_index *idx = build(docs, 3);
   CHECK(idx);
   kz_search_options o = KZ_SEARCH_OPTIONS_INIT;
+  o.collapse = 0; /* the test documents are near-duplicates of each other on purpose */
   double plain_far = score_of(idx, "storm coast", &o, "far"), plain_near = score_of(idx, "storm coast", &o, "near");
   double plain_one = score_of(idx, "storm coast", &o, "one");
   o.proximity = 1;
@@ -184,6 +187,7 @@ static void test_ranking__proximity_top_k_is_exact(void) {
   int ok = 1;
   for (size_t q = 0; q < sizeof queries / sizeof queries[0] && ok; q++) {
     kz_search_options top = KZ_SEARCH_OPTIONS_INIT, all = KZ_SEARCH_OPTIONS_INIT;
+    top.collapse = all.collapse = 0;
     top.proximity = all.proximity = 1;
     top.snippet_bytes = all.snippet_bytes = 0;
     all.k = N;
@@ -210,6 +214,7 @@ static void test_ranking__newer_article_ranks_above_older_with_the_same_text(voi
   kz_index *idx = build(docs, 3);
   CHECK(idx);
   kz_search_options o = KZ_SEARCH_OPTIONS_INIT;
+  o.collapse = 0; /* the test documents are near-duplicates of each other on purpose */
   char plain[256], exp_order[256], gauss_order[256];
   ranked_ids(idx, "flood", &o, plain, sizeof plain);
   double base = score_of(idx, "flood", &o, "old");
@@ -252,6 +257,7 @@ static void test_ranking__rm3_feedback_terms_come_from_the_top_documents(void) {
   kz_index *idx = build(docs, n);
   CHECK(idx);
   kz_search_options o = KZ_SEARCH_OPTIONS_INIT;
+  o.collapse = 0; /* the test documents are near-duplicates of each other on purpose */
   o.k = 20;
   char plain[512], fb[512], fb_one[512];
   ranked_ids(idx, "apple", &o, plain, sizeof plain);

@@ -207,7 +207,7 @@ static const char *kind_of(const char *name) {
 
 static const char *const kKinds[] = {"MANIFEST", "dict",  "post",  "pos",   "norm", "store",
                                      "tnorm",    "date",  "names", "alias", "simh"};
-#define N_KINDS 9
+#define N_KINDS (sizeof kKinds / sizeof kKinds[0])
 
 typedef struct outcome {
   size_t files, truncations, flips;
@@ -429,7 +429,7 @@ static void damage_each_file(const char *base) {
   static const size_t cuts[] = {1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 64, 99, 100};
   for (size_t f = 0; f < n_files && ok; f++) {
     file_copy *fc = &files[f];
-    int kind = 0;
+    size_t kind = 0;
     while (kind < N_KINDS - 1 && strcmp(kKinds[kind], kind_of(fc->name)) != 0) kind++;
     CHECK_EQ_STR(kKinds[kind], kind_of(fc->name));
     outcome *o = &by_kind[kind];
@@ -498,7 +498,7 @@ static void damage_each_file(const char *base) {
          budget >> 10, n_files, N_DOCS);
   printf("%-9s %5s %6s %6s %8s %8s %7s %8s %10s %11s\n", "kind", "files", "truncs", "flips",
          "open:bad", "open:ver", "opened", "targeted", "queries ok", "queries bad");
-  for (int k = 0; k < N_KINDS; k++) {
+  for (size_t k = 0; k < N_KINDS; k++) {
     const outcome *o = &by_kind[k];
     printf("%-9s %5zu %6zu %6zu %8zu %8zu %7zu %8zu %10zu %11zu\n", kKinds[k], o->files,
            o->truncations, o->flips, o->open_corrupt, o->open_version, o->opened, o->targeted,
