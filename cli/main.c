@@ -34,10 +34,10 @@ static const char overview_intro[] =
     "Commands:\n";
 
 static const char overview_rest[] =
-    "  help     Show this help, or a command's: kzsearch help COMMAND\n"
+    "  help       Show this help, or a command's: kzsearch help COMMAND\n"
     "\n"
     "Query syntax:\n"
-    "  word1 word2       documents with any of the words (all of them with --and)\n"
+    "  word1 word2       any of the words (all with --and), in any case or inflection\n"
     "  \"state of emergency\"   the words as a phrase, next to each other in order\n"
     "  +word, -word      the word is required; documents with it are left out\n"
     "  AND, OR, NOT, ( )   Boolean operators, grouping (upper case: 'and' is a word)\n"
@@ -45,7 +45,6 @@ static const char overview_rest[] =
     "  date:2022-01-06   a filter: that UTC day; 2022-01, 2022, A..B, >=A, [A TO B]\n"
     "  peace*, tokaev~1  words starting with peace; within 1 edit (~2, ~: auto)\n"
     "  \"a b\"~5, a NEAR/5 b   sloppy phrase (slop 5); within 5 in any order (NEAR: 10)\n"
-    "  Words match whatever their case and inflection (stemming).\n"
     "\n"
     "Index location (the first that is set):\n"
     "  -i DIR, $KZSEARCH_INDEX, $XDG_DATA_HOME/kzsearch, $HOME/.local/share/kzsearch\n"
