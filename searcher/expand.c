@@ -240,7 +240,8 @@ static int expand_fuzzy(expansion *x) {
   size_t n = p->stem_len == p->word_len && memcmp(p->word, p->stem, p->word_len) == 0 ? 1 : 2;
   kz_dict_source src = {x, enum_seek, enum_next};
   int rc = kz_fuzzy_scan(&src, p->word, 1, targets, lens, n, p->max_edits, keep_fuzzy, x, NULL);
-  if (!rc) qsort(p->terms, p->n_terms, sizeof *p->terms, by_key);
+  if (!rc && p->n_terms > 1) /* none: terms is NULL, which qsort must not get */
+    qsort(p->terms, p->n_terms, sizeof *p->terms, by_key);
   return rc;
 }
 
