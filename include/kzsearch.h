@@ -453,16 +453,20 @@ KZ_API int kz_index_aliases(kz_index *index, kz_alias_fn fn, void *ctx, kz_error
  *             dl / avgdl)), its children the factors "idf", "tf", "dl",
  *             "avgdl", "k1" and "b"
  *   "phrase"  a phrase as one pseudo-term: the same formula with "freq"
- *             (its occurrences in the document) for tf and the sum of its
- *             terms' idf for idf
+ *             (its occurrences in the document; a sloppy phrase's or
+ *             NEAR's sloppy frequency, each match weighing 1 / (1 +
+ *             distance)) for tf and the sum of its terms' idf for idf
+ *             (a prefix or fuzzy word is a "term": its "tf" has one "tf"
+ *             child per expansion the document holds, their sum, and its
+ *             "df" counts the documents holding any expansion)
  *   "filter"  a date clause: it filters and scores 0
  * So the hit's score is the sum of the values of the "term", "phrase" and
  * "filter" nodes reached through "sum" nodes (the root may itself be one of
  * them). Factor nodes: "idf" = ln(1 + (N - df + 0.5) / (df + 0.5)), its
  * children "N" (documents of the field) and "df" (documents with the
  * term); a phrase's "idf" has its terms' "idf" nodes as children instead.
- * "tf", "freq", "dl" (the field's length in the document, in tokens),
- * "avgdl", "k1" and "b" have no children.
+ * "freq", "dl" (the field's length in the document, in tokens), "avgdl",
+ * "k1" and "b" have no children; "tf" only a prefix's or fuzzy word's.
  *
  * The query's tree (kz_hits_query_explanation) shows what was searched:
  *   "query"   the root: the planned query in Lucene's notation (+ required,
@@ -471,7 +475,12 @@ KZ_API int kz_index_aliases(kz_index *index, kz_alias_fn fn, void *ctx, kz_error
  *             phrase that analysed to no term at all
  *   "bool"    a group; its children its clauses
  *   "term"    value = df, the documents holding the term
- *   "phrase"  its children the phrase's "term" nodes
+ *   "phrase"  its children the phrase's "term" nodes ("a b"~N: sloppy;
+ *             a NEAR/N b: NEAR)
+ *   "expand"  a prefix or fuzzy word: value = the df it weighs with (of
+ *             the documents holding any expansion); its children the
+ *             expansions as "term" nodes, the first 20, then a "more"
+ *             node whose value counts the rest
  *   "date"    a date filter
  *   "dropped" value = the clause's byte offset in the query: it was left
  *             out because its words analysed away (stop words, punctuation)

@@ -240,7 +240,8 @@ static int expand_fuzzy(expansion *x) {
   size_t n = p->stem_len == p->word_len && memcmp(p->word, p->stem, p->word_len) == 0 ? 1 : 2;
   kz_dict_source src = {x, enum_seek, enum_next};
   int rc = kz_fuzzy_scan(&src, p->word, 1, targets, lens, n, p->max_edits, keep_fuzzy, x, NULL);
-  if (!rc) qsort(p->terms, p->n_terms, sizeof *p->terms, by_key);
+  if (!rc && p->n_terms > 1) /* none: terms is NULL, which qsort must not get */
+    qsort(p->terms, p->n_terms, sizeof *p->terms, by_key);
   return rc;
 }
 
@@ -326,10 +327,13 @@ int kz_plan_expand(kz_plan *plan, const kz_segment *segs, size_t n_segs, size_t 
   return rc;
 }
 
-double kz_expand_idf(const kz_plan *p, const kz_collection_stats *stats) {
-  int title = p->field == KZ_FIELD_TITLE;
-  if (!stats->term) return kz_stats_idf(stats, title, p->union_df);
-  uint64_t df = 0, n = title ? stats->title_docs : stats->n_docs;
+uint64_t kz_expand_df(const kz_plan *p, const kz_collection_stats *stats) {
+  if (!stats->term) return p->union_df;
+  uint64_t df = 0, n = p->field == KZ_FIELD_TITLE ? stats->title_docs : stats->n_docs;
   for (size_t i = 0; i < p->n_terms; i++) df += p->terms[i].df;
-  return kz_stats_idf(stats, title, df < n ? df : n);
+  return df < n ? df : n;
+}
+
+double kz_expand_idf(const kz_plan *p, const kz_collection_stats *stats) {
+  return kz_stats_idf(stats, p->field == KZ_FIELD_TITLE, kz_expand_df(p, stats));
 }

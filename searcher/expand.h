@@ -50,10 +50,13 @@ int kz_plan_expand(kz_plan *plan, const kz_segment *segs, size_t n_segs, size_t 
                    kz_error *err);
 
 /*
- * The idf of an expanded leaf: of its union's df with the index's own
- * statistics; with statistics from elsewhere (a shard), of the sum of its
+ * The df an expanded leaf weighs with: its union's with the index's own
+ * statistics; with statistics from elsewhere (a shard), the sum of its
  * terms' df there, at most N (the union is not known there).
  */
+uint64_t kz_expand_df(const kz_plan *p, const kz_collection_stats *stats);
+
+/* The idf of an expanded leaf, of kz_expand_df's df. */
 double kz_expand_idf(const kz_plan *p, const kz_collection_stats *stats);
 
 #endif /* KZ_EXPAND_H */

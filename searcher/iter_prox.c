@@ -129,6 +129,25 @@ static void order_by_df(const kz_plan *p, size_t seg, size_t *order) {
   }
 }
 
+void kz_prox_setup(const kz_plan *p, size_t seg, size_t *order, kz_prox_term *terms,
+                   int64_t *max_len, uint32_t *base) {
+  size_t n = p->n_terms;
+  /* NEAR/N over k words: a stretch of N + k - 1 positions; weights count the extra words. */
+  *max_len = p->near ? (int64_t)p->slop + (int64_t)n - 2 : (int64_t)p->slop;
+  *base = p->near ? (uint32_t)(n - 1) : 0;
+  order_by_df(p, seg, order);
+  for (size_t i = 0; i < n; i++) {
+    const kz_pterm *t = &p->terms[order[i]];
+    terms[i].offset = t->offset;
+    terms[i].group = (uint32_t)order[i];
+    for (size_t j = 0; j < order[i]; j++) /* copies of one term share the first copy's group */
+      if (p->terms[j].key_len == t->key_len && !memcmp(p->terms[j].key, t->key, t->key_len)) {
+        terms[i].group = (uint32_t)j;
+        break;
+      }
+  }
+}
+
 int kz_iter_prox(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx, const kz_bm25 *bm25,
                  const double *threshold) {
   size_t n = p->n_terms, s = ctx->seg_index;
@@ -147,21 +166,9 @@ int kz_iter_prox(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx, const kz_bm2
   x->bm25 = bm25;
   x->idf = p->idf;
   x->threshold = threshold;
-  /* NEAR/N over k words: a stretch of N + k - 1 positions; weights count the extra words. */
-  x->max_len = p->near ? (int64_t)p->slop + (int64_t)n - 2 : (int64_t)p->slop;
-  x->weight_base = p->near ? (uint32_t)(n - 1) : 0;
-  order_by_df(p, s, order);
-  for (size_t i = 0; i < n; i++) {
-    const kz_pterm *t = &p->terms[order[i]];
-    kz_postings_init(&x->cur[i], ctx->seg, &t->seg[s], &ctx->error);
-    x->terms[i].offset = t->offset;
-    x->terms[i].group = (uint32_t)order[i];
-    for (size_t j = 0; j < order[i]; j++) /* copies of one term share the first copy's group */
-      if (p->terms[j].key_len == t->key_len && !memcmp(p->terms[j].key, t->key, t->key_len)) {
-        x->terms[i].group = (uint32_t)j;
-        break;
-      }
-  }
+  kz_prox_setup(p, s, order, x->terms, &x->max_len, &x->weight_base);
+  for (size_t i = 0; i < n; i++)
+    kz_postings_init(&x->cur[i], ctx->seg, &p->terms[order[i]].seg[s], &ctx->error);
   free(order);
   x->base.cost = x->cur[0].df;
   x->base.max_score = p->idf * KZ_BOUND_SLACK; /* tf / (tf + norm) < 1 */

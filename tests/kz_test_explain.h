@@ -3,6 +3,7 @@
  * to the rules kzsearch.h states for it, recomputing every value from its
  * children: a "sum" is the sum of its children; a "term" or "phrase" is
  * idf * tf / (tf + k1 * (1 - b + b * dl / avgdl)) of its factor children;
+ * a "tf" with children (a prefix or fuzzy word's) is their sum;
  * an "idf" is ln(1 + (N - df + 0.5) / (df + 0.5)) of its "N" and "df", or
  * the sum of its "idf" children (a phrase's); a "filter" is 0. The sum of
  * the score's leaves comes back for the caller to hold against hit.score.
@@ -78,6 +79,23 @@ static int kz_test_explain_bm25(const kz_explanation *e, char *why, size_t why_s
     snprintf(why, why_size, "%s '%s': tf %g, dl %g", e->kind, e->description, tf->value,
              dl->value);
     return -1;
+  }
+  if (tf->n_children) { /* a prefix or fuzzy word's: the sum of its expansions' */
+    double parts = 0;
+    for (size_t i = 0; i < tf->n_children; i++) {
+      const kz_explanation *c = &tf->children[i];
+      if (strcmp(c->kind, "tf") != 0 || !(c->value > 0) || c->value != floor(c->value)) {
+        snprintf(why, why_size, "tf '%s' has a child '%s' of %g", tf->description, c->kind,
+                 c->value);
+        return -1;
+      }
+      parts += c->value;
+    }
+    if (parts != tf->value) {
+      snprintf(why, why_size, "tf '%s' is %g, its expansions add up to %g", tf->description,
+               tf->value, parts);
+      return -1;
+    }
   }
   double want = idf->value * tf->value /
                 (tf->value + k1->value * (1.0 - b->value + b->value * dl->value / avgdl->value));

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # cli_explain.sh - `kzsearch search --explain` on the sample articles: the
 # planned query first (notation, df per term, dropped words), a tree under
-# each hit whose root is the hit's score, the same trees in --json (checked
-# with python: each hit's leaves add up to its score, the summary carries the
-# query), nothing of it without --explain, and --explain with --count refused.
+# each hit whose root is the hit's score, prefix and fuzzy words with their
+# expansions and sloppy phrases and NEAR with their sloppy frequency, the
+# same trees in --json (checked with python: each hit's leaves add up to its
+# score, the summary carries the query), nothing of it without --explain, and
+# --explain with --count refused.
 set -u
 . "$(dirname "$0")/lib/cli_test.sh"
 cli_test_setup cli_explain python3 sample
@@ -37,6 +39,28 @@ q = summary["query"]
 assert summary["type"] == "summary" and q["kind"] == "query", summary
 assert q["description"].startswith('+text:"secur forc" +date:[2022-01-01T00:00:00Z TO '), q["description"]
 PY
+
+# Prefix and fuzzy words: the expansions with their df, the hit's tf summed over them.
+kz -i "$IDX" --explain -k 1 'peace*'
+expect "a prefix with its expansions" 0 '^   text:peace\* (a prefix: the 1 term starting with it; scored as one term: df of their union 4, '
+expect "an expansion with its df" 0 '^     text:peacekeep (df 4)$'
+expect "the hit's tf is its expansions'" 0 '^     [0-9][0-9]* = occurrences of its expansions in the document.s text$'
+expect "each expansion's tf" 0 '^       [0-9][0-9]* = occurrences of text:peacekeep$'
+kz -i "$IDX" --explain -k 1 'Tokaev~1'
+expect "a fuzzy word with its edits" 0 '^   text:tokaev~1 (a fuzzy word, within 1 edit of tokaev: '
+expect "a fuzzy word's part" 0 '= text:tokaev~1: idf \* tf / (tf + k1'
+kz -i "$IDX" --explain -k 1 --max-expansions 2 'stat~2'
+expect "the cap says what it kept" 0 'terms in reach, max_expansions kept the 2 of highest df'
+kz -i "$IDX" --explain -k 1 'co*'
+expect "a long listing stops at 20" 0 '^     and [0-9][0-9]* more expansions*$'
+
+# Sloppy phrases and NEAR: their notation and their sloppy frequency.
+kz -i "$IDX" --explain -k 1 '"troops almaty"~5'
+expect "a sloppy phrase's notation" 0 '^query: text:"troop almati"~5$'
+expect "a sloppy phrase's frequency" 0 '^     [0-9.][0-9.]* = sloppy frequency: [0-9][0-9]* match'
+kz -i "$IDX" --explain -k 1 'troops NEAR/5 almaty'
+expect "NEAR's notation" 0 '^query: text:(troop NEAR/5 almati)$'
+expect "NEAR's frequency" 0 '= sloppy frequency: [0-9][0-9]* match.*, each weighing 1 / (1 + its distance beyond adjacent words)'
 
 kz -i "$IDX" --json -k 3 almaty
 same "without --explain, no explanation" "$(grep -c '"explanation"\|"query"' "$OUT")" 0

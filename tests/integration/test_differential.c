@@ -1142,6 +1142,7 @@ typedef struct run_stats {
   uint64_t total_matches;
   size_t sorted, faceted; /* queries sorted by date; with a date facet */
   size_t explained;       /* hits whose explanation added up to their score */
+  size_t explained_new[4]; /* their prefix, fuzzy, sloppy phrase and NEAR parts (count_new) */
 } run_stats;
 
 #define MAX_REPORTED 25
@@ -1200,6 +1201,29 @@ static size_t ref_facets(const ref_index *r, const unsigned char *match, int fac
 }
 
 /* Compares the engine's facet buckets with the reference's. */
+/*
+ * Counts the parts of an explained hit's tree that the new query kinds
+ * give, so that the test can require them: a prefix's or fuzzy word's
+ * "term" (its "tf" has the expansions' as children; its clause ends with
+ * "*" or "~edits") and a sloppy phrase's or NEAR's "phrase" (a sloppy
+ * "freq"; NEAR's clause holds " NEAR/").
+ */
+static void count_new(const kz_explanation *e, size_t *counts) {
+  for (size_t i = 0; i < e->n_children; i++) count_new(&e->children[i], counts);
+  if (strcmp(e->kind, "term") != 0 && strcmp(e->kind, "phrase") != 0) return;
+  const char *end = strstr(e->description, ": idf * ");
+  if (!end || end == e->description) return;
+  for (size_t i = 0; i < e->n_children; i++) {
+    const kz_explanation *f = &e->children[i];
+    if (strcmp(f->kind, "tf") == 0 && f->n_children > 0)
+      counts[end[-1] == '*' ? 0 : 1]++;
+    if (strcmp(f->kind, "freq") == 0 && strncmp(f->description, "sloppy", 6) == 0) {
+      const char *near = strstr(e->description, " NEAR/");
+      counts[near && near < end ? 3 : 2]++;
+    }
+  }
+}
+
 static void compare_facets(const ref_index *ref, const unsigned char *match, int facet,
                            const kz_hits *hits, const char *query, const params *p,
                            run_stats *st) {
@@ -1347,6 +1371,7 @@ static void compare(kz_index *idx, const ref_index *ref, const qnode *root, cons
       break;
     }
     st->explained++;
+    count_new(kz_hits_explanation_at(hits, i), st->explained_new);
   }
   free(seen);
   kz_hits_free(hits);
@@ -1402,11 +1427,13 @@ static void run_queries(kz_index *idx, const ref_index *ref, const vocab *voc, u
 static void print_stats(const run_stats *st, const kz_index_stats *is) {
   printf("[%s] %llu documents, %llu segments, generation %llu, %llu terms; %zu queries "
          "(%zu with matches, %.1f matches on average, %zu paged, %zu sorted by date, %zu with "
-         "facets), %zu near-tie swaps, %zu hits explained, %zu mismatches\n",
+         "facets), %zu near-tie swaps, %zu hits explained (with %zu prefix, %zu fuzzy, %zu "
+         "sloppy phrase and %zu NEAR parts), %zu mismatches\n",
          st->corpus, (unsigned long long)is->documents, (unsigned long long)is->segments,
          (unsigned long long)is->generation, (unsigned long long)is->terms, st->queries,
          st->with_matches, st->queries ? (double)st->total_matches / (double)st->queries : 0.0,
-         st->paged, st->sorted, st->faceted, st->tie_swaps, st->explained, st->mismatches);
+         st->paged, st->sorted, st->faceted, st->tie_swaps, st->explained, st->explained_new[0], st->explained_new[1],
+         st->explained_new[2], st->explained_new[3], st->mismatches);
 }
 
 /* Index-level statistics must agree with the reference before any query. */
@@ -1720,6 +1747,7 @@ static void test_differential__generated_corpus(void) {
   CHECK_EQ_INT(after.mismatches, 0);
   CHECK(st.sorted > 0 && st.faceted > 0);
   CHECK(st.explained > 1000);
+  for (size_t i = 0; i < 4; i++) CHECK(st.explained_new[i] > 100); /* every new kind explained */
 }
 
 /* ======================================================================== */
@@ -1971,6 +1999,7 @@ static void test_differential__sample_articles(void) {
   CHECK_EQ_INT(st.queries, SAMPLE_QUERIES);
   CHECK_EQ_INT(st.mismatches, 0);
   CHECK(st.explained > 100);
+  for (size_t i = 0; i < 4; i++) CHECK(st.explained_new[i] > 50); /* every new kind explained */
 }
 
 KZ_TEST_MAIN(KZ_TEST(test_differential__generated_corpus),

@@ -4,7 +4,9 @@
  * (tf, phrase frequency, the text's and the title's lengths) are recounted
  * here from the stored document run through the index's analyzer; each
  * term's df in the query's tree is the count of the word's own search; the
- * query's notation, its dropped clauses, and the trees' shape are checked.
+ * query's notation, its dropped clauses, and the trees' shape are checked,
+ * and so are prefix and fuzzy words (each expansion's tf recounted) and
+ * sloppy phrases and NEAR (their sloppy frequency within its bounds).
  * test_differential.c holds the trees of many random queries to their scores
  * (tests/kz_test_explain.h); this test checks that what they show is true.
  *
@@ -41,6 +43,18 @@ static kz_search_options explain_options(void) {
   o.explain = 1;
   o.k = 100;
   return o;
+}
+
+/* The count of an explained query and its hits. @return 0, or -1 (said on stderr). */
+static int count_and_search(kz_index *idx, const char *query, uint64_t *count, kz_hits **hits) {
+  kz_search_options o = explain_options();
+  kz_error err;
+  *hits = NULL;
+  if (kz_count(count, idx, query, &o, &err) == KZ_OK &&
+      kz_search(hits, idx, query, &o, &err) == KZ_OK)
+    return 0;
+  fprintf(stderr, "%s: %s\n", query, err.message);
+  return -1;
 }
 
 /* ---- the analyzer's view of a text ---------------------------------------- */
@@ -186,12 +200,9 @@ static void test_explain__df_is_the_words_count(void) {
   static const char *const words[] = {"almaty", "peace", "tokayev", "restraint", "zzzq", "the"};
   int bad = 0;
   for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
-    kz_search_options o = explain_options();
     kz_hits *hits = NULL;
-    kz_error err;
     uint64_t count = 0;
-    if (kz_count(&count, idx, words[i], &o, &err) != KZ_OK ||
-        kz_search(&hits, idx, words[i], &o, &err) != KZ_OK) {
+    if (count_and_search(idx, words[i], &count, &hits) != 0) {
       bad++;
       continue;
     }
@@ -367,8 +378,155 @@ static void test_explain__every_search_form(void) {
   CHECK(explained >= 20);
 }
 
+/* The text field's tokens of a stored document: its title's, then its body's. */
+static int analyse_text(kz_index *idx, const char *id, tokens *text) {
+  kz_error err;
+  kz_stored *doc = NULL;
+  if (kz_index_get(&doc, idx, id, strlen(id), &err) != KZ_OK || !doc) return -1;
+  memset(text, 0, sizeof *text);
+  kz_index_analyze(idx, doc->title, doc->title_len, collect, text, &err);
+  text->base = text->end;
+  kz_index_analyze(idx, doc->body, doc->body_len, collect, text, &err);
+  kz_stored_free(doc);
+  return 0;
+}
+
+/*
+ * A prefix and a fuzzy word: the query's tree lists the expansions with
+ * their df and weighs with the df of their union (the count of the search);
+ * each hit's blended tf is the sum of its expansions' tf, each recounted
+ * from the stored document, and covers every token of the document that is
+ * an expansion.
+ */
+static void test_explain__prefix_and_fuzzy_words(void) {
+  char dir[512];
+  kz_index *idx = NULL;
+  CHECK(open_sample(dir, sizeof dir, &idx) == 0);
+  static const char *const queries[] = {"peace*", "Tokaev~1", "st*"};
+  static const char *const notations[] = {"text:peace*", "text:tokaev~1", "text:st*"};
+  static tokens text;
+  size_t hits_checked = 0, parts = 0;
+  int bad = 0;
+  for (size_t q = 0; q < sizeof queries / sizeof queries[0]; q++) {
+    kz_hits *hits = NULL;
+    uint64_t count = 0;
+    if (count_and_search(idx, queries[q], &count, &hits) != 0) {
+      bad++;
+      continue;
+    }
+    const kz_explanation *root = kz_hits_query_explanation(hits);
+    const kz_explanation *x = root && root->n_children ? &root->children[0] : NULL;
+    size_t len = strlen(notations[q]);
+    if (!x || strcmp(root->description, notations[q]) != 0 || strcmp(x->kind, "expand") != 0 ||
+        strncmp(x->description, notations[q], len) != 0 || x->value != (double)count ||
+        x->n_children == 0) {
+      fprintf(stderr, "%s: query tree '%s'\n", queries[q], x ? x->description : "(none)");
+      bad++;
+      kz_hits_free(hits);
+      continue;
+    }
+    for (size_t i = 0; i < kz_hits_size(hits); i++) {
+      const kz_hit *h = kz_hits_at(hits, i);
+      const kz_explanation *e = kz_hits_explanation_at(hits, i);
+      const kz_explanation *tf = kz_test_explain_child(e, "tf");
+      char why[512];
+      if (kz_test_explain_check(hits, i, why, sizeof why) != 0 || !tf ||
+          strncmp(e->description, notations[q], len) != 0 ||
+          analyse_text(idx, h->id, &text) != 0) {
+        fprintf(stderr, "%s: %s: %s\n", queries[q], h->id, tf ? why : "no tf");
+        bad++;
+        continue;
+      }
+      /* Each expansion's tf is its count in the document. */
+      size_t sum = 0;
+      for (size_t k = 0; k < tf->n_children; k++) {
+        const char *d = tf->children[k].description, *term = strstr(d, "text:");
+        size_t n = term ? count_term(&text, term + 5) : 0;
+        if (!term || tf->children[k].value != (double)n) {
+          fprintf(stderr, "%s: %s: '%s' is %g, recounted %zu\n", queries[q], h->id, d,
+                  tf->children[k].value, n);
+          bad++;
+        }
+        sum += n;
+        parts++;
+      }
+      /* A prefix's expansions are all the document's terms that start with it. */
+      if (strchr(queries[q], '*')) {
+        size_t plen = strlen(queries[q]) - 1, starting = 0;
+        for (size_t t = 0; t < text.n; t++) starting += strncmp(text.term[t], queries[q], plen) == 0;
+        if (starting != sum || tf->value != (double)sum) {
+          fprintf(stderr, "%s: %s: tf %g, %zu tokens start with the prefix\n", queries[q], h->id,
+                  tf->value, starting);
+          bad++;
+        }
+      }
+      hits_checked++;
+    }
+    kz_hits_free(hits);
+  }
+  kz_index_close(idx);
+  kz_test_remove_tree(dir);
+  CHECK_EQ_INT(bad, 0);
+  CHECK(hits_checked >= 8);
+  CHECK(parts >= hits_checked);
+}
+
+/*
+ * A sloppy phrase and NEAR: the notation, and each hit's "freq" is the
+ * sloppy frequency of its matches, each weighing between 1 / (1 + the
+ * most distance allowed) and 1 (an exact phrase's count would be 0 here:
+ * the words do not stand side by side in this order).
+ */
+static void test_explain__sloppy_phrase_and_near(void) {
+  char dir[512];
+  kz_index *idx = NULL;
+  CHECK(open_sample(dir, sizeof dir, &idx) == 0);
+  static const char *const queries[] = {"\"troops almaty\"~5", "troops NEAR/5 almaty"};
+  static const char *const notations[] = {"text:\"troop almati\"~5", "text:(troop NEAR/5 almati)"};
+  static const double least[] = {1.0 / 6, 1.0 / 5}; /* the weight at the most distance */
+  size_t checked = 0;
+  int bad = 0;
+  for (size_t q = 0; q < 2; q++) {
+    kz_search_options o = explain_options();
+    kz_hits *hits = NULL;
+    kz_error err;
+    if (kz_search(&hits, idx, queries[q], &o, &err) != KZ_OK) {
+      fprintf(stderr, "%s: %s\n", queries[q], err.message);
+      bad++;
+      continue;
+    }
+    const kz_explanation *root = kz_hits_query_explanation(hits);
+    if (!root || strcmp(root->description, notations[q]) != 0 || root->n_children == 0 ||
+        strcmp(root->children[0].kind, "phrase") != 0) {
+      fprintf(stderr, "%s: query '%s'\n", queries[q], root ? root->description : "(none)");
+      bad++;
+    }
+    for (size_t i = 0; i < kz_hits_size(hits); i++) {
+      const kz_explanation *e = kz_hits_explanation_at(hits, i);
+      const kz_explanation *freq = kz_test_explain_child(e, "freq");
+      char why[512] = "no freq";
+      unsigned matches = 0;
+      if (kz_test_explain_check(hits, i, why, sizeof why) != 0 || !freq ||
+          sscanf(freq->description, "sloppy frequency: %u match", &matches) != 1 ||
+          freq->value > matches || freq->value < matches * least[q] - 1e-12) {
+        fprintf(stderr, "%s: hit %zu: %s (%s)\n", queries[q], i, why,
+                freq ? freq->description : "");
+        bad++;
+      }
+      checked++;
+    }
+    kz_hits_free(hits);
+  }
+  kz_index_close(idx);
+  kz_test_remove_tree(dir);
+  CHECK_EQ_INT(bad, 0);
+  CHECK(checked >= 4);
+}
+
 KZ_TEST_MAIN(KZ_TEST(test_explain__off_unless_asked), KZ_TEST(test_explain__query_as_planned),
              KZ_TEST(test_explain__df_is_the_words_count),
              KZ_TEST(test_explain__factors_are_the_documents),
              KZ_TEST(test_explain__only_matching_clauses),
-             KZ_TEST(test_explain__every_search_form))
+             KZ_TEST(test_explain__every_search_form),
+             KZ_TEST(test_explain__prefix_and_fuzzy_words),
+             KZ_TEST(test_explain__sloppy_phrase_and_near))
