@@ -6,6 +6,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <utf8proc.h>
 
 #include "analysis/name_key.h"
 #include "format/name_table.h"
@@ -19,6 +21,8 @@ typedef struct spellings {
 } spellings;
 
 typedef struct expander {
+  const char *text; /* the query the plan was parsed from */
+  size_t len;
   const kz_segment *segs;
   size_t n_segs;
   kz_name_keyer *keyer;
@@ -82,6 +86,8 @@ static int respelled(const kz_plan *p, const spellings *alt, const size_t *pick,
   q->kind = p->kind;
   q->position = p->position;
   q->field = p->field;
+  q->slop = p->slop; /* a sloppy phrase or NEAR stays one */
+  q->near = p->near;
   for (size_t i = 0; i < p->n_terms; i++, q->n_terms++) {
     const char *t = alt[i].term[pick[i]];
     size_t n = alt[i].len[pick[i]];
@@ -147,19 +153,36 @@ static int expand_leaf(expander *x, kz_plan *p) {
   return rc;
 }
 
+/*
+ * Whether the clause at byte `at` of the query starts with a capital letter,
+ * past a modifier, a "title:" and a phrase's quote.
+ */
+static int typed_capitalised(const expander *x, size_t at) {
+  const char *s = x->text;
+  while (at < x->len && (s[at] == '+' || s[at] == '-' || s[at] == '"' || s[at] == '(')) at++;
+  if (x->len - at > 6 && strncasecmp(s + at, "title:", 6) == 0) at += 6;
+  while (at < x->len && s[at] == '"') at++;
+  if (at >= x->len) return 0;
+  utf8proc_int32_t cp;
+  if (utf8proc_iterate((const utf8proc_uint8_t *)s + at, (utf8proc_ssize_t)(x->len - at), &cp) <= 0)
+    return 0;
+  return utf8proc_category(cp) == UTF8PROC_CATEGORY_LU;
+}
+
 static int walk(expander *x, kz_plan *p) {
-  if (p->kind == KZ_P_TERM || p->kind == KZ_P_PHRASE) return expand_leaf(x, p);
+  if (p->kind == KZ_P_TERM || p->kind == KZ_P_PHRASE)
+    return typed_capitalised(x, p->position) ? expand_leaf(x, p) : KZ_OK;
   int rc = KZ_OK;
   for (size_t i = 0; i < p->n_must && !rc; i++) rc = walk(x, p->must[i]);
   for (size_t i = 0; i < p->n_should && !rc; i++) rc = walk(x, p->should[i]);
   return rc; /* p->not: "-Tokayev" excludes the spelling typed only */
 }
 
-int kz_names_expand(kz_plan *plan, const kz_segment *segs, size_t n_segs, const char *language,
-                    kz_name_variants *v) {
+int kz_names_expand(kz_plan *plan, const char *text, size_t len, const kz_segment *segs,
+                    size_t n_segs, const char *language, kz_name_variants *v) {
   memset(v, 0, sizeof *v);
   if (!plan) return KZ_OK;
-  expander x = {segs, n_segs, NULL, v};
+  expander x = {text, len, segs, n_segs, NULL, v};
   int rc = kz_name_keyer_new(&x.keyer, language);
   if (!rc) rc = walk(&x, plan);
   kz_name_keyer_free(x.keyer);

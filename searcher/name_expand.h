@@ -31,11 +31,15 @@ typedef struct kz_name_variants {
 
 /*
  * Rewrites the plan (before kz_plan_lookup) with the variants found in the
- * segments' names tables, keyed for an index in `language`. @return KZ_OK, KZ_ERR_CORRUPT (a names table is
- * damaged), KZ_ERR_NOMEM, KZ_ERR_INVALID (ICU cannot romanise).
+ * segments' names tables, keyed for an index in `language`. Only words and
+ * phrases that the query (`text`, `len`: what the plan was parsed from)
+ * writes with a capital first letter are names to it: "speed" must not
+ * match "sped" because some article wrote Sped. @return KZ_OK,
+ * KZ_ERR_CORRUPT (a names table is damaged), KZ_ERR_NOMEM, KZ_ERR_INVALID
+ * (ICU cannot romanise).
  */
-int kz_names_expand(kz_plan *plan, const kz_segment *segs, size_t n_segs, const char *language,
-                    kz_name_variants *v);
+int kz_names_expand(kz_plan *plan, const char *text, size_t len, const kz_segment *segs,
+                    size_t n_segs, const char *language, kz_name_variants *v);
 
 /*
  * After kz_plan_weigh: the distinct variant terms (without field byte) of

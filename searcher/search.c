@@ -156,7 +156,8 @@ static int prepare(query *q, kz_index *idx, const char *text, const kz_search_op
   kz_plan_free(filter);
   if (rc) return rc;
   if (!(o->version >= 3 && o->exact_names) &&
-      (rc = kz_names_expand(q->plan, idx->segs, idx->n_segs, idx->manifest.language, &q->names)))
+      (rc = kz_names_expand(q->plan, text, strlen(text), idx->segs, idx->n_segs,
+                           idx->manifest.language, &q->names)))
     return kz_error_set(err, rc, "%s: %s while looking up other spellings of names", idx->path,
                         kz_strerror(rc));
   if ((rc = kz_plan_lookup(q->plan, idx->segs, idx->n_segs)))
