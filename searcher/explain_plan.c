@@ -5,10 +5,13 @@
  * row; the tree, its memory and the hits' loop stay in explain.c.
  *
  * The hit functions recompute from the document's own postings what the
- * evaluators computed (iter.c, flat*.c), with the same BM25 expression
- * (scoring.h), and take the factors they show from the same places: N and
- * df from the statistics the plan was weighed with, dl from the field's
- * lengths, avgdl, k1 and b from the search.
+ * evaluators computed (iter.c, flat*.c, iter_expand.c, iter_prox.c), with
+ * the same BM25 expression (scoring.h), and take the factors they show from
+ * the same places: N and df from the statistics the plan was weighed with
+ * (an expanded word's through kz_expand_df), dl from the field's lengths,
+ * avgdl, k1 and b from the search. A sloppy phrase's frequency comes from
+ * the evaluator's own sweep (prox.h, set up by kz_prox_setup): its rule is
+ * too subtle to write twice.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -243,8 +246,11 @@ static int load_positions(kz_xbuild *b, const kz_plan *p, const size_t *order, u
     }
     if (!(pos[i] = malloc((size_t)f * sizeof **pos))) return KZ_ERR_NOMEM;
     int got = kz_postings_positions(&c, pos[i], (uint32_t)f);
-    if (got <= 0) return got < 0 ? got : KZ_ERR_CORRUPT;
-    n[i] = (uint32_t)got;
+    if (got < 0) return got;
+    if (!(n[i] = (uint32_t)got)) { /* no positions: no occurrence (the sweep wants one) */
+      *absent = 1;
+      return KZ_OK;
+    }
   }
   return KZ_OK;
 }
