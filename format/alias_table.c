@@ -129,7 +129,7 @@ int kz_alias_table_write(const kz_alias_builder *b, const char *dir, uint32_t se
   int rc = order && tmp && path ? KZ_OK : KZ_ERR_NOMEM;
   kz_file_writer f;
   if (!rc) {
-    memcpy(order, b->offsets, b->n * sizeof *order);
+    if (b->n) memcpy(order, b->offsets, b->n * sizeof *order); /* offsets is NULL when empty */
     sort_offsets(b->pairs.data, order, tmp, b->n);
     if ((rc = kz_file_writer_open(&f, path, KZ_MAGIC_ALIASES))) kz_file_writer_abort(&f);
   }
