@@ -26,7 +26,10 @@ with open(sys.argv[1], "w") as f:
         f.write(json.dumps({"id": "art-%02d" % i, "title": "Almaty report %d: %s news" % (i, w),
                             "date": "2022-%02d-%02dT%02d:00:00Z" % (month, day, i % 24),
                             "url": "https://news.example/almaty/%d" % i,
-                            "body": "From Almaty, a report on %s. " % w * 3 + "Officials in the region commented on the %s situation at length." % w}) + "\n")
+                            # a lead of its own: otherwise the articles are near-duplicates of
+                            # each other, and the page folds them into one hit per word
+                            "body": "Dispatch %s. " % " ".join("d%dw%d" % (i, j) for j in range(24)) +
+                                    "From Almaty, a report on %s. " % w * 3 + "Officials in the region commented on the %s situation at length." % w}) + "\n")
 PY
 "$KZ" index -i "$IDX" "$tmp/docs.jsonl" >/dev/null 2>&1 || { echo "FAIL - index"; exit 1; }
 start() { # start DIR OUTFILE -> prints the URL
