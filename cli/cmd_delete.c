@@ -98,9 +98,7 @@ int cli_cmd_delete(int argc, char **argv) {
   char *index_path = NULL;
   kz_index *probe = NULL;
   /* Open for reading first so that a missing index gets the usual message, not a new index. */
-  if (cli_index_path_resolve(index_opt, &index_path) != 0 ||
-      cli_index_path_open(&probe, index_path) != 0) {
-    free(index_path);
+  if (cli_index_open(index_opt, &index_path, &probe) != 0) {
     free(ids);
     return CLI_EXIT_ERROR;
   }

@@ -447,9 +447,7 @@ int cli_cmd_search(int argc, char **argv) {
 
   char *index_path = NULL;
   kz_index *index = NULL;
-  if (cli_index_path_resolve(a.index_opt, &index_path) != 0 ||
-      cli_index_path_open(&index, index_path) != 0) {
-    free(index_path);
+  if (cli_index_open(a.index_opt, &index_path, &index) != 0) {
     free(a.query);
     return CLI_EXIT_ERROR;
   }

@@ -97,11 +97,7 @@ int cli_cmd_stats(int argc, char **argv) {
 
   char *index_path = NULL;
   kz_index *index = NULL;
-  if (cli_index_path_resolve(index_opt, &index_path) != 0 ||
-      cli_index_path_open(&index, index_path) != 0) {
-    free(index_path);
-    return CLI_EXIT_ERROR;
-  }
+  if (cli_index_open(index_opt, &index_path, &index) != 0) return CLI_EXIT_ERROR;
   kz_index_stats st = KZ_INDEX_STATS_INIT;
   kz_error err;
   memset(&err, 0, sizeof err);

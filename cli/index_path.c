@@ -130,3 +130,11 @@ int cli_index_path_open(kz_index **out, const char *path) {
   }
   return -1;
 }
+
+int cli_index_open(const char *option, char **path, kz_index **out) {
+  *path = NULL;
+  if (cli_index_path_resolve(option, path) == 0 && cli_index_path_open(out, *path) == 0) return 0;
+  free(*path);
+  *path = NULL;
+  return -1;
+}

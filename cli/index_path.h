@@ -33,4 +33,11 @@ int cli_index_path_mkdirs(const char *path, int *created);
  */
 int cli_index_path_open(kz_index **out, const char *path);
 
+/*
+ * Both for a reading command: resolves `option` (the -i value or NULL) into
+ * *path (owned by the caller) and opens the index there.
+ * @return 0, or -1 after printing an error (*path is then NULL).
+ */
+int cli_index_open(const char *option, char **path, kz_index **out);
+
 #endif /* KZ_CLI_INDEX_PATH_H */

@@ -25,7 +25,8 @@ typedef struct expander {
   size_t len;
   const kz_segment *segs;
   size_t n_segs;
-  kz_name_keyer *keyer;
+  const char *language;
+  kz_name_keyer *keyer; /* made at the first capitalised word: most queries need none */
   kz_name_variants *v;
 } expander;
 
@@ -43,7 +44,9 @@ static int spellings_of(expander *x, const char *term, size_t len, spellings *s)
   add_spelling(s, term, len);
   char key[KZ_NAME_KEY_MAX + 1];
   size_t key_len;
-  int rc = kz_name_key(x->keyer, term, len, key, &key_len);
+  int rc = x->keyer ? KZ_OK : kz_name_keyer_new(&x->keyer, x->language);
+  if (rc) return rc;
+  rc = kz_name_key(x->keyer, term, len, key, &key_len);
   if (rc <= 0) return rc;
   for (size_t i = 0; i < x->n_segs; i++) {
     const kz_mapped_file *f = &x->segs[i].file[KZ_SEGFILE_NAMES];
@@ -182,9 +185,11 @@ int kz_names_expand(kz_plan *plan, const char *text, size_t len, const kz_segmen
                     size_t n_segs, const char *language, kz_name_variants *v) {
   memset(v, 0, sizeof *v);
   if (!plan) return KZ_OK;
-  expander x = {text, len, segs, n_segs, NULL, v};
-  int rc = kz_name_keyer_new(&x.keyer, language);
-  if (!rc) rc = walk(&x, plan);
+  int any_table = 0; /* an index written before names tables has nothing to offer */
+  for (size_t i = 0; i < n_segs; i++) any_table |= kz_segfile_present(&segs[i].info, KZ_SEGFILE_NAMES);
+  if (!any_table) return KZ_OK;
+  expander x = {text, len, segs, n_segs, language, NULL, v};
+  int rc = walk(&x, plan);
   kz_name_keyer_free(x.keyer);
   return rc;
 }
