@@ -16,16 +16,8 @@
 #include "index_path.h"
 #include "json_out.h"
 #include "kzsearch.h"
-#include "options.h"
+#include "index_args.h"
 #include "report.h"
-
-enum { OPT_INDEX = 1, OPT_JSON, OPT_HELP };
-
-static const cli_option options[] = {
-    {"index", 'i', 1, OPT_INDEX},
-    {"json", 0, 0, OPT_JSON},
-    {"help", 'h', 0, OPT_HELP},
-};
 
 static int on_alias(void *ctx, const kz_alias *a) {
   const int *json = ctx;
@@ -40,21 +32,11 @@ static int on_alias(void *ctx, const kz_alias *a) {
 }
 
 int cli_cmd_aliases(int argc, char **argv) {
-  const char *index_opt = NULL;
-  int json = 0;
-  cli_parser parser;
-  const char *value;
-  int opt;
-  cli_parser_init(&parser, argc, argv, options, sizeof options / sizeof options[0]);
-  while ((opt = cli_parser_next(&parser, &value)) != CLI_OPT_END) {
-    switch (opt) {
-      case OPT_INDEX: index_opt = value; break;
-      case OPT_JSON: json = 1; break;
-      case OPT_HELP: return CLI_EXIT_HELP;
-      case CLI_OPT_OPERAND: cli_error("aliases: unexpected argument '%s'", value); return CLI_EXIT_USAGE;
-      default: return CLI_EXIT_USAGE;
-    }
-  }
+  cli_index_args args;
+  int parsed = cli_index_args_parse(argc, argv, "aliases", CLI_ARGS_JSON, NULL, 0, &args);
+  if (parsed) return parsed;
+  const char *index_opt = args.index;
+  int json = args.json;
   char *index_path = NULL;
   kz_index *index = NULL;
   if (cli_index_open(index_opt, &index_path, &index) != 0) return CLI_EXIT_ERROR;

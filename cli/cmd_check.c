@@ -24,17 +24,12 @@
 #include "index_path.h"
 #include "json_out.h"
 #include "kzsearch.h"
-#include "options.h"
+#include "index_args.h"
 #include "report.h"
 
-enum { OPT_INDEX = 1, OPT_FULL, OPT_JSON, OPT_HELP };
+enum { FLAG_FULL = 1 };
 
-static const cli_option options[] = {
-    {"index", 'i', 1, OPT_INDEX},
-    {"full", 0, 0, OPT_FULL},
-    {"json", 0, 0, OPT_JSON},
-    {"help", 'h', 0, OPT_HELP},
-};
+static const cli_flag flags[] = {{"full", FLAG_FULL}};
 
 /* Names seen in the current segment: its five files (a few spare for odd names). */
 #define SEEN_NAMES 8
@@ -111,22 +106,12 @@ static void report_no_index(const char *path) {
 }
 
 int cli_cmd_check(int argc, char **argv) {
-  const char *index_opt = NULL;
-  int full = 0, json = 0;
-  cli_parser parser;
-  const char *value;
-  int id;
-  cli_parser_init(&parser, argc, argv, options, sizeof options / sizeof options[0]);
-  while ((id = cli_parser_next(&parser, &value)) != CLI_OPT_END) {
-    switch (id) {
-      case OPT_INDEX: index_opt = value; break;
-      case OPT_FULL: full = 1; break;
-      case OPT_JSON: json = 1; break;
-      case OPT_HELP: return CLI_EXIT_HELP;
-      case CLI_OPT_OPERAND: cli_error("check: unexpected argument '%s'", value); return CLI_EXIT_USAGE;
-      default: return CLI_EXIT_USAGE;
-    }
-  }
+  cli_index_args args;
+  int parsed = cli_index_args_parse(argc, argv, "check", CLI_ARGS_JSON, flags,
+                                    sizeof flags / sizeof flags[0], &args);
+  if (parsed) return parsed;
+  const char *index_opt = args.index;
+  int full = (args.flags & FLAG_FULL) != 0, json = args.json;
 
   char *index_path = NULL;
   if (cli_index_path_resolve(index_opt, &index_path) != 0) return CLI_EXIT_ERROR;

@@ -12,16 +12,9 @@
 
 #include "index_path.h"
 #include "kzsearch.h"
-#include "options.h"
+#include "index_args.h"
 #include "report.h"
 #include "term.h"
-
-enum { OPT_INDEX = 1, OPT_HELP };
-
-static const cli_option options[] = {
-    {"index", 'i', 1, OPT_INDEX},
-    {"help", 'h', 0, OPT_HELP},
-};
 
 /* Reads the statistics of the committed index; 0 or -1 after printing an error. */
 static int read_stats(const char *path, kz_index_stats *st) {
@@ -35,18 +28,10 @@ static int read_stats(const char *path, kz_index_stats *st) {
 }
 
 int cli_cmd_compact(int argc, char **argv) {
-  const char *index_opt = NULL, *value;
-  cli_parser parser;
-  int id;
-  cli_parser_init(&parser, argc, argv, options, sizeof options / sizeof options[0]);
-  while ((id = cli_parser_next(&parser, &value)) != CLI_OPT_END) {
-    switch (id) {
-      case OPT_INDEX: index_opt = value; break;
-      case OPT_HELP: return CLI_EXIT_HELP;
-      case CLI_OPT_OPERAND: cli_error("compact: unexpected argument '%s'", value); return CLI_EXIT_USAGE;
-      default: return CLI_EXIT_USAGE;
-    }
-  }
+  cli_index_args args;
+  int parsed = cli_index_args_parse(argc, argv, "compact", 0, NULL, 0, &args);
+  if (parsed) return parsed;
+  const char *index_opt = args.index;
   char *path = NULL;
   kz_index_stats before = KZ_INDEX_STATS_INIT, after = KZ_INDEX_STATS_INIT;
   if (cli_index_path_resolve(index_opt, &path) != 0 || read_stats(path, &before) != 0) {

@@ -19,16 +19,8 @@
 #include "index_path.h"
 #include "json_out.h"
 #include "kzsearch.h"
-#include "options.h"
+#include "index_args.h"
 #include "report.h"
-
-enum { OPT_INDEX = 1, OPT_JSON, OPT_HELP };
-
-static const cli_option options[] = {
-    {"index", 'i', 1, OPT_INDEX},
-    {"json", 0, 0, OPT_JSON},
-    {"help", 'h', 0, OPT_HELP},
-};
 
 /*
  * Writes s[0..len) for a terminal: C0 and C1 controls (and NULs stored in
@@ -81,27 +73,12 @@ static void print_json(const kz_stored *d) {
 }
 
 int cli_cmd_show(int argc, char **argv) {
-  const char *index_opt = NULL, *doc_id = NULL;
-  int json = 0;
-  cli_parser parser;
-  const char *value;
-  int opt;
-  cli_parser_init(&parser, argc, argv, options, sizeof options / sizeof options[0]);
-  while ((opt = cli_parser_next(&parser, &value)) != CLI_OPT_END) {
-    switch (opt) {
-      case OPT_INDEX: index_opt = value; break;
-      case OPT_JSON: json = 1; break;
-      case OPT_HELP: return CLI_EXIT_HELP;
-      case CLI_OPT_OPERAND:
-        if (doc_id) {
-          cli_error("show: one ID at a time ('%s' is a second one)", value);
-          return CLI_EXIT_USAGE;
-        }
-        doc_id = value;
-        break;
-      default: return CLI_EXIT_USAGE;
-    }
-  }
+  cli_index_args args;
+  int parsed = cli_index_args_parse(argc, argv, "show", CLI_ARGS_JSON | CLI_ARGS_OPERAND, NULL, 0,
+                                    &args);
+  if (parsed) return parsed;
+  const char *index_opt = args.index, *doc_id = args.operand;
+  int json = args.json;
   if (!doc_id) {
     cli_error("show: no ID given");
     return CLI_EXIT_USAGE;

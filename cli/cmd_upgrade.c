@@ -11,30 +11,15 @@
 
 #include "index_path.h"
 #include "kzsearch.h"
-#include "options.h"
+#include "index_args.h"
 #include "report.h"
 #include "term.h"
 
-enum { OPT_INDEX = 1, OPT_HELP };
-
-static const cli_option options[] = {
-    {"index", 'i', 1, OPT_INDEX},
-    {"help", 'h', 0, OPT_HELP},
-};
-
 int cli_cmd_upgrade(int argc, char **argv) {
-  const char *index_opt = NULL, *value;
-  cli_parser parser;
-  int id;
-  cli_parser_init(&parser, argc, argv, options, sizeof options / sizeof options[0]);
-  while ((id = cli_parser_next(&parser, &value)) != CLI_OPT_END) {
-    switch (id) {
-      case OPT_INDEX: index_opt = value; break;
-      case OPT_HELP: return CLI_EXIT_HELP;
-      case CLI_OPT_OPERAND: cli_error("upgrade: unexpected argument '%s'", value); return CLI_EXIT_USAGE;
-      default: return CLI_EXIT_USAGE;
-    }
-  }
+  cli_index_args args;
+  int parsed = cli_index_args_parse(argc, argv, "upgrade", 0, NULL, 0, &args);
+  if (parsed) return parsed;
+  const char *index_opt = args.index;
   char *path = NULL;
   if (cli_index_path_resolve(index_opt, &path) != 0) {
     free(path);
