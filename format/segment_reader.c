@@ -329,7 +329,8 @@ int kz_dict_iter_seek(kz_dict_iter *it, const char *key, size_t key_len) {
     size_t i = first ? 0 : kept, n = it->key_len < key_len ? it->key_len : key_len;
     first = 0;
     while (i < n && it->key[i] == key[i]) i++;
-    if (i < n ? (unsigned char)it->key[i] > (unsigned char)key[i] : it->key_len >= key_len) return 1;
+    if (i < n ? (unsigned char)it->key[i] > (unsigned char)key[i] : it->key_len >= key_len)
+      return 1;
     same = i;
   }
   /* Every key of block b is smaller: the answer is the next block's first key. */

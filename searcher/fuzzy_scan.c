@@ -68,7 +68,7 @@ static size_t decode(const unsigned char *s, size_t n, uint32_t *cp, uint16_t *e
 typedef struct target {
   uint32_t cp[ROW];
   size_t m;
-  size_t also; /* a second target's length when it is a prefix of this one (see merge_prefix), else m */
+  size_t also; /* the other target's length if it is a prefix of this one (merge_prefix), else m */
   unsigned cap;
   uint8_t (*rows)[ROW]; /* ROW rows of m + 1 cells */
 } target;
@@ -103,7 +103,7 @@ static unsigned fill_row(target *t, const uint32_t *key, size_t i) {
   return best;
 }
 
-/* Moves to the first key >= to_key[0..n) into *key / *len. @return 1, 0 at the end, or a negative status. */
+/* Moves to the first key >= to_key[0..n) into *key / *len. @return 1, 0 at the end, or < 0. */
 static int skip_to(const kz_dict_source *dict, const char *to_key, size_t n, const char **key,
                    size_t *len) {
   int rc = dict->seek(dict->ctx, to_key, n);
