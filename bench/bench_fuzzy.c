@@ -99,7 +99,9 @@ static void fuzzy(kz_index *idx, kz_analyzer *an, char (*words)[WORD_MAX], size_
     kz_term_enum_new(&s.e, idx->segs, idx->n_segs);
     kz_dict_source src = {&s, src_seek, src_next};
     uint64_t r = 0;
-    kz_fuzzy_scan(&src, key, 1, targets, lens, stem_len ? 2 : 1, edits, count_visit, &matches, &r);
+    int same = stem_len == lens[0] && !memcmp(stem, words[i], stem_len);
+    size_t n_targets = stem_len && !same ? 2 : 1;
+    kz_fuzzy_scan(&src, key, 1, targets, lens, n_targets, edits, count_visit, &matches, &r);
     kz_term_enum_free(s.e);
     t[i] = (bench_now() - t0) * 1e3;
     sum += t[i];

@@ -164,6 +164,7 @@ static int enter_block(kz_dict_iter *it, uint32_t b) {
   it->p = s->file[KZ_SEGFILE_DICT].data + off;
   it->end = s->file[KZ_SEGFILE_DICT].data + end;
   it->key_len = 0;
+  it->next_first = NULL;
   if (kz_varint_get(&it->p, it->end, &it->next_post) || kz_varint_get(&it->p, it->end, &it->next_pos))
     return KZ_ERR_CORRUPT;
   return KZ_OK;
@@ -175,14 +176,15 @@ void kz_dict_iter_init(kz_dict_iter *it, const kz_segment *seg) {
   it->block = UINT32_MAX;
 }
 
-/* Reads the entry at it->p into it->key / it->info. */
-static int read_entry(kz_dict_iter *it) {
+/* Reads the entry at it->p into it->key / it->info; *kept: the key bytes kept from the last key. */
+static int read_entry(kz_dict_iter *it, size_t *kept) {
   const kz_segment *s = it->seg;
   uint64_t shared, suffix, df, extra, post_len, pos_len;
   if (kz_varint_get(&it->p, it->end, &shared) || kz_varint_get(&it->p, it->end, &suffix) ||
       shared > it->key_len || (it->in_block == 0 && shared != 0) ||
       shared + suffix > KZ_MAX_TERM_KEY_BYTES || suffix > (uint64_t)(it->end - it->p))
     return KZ_ERR_CORRUPT;
+  *kept = (size_t)shared;
   memcpy(it->key + shared, it->p, suffix);
   it->p += suffix;
   it->key_len = shared + suffix;
@@ -212,7 +214,8 @@ int kz_dict_iter_next(kz_dict_iter *it) {
   const kz_segment *s = it->seg;
   for (;;) {
     if (it->block != UINT32_MAX && it->in_block < KZ_DICT_BLOCK_TERMS && it->p < it->end) {
-      int rc = read_entry(it);
+      size_t kept;
+      int rc = read_entry(it, &kept);
       return rc ? rc : 1;
     }
     uint32_t next = it->block == UINT32_MAX ? 0 : it->block + 1;
@@ -291,17 +294,44 @@ int kz_dict_iter_seek(kz_dict_iter *it, const char *key, size_t key_len) {
   uint32_t b;
   if (it->block < s->dict_blocks && it->in_block > 0 &&
       compare_key((const uint8_t *)it->key, it->key_len, key, key_len) < 0) {
-    /* Forward from the current key: from its block on, and within the block from where it is. */
-    if (find_block_from(s, it->block, key, key_len, &b)) return KZ_ERR_CORRUPT;
+    /*
+     * Forward from the current key: from its block on, and within the block
+     * from where it is. Most seeks of the fuzzy scan stay in the block, which
+     * the next block's first key, kept from the first such seek, tells.
+     */
+    b = it->block;
+    if (b + 1 < s->dict_blocks) {
+      if (!it->next_first &&
+          block_first_key(s, b + 1, &it->next_first, &it->next_first_len))
+        return KZ_ERR_CORRUPT;
+      if (compare_key(it->next_first, it->next_first_len, key, key_len) <= 0 &&
+          find_block_from(s, b + 1, key, key_len, &b))
+        return KZ_ERR_CORRUPT;
+    }
     if (b != it->block && enter_block(it, b)) return KZ_ERR_CORRUPT;
   } else {
     kz_dict_iter_init(it, s);
     if (s->dict_blocks == 0) return 0;
     if (find_block(s, key, key_len, &b) || enter_block(it, b)) return KZ_ERR_CORRUPT;
   }
+  /*
+   * same: how many leading bytes the last key read shares with `key` (it was
+   * smaller). An entry that keeps more than that of the last key has the last
+   * key's smaller byte there, so it is smaller too without a comparison; else
+   * the comparison starts where the kept bytes and `key` part.
+   */
+  size_t same = 0;
+  int first = 1;
   while (it->in_block < KZ_DICT_BLOCK_TERMS && it->p < it->end) {
-    if (read_entry(it)) return KZ_ERR_CORRUPT;
-    if (compare_key((const uint8_t *)it->key, it->key_len, key, key_len) >= 0) return 1;
+    size_t kept;
+    if (read_entry(it, &kept)) return KZ_ERR_CORRUPT;
+    if (!first && kept > same) continue;
+    size_t i = first ? 0 : kept, n = it->key_len < key_len ? it->key_len : key_len;
+    first = 0;
+    while (i < n && it->key[i] == key[i]) i++;
+    if (i < n ? (unsigned char)it->key[i] > (unsigned char)key[i] : it->key_len >= key_len)
+      return 1;
+    same = i;
   }
   /* Every key of block b is smaller: the answer is the next block's first key. */
   return kz_dict_iter_next(it);
@@ -316,7 +346,8 @@ int kz_segment_lookup(const kz_segment *s, const char *key, size_t key_len, kz_t
   memset(&it.info, 0, sizeof it.info); /* padding too: callers may compare term infos whole */
   if (enter_block(&it, lo)) return KZ_ERR_CORRUPT;
   while (it.in_block < KZ_DICT_BLOCK_TERMS && it.p < it.end) {
-    if (read_entry(&it)) return KZ_ERR_CORRUPT;
+    size_t kept;
+    if (read_entry(&it, &kept)) return KZ_ERR_CORRUPT;
     int c = compare_key((const uint8_t *)it.key, it.key_len, key, key_len);
     if (c == 0) {
       *out = it.info;

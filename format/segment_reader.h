@@ -73,6 +73,8 @@ typedef struct kz_dict_iter {
   size_t key_len;
   kz_term_info info;
   uint64_t next_post, next_pos;
+  const uint8_t *next_first; /* the next block's first key, once a seek needed it; else NULL */
+  size_t next_first_len;
 } kz_dict_iter;
 
 void kz_dict_iter_init(kz_dict_iter *it, const kz_segment *seg);

@@ -26,8 +26,6 @@ struct kz_term_enum {
   int positioned;         /* a seek happened (new leaves it to the first next) */
   int advance;            /* the matched segments' iterators must move on first */
   int error;              /* sticky until the next seek */
-  char key[KZ_MAX_TERM_KEY_BYTES + 1];
-  size_t key_len;
 };
 
 static int compare_keys(const char *a, size_t an, const char *b, size_t bn) {
@@ -125,21 +123,25 @@ int kz_term_enum_next(kz_term_enum *e, const char **key, size_t *key_len,
   }
   e->n_matches = 0;
   if (e->heap_n == 0) return 0;
+  /*
+   * The key is lent from the first matching segment's iterator, not copied:
+   * that iterator moves on only at the next call (the fuzzy scan reads tens
+   * of thousands of keys per word, and the copy and compare were a fifth of it).
+   */
   const kz_dict_iter *top = &e->its[e->heap[0]];
-  memcpy(e->key, top->key, top->key_len);
-  e->key_len = top->key_len;
-  while (e->heap_n) {
+  do {
     size_t seg = e->heap[0];
     const kz_dict_iter *it = &e->its[seg];
-    if (it->key_len != e->key_len || memcmp(it->key, e->key, e->key_len) != 0) break;
+    if (e->n_matches && (it->key_len != top->key_len || memcmp(it->key, top->key, top->key_len)))
+      break;
     e->matches[e->n_matches].segment = seg;
     e->matches[e->n_matches].info = it->info;
     e->n_matches++;
     pop(e);
-  }
+  } while (e->heap_n);
   e->advance = 1;
-  *key = e->key;
-  *key_len = e->key_len;
+  *key = top->key;
+  *key_len = top->key_len;
   *matches = e->matches;
   *n_matches = e->n_matches;
   return 1;

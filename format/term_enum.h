@@ -44,7 +44,8 @@ int kz_term_enum_seek(kz_term_enum *e, const char *key, size_t key_len);
 /*
  * Moves to the next key. On 1, *key / *key_len and matches[0..*n_matches)
  * (at least one, in ascending segment order) describe it; they are borrowed
- * until the next call of next or seek.
+ * until the next call of next or seek (the key is a segment iterator's own
+ * buffer: copy it before passing it to seek).
  * @return 1, 0 at the end, KZ_ERR_CORRUPT.
  */
 int kz_term_enum_next(kz_term_enum *e, const char **key, size_t *key_len,

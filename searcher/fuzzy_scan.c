@@ -19,7 +19,10 @@
  * cell equal to d through a matching letter (a transposition costs at least
  * that cell plus one, an insertion starts from a cell above d). So the scan
  * seeks straight to the smallest such letter after c, or past the parent
- * when there is none, as a Levenshtein automaton would.
+ * when there is none, as a Levenshtein automaton would (and past the
+ * grandparent's dead children too, when its row is also at the distance).
+ * A word and its stem share one set of rows when one is a prefix of the
+ * other (merge_prefix).
  */
 #include "searcher/fuzzy_scan.h"
 
@@ -65,6 +68,7 @@ static size_t decode(const unsigned char *s, size_t n, uint32_t *cp, uint16_t *e
 typedef struct target {
   uint32_t cp[ROW];
   size_t m;
+  size_t also; /* the other target's length if it is a prefix of this one (merge_prefix), else m */
   unsigned cap;
   uint8_t (*rows)[ROW]; /* ROW rows of m + 1 cells */
 } target;
@@ -99,26 +103,9 @@ static unsigned fill_row(target *t, const uint32_t *key, size_t i) {
   return best;
 }
 
-/* Keys read one by one before a seek: the next live key is often that close. */
-#define READ_AHEAD 8
-
-static int key_below(const char *a, size_t an, const char *b, size_t bn) {
-  int c = memcmp(a, b, an < bn ? an : bn);
-  return c ? c < 0 : an < bn;
-}
-
-/*
- * Moves to the first key >= to_key[0..n) into *key / *len: by reading
- * ahead a few keys (cheaper than a seek when it is near, as it mostly is),
- * else by seeking. @return 1, 0 at the end, or a negative status.
- */
+/* Moves to the first key >= to_key[0..n) into *key / *len. @return 1, 0 at the end, or < 0. */
 static int skip_to(const kz_dict_source *dict, const char *to_key, size_t n, const char **key,
                    size_t *len) {
-  for (int i = 0; i < READ_AHEAD; i++) {
-    int more = dict->next(dict->ctx, key, len);
-    if (more <= 0) return more;
-    if (!key_below(*key, *len, to_key, n)) return 1;
-  }
   int rc = dict->seek(dict->ctx, to_key, n);
   return rc ? rc : dict->next(dict->ctx, key, len);
 }
@@ -177,6 +164,64 @@ static size_t successor(char *p, size_t n) {
   return n;
 }
 
+/*
+ * A cell (i, j) depends only on the key's first i and the target's first j
+ * code points, so a target that is a prefix of the other (a stem mostly is
+ * of its word: "running", "run") has the other's rows cut at its length.
+ * Then one set of rows serves both: the longer target keeps the shorter's
+ * length in `also`, its rows live exactly when one of the two would, and
+ * the key's distance is the smaller of the cells at the two lengths.
+ * @return the number of targets left (1 or 2).
+ */
+static size_t merge_prefix(target *t, size_t n_targets) {
+  if (n_targets < 2) return n_targets;
+  size_t longer = t[0].m >= t[1].m ? 0 : 1, m = t[1 - longer].m;
+  if (memcmp(t[0].cp, t[1].cp, m * sizeof *t[0].cp) != 0) return n_targets;
+  if (longer) {
+    target tmp = t[0];
+    t[0] = t[1];
+    t[1] = tmp;
+  }
+  t[0].also = m;
+  return 1;
+}
+
+/* The smallest cell of the targets' rows at `depth` (within their bands; the rest are at cap). */
+static unsigned row_min(const target *t, size_t n_targets, size_t depth) {
+  unsigned best = 255;
+  for (size_t k = 0; k < n_targets; k++) {
+    size_t band = t[k].cap - 1, lo = depth > band ? depth - band : 0;
+    size_t hi = depth + band < t[k].m ? depth + band : t[k].m;
+    for (size_t j = lo; j <= hi; j++)
+      if (t[k].rows[depth][j] < best) best = t[k].rows[depth][j];
+  }
+  return best;
+}
+
+/*
+ * Where to go when `key` died at code point `dead` (its rows up to dead - 1
+ * live): into next_key, @return its length (at most skip: past every key
+ * after the lead bytes). The next child of the parent that can stay alive
+ * (next_letter); when there is none, the parent is done, and if the
+ * grandparent's row is at the distance too, so are its children up to the
+ * next letter that can live there, and so on up: one seek instead of one per
+ * level (each landing on a key that would die at once).
+ */
+static size_t after_dead(const target *t, size_t n_targets, unsigned max_edits, const char *key,
+                         size_t skip, const uint32_t *key_cp, const uint16_t *key_end, size_t dead,
+                         char *next_key) {
+  size_t depth = dead - 1; /* the parent's code points */
+  for (;;) {
+    size_t parent = skip + (depth ? key_end[depth - 1] : 0);
+    memcpy(next_key, key, parent);
+    uint32_t s = next_letter(t, n_targets, depth, key_cp[depth], max_edits);
+    if (s != NO_LETTER) return parent + encode(s, next_key + parent);
+    if (depth == 0 || row_min(t, n_targets, depth - 1) < max_edits)
+      return successor(next_key, parent); /* every child of the grandparent may live */
+    depth--;
+  }
+}
+
 int kz_fuzzy_scan(const kz_dict_source *dict, const char *lead, size_t skip,
                   const char *const *targets, const size_t *target_lens, size_t n_targets,
                   int max_edits, kz_fuzzy_visit visit, void *visit_ctx, uint64_t *compared) {
@@ -187,10 +232,13 @@ int kz_fuzzy_scan(const kz_dict_source *dict, const char *lead, size_t skip,
   int rc = KZ_OK;
   for (size_t i = 0; i < n_targets && !rc; i++) {
     t[i].m = decode((const unsigned char *)targets[i], target_lens[i], t[i].cp, NULL, ROW);
+    t[i].also = t[i].m;
     if (t[i].m > KZ_FUZZY_MAX_LETTERS) rc = KZ_ERR_INVALID;
     else
       rc = target_init(&t[i], (size_t)max_edits);
   }
+  size_t n_all = n_targets; /* rows to free */
+  if (!rc) n_targets = merge_prefix(t, n_targets);
   uint32_t key_cp[ROW];
   uint16_t key_end[ROW];
   char prev[KZ_MAX_TERM_KEY_BYTES + 8];
@@ -199,7 +247,7 @@ int kz_fuzzy_scan(const kz_dict_source *dict, const char *lead, size_t skip,
   if (!rc) rc = dict->seek(dict->ctx, lead, skip);
   const char *key = NULL;
   size_t len = 0;
-  int more = 0, have = 0; /* have: key was read ahead and is the next to look at */
+  int more = 0, have = 0; /* have: skip_to already read the key to look at next */
   while (!rc) {
     more = have ? 1 : dict->next(dict->ctx, &key, &len);
     have = 0;
@@ -229,20 +277,14 @@ int kz_fuzzy_scan(const kz_dict_source *dict, const char *lead, size_t skip,
         break;
       }
     }
-    memcpy(prev, rest, rest_len);
+    memcpy(prev + lcp, rest + lcp, rest_len - lcp); /* prev[0..lcp) holds those bytes already */
     prev_len = rest_len;
     if (dead) {
       valid = i - 1;
       char next_key[KZ_MAX_TERM_KEY_BYTES + 16];
-      size_t parent = skip + (i > 1 ? key_end[i - 2] : 0), to;
-      memcpy(next_key, key, parent);
-      uint32_t s = next_letter(t, n_targets, i - 1, key_cp[i - 1], (unsigned)max_edits);
-      if (s != NO_LETTER) { /* the next child of the parent that can stay alive */
-        to = parent + encode(s, next_key + parent);
-      } else { /* none: past the parent */
-        to = successor(next_key, parent);
-        if (to <= skip) break; /* past everything after the lead bytes */
-      }
+      size_t to = after_dead(t, n_targets, (unsigned)max_edits, key, skip, key_cp, key_end, i,
+                             next_key);
+      if (to <= skip) break; /* past everything after the lead bytes */
       more = skip_to(dict, next_key, to, &key, &len);
       if (more < 0) rc = more;
       have = more > 0;
@@ -252,11 +294,13 @@ int kz_fuzzy_scan(const kz_dict_source *dict, const char *lead, size_t skip,
     valid = n < KZ_FUZZY_MAX_LETTERS ? n : KZ_FUZZY_MAX_LETTERS;
     if (n > KZ_FUZZY_MAX_LETTERS) continue;
     unsigned d = 255;
-    for (size_t k = 0; k < n_targets; k++)
+    for (size_t k = 0; k < n_targets; k++) {
       if (t[k].rows[n][t[k].m] < d) d = t[k].rows[n][t[k].m];
+      if (t[k].rows[n][t[k].also] < d) d = t[k].rows[n][t[k].also];
+    }
     if (d <= (unsigned)max_edits) rc = visit(visit_ctx, key, len, (int)d);
   }
-  for (size_t i = 0; i < n_targets; i++) free(t[i].rows);
+  for (size_t i = 0; i < n_all; i++) free(t[i].rows);
   free(t);
   if (compared) *compared = read;
   return rc;

@@ -3,7 +3,8 @@
  * against brute force: random sorted dictionaries (short words over a small
  * alphabet so that many share prefixes and lie within reach, some with
  * multi-byte letters, a field byte in front), random targets, one and two at
- * a time, 0 to 2 edits; every key the scan visits, and only those, must be
+ * a time (the second often a prefix of the first, as a stem is of its word),
+ * 0 to 2 edits; every key the scan visits, and only those, must be
  * within the distance by an independent edit-distance table,
  * with the same distance (the reference: kz_test_osa.h). Also: the scan reads far fewer keys than the
  * dictionary holds (it skips dead prefixes), and the query-word suffixes
@@ -128,6 +129,23 @@ static void test_fuzzy_scan__matches_brute_force(void) {
     tl[0] = random_word(&r, t[0], KEY_MAX - 2);
     tl[1] = random_word(&r, t[1], KEY_MAX - 2);
     size_t n_targets = kz_test_rand_chance(&r, 0.5) ? 1 : 2;
+    if (n_targets == 2 && kz_test_rand_chance(&r, 0.5)) {
+      /* A word and its stem: one target a prefix of the other (whole letters), which the scan
+       * serves with one set of rows; either may come first. */
+      size_t cut = kz_test_rand_below(&r, tl[0] + 1), w = kz_test_rand_below(&r, 2);
+      while (cut < tl[0] && ((unsigned char)t[0][cut] & 0xC0) == 0x80) cut++;
+      memcpy(t[1], t[0], cut);
+      tl[1] = cut;
+      if (w) {
+        char tmp[KEY_MAX];
+        memcpy(tmp, t[0], tl[0]);
+        memcpy(t[0], t[1], tl[1]);
+        memcpy(t[1], tmp, tl[0]);
+        size_t l = tl[0];
+        tl[0] = tl[1];
+        tl[1] = l;
+      }
+    }
     int k = (int)kz_test_rand_below(&r, 3);
     const char *targets[2] = {t[0], t[1]};
     memset(&s, 0, sizeof s);
