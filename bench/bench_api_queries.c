@@ -3,11 +3,13 @@
  * (bench/http/load.sh) in process, through the public C API with the
  * server's defaults (top 10, snippets), so that the HTTP figures have a
  * baseline measured the same way: wall time per query, one thread, after a
- * warm-up pass; medians of 3 passes of p50 and p99.
+ * warm-up pass; medians of 3 passes of p50 and p99. Like the server it looks
+ * for a "did you mean" when a query matches under 5 documents (--no-suggest:
+ * not), which costs a scan of the dictionaries.
  *
  *   bench_api_queries INDEX_DIR QUERIES.txt [--since D] [--until D] [--sort date|date:asc]
  *                     [--facet date:day|month|year] [--count] [--ids-only] [--explain]
- *                     [--title-weight W] [--rm3] [--proximity] [--recency DAYS] [--no-collapse]
+ *                     [--title-weight W] [--rm3] [--proximity] [--recency DAYS] [--no-collapse] [--no-suggest]
  *
  * (one URL-encoded query per line). --ids-only asks for ids and scores only,
  * without loading the hits' documents (what dates cost then stands out).
@@ -46,6 +48,7 @@ static void url_decode(char *s) {
 
 int main(int argc, char **argv) {
   kz_search_options opts = KZ_SEARCH_OPTIONS_INIT;
+  opts.suggest = 1; /* as the server does: a query matching under 5 documents looks for a respelling */
   int count_only = 0;
   for (int i = 3; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -55,6 +58,7 @@ int main(int argc, char **argv) {
     if (!strcmp(a, "--rm3")) { opts.rm3 = 1; continue; }
     if (!strcmp(a, "--proximity")) { opts.proximity = 1; continue; }
     if (!strcmp(a, "--no-collapse")) { opts.collapse = 0; continue; }
+    if (!strcmp(a, "--no-suggest")) { opts.suggest = 0; continue; }
     if (!v) argc = 0;
     else if (!strcmp(a, "--since")) opts.since = v;
     else if (!strcmp(a, "--until")) opts.until = v;
@@ -70,7 +74,7 @@ int main(int argc, char **argv) {
   if (argc < 3) {
     fprintf(stderr, "usage: bench_api_queries INDEX_DIR QUERIES.txt [--since D] [--until D] "
                     "[--sort date|date:asc] [--facet date:UNIT] [--count] [--ids-only] "
-                    "[--explain]\n       [--title-weight W] [--rm3] [--proximity] [--recency DAYS]\n");
+                    "[--explain]\n       [--title-weight W] [--rm3] [--proximity] [--recency DAYS] [--no-collapse] [--no-suggest]\n");
     return 2;
   }
   kz_index *idx;

@@ -329,7 +329,7 @@ static int expand_query(kz_xbuild *b, const kz_plan *p, size_t start, kz_explana
   size_t more = p->n_terms - shown;
   kz_explanation *kids = kz_explain_nodes(b->x, shown + (more > 0));
   if (!kids && shown + (more > 0)) return KZ_ERR_NOMEM;
-  out->children = shown + (more > 0) ? kids : NULL;
+  out->children = (shown + (more > 0)) ? kids : NULL;
   out->n_children = shown + (more > 0);
   expand_name(p, name, sizeof name);
   int rc = append_cstr(b, name);

@@ -106,6 +106,7 @@ void srv_api_documents_post(srv_app *app, const char *body, size_t len, srv_resp
   if (rc == KZ_OK) rc = kz_writer_add_path(w, path, &cb, &stats, &err);
   if (rc == KZ_OK) rc = kz_writer_commit(w, &err);
   kz_writer_close(w); /* without a commit, nothing of this request stays */
+  srv_live_changed(app->live); /* the next search sees this commit, whatever the check interval */
   pthread_mutex_unlock(&app->write_mutex);
   unlink(path);
   free(path);
@@ -142,6 +143,7 @@ void srv_api_document_delete(srv_app *app, const char *id, srv_response *rs) {
   if (rc == KZ_OK) rc = kz_writer_delete(w, id, strlen(id), &found, &err);
   if (rc == KZ_OK && found) rc = kz_writer_commit(w, &err);
   kz_writer_close(w);
+  srv_live_changed(app->live);
   pthread_mutex_unlock(&app->write_mutex);
   if (rc != KZ_OK && rc != KZ_ERR_UNSYNCED) {
     respond_kz_error(rs, rc, &err);

@@ -14,7 +14,9 @@
  * (false: no acronym expansion, as --no-expand), exact (true: names match
  * only the spelling typed; the object's also_matched lists the other
  * spellings that matched otherwise), max_expansions (1..100000: the terms a
- * fuzzy word expands to), explain (true: each hit's score broken down by
+ * fuzzy word expands to), suggest (false: no "did you mean", as
+ * --no-suggest; it saves a scan of the dictionaries when a query matches
+ * little), explain (true: each hit's score broken down by
  * clause and the planned query, as `kzsearch search --explain --json`
  * prints them; not with count), and the ranking options of `kzsearch
  * search` by their long names (title-weight, rm3, rm3-docs, rm3-terms,
@@ -35,7 +37,8 @@
 
 static const char *const known[] = {"q",      "k",     "offset",   "and",     "count",
                                     "since",  "until", "sort",     "facet",   "explain",
-                                    "expand", "exact", "collapse", "max_expansions"};
+                                    "expand", "exact", "collapse", "max_expansions",
+                                    "suggest"};
 /* ... and cli_rank_opt_kind's */
 
 static uint64_t now_ns(void) {
@@ -78,7 +81,7 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
     if (!ok) {
       snprintf(why, sizeof why,
                "unknown parameter '%.64s' (known: q, k, offset, and, count, since, until, sort, "
-               "facet, expand, exact, collapse, explain, max_expansions, title-weight, rm3, rm3-docs, "
+               "facet, expand, exact, collapse, explain, max_expansions, suggest, title-weight, rm3, rm3-docs, "
                "rm3-terms, rm3-weight, proximity, recency, recency-decay, now)",
                p->items[i].name);
       srv_respond_error(rs, 400, "bad_request", why, -1);
@@ -108,6 +111,7 @@ void srv_api_search(srv_app *app, const srv_params *p, srv_response *rs) {
       ((v = srv_params_get(p, "collapse")) &&
        parse_bool("collapse", v, &opts.collapse, why, sizeof why)) ||
       ((v = srv_params_get(p, "expand")) && parse_bool("expand", v, &expand, why, sizeof why)) ||
+      ((v = srv_params_get(p, "suggest")) && parse_bool("suggest", v, &opts.suggest, why, sizeof why)) ||
       (!expand && cli_search_opts_parse("--no-expand", &opts, why, sizeof why))) {
     srv_respond_error(rs, 400, "bad_request", why, -1);
     return;

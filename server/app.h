@@ -29,6 +29,9 @@
 typedef struct srv_config {
   const char *index_path;  /* the index directory (need not exist yet) */
   const char *api_key;     /* the key writes need; NULL refuses every write */
+  /* How often a request looks for a commit of another process, in µs (0: every request;
+   * live_index.h). The server's own commits are seen at once either way. */
+  unsigned manifest_check_us;
 } srv_config;
 
 typedef struct srv_app {

@@ -274,6 +274,16 @@ answer:
   return ok;
 }
 
+/*
+ * Each connection's memory pool holds its request line and headers, the read
+ * buffer and the reply's headers. libmicrohttpd zeroes the whole pool
+ * between two requests of a connection (MHD_pool_reset), so its size is a
+ * memset per request: 64 KiB cost 1.6% of a small request's samples (perf).
+ * 32 KiB still holds a request line up to SRV_MAX_URI_BYTES (16 KiB) with
+ * ordinary headers; a longer one gets libmicrohttpd's own 414.
+ */
+#define SRV_CONNECTION_POOL_BYTES (32u * 1024u)
+
 int srv_http_start(srv_http **out, srv_app *app, const srv_http_options *o, unsigned *bound_port,
                    char *why, size_t why_size) {
   struct sockaddr_storage addr;
@@ -308,7 +318,7 @@ int srv_http_start(srv_http **out, srv_app *app, const srv_http_options *o, unsi
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
       (unsigned)o->timeout_seconds, MHD_OPTION_URI_LOG_CALLBACK, on_uri, (void *)h,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)h, MHD_OPTION_NOTIFY_CONNECTION,
-      on_connection, (void *)h, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+      on_connection, (void *)h, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SRV_CONNECTION_POOL_BYTES,
       MHD_OPTION_LISTEN_BACKLOG_SIZE, 256u, MHD_OPTION_END);
   if (!h->daemon) {
     snprintf(why, why_size, "cannot listen on %s port %u (in use, or not an address of this machine)",

@@ -29,6 +29,16 @@ int srv_live_acquire(srv_live *live, srv_snapshot **snap, kz_index **index, kz_e
 
 void srv_live_release(srv_live *live, srv_snapshot *snap);
 
+/*
+ * Stat MANIFEST at most once every `microseconds` (0, the default: on every
+ * acquire). A commit of another process is then seen by the acquires that
+ * start more than that long after it.
+ */
+void srv_live_set_check_interval(srv_live *live, unsigned microseconds);
+
+/* The index was committed by this process: the next acquire looks at MANIFEST whatever the interval. */
+void srv_live_changed(srv_live *live);
+
 /* Snapshots opened so far (each commit seen once): for tests and stats. */
 unsigned long srv_live_opened(srv_live *live);
 

@@ -18,6 +18,7 @@ int srv_app_init(srv_app *app, const srv_config *config) {
   memset(app, 0, sizeof *app);
   app->config = *config;
   if (srv_live_new(&app->live, config->index_path) != KZ_OK) return KZ_ERR_NOMEM;
+  srv_live_set_check_interval(app->live, config->manifest_check_us);
   pthread_mutex_init(&app->write_mutex, NULL);
   return KZ_OK;
 }

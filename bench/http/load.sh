@@ -32,13 +32,7 @@ srv= writer=
 
 echo "== index $(basename "$(dirname "$corpus")")"
 "$KZ" index -i "$tmp/idx" "$corpus" 2>&1 | tail -1
-python3 - "$queries" >"$tmp/q.txt" <<'PY'
-import json, sys, urllib.parse
-for line in open(sys.argv[1]):
-    q = json.loads(line)
-    text = ("+" + " +".join(q["text"].split())) if q.get("mode") == "and" and '"' not in q["text"] else q["text"]
-    print(urllib.parse.quote(text))
-PY
+python3 "$here/harness_queries.py" "$queries" >"$tmp/q.txt"
 echo "k3y" >"$tmp/key"
 pin_server= pin_client=
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then

@@ -39,7 +39,7 @@ static void setup(void) {
   }
   if (kz_writer_commit(w, NULL) != KZ_OK) abort();
   kz_writer_close(w);
-  srv_config cfg = {dir, "key"};
+  srv_config cfg = {dir, "key", 0};
   if (srv_app_init(&app, &cfg) != KZ_OK) abort();
   atexit(cleanup);
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kz_test.h"
@@ -280,6 +281,53 @@ static void test_server__get_and_delete_a_document(void) {
   CHECK_EQ_INT(r.status, 404);
 }
 
+static void test_server__did_you_mean_and_suggest_false(void) {
+  static reply r;
+  get(&r, "/api/search?q=peacekepers");
+  CHECK_EQ_INT(r.status, 200);
+  CHECK(strstr(r.body, "\"total\":0,"));
+  CHECK(strstr(r.body, "\"suggestion\":\"peacekeep"));
+  get(&r, "/api/search?q=peacekepers&suggest=false");
+  CHECK_EQ_INT(r.status, 200);
+  CHECK(!strstr(r.body, "\"suggestion\""));
+  get(&r, "/api/search?q=peacekepers&suggest=perhaps");
+  CHECK_EQ_INT(r.status, 400);
+}
+
+static uint64_t ms_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* With a check interval, another process's commit shows once the interval has passed, the
+ * server's own at once. */
+static void test_server__manifest_checked_once_per_interval(void) {
+  static reply r;
+  srv_live_set_check_interval(app.live, 300 * 1000);
+  get(&r, "/api/search?q=semey&count=true");
+  uint64_t t0 = ms_now();
+  CHECK(strstr(r.body, "\"total\":0,"));
+  kz_writer *w;
+  CHECK_EQ_INT(kz_writer_open(&w, dir, NULL, NULL), KZ_OK);
+  add_doc(w, "semey-1", "Semey", "Flooding in Semey.");
+  CHECK_EQ_INT(kz_writer_commit(w, NULL), KZ_OK);
+  kz_writer_close(w);
+  get(&r, "/api/search?q=semey&count=true");
+  if (ms_now() - t0 < 250) /* (a slow machine may have passed the interval already) */
+    CHECK(strstr(r.body, "\"total\":0,")); /* within the interval: the snapshot checked before */
+  usleep(310 * 1000);
+  get(&r, "/api/search?q=semey&count=true");
+  CHECK(strstr(r.body, "\"total\":1,")); /* after it: the new commit */
+  /* The API's own commit is seen by the next request, interval or not. */
+  const char *line = "{\"id\":\"semey-2\",\"title\":\"Semey again\",\"body\":\"Semey\"}\n";
+  call(&r, "POST", "/api/documents", "application/x-ndjson", "Bearer s3cret", line, strlen(line));
+  CHECK_EQ_INT(r.status, 200);
+  get(&r, "/api/search?q=semey&count=true");
+  CHECK(strstr(r.body, "\"total\":2,"));
+  srv_live_set_check_interval(app.live, 0);
+}
+
 static void test_server__commits_of_another_writer_become_visible(void) {
   static reply r;
   srv_snapshot *held = NULL;
@@ -379,7 +427,7 @@ int main(int argc, char **argv) {
   }
   if (!kz_test_make_temp_dir(dir, sizeof dir, "kz_server_route")) return 1;
   build();
-  srv_config cfg = {dir, "s3cret"};
+  srv_config cfg = {dir, "s3cret", 0}; /* 0: every request looks for a new commit */
   if (srv_app_init(&app, &cfg) != KZ_OK) return 1;
   static const kz_test_case cases[] = {
       KZ_TEST(test_server__search_returns_the_cli_hit_objects),
@@ -393,6 +441,8 @@ int main(int argc, char **argv) {
       KZ_TEST(test_server__documents_are_committed_before_the_reply),
       KZ_TEST(test_server__get_and_delete_a_document),
       KZ_TEST(test_server__commits_of_another_writer_become_visible),
+      KZ_TEST(test_server__did_you_mean_and_suggest_false),
+      KZ_TEST(test_server__manifest_checked_once_per_interval),
       KZ_TEST(test_server__a_thousand_commits_leak_nothing),
   };
   int rc = kz_test_run(cases, sizeof cases / sizeof cases[0], argc, argv);
