@@ -66,7 +66,9 @@ done
   echo
   for e in $engines; do n=$(name_of "$e"); echo "- index $n: $(cat "$runs/index-$n.txt" 2>/dev/null || echo 'kept from an earlier run')"; done
   echo
-  python3 - "$runs" "$reps" "$queries" $(for e in $engines; do name_of "$e"; done) <<'PY'
+  names=()
+  for e in $engines; do names+=("$(name_of "$e")"); done
+  python3 - "$runs" "$reps" "$queries" "${names[@]}" <<'PY'
 import json, math, statistics, sys
 runs, reps, qpath, names = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
 kind = {}
