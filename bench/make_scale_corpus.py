@@ -6,6 +6,11 @@ body, or runs of lines up to ~2000 characters, becomes a document titled
 "<title> (part N)"), then Reuters-21578, BBC News and 20 Newsgroups follow
 as they are. Output: JSON Lines on stdout, ids prefixed by their source.
 
+Every document has a date: Reuters keeps its own (1987); the others, which
+have none, get one spread evenly and deterministically over 2000-2024 by a
+hash of their id (not in document order, so that sorting by date and date
+filters are not helped by the order in which documents were added).
+
   bench/make_scale_corpus.py SHARED_CORPORA_DIR [--fraction F]
 
 --fraction keeps every document whose running number n satisfies
@@ -13,6 +18,8 @@ as they are. Output: JSON Lines on stdout, ids prefixed by their source.
 latency-versus-size figures: 0.1 gives 10% of the corpus).
 """
 import argparse
+import datetime
+import hashlib
 import io
 import json
 import os
@@ -46,6 +53,17 @@ def wikipedia_paragraphs(doc):
         yield part, "\n".join(buf)
 
 
+DATE_FROM = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
+DATE_SPAN = int((datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc) - DATE_FROM).total_seconds())
+
+
+def spread_date(doc_id):
+    """A date in 2000-2024 that depends only on the id (to the second)."""
+    h = int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8"), digest_size=8).digest(), "big")
+    t = DATE_FROM + datetime.timedelta(seconds=h % DATE_SPAN)
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("corpora")
@@ -58,6 +76,8 @@ def main():
     def emit(d):
         nonlocal n, kept
         n += 1
+        if not d.get("date"):
+            d["date"] = spread_date(d["id"])
         if int(n * a.fraction) != int((n - 1) * a.fraction):
             out.write(json.dumps(d, ensure_ascii=False) + "\n")
             kept += 1

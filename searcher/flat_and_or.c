@@ -1,7 +1,9 @@
 /*
  * flat_and_or.c - required plus optional terms under pruning: the required
  * terms' conjunction supplies the candidates while it alone can beat the
- * threshold; then MaxScore's essential optional terms do (maxscore.h).
+ * threshold; then MaxScore's essential optional terms do (maxscore.h). The
+ * same choice is also made block by block: where the required terms'
+ * blocks alone cannot beat it, the optional terms supply the candidates.
  */
 #include "searcher/flat_internal.h"
 
@@ -28,6 +30,7 @@ void kz_flat_and_or(kz_flat *f) {
   int by_optional = 0;
   uint32_t done = 0;           /* documents below were considered */
   uint32_t checked_until = 0;  /* documents below passed the block check */
+  uint32_t optional_until = 0; /* documents below need an optional term to win */
   for (;;) {
     if (s->threshold != seen) {
       seen = s->threshold;
@@ -39,6 +42,18 @@ void kz_flat_and_or(kz_flat *f) {
     if (by_optional) {
       for (size_t i = essential; i < n; i++)
         if (advance(f->order[i], done) < d) d = f->order[i]->cur.doc;
+    } else if (done < optional_until) {
+      /*
+       * The required terms' blocks cannot win here on their own, so a hit
+       * holds an optional term: a frequent required term with rare optional
+       * ones is then skipped over, not walked a document at a time.
+       */
+      for (size_t i = 0; i < n; i++)
+        if (advance(f->should[i], done) < d) d = f->should[i]->cur.doc;
+      if (d >= optional_until) {
+        done = optional_until;
+        continue;
+      }
     } else {
       d = advance(lead, done);
     }
@@ -55,14 +70,32 @@ void kz_flat_and_or(kz_flat *f) {
         ub += block_bound(f, f->must[i], d);
         if (f->must[i]->bm_last < upto) upto = f->must[i]->bm_last;
       }
+      double required_ub = ub;
+      int optional_here = 0;
       for (size_t i = 0; i < n; i++) {
         kz_fterm *t = f->should[i];
         if (advance(t, d) > upto) continue;
+        optional_here = 1;
         ub += block_bound(f, t, d);
         if (t->bm_last < upto) upto = t->bm_last;
       }
       checked_until = after(upto);
       if (ub <= seen) { /* nothing before checked_until can win */
+        done = checked_until;
+        continue;
+      }
+      if (required_ub <= seen) { /* only with an optional term */
+        optional_until = checked_until;
+        done = d;
+        continue;
+      }
+      if (!optional_here && f->n_must == 1) {
+        /*
+         * No optional term up to the end of the lead's block: its documents
+         * score as the lead's alone, so the block is scored as one term's,
+         * in one loop (flat_term.c), not a candidate at a time.
+         */
+        kz_flat_term_block(f, lead);
         done = checked_until;
         continue;
       }

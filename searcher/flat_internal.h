@@ -155,6 +155,7 @@ void kz_flat_take_window(kz_flat *f, kz_fterm *t, uint32_t start, uint64_t end, 
 
 /* The algorithms; each leaves corruption or KZ_ERR_NOMEM in f->error. */
 void kz_flat_term(kz_flat *f, kz_fterm *t);
+void kz_flat_term_block(kz_flat *f, kz_fterm *t); /* the rest of t's decoded block, one loop */
 void kz_flat_or_windows(kz_flat *f);
 void kz_flat_or_maxscore(kz_flat *f);
 void kz_flat_or_maxscore_windows(kz_flat *f);

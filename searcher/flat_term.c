@@ -31,47 +31,60 @@ void kz_flat_term(kz_flat *f, kz_fterm *t) {
         if (c->doc == KZ_DOC_END) return;
       }
     }
-    uint32_t from = c->i, n = c->n - from;
-    s->candidates += n;
-    if (!s->scoring && (s->collector || s->tally)) { /* counting, every match handed on */
-      for (uint32_t i = from; i < c->n; i++)
-        if (!kz_deleted(s->deleted, c->docs[i]) && !(f->n_not && excluded(f, c->docs[i])))
-          kz_sink_match(s, c->docs[i]);
-    } else if (!s->scoring) { /* counting only */
-      for (uint32_t i = from; i < c->n; i++)
-        s->matches += !kz_deleted(s->deleted, c->docs[i]) && !(f->n_not && excluded(f, c->docs[i]));
+    kz_flat_term_block(f, t);
+  }
+}
+
+/*
+ * The rest of t's decoded block, from its current document on: scored in
+ * one loop (or counted), the few scores that can enter offered; moves t to
+ * its next block. Used by kz_flat_and_or too, where a required term's
+ * block holds no optional term.
+ */
+void kz_flat_term_block(kz_flat *f, kz_fterm *t) {
+  kz_sink *s = f->sink;
+  kz_postings *c = &t->cur;
+  const kz_bm25 *p = f->p;
+  uint32_t from = c->i, n = c->n - from;
+  s->candidates += n;
+  if (!s->scoring && (s->collector || s->tally)) { /* counting, every match handed on */
+    for (uint32_t i = from; i < c->n; i++)
+      if (!kz_deleted(s->deleted, c->docs[i]) && !(f->n_not && excluded(f, c->docs[i])))
+        kz_sink_match(s, c->docs[i]);
+  } else if (!s->scoring) { /* counting only */
+    for (uint32_t i = from; i < c->n; i++)
+      s->matches += !kz_deleted(s->deleted, c->docs[i]) && !(f->n_not && excluded(f, c->docs[i]));
+  } else {
+    double score[KZ_BLOCK_DOCS];
+    kz_bm25_scores(p, t->idf, c->docs + from, c->freqs + from, n, score);
+    s->scored += n;
+    /*
+     * Once the heap is full most scores fall short of its weakest (a tie
+     * loses: documents increase), so the few that do not are picked out
+     * first without a branch per posting, then offered.
+     */
+    uint32_t pick[KZ_BLOCK_DOCS];
+    size_t k = kz_scores_above(score, n, kz_sink_floor(s), pick);
+    /* Exclusions are checked once per document, in order (their cursors only move on). */
+    int all_live = !s->deleted && !f->n_not;
+    unsigned char live[KZ_BLOCK_DOCS];
+    if (all_live) {
+      s->matches += n;
+      if (s->tally)
+        for (uint32_t i = 0; i < n; i++) kz_tally_add(s->tally, c->docs[from + i]);
     } else {
-      double score[KZ_BLOCK_DOCS];
-      kz_bm25_scores(p, t->idf, c->docs + from, c->freqs + from, n, score);
-      s->scored += n;
-      /*
-       * Once the heap is full most scores fall short of its weakest (a tie
-       * loses: documents increase), so the few that do not are picked out
-       * first without a branch per posting, then offered.
-       */
-      uint32_t pick[KZ_BLOCK_DOCS];
-      size_t k = kz_scores_above(score, n, kz_sink_floor(s), pick);
-      /* Exclusions are checked once per document, in order (their cursors only move on). */
-      int all_live = !s->deleted && !f->n_not;
-      unsigned char live[KZ_BLOCK_DOCS];
-      if (all_live) {
-        s->matches += n;
-        if (s->tally)
-          for (uint32_t i = 0; i < n; i++) kz_tally_add(s->tally, c->docs[from + i]);
-      } else {
-        for (uint32_t i = 0; i < n; i++) {
-          uint32_t d = c->docs[from + i];
-          live[i] = !kz_deleted(s->deleted, d) && !(f->n_not && excluded(f, d));
-          s->matches += live[i];
-          if (live[i] && s->tally) kz_tally_add(s->tally, d);
-        }
-      }
-      for (size_t j = 0; j < k; j++) {
-        uint32_t i = pick[j];
-        if (all_live || live[i]) kz_sink_push(s, score[i], c->docs[from + i]);
+      for (uint32_t i = 0; i < n; i++) {
+        uint32_t d = c->docs[from + i];
+        live[i] = !kz_deleted(s->deleted, d) && !(f->n_not && excluded(f, d));
+        s->matches += live[i];
+        if (live[i] && s->tally) kz_tally_add(s->tally, d);
       }
     }
-    c->i = c->n - 1; /* the next call moves to the next block */
-    kz_postings_next(c);
+    for (size_t j = 0; j < k; j++) {
+      uint32_t i = pick[j];
+      if (all_live || live[i]) kz_sink_push(s, score[i], c->docs[from + i]);
+    }
   }
+  c->i = c->n - 1; /* the next call moves to the next block */
+  kz_postings_next(c);
 }
