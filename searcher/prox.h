@@ -53,4 +53,18 @@ typedef struct kz_prox_cursor {
 uint32_t kz_prox_match(const kz_prox_term *terms, size_t n, int64_t max_len, uint32_t base,
                        int first_only, kz_prox_cursor *cur, double *freq);
 
+/* kz_prox_match_above's answer when it gave up. */
+#define KZ_PROX_GAVE_UP UINT32_MAX
+
+/*
+ * kz_prox_match for scoring a document that must beat a threshold: it
+ * gives up as soon as the sloppy frequency can no longer exceed give_up.
+ * The bound it watches is the frequency so far, plus one for each move
+ * the cursors have left (each match but the last is recorded on a move,
+ * and weighs at most 1), plus one for the last match. @return as
+ * kz_prox_match, or KZ_PROX_GAVE_UP with *freq = that bound (<= give_up).
+ */
+uint32_t kz_prox_match_above(const kz_prox_term *terms, size_t n, int64_t max_len,
+                             uint32_t base, double give_up, kz_prox_cursor *cur, double *freq);
+
 #endif /* KZ_PROX_H */
