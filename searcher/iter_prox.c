@@ -10,9 +10,11 @@
  * most 1, and each match but the last is
  * recorded when a cursor steps forward, which each term's cursor does at
  * most tf - 1 times, so the sloppy frequency is at most sum(tf) - k + 1 for
- * k terms. It is not bounded by the smallest tf as an exact phrase's
- * frequency is: in "a b"~2 over ". b . . b . a b . b", the one "a" takes part
- * in two matches (test_prox checks this).
+ * k terms; for two distinct terms, whose passes alternate, at most
+ * min(tf_a + tf_b - 1, 2 min(tf_a, tf_b)) (kz_prox_most2). It is not
+ * bounded by the smallest tf as an exact phrase's frequency is: in
+ * "a b"~2 over ". b . . b . a b . b", the one "a" takes part in two matches
+ * (test_prox checks this).
  *
  * Owns its cursors and the position buffers, which grow to the largest
  * document seen and are reused.
@@ -104,6 +106,9 @@ static int prox_matches(kz_iter *it) {
   if (x->threshold) { /* the bound of the file comment */
     double most = 1.0 - (double)x->n;
     for (size_t i = 0; i < x->n; i++) most += kz_postings_freq(&x->cur[i]);
+    if (x->n == 2 && x->terms[0].group != x->terms[1].group)
+      most = (double)kz_prox_most2(kz_postings_freq(&x->cur[0]) - 1,
+                                   kz_postings_freq(&x->cur[1]) - 1);
     if (kz_bm25_score(x->bm25, x->idf, most, it->doc) * KZ_BOUND_SLACK <= *x->threshold)
       return 0;
   }

@@ -103,14 +103,12 @@ static uint32_t sweep2(const kz_prox_term *t, int64_t max_len, uint32_t base, in
   const uint32_t *p[2] = {t[0].pos, t[1].pos};
   uint32_t i[2] = {0, 0};
   int64_t v[2] = {(int64_t)p[0][0] - t[0].offset, (int64_t)p[1][0] - t[1].offset};
-  uint64_t left = (uint64_t)(t[0].n - 1) + (t[1].n - 1);
   /* the first in the sweep's order: smaller value, then smaller offset, then term 0 */
   int l = v[0] != v[1] ? v[1] < v[0] : t[1].offset < t[0].offset;
   int64_t len = v[!l] - v[l];
   uint32_t matches = 0;
   while (i[l] + 1 < t[l].n) {
     int64_t nv = (int64_t)p[l][++i[l]] - t[l].offset;
-    left--;
     if (nv > v[!l]) { /* passed the other: the shortest length with this lead is known */
       if (len <= max_len) {
         matches++;
@@ -124,8 +122,9 @@ static uint32_t sweep2(const kz_prox_term *t, int64_t max_len, uint32_t base, in
       v[l] = nv;
       len = v[!l] - nv;
     }
-    if (*freq + (double)left + 1.0 <= give_up) {
-      *freq += (double)left + 1.0;
+    double most = (double)kz_prox_most2(t[0].n - 1 - i[0], t[1].n - 1 - i[1]);
+    if (*freq + most <= give_up) {
+      *freq += most;
       return KZ_PROX_GAVE_UP;
     }
   }

@@ -53,6 +53,7 @@ static void test_prox__a_word_may_count_in_several_matches(void) {
   CHECK(f > 1.0);
   CHECK(f == 1.0 + 1.0 / 3.0);
   CHECK(f <= 1 + 4 - 2 + 1); /* sum(tf) - k + 1 */
+  CHECK(f <= (double)kz_prox_most2(0, 3)); /* 2 min(tf): the passes alternate */
 }
 
 static void test_prox__repeated_terms_take_distinct_positions(void) {
@@ -104,6 +105,7 @@ static void test_prox__giving_up_is_safe(void) {
     size_t n = round % 3 == 0 ? 3 : 2; /* three terms, one repeated: the general sweep */
     double full, bounded;
     uint32_t m = kz_prox_match(t, n, max_len, base, 0, c, &full);
+    if (n == 2) CHECK(m <= kz_prox_most2(na - 1, nb - 1)); /* iter_prox.c's bound */
     double give_up = full * (double)(kz_test_rand_u32(&r) % 200) / 100.0;
     uint32_t mb = kz_prox_match_above(t, n, max_len, base, give_up, c, &bounded);
     if (mb == KZ_PROX_GAVE_UP) {
