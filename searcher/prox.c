@@ -100,32 +100,46 @@ static double weight(int64_t len, uint32_t base) {
  */
 static uint32_t sweep2(const kz_prox_term *t, int64_t max_len, uint32_t base, int first_only,
                        double give_up, double *freq) {
-  const uint32_t *p[2] = {t[0].pos, t[1].pos};
-  uint32_t i[2] = {0, 0};
-  int64_t v[2] = {(int64_t)p[0][0] - t[0].offset, (int64_t)p[1][0] - t[1].offset};
   /* the first in the sweep's order: smaller value, then smaller offset, then term 0 */
-  int l = v[0] != v[1] ? v[1] < v[0] : t[1].offset < t[0].offset;
-  int64_t len = v[!l] - v[l];
-  uint32_t matches = 0;
-  while (i[l] + 1 < t[l].n) {
-    int64_t nv = (int64_t)p[l][++i[l]] - t[l].offset;
-    if (nv > v[!l]) { /* passed the other: the shortest length with this lead is known */
+  int64_t v0 = (int64_t)t[0].pos[0] - t[0].offset, v1 = (int64_t)t[1].pos[0] - t[1].offset;
+  int first = v0 != v1 ? v1 < v0 : t[1].offset < t[0].offset;
+  /* The lead (l*) and the other term (o*), swapped on every pass, kept in locals. */
+  const uint32_t *lp = t[first].pos, *op = t[!first].pos;
+  uint32_t li = 0, oi = 0, ln = t[first].n, on = t[!first].n;
+  int64_t loff = t[first].offset, ooff = t[!first].offset;
+  int64_t ov = first ? v0 : v1, len = ov - (first ? v1 : v0);
+  uint32_t matches = 0, moves = 0;
+  while (li + 1 < ln) {
+    int64_t nv = (int64_t)lp[++li] - loff;
+    if (nv > ov) { /* passed the other: the shortest length with this lead is known */
       if (len <= max_len) {
         matches++;
         *freq += weight(len, base);
         if (first_only) return matches;
       }
-      v[l] = nv;
-      l = !l;
-      len = nv - v[l];
+      const uint32_t *p = lp;
+      lp = op;
+      op = p;
+      uint32_t i = li, n = ln;
+      li = oi;
+      oi = i;
+      ln = on;
+      on = n;
+      int64_t off = loff;
+      loff = ooff;
+      ooff = off;
+      len = nv - ov;
+      ov = nv;
     } else {
-      v[l] = nv;
-      len = v[!l] - nv;
+      len = ov - nv;
     }
-    double most = (double)kz_prox_most2(t[0].n - 1 - i[0], t[1].n - 1 - i[1]);
-    if (*freq + most <= give_up) {
-      *freq += most;
-      return KZ_PROX_GAVE_UP;
+    /* Every 16 moves: the test costs more than the moves it would save in between. */
+    if ((++moves & 15) == 0) {
+      double most = (double)kz_prox_most2(ln - 1 - li, on - 1 - oi);
+      if (*freq + most <= give_up) {
+        *freq += most;
+        return KZ_PROX_GAVE_UP;
+      }
     }
   }
   if (len <= max_len) {
