@@ -5,12 +5,16 @@
  * sweep of prox.h on the candidate's positions. With a threshold (the
  * phrase is the whole query and pruning is on), a candidate whose best
  * possible score cannot enter the top k is rejected before any position is
- * decoded. Each match weighs at most 1, and each match but the last is
+ * decoded, and the sweep gives up on one as soon as the matches it has
+ * left cannot lift it there (kz_prox_match_above). Each match weighs at
+ * most 1, and each match but the last is
  * recorded when a cursor steps forward, which each term's cursor does at
  * most tf - 1 times, so the sloppy frequency is at most sum(tf) - k + 1 for
- * k terms. It is not bounded by the smallest tf as an exact phrase's
- * frequency is: in "a b"~2 over ". b . . b . a b . b", the one "a" takes part
- * in two matches (test_prox checks this).
+ * k terms; for two distinct terms, whose passes alternate, at most
+ * min(tf_a + tf_b - 1, 2 min(tf_a, tf_b)) (kz_prox_most2). It is not
+ * bounded by the smallest tf as an exact phrase's frequency is: in
+ * "a b"~2 over ". b . . b . a b . b", the one "a" takes part in two matches
+ * (test_prox checks this).
  *
  * Owns its cursors and the position buffers, which grow to the largest
  * document seen and are reused.
@@ -84,17 +88,40 @@ static int load_positions(prox_iter *x, size_t i) {
   return 1;
 }
 
+/*
+ * A sloppy frequency at or below which document `doc` cannot beat the
+ * threshold: BM25 solved for tf, a little lower so that rounding stays on
+ * the safe side (the caller checks the bound it gets with BM25 itself).
+ * -1 when there is no threshold yet.
+ */
+static double give_up(const prox_iter *x, uint32_t doc) {
+  double t = *x->threshold, den = x->idf * KZ_BOUND_SLACK - t;
+  if (!(t > 0) || !(den > 0)) return -1.0;
+  return t * kz_bm25_norm(x->bm25, doc) / den * (1.0 - 1e-9);
+}
+
 static int prox_matches(kz_iter *it) {
   prox_iter *x = (prox_iter *)it;
   x->freq = 0;
   if (x->threshold) { /* the bound of the file comment */
     double most = 1.0 - (double)x->n;
     for (size_t i = 0; i < x->n; i++) most += kz_postings_freq(&x->cur[i]);
+    if (x->n == 2 && x->terms[0].group != x->terms[1].group)
+      most = (double)kz_prox_most2(kz_postings_freq(&x->cur[0]) - 1,
+                                   kz_postings_freq(&x->cur[1]) - 1);
     if (kz_bm25_score(x->bm25, x->idf, most, it->doc) * KZ_BOUND_SLACK <= *x->threshold)
       return 0;
   }
   for (size_t i = 0; i < x->n; i++)
     if (!load_positions(x, i)) return 0;
+  if (x->threshold && x->ctx->scoring) {
+    uint32_t m = kz_prox_match_above(x->terms, x->n, x->max_len, x->weight_base,
+                                     give_up(x, it->doc), x->sweep, &x->freq);
+    if (m != KZ_PROX_GAVE_UP) return m > 0;
+    if (kz_bm25_score(x->bm25, x->idf, x->freq, it->doc) * KZ_BOUND_SLACK <= *x->threshold)
+      return 0;
+    /* rounding put the bound a hair above the threshold after all: count it all */
+  }
   return kz_prox_match(x->terms, x->n, x->max_len, x->weight_base, !x->ctx->scoring, x->sweep,
                        &x->freq) > 0;
 }

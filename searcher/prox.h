@@ -53,4 +53,31 @@ typedef struct kz_prox_cursor {
 uint32_t kz_prox_match(const kz_prox_term *terms, size_t n, int64_t max_len, uint32_t base,
                        int first_only, kz_prox_cursor *cur, double *freq);
 
+/*
+ * The most matches the sweep of two distinct terms can still record when
+ * they have a and b moves left: each match but the last is recorded on a
+ * move that passes the other term's occurrence, and with two terms those
+ * passes alternate between them. So at most min(a + b, 2 min(a, b) + 1)
+ * passes, and one match more; each match weighs at most 1.
+ */
+static inline uint64_t kz_prox_most2(uint64_t a, uint64_t b) {
+  uint64_t m = a < b ? a : b;
+  return (a + b < 2 * m + 1 ? a + b : 2 * m + 1) + 1;
+}
+
+/* kz_prox_match_above's answer when it gave up. */
+#define KZ_PROX_GAVE_UP UINT32_MAX
+
+/*
+ * kz_prox_match for scoring a document that must beat a threshold: it
+ * gives up as soon as the sloppy frequency can no longer exceed give_up.
+ * The bound it watches is the frequency so far, plus one for each move
+ * the cursors have left (each match but the last is recorded on a move,
+ * and weighs at most 1), plus one for the last match (for two distinct
+ * terms, kz_prox_most2 of their moves left). @return as
+ * kz_prox_match, or KZ_PROX_GAVE_UP with *freq = that bound (<= give_up).
+ */
+uint32_t kz_prox_match_above(const kz_prox_term *terms, size_t n, int64_t max_len,
+                             uint32_t base, double give_up, kz_prox_cursor *cur, double *freq);
+
 #endif /* KZ_PROX_H */

@@ -98,11 +98,14 @@ static void random_query(char *q, size_t size) {
     kz_test_word(q, size, 'q', zipf_word());
     return;
   }
-  if (kind == 4) { /* a lone phrase of frequent words */
+  if (kind == 4) { /* a lone phrase of frequent words: exact, sloppy ("a b"~N) or NEAR/N */
     char w1[16], w2[16];
     kz_test_word(w1, sizeof w1, 'q', zipf_word() % 8);
     kz_test_word(w2, sizeof w2, 'q', zipf_word() % 8);
-    snprintf(q, size, "\"%s %s\"", w1, w2);
+    int form = (int)kz_test_rand_below(&g_rng, 3), slop = 1 + (int)kz_test_rand_below(&g_rng, 6);
+    if (form == 0) snprintf(q, size, "\"%s %s\"", w1, w2);
+    if (form == 1) snprintf(q, size, "\"%s %s\"~%d", w1, w2, slop);
+    if (form == 2) snprintf(q, size, "%s NEAR/%d %s", w1, slop, w2);
     return;
   }
   for (int i = 0; i < n; i++) {
