@@ -12,6 +12,7 @@
  * its per-posting calls. Owns the window's buffers and the terms' cursors
  * of one segment.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,7 +25,13 @@
 #include "searcher/rank.h"
 #include "searcher/rank_proximity.h"
 
-#define WINDOW_DOCS 4096u
+/*
+ * Smaller than flat_or_windows.c's 4096: its five arrays (23 KB) are
+ * allocated per segment, and at 4096 documents (92 KB) freeing them let
+ * the allocator give the pages back, to fault them in again on the next
+ * search (a fifth of proximity's CPU time on Cranfield).
+ */
+#define WINDOW_DOCS 1024u
 
 typedef struct rf_term {
   kz_postings cur;
@@ -46,10 +53,10 @@ typedef struct rank_flat {
   size_t n_should, n_not;
   double *acc;       /* the window's sums, all 0.0 between windows (0.0 + x is x) */
   uint32_t *title_tf; /* the window's title frequencies of the current term, 0 elsewhere */
-  uint32_t *title_at; /* where title_tf is set, to clear it */
-  /* With proximity, kz_proximity_bound's sum and count of the window's documents, 0 between windows */
+  uint16_t *title_at; /* where title_tf is set, to clear it */
+  /* With proximity, kz_proximity_bound's sum and count (up to 2) of the window's documents, 0 between windows */
   double *prox_most;
-  uint32_t *prox_terms;
+  uint8_t *prox_terms;
 } rank_flat;
 
 static int text_term(const kz_plan *p) { return p->kind == KZ_P_TERM && p->field == KZ_FIELD_TEXT; }
@@ -126,7 +133,7 @@ static size_t take_titles(rank_flat *f, rf_term *t, uint32_t start, uint64_t end
       if (c->docs[k] >= start) {
         uint32_t w = c->docs[k] - start;
         f->title_tf[w] = c->freqs[k];
-        f->title_at[n++] = w;
+        f->title_at[n++] = (uint16_t)w;
       }
     after_run(c, to);
   }
@@ -160,8 +167,9 @@ static void take_window(rank_flat *f, rf_term *t, uint32_t start, uint64_t end, 
     }
     if (t->prox_first)
       for (uint32_t k = 0; k < n; k++) {
+        uint8_t *count = &f->prox_terms[docs[k] - start];
         f->prox_most[docs[k] - start] += t->prox_most;
-        f->prox_terms[docs[k] - start]++;
+        *count = (uint8_t)(*count + (*count < 2));
       }
     after_run(c, to);
   }
@@ -214,7 +222,7 @@ static int run_windows(rank_flat *f, kz_proximity *prox, const int64_t *dates) {
         double sum = f->acc[w], most = -1;
         f->acc[w] = 0.0;
         if (prox) {
-          most = f->prox_terms[w] < 2 ? 0 : f->prox_most[w];
+          most = f->prox_terms[w] < 2 ? 0 : f->prox_most[w]; /* fewer than two terms: no pair */
           f->prox_most[w] = 0.0;
           f->prox_terms[w] = 0;
         }
@@ -239,15 +247,18 @@ int kz_rank_flat_evaluate(const kz_rank *r, const kz_plan *plan, size_t s, const
   kz_plan *const *should = group ? plan->should : (kz_plan *const *)&single;
   size_t ns = group ? plan->n_should : 1, nn = group ? plan->n_not : 0;
   f.should = calloc(ns + nn ? ns + nn : 1, sizeof *f.should);
-  f.acc = calloc(WINDOW_DOCS, sizeof *f.acc);
-  f.title_tf = calloc(WINDOW_DOCS, sizeof *f.title_tf);
-  f.title_at = malloc(WINDOW_DOCS * sizeof *f.title_at);
-  if (prox) {
-    f.prox_most = calloc(WINDOW_DOCS, sizeof *f.prox_most);
-    f.prox_terms = calloc(WINDOW_DOCS, sizeof *f.prox_terms);
+  /* the window's arrays in one block, largest alignment first */
+  size_t bytes = WINDOW_DOCS * (2 * sizeof(double) + sizeof(uint32_t) + sizeof(uint16_t) + 1);
+  char *mem = calloc(1, bytes);
+  if (mem) {
+    f.acc = (double *)(void *)mem;
+    f.prox_most = f.acc + WINDOW_DOCS;
+    f.title_tf = (uint32_t *)(void *)(f.prox_most + WINDOW_DOCS);
+    f.title_at = (uint16_t *)(void *)(f.title_tf + WINDOW_DOCS);
+    f.prox_terms = (uint8_t *)(void *)(f.title_at + WINDOW_DOCS);
   }
   int rc = KZ_ERR_NOMEM;
-  if (f.should && f.acc && f.title_tf && f.title_at && (!prox || (f.prox_most && f.prox_terms))) {
+  if (f.should && mem) {
     for (size_t i = 0; i < ns; i++)
       if (term_init(&f, &f.should[f.n_should], should[i], s, 1)) f.n_should++;
     f.not = f.should + f.n_should;
@@ -258,10 +269,6 @@ int kz_rank_flat_evaluate(const kz_rank *r, const kz_plan *plan, size_t s, const
     rc = run_windows(&f, prox, dates);
   }
   free(f.should);
-  free(f.acc);
-  free(f.title_tf);
-  free(f.title_at);
-  free(f.prox_most);
-  free(f.prox_terms);
+  free(mem);
   return rc;
 }
