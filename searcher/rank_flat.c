@@ -228,7 +228,13 @@ static int run_windows(rank_flat *f, kz_proximity *prox, const int64_t *dates) {
         }
         s->candidates++;
         if (rc || kz_deleted(s->deleted, d) || (f->n_not && excluded(f, d))) continue;
-        rc = kz_rank_offer(f->r, prox, f->bm25, dates, s, d, sum, most);
+        if (prox || f->r->recency) {
+          rc = kz_rank_offer(f->r, prox, f->bm25, dates, s, d, sum, most);
+          continue;
+        }
+        s->matches++; /* the sum is the score: kz_sink_offer as flat_or_windows.c inlines it */
+        if (s->tally) kz_tally_add(s->tally, d);
+        if (sum > kz_sink_floor(s)) kz_sink_push(s, sum, d);
       }
   }
   return rc ? rc : f->error;
