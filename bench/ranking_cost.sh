@@ -50,7 +50,7 @@ for l in open(sys.argv[1]):
 open(sys.argv[2], 'w').write('\n'.join(lines) + '\n')
 open(sys.argv[3], 'w').write(lines[0] + '\n')
 PY
-  for b in after ${before/#-/}; do
+  for b in after $([ "$before" = - ] || echo before); do
     for o in "plain" "--title-weight 2" "--proximity" "--recency 30" "--rm3"; do
       # RM3 met its target before; the other build's is not measured
       [ "$b" = after ] || [ "$o" != --rm3 ] || continue
@@ -59,17 +59,20 @@ PY
   done
 done
 # A copy, so that rebuilding while it runs changes nothing
-cp "$build/bench/bench_api_queries" "$work/bench_api_queries.after"
+cmp -s "$build/bench/bench_api_queries" "$work/bench_api_queries.after" ||
+  cp "$build/bench/bench_api_queries" "$work/bench_api_queries.after"
 export work build before
 # Two at a time: each counts its own instructions, whatever else runs.
 tr '\n' '\0' <"$jobs" | xargs -0 -P2 -I{} bash -c '
   IFS="|" read -r c b o q <<<"{}"
+  out=$work/cost.$c.$b.${o// /_}.$q
+  [ -s "$out" ] && [ "$out" -nt "$work/bench_api_queries.after" ] && exit 0 # measured by an interrupted run
   bin=$work/bench_api_queries.after
   [ "$b" = after ] || bin=$before
   opt=$o; [ "$opt" = plain ] && opt=
   n=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" "$work/$c/idx" "$work/$c/$q.txt" $opt 2>&1 >/dev/null |
       sed -n "s/.*Collected : \([0-9]*\).*/\1/p")
-  echo "$c|$b|$o|$q|$n" >"$work/cost.$c.$b.${o// /_}.$q"'
+  [ -n "$n" ] && echo "$c|$b|$o|$q|$n" >"$out"'
 python3 - "$work" "$jobs" <<'PY'
 import sys
 work, jobs = sys.argv[1], sys.argv[2]
