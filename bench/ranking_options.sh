@@ -23,6 +23,7 @@ options=${KZ_RANK_OPTIONS:-"--title-weight 2
 --rm3
 --proximity
 --recency 30d"}
+. "$root/bench/rank_corpus.sh"
 work=${TMPDIR:-/tmp}/kzsearch-rank
 mkdir -p "$work"
 out=$work/results.tsv
@@ -30,11 +31,7 @@ out=$work/results.tsv
 for c in ${@:-cranfield cisi cacm npl scifact}; do
   C=$shared/corpora/$c
   W=$work/$c
-  mkdir -p "$W"
-  if [ ! -f "$W/idx/MANIFEST" ]; then
-    zstdcat -f "$C/docs.jsonl.zst" >"$W/docs.jsonl"
-    "$build/kzsearch-peer" index "$W/docs.jsonl" "$W/idx" >"$W/index.log"
-  fi
+  rank_corpus_index "$C" "$W" "$build/kzsearch-peer"
   n=0
   while IFS= read -r o; do
     [ -n "$o" ] || continue

@@ -115,13 +115,52 @@ void kz_rank_free(kz_rank *r) {
   free(r);
 }
 
-int kz_rank_evaluate(const kz_rank *r, const kz_plan *plan, size_t s, const kz_bm25 *bm25,
-                     const kz_bm25 *title_bm25, kz_sink *sink) {
-  kz_eval_ctx ctx = {bm25->seg, s, *bm25, sink->scoring, NULL, KZ_OK, 0, *title_bm25, r};
+double kz_rank_leaf_weight(const kz_rank *r, const kz_plan *leaf) {
+  for (size_t i = 0; i < r->n_leaves; i++)
+    if (r->leaves[i].leaf == leaf) return r->leaves[i].weight;
+  return 1.0;
+}
+
+const kz_term_info *kz_rank_leaf_title(const kz_rank *r, const kz_plan *leaf, size_t s) {
+  for (size_t i = 0; i < r->n_leaves; i++)
+    if (r->leaves[i].leaf == leaf)
+      return r->leaves[i].title && r->leaves[i].title[s].df > 0 ? &r->leaves[i].title[s] : NULL;
+  return NULL;
+}
+
+int kz_rank_offer(const kz_rank *r, kz_proximity *prox, const kz_bm25 *bm25,
+                  const int64_t *dates, kz_sink *sink, uint32_t d, double score, double most) {
+  double factor = r->recency ? kz_recency_factor(&r->decay, kz_doc_value(dates, d)) : 1.0;
+  /*
+   * The bonus only where the document could reach the top k with the
+   * most it can be; else the score without it, which the heap refuses too.
+   * First the bound of all the query's terms, which costs nothing, then the document's.
+   */
+  double floor = kz_sink_floor(sink), bonus = 0;
+  int may = prox && (score + prox->most * KZ_BOUND_SLACK) * factor > floor;
+  int known = most >= 0;
+  if (!known) most = may ? kz_proximity_bound(prox, d) : 0;
+  int rc = KZ_OK;
+  if (may && most > 0 && (score + most * KZ_BOUND_SLACK) * factor > floor) {
+    if (known) kz_proximity_bound(prox, d); /* it moves the cursors the bonus reads */
+    if (!(rc = kz_proximity_bonus(prox, bm25, d, &bonus))) score += bonus;
+  }
+  kz_sink_offer(sink, r->recency ? score * factor : score, d);
+  return rc;
+}
+
+int kz_rank_evaluate(const kz_rank *r, const kz_plan *plan, size_t s, int flat,
+                     const kz_bm25 *bm25, const kz_bm25 *title_bm25, kz_sink *sink) {
   kz_proximity prox;
   int proximity = r->proximity && sink->scoring;
   int rc = proximity ? kz_proximity_init(&prox, plan, bm25->seg, s) : KZ_OK;
   if (rc) return rc;
+  if (flat && sink->scoring && kz_rank_flat_supported(plan)) {
+    rc = kz_rank_flat_evaluate(r, plan, s, bm25, title_bm25, proximity ? &prox : NULL, sink);
+    if (proximity) kz_proximity_free(&prox);
+    return rc;
+  }
+  kz_eval_ctx ctx = {bm25->seg, s, *bm25, sink->scoring, NULL, KZ_OK, 0, *title_bm25, r};
   kz_iter *it = NULL;
   if ((rc = kz_iter_build(&it, plan, &ctx))) {
     if (proximity) kz_proximity_free(&prox);
@@ -135,20 +174,7 @@ int kz_rank_evaluate(const kz_rank *r, const kz_plan *plan, size_t s, const kz_b
       kz_sink_match(sink, d);
       continue;
     }
-    double score = it->ops->score(it);
-    double factor = r->recency ? kz_recency_factor(&r->decay, kz_doc_value(dates, d)) : 1.0;
-    /*
-     * The bonus only where the document could reach the top k with the
-     * most it can be; else the score without it, which the heap refuses too.
-     */
-    /* first the bound of all the query's terms, which costs nothing, then the document's */
-    double floor = kz_sink_floor(sink), bonus = 0;
-    int may = proximity && (score + prox.most * KZ_BOUND_SLACK) * factor > floor;
-    double most = may ? kz_proximity_bound(&prox, d) : 0;
-    if (most > 0 && (score + most * KZ_BOUND_SLACK) * factor > floor &&
-        !(rc = kz_proximity_bonus(&prox, bm25, d, &bonus)))
-      score += bonus;
-    kz_sink_offer(sink, r->recency ? score * factor : score, d);
+    rc = kz_rank_offer(r, proximity ? &prox : NULL, bm25, dates, sink, d, it->ops->score(it), -1);
   }
   kz_iter_free(it);
   if (proximity) kz_proximity_free(&prox);

@@ -40,11 +40,6 @@ static uint32_t rterm_advance(kz_iter *it, uint32_t target) {
 }
 static int rterm_matches(kz_iter *it) { return 1; }
 
-/* B_f of a document of the given length, in a field of average length avgdl. */
-static double length_factor(const kz_bm25 *p, uint32_t length, double avgdl) {
-  return 1.0 - p->b + p->b * (double)length / avgdl;
-}
-
 static double rterm_score(kz_iter *it) {
   rank_term *t = (rank_term *)it;
   uint32_t doc = it->doc;
@@ -54,12 +49,8 @@ static double rterm_score(kz_iter *it) {
   double title_tf = 0;
   if (t->has_title && kz_postings_advance(&t->title, doc) == doc)
     title_tf = kz_postings_freq(&t->title);
-  const kz_segment *seg = t->ctx->seg;
-  double pseudo = tf / length_factor(t->bm25, kz_segment_doc_length(seg, doc), t->bm25->avgdl);
-  if (title_tf > 0)
-    pseudo += t->title_weight * title_tf /
-              length_factor(t->bm25, kz_segment_title_length(seg, doc), t->ctx->title_bm25.avgdl);
-  return t->weight * t->idf * pseudo / (t->bm25->k1 + pseudo);
+  return kz_rank_bm25f(t->bm25, t->ctx->title_bm25.avgdl, t->weight, t->idf, t->title_weight, tf,
+                       title_tf, doc);
 }
 
 static void rterm_free(kz_iter *it) { free(it); }
@@ -80,9 +71,6 @@ static int new_empty(kz_iter **out, kz_eval_ctx *ctx) {
 
 int kz_rank_term_iter(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx) {
   const kz_rank *r = ctx->rank;
-  const kz_rank_leaf *leaf = NULL;
-  for (size_t i = 0; i < r->n_leaves && !leaf; i++)
-    if (r->leaves[i].leaf == p) leaf = &r->leaves[i];
   const kz_term_info *info = &p->terms[0].seg[ctx->seg_index];
   if (info->df == 0) return new_empty(out, ctx);
   rank_term *t = malloc(sizeof *t);
@@ -93,11 +81,12 @@ int kz_rank_term_iter(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx) {
   t->ctx = ctx;
   t->bm25 = p->field == KZ_FIELD_TITLE ? &ctx->title_bm25 : &ctx->bm25;
   t->idf = p->idf;
-  t->weight = leaf ? leaf->weight : 1.0;
+  t->weight = kz_rank_leaf_weight(r, p);
   t->title_weight = p->field == KZ_FIELD_TEXT ? r->title_weight : 0.0;
-  t->has_title = t->title_weight > 0 && leaf && leaf->title && leaf->title[ctx->seg_index].df > 0;
+  const kz_term_info *title = t->title_weight > 0 ? kz_rank_leaf_title(r, p, ctx->seg_index) : NULL;
+  t->has_title = title != NULL;
   kz_postings_init(&t->cur, ctx->seg, info, &ctx->error);
-  if (t->has_title) kz_postings_init(&t->title, ctx->seg, &leaf->title[ctx->seg_index], &ctx->error);
+  if (t->has_title) kz_postings_init(&t->title, ctx->seg, title, &ctx->error);
   t->base.doc = kz_postings_next(&t->cur);
   *out = &t->base;
   return KZ_OK;

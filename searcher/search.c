@@ -217,7 +217,7 @@ static int evaluate(kz_index *idx, const query *q, const kz_search_options *o,
   int fields = kz_plan_has_fields(plan);
   int union_count = !sink->scoring && !sink->collector && !sink->tally && !fields && is_term_union(plan);
   /* title: and date: clauses go through the iterator tree, which knows their fields */
-  int flat = !(cfg && cfg->no_flat) && !fields && !q->rank && kz_flat_supported(plan);
+  int flat = !(cfg && cfg->no_flat) && !fields && kz_flat_supported(plan);
   /* The opened index's norms serve when they were made with the same parameters. */
   int defaults = o->bm25_k1 == idx->norms_k1 && o->bm25_b == idx->norms_b && avgdl == idx->avgdl;
   for (size_t s = 0; s < idx->n_segs; s++) {
@@ -234,7 +234,7 @@ static int evaluate(kz_index *idx, const query *q, const kz_search_options *o,
     kz_bm25 title_bm25 = {o->bm25_k1, o->bm25_b, title_avgdl, &idx->segs[s], NULL,
                           idx->segs[s].title_norms};
     kz_sink_segment(sink, s, idx->doc_base[s], idx->segs[s].deleted);
-    rc = q->rank ? kz_rank_evaluate(q->rank, plan, s, &bm25, &title_bm25, sink)
+    rc = q->rank ? kz_rank_evaluate(q->rank, plan, s, flat, &bm25, &title_bm25, sink)
          : flat  ? kz_flat_evaluate(plan, s, &bm25, sink)
                  : evaluate_tree(plan, s, &bm25, &title_bm25, sink);
     if (rc == KZ_ERR_NOMEM) return kz_error_set(err, rc, "out of memory");

@@ -6,6 +6,8 @@
  * top k with proximity equals the exhaustive ranking); a newer article
  * ranks above an older one with the same text, by the documented factor;
  * RM3's feedback terms come from the top documents; bad values are errors.
+ * And the two evaluators of the options (searcher/rank.h: the windows of
+ * rank_flat.c, the iterator tree) rank alike, to the last bit.
  *
  * Owns a temporary directory per test, removed at the end.
  */
@@ -19,6 +21,7 @@
 #include "kz_test_corpus.h"
 #include "kz_test_fs.h"
 #include "kzsearch.h"
+#include "searcher/search_internal.h"
 
 static char dir[512];
 
@@ -280,6 +283,56 @@ static void test_ranking__rm3_feedback_terms_come_from_the_top_documents(void) {
   CHECK(!strstr(required, "-only"));
 }
 
+/* Whether a search gives the same hits (documents, scores to the bit) and total both ways. */
+static int same_both_ways(kz_index *idx, const char *q, const kz_search_options *o) {
+  kz_eval_config tree = {.no_flat = 1};
+  kz_hits *a = NULL, *b = NULL;
+  int ok = kz_search_with(&a, idx, q, o, NULL, NULL) == KZ_OK &&
+           kz_search_with(&b, idx, q, o, &tree, NULL) == KZ_OK &&
+           kz_hits_size(a) == kz_hits_size(b) && kz_hits_total(a) == kz_hits_total(b) &&
+           kz_hits_size(a) > 0;
+  for (size_t i = 0; ok && i < kz_hits_size(a); i++)
+    ok = kz_hits_at(a, i)->doc == kz_hits_at(b, i)->doc &&
+         kz_hits_at(a, i)->score == kz_hits_at(b, i)->score;
+  if (!ok) fprintf(stderr, "query '%s' (k %zu) differs between the evaluators\n", q, o->k);
+  kz_hits_free(a);
+  kz_hits_free(b);
+  return ok;
+}
+
+/*
+ * Disjunctions (repeated words, exclusions) with each option, alone and
+ * together, over more documents than one window of rank_flat.c holds:
+ * the whole ranking, then the top 10 (where proximity's bound skips bonuses).
+ */
+static void test_ranking__windows_rank_as_the_iterator_tree(void) {
+  enum { N = 4500 };
+  static char text[N][2][400];
+  kz_index *idx = build_random(23, N, text);
+  CHECK(idx);
+  static const char *const queries[] = {"alpha", "beta gamma", "mu alpha mu theta",
+                                        "delta epsilon -zeta", "eta iota kappa lambda beta"};
+  int ok = 1;
+  for (int config = 0; config < 5 && ok; config++) {
+    kz_search_options o = KZ_SEARCH_OPTIONS_INIT;
+    o.collapse = 0;
+    o.ids_only = 1; /* the documents and scores are what is compared */
+    o.snippet_bytes = 0;
+    o.title_weight = config == 0 || config == 3 ? 2 : 0;
+    o.proximity = config == 1 || config == 3;
+    o.recency_days = config == 2 || config == 3 ? 30 : 0;
+    o.rm3 = config == 4; /* its weighted second pass */
+    for (size_t q = 0; q < sizeof queries / sizeof queries[0] && ok; q++) {
+      o.k = N;
+      ok = same_both_ways(idx, queries[q], &o);
+      o.k = 10;
+      ok = ok && same_both_ways(idx, queries[q], &o);
+    }
+  }
+  kz_index_close(idx);
+  CHECK(ok);
+}
+
 static void test_ranking__bad_values_are_errors(void) {
   static const doc_spec docs[] = {{"a", "t", "word", "2022-01-01"}};
   kz_index *idx = build(docs, 1);
@@ -323,6 +376,7 @@ int main(int argc, char **argv) {
       KZ_TEST(test_ranking__proximity_top_k_is_exact),
       KZ_TEST(test_ranking__newer_article_ranks_above_older_with_the_same_text),
       KZ_TEST(test_ranking__rm3_feedback_terms_come_from_the_top_documents),
+      KZ_TEST(test_ranking__windows_rank_as_the_iterator_tree),
       KZ_TEST(test_ranking__bad_values_are_errors),
   };
   int rc = kz_test_run(cases, sizeof cases / sizeof cases[0], argc, argv);
