@@ -244,6 +244,12 @@ static int candidate(kz_acronym_finder *f, const char *text, size_t open, size_t
   return acceptable(sf, lf) ? add_pair(f, sf, lf) : KZ_OK;
 }
 
+/* The offset of the next `c` in text[from, len), len when there is none. */
+static size_t next_of(const char *text, size_t from, size_t len, char c) {
+  const char *p = from < len ? memchr(text + from, c, len - from) : NULL;
+  return p ? (size_t)(p - text) : len;
+}
+
 int kz_acronym_find(kz_acronym_finder *f, const char *text, size_t len, int append) {
   if (!append) {
     kz_buf_clear(&f->strings);
@@ -254,7 +260,20 @@ int kz_acronym_find(kz_acronym_finder *f, const char *text, size_t len, int appe
   uint8_t nested[KZ_ACRONYM_MAX_DEPTH];
   size_t depth = 0, overflow = 0;
   int rc = KZ_OK;
-  for (size_t i = 0; i < len && !rc; i++) {
+  /* Only the four bracket bytes matter, and news text has few of them:
+   * memchr finds the next of each far faster than a byte loop walks there
+   * (the loop was 8% of indexing's instructions). next[k] is the offset of
+   * the next brackets[k]; the smallest is the next byte to look at. */
+  static const char brackets[4] = {'(', '[', ')', ']'};
+  size_t next[4];
+  for (int k = 0; k < 4; k++) next[k] = next_of(text, 0, len, brackets[k]);
+  while (!rc) {
+    int k = 0;
+    for (int j = 1; j < 4; j++)
+      if (next[j] < next[k]) k = j;
+    size_t i = next[k];
+    if (i >= len) break;
+    next[k] = next_of(text, i + 1, len, brackets[k]);
     if (text[i] == '(' || text[i] == '[') {
       if (depth) nested[depth - 1] = 1;
       if (depth == KZ_ACRONYM_MAX_DEPTH || overflow) {

@@ -51,6 +51,9 @@ size_t kz_fold_decode(const uint8_t *p, const uint8_t *end, int32_t *cp) {
 }
 
 int kz_fold_is_upper(int32_t cp) {
+  /* ASCII's Lu letters are A-Z and it has no Lt; the indexer asks this of
+   * every body word (names), mostly lowercase ASCII ones. */
+  if (cp >= 0 && cp < 0x80) return cp >= 'A' && cp <= 'Z';
   utf8proc_category_t c = utf8proc_category(cp);
   return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT;
 }

@@ -167,6 +167,9 @@ static int32_t decode_before(const char *text, size_t end, size_t *start) {
 
 int kz_name_capitalised(const char *text, size_t len, size_t start, size_t end) {
   const uint8_t *p = (const uint8_t *)text, *e = p + (end < len ? end : len);
+  /* The indexer asks this of every body word; most start with an ASCII
+   * byte that is not a capital, and need no decoding. */
+  if (start < len && p[start] < 0x80 && (p[start] < 'A' || p[start] > 'Z')) return 0;
   int32_t first, second = 0;
   size_t n = start < len ? kz_fold_decode(p + start, e, &first) : 0;
   if (n == 0 || !kz_fold_is_upper(first)) return 0;

@@ -30,8 +30,36 @@ static void slide(uint64_t *window, size_t size, uint64_t terms, uint64_t h) {
 
 void kz_simhash_begin(kz_simhash *s) { memset(s, 0, sizeof *s); }
 
+_Static_assert(KZ_SIMHASH_LEAD_SHINGLES < (1 << KZ_SIMHASH_PLANES),
+               "the vote counters must hold every shingle of the lead");
+
+/* Adds h's bits to the 64 bit-sliced counters (a ripple-carry adder). */
 static void vote(kz_simhash *s, uint64_t h) {
-  for (int b = 0; b < 64; b++) s->votes[b] += (int32_t)((h >> b) & 1) * 2 - 1;
+  uint64_t carry = h;
+  for (int k = 0; k < KZ_SIMHASH_PLANES && carry; k++) {
+    uint64_t next = s->ones[k] & carry;
+    s->ones[k] ^= carry;
+    carry = next;
+  }
+  s->shingles++;
+}
+
+/*
+ * The bits set in a majority of the shingles: count > shingles / 2, that
+ * is count >= shingles / 2 + 1, compared plane by plane from the top, for
+ * all 64 counters at once (Charikar's sign of the +1/-1 vote sum).
+ */
+static uint64_t majority(const kz_simhash *s) {
+  uint64_t t = s->shingles / 2 + 1, greater = 0, equal = ~0ull;
+  for (int k = KZ_SIMHASH_PLANES - 1; k >= 0; k--) {
+    if ((t >> k) & 1) {
+      equal &= s->ones[k];
+    } else {
+      greater |= equal & s->ones[k];
+      equal &= ~s->ones[k];
+    }
+  }
+  return greater | equal;
 }
 
 void kz_simhash_add(kz_simhash *s, const char *term, size_t len) {
@@ -46,10 +74,7 @@ uint64_t kz_simhash_end(const kz_simhash *s) {
   if (s->terms == 0) return 0;
   kz_simhash last = *s;
   if (s->terms < KZ_SIMHASH_SHINGLE) vote(&last, shingle_hash(s->window, (size_t)s->terms));
-  uint64_t out = 0;
-  for (int b = 0; b < 64; b++)
-    if (last.votes[b] > 0) out |= 1ull << b;
-  return out;
+  return majority(&last);
 }
 
 void kz_shingles_reset(kz_shingles *s) {

@@ -38,9 +38,16 @@
 /* A candidate pair is confirmed when Jaccard or containment reaches this. */
 #define KZ_NEAR_DUP_MIN_SIMILARITY 0.8
 
+/* Bit planes of the per-bit vote counters (counts up to 2^5 - 1 shingles). */
+#define KZ_SIMHASH_PLANES 5
+
 /* A fingerprint being computed, term by term (no allocation). */
 typedef struct kz_simhash {
-  int32_t votes[64];
+  /* For each of the 64 bits, how many shingles have it set: bit b of
+   * ones[k] is bit k of that count. Adding a shingle is a few word
+   * operations instead of 64 counter updates (it was 5% of indexing). */
+  uint64_t ones[KZ_SIMHASH_PLANES];
+  uint64_t shingles; /* voted so far */
   uint64_t window[KZ_SIMHASH_SHINGLE]; /* the last terms' hashes */
   uint64_t terms;
 } kz_simhash;

@@ -12,14 +12,45 @@
 
 #include "kzsearch.h"
 
-int kz_zstd_compress(kz_buf *out, const void *src, size_t n, int level) {
+struct kz_zstd_cctx {
+  ZSTD_CCtx *z;
+};
+
+/* One frame, with `c` or (NULL) with a context made for it. */
+static int compress_frame(ZSTD_CCtx *c, kz_buf *out, const void *src, size_t n, int level) {
   size_t bound = ZSTD_compressBound(n);
   int rc = kz_buf_reserve(out, bound);
   if (rc) return rc;
-  size_t z = ZSTD_compress(out->data + out->len, bound, src, n, level);
+  size_t z = c ? ZSTD_compressCCtx(c, out->data + out->len, bound, src, n, level)
+               : ZSTD_compress(out->data + out->len, bound, src, n, level);
   if (ZSTD_isError(z)) return KZ_ERR_NOMEM; /* zstd fails here only on allocation */
   out->len += z;
   return KZ_OK;
+}
+
+int kz_zstd_compress(kz_buf *out, const void *src, size_t n, int level) {
+  return compress_frame(NULL, out, src, n, level);
+}
+
+int kz_zstd_cctx_new(kz_zstd_cctx **out) {
+  kz_zstd_cctx *c = malloc(sizeof *c);
+  if (!c) return KZ_ERR_NOMEM;
+  if (!(c->z = ZSTD_createCCtx())) {
+    free(c);
+    return KZ_ERR_NOMEM;
+  }
+  *out = c;
+  return KZ_OK;
+}
+
+void kz_zstd_cctx_free(kz_zstd_cctx *c) {
+  if (!c) return;
+  ZSTD_freeCCtx(c->z);
+  free(c);
+}
+
+int kz_zstd_compress_cctx(kz_zstd_cctx *c, kz_buf *out, const void *src, size_t n, int level) {
+  return compress_frame(c->z, out, src, n, level);
 }
 
 int kz_zstd_decompress(void *dst, size_t dst_cap, const void *src, size_t n, size_t *out_len) {

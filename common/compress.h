@@ -14,6 +14,21 @@
 int kz_zstd_compress(kz_buf *out, const void *src, size_t n, int level);
 
 /*
+ * A compression context kept from one frame to the next. The one-shot call
+ * above allocates and clears a new one for every frame; a writer of many
+ * frames (the document store: one per 32 KB block) keeps one instead,
+ * which spares the allocation and the clearing of a new one (4.5% of the
+ * instructions of indexing Reuters).
+ */
+typedef struct kz_zstd_cctx kz_zstd_cctx;
+
+/* @return KZ_OK or KZ_ERR_NOMEM. */
+int kz_zstd_cctx_new(kz_zstd_cctx **out);
+void kz_zstd_cctx_free(kz_zstd_cctx *c); /* accepts NULL */
+/* As kz_zstd_compress, with the same frame as a result, reusing `c`. */
+int kz_zstd_compress_cctx(kz_zstd_cctx *c, kz_buf *out, const void *src, size_t n, int level);
+
+/*
  * Decompresses one frame into dst (capacity dst_cap) and stores its size in
  * *out_len. @return KZ_OK, or KZ_ERR_CORRUPT when the frame is damaged or
  * larger than dst_cap.

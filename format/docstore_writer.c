@@ -3,7 +3,8 @@
  * layout is specified in docs/FORMAT.md, "Document store".
  *
  * The writer owns one raw block buffer (the records of the block being
- * filled), one scratch buffer for that block's zstd frame, the block index
+ * filled), one scratch buffer for that block's zstd frame, a zstd context
+ * kept for all the blocks, the block index
  * (KZ_STORE_INDEX_ENTRY_BYTES per block), and the id table in two parts:
  * `ids`, every id's bytes back to back, and `id_ends`, one u32 per document
  * giving the end of its id in `ids`. Blocks stream to disk as they fill; the
@@ -50,6 +51,7 @@ struct kz_docstore_writer {
   kz_buf index;   /* KZ_STORE_INDEX_ENTRY_BYTES per written block */
   kz_buf ids;     /* every id added so far, back to back */
   kz_buf id_ends; /* u32 per document: end of its id in `ids` */
+  kz_zstd_cctx *zstd; /* made at the first block, kept for the others */
   uint64_t body_offset;
   uint32_t n_docs;
   uint32_t n_blocks;
@@ -73,7 +75,8 @@ static int fail(kz_docstore_writer *w, int rc) {
 /* Compresses `raw` into one frame, writes it and records its index entry. */
 static int flush_block(kz_docstore_writer *w) {
   kz_buf_clear(&w->frame);
-  int rc = kz_zstd_compress(&w->frame, w->raw.data, w->raw.len, KZ_STORE_ZSTD_LEVEL);
+  int rc = w->zstd ? KZ_OK : kz_zstd_cctx_new(&w->zstd);
+  if (!rc) rc = kz_zstd_compress_cctx(w->zstd, &w->frame, w->raw.data, w->raw.len, KZ_STORE_ZSTD_LEVEL);
   if (rc) return fail(w, rc);
   /* A block is at most one maximal document, so both lengths fit 32 bits. */
   if (w->frame.len > UINT32_MAX || w->raw.len > UINT32_MAX) return fail(w, KZ_ERR_LIMIT);
@@ -131,6 +134,8 @@ static void free_buffers(kz_docstore_writer *w) {
   kz_buf_free(&w->index);
   kz_buf_free(&w->ids);
   kz_buf_free(&w->id_ends);
+  kz_zstd_cctx_free(w->zstd);
+  w->zstd = NULL;
 }
 
 int kz_docstore_writer_open(kz_docstore_writer **out, const char *path) {

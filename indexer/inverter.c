@@ -31,6 +31,7 @@ struct kz_inverter {
   kz_term_acc **touched; /* terms of the current document */
   size_t n_touched, cap_touched;
   kz_term_acc **sorted;  /* scratch for kz_inverter_sorted */
+  kz_term_acc *last;     /* of the last add */
   uint32_t doc;
   size_t memory;         /* bytes in accumulators and their buffers */
 };
@@ -61,6 +62,7 @@ static void free_terms(kz_inverter *inv) {
   }
   inv->n_terms = 0;
   inv->n_touched = 0;
+  inv->last = NULL;
   inv->memory = 0;
 }
 
@@ -164,8 +166,11 @@ int kz_inverter_add(kz_inverter *inv, const char *key, size_t key_len, uint32_t 
   int rc = put_varint(inv, &a->pos, position - a->last_pos);
   a->last_pos = position;
   a->freq++;
+  inv->last = a;
   return rc;
 }
+
+kz_term_acc *kz_inverter_last(const kz_inverter *inv) { return inv->last; }
 
 int kz_inverter_end_doc(kz_inverter *inv) {
   for (size_t i = 0; i < inv->n_touched; i++) {

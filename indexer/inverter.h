@@ -29,6 +29,7 @@ typedef struct kz_term_acc {
   kz_buf docs;       /* varint (doc - prev_doc - 1), varint (freq - 1) */
   kz_buf pos;        /* per doc: varint first position, then varint deltas */
   uint32_t key_len;
+  uint8_t mark;      /* the caller's, 0 at first (fits the padding: sizeof is unchanged) */
   char key[];        /* field byte + term bytes */
 } kz_term_acc;
 
@@ -41,6 +42,11 @@ void kz_inverter_free(kz_inverter *inv);
 void kz_inverter_begin_doc(kz_inverter *inv, uint32_t doc);
 /* Records that `key` (field byte + term) occurs at `position` of the current document. */
 int kz_inverter_add(kz_inverter *inv, const char *key, size_t key_len, uint32_t position);
+/*
+ * The term of the last add (NULL before any), borrowed until the next reset; its
+ * `mark` lets a caller do something once per term and segment.
+ */
+kz_term_acc *kz_inverter_last(const kz_inverter *inv);
 /* Finishes the current document: writes each of its terms' (doc, freq). */
 int kz_inverter_end_doc(kz_inverter *inv);
 

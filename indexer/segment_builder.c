@@ -144,8 +144,9 @@ static int add_term(kz_builder *b, uint8_t field, const kz_token *tok, uint32_t 
 /*
  * Analyzes one field into the text field; positions continue from
  * *position. With `title`, every token is also a title term at its own
- * position, and *title_length gets the title's length. Every token also
- * goes into the field's fingerprint `sh`.
+ * position, and *title_length gets the title's length. Otherwise every
+ * token goes into the body's fingerprint `sh` (the title's is only needed
+ * when the body has no term: kz_builder_add makes it then).
  */
 static int invert_field(kz_builder *b, const char *text, size_t len, uint32_t *position,
                         int title, uint32_t *title_length, kz_simhash *sh) {
@@ -155,13 +156,17 @@ static int invert_field(kz_builder *b, const char *text, size_t len, uint32_t *p
   uint32_t base = *position, next = base;
   kz_analyzer_reset(b->an, text, len);
   while ((rc = kz_analyzer_next(b->an, &tok)) == 1) {
-    if (!kz_simhash_full(sh)) kz_simhash_add(sh, tok.term, tok.term_len);
+    if (!title && !kz_simhash_full(sh)) kz_simhash_add(sh, tok.term, tok.term_len);
     if ((rc = add_term(b, KZ_FIELD_TEXT, &tok, base + tok.position))) return rc;
     if (title && (rc = add_term(b, KZ_FIELD_TITLE, &tok, tok.position))) return rc;
-    /* Titles are often in title case, where every word looks like a name. */
-    if (!title && kz_name_capitalised(text, len, tok.start, tok.end) &&
-        (rc = kz_name_collector_add(b->names, tok.term, tok.term_len)))
-      return rc;
+    /* Titles are often in title case, where every word looks like a name.
+     * The term's mark says it is in the names table already, so a name is
+     * checked and keyed once a segment, not at each occurrence. */
+    kz_term_acc *term = title ? NULL : kz_inverter_last(b->inv);
+    if (term && !term->mark && kz_name_capitalised(text, len, tok.start, tok.end)) {
+      if ((rc = kz_name_collector_add(b->names, tok.term, tok.term_len))) return rc;
+      term->mark = 1;
+    }
     next = base + tok.position + 1;
   }
   if (title) *title_length = next - base;
@@ -209,20 +214,22 @@ int kz_builder_add_acronyms(kz_acronym_finder *f, kz_alias_builder *table, const
 int kz_builder_add(kz_builder *b, const kz_document *doc) {
   if (b->docs == b->cap_lengths && grow_columns(b)) return KZ_ERR_NOMEM;
   uint32_t length = 0, title_length = 0;
-  kz_simhash title_sh, body_sh;
-  kz_simhash_begin(&title_sh);
+  kz_simhash body_sh;
   kz_simhash_begin(&body_sh);
   kz_inverter_begin_doc(b->inv, b->docs);
-  int rc = invert_field(b, doc->title, doc->title_len, &length, 1, &title_length, &title_sh);
+  int rc = invert_field(b, doc->title, doc->title_len, &length, 1, &title_length, NULL);
   if (!rc) rc = invert_field(b, doc->body, doc->body_len, &length, 0, NULL, &body_sh);
+  /* the body's fingerprint, the title's when the body has no term (kz_near_dup_text) */
+  uint64_t simhash = kz_simhash_end(&body_sh);
+  if (!rc && !body_sh.terms)
+    rc = kz_near_dup_text(b->an, doc->title, doc->title_len, NULL, 0, &simhash, NULL);
   if (!rc) rc = kz_inverter_end_doc(b->inv);
   if (!rc) rc = kz_builder_add_acronyms(&b->acronyms, &b->aliases, doc);
   if (!rc) rc = kz_docstore_writer_add(b->store, doc);
   if (rc) return rc;
   b->lengths[b->docs] = length;
   b->title_lengths[b->docs] = title_length;
-  /* the body's fingerprint, the title's when the body has no term (kz_near_dup_text) */
-  b->simhashes[b->docs] = (int64_t)kz_simhash_end(body_sh.terms ? &body_sh : &title_sh);
+  b->simhashes[b->docs] = (int64_t)simhash;
   b->dates[b->docs++] = document_date(doc);
   return KZ_OK;
 }

@@ -33,6 +33,9 @@ static void test_acronym__long_form_then_short_form(void) {
   /* White space runs become one space; the same pair twice counts once. */
   CHECK_EQ_STR(pairs_of(&f, "liquefied\n  petroleum gas (LPG) and liquefied petroleum gas (LPG)"),
                "LPG=liquefied petroleum gas;");
+  /* Closing brackets before the first opening one pair with nothing. */
+  CHECK_EQ_STR(pairs_of(&f, "a) b] the Asian Development Bank (ADB)"), "ADB=Asian Development Bank;");
+  CHECK_EQ_STR(pairs_of(&f, "the Asian Development Bank [ADB] (and more)"), "ADB=Asian Development Bank;");
   /* Square brackets too, inside other parentheses. */
   CHECK_EQ_STR(pairs_of(&f, "(95% confidence interval [CI], 3.1 to 8.1)"), "CI=confidence interval;");
   kz_acronym_finder_free(&f);

@@ -941,7 +941,34 @@ static void test_docstore__ids_read_without_blocks(void) {
   free_docs(docs, N);
 }
 
+/* The writer's kept context gives the frames a context made for each one gives. */
+static void test_docstore__kept_zstd_context_makes_the_same_frames(void) {
+  kz_zstd_cctx *c = NULL;
+  CHECK_EQ_INT(kz_zstd_cctx_new(&c), KZ_OK);
+  uint64_t seed = 7;
+  for (int frame = 0; frame < 20; frame++) {
+    /* sizes from empty to past a block, text of a small alphabet so it compresses */
+    size_t n = (size_t)frame * frame * 300;
+    char *src = malloc(n ? n : 1);
+    CHECK(src != NULL);
+    for (size_t i = 0; i < n; i++) {
+      seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+      src[i] = (char)('a' + (seed >> 60));
+    }
+    kz_buf one = KZ_BUF_INIT, kept = KZ_BUF_INIT;
+    CHECK_EQ_INT(kz_zstd_compress(&one, src, n, KZ_STORE_ZSTD_LEVEL), KZ_OK);
+    CHECK_EQ_INT(kz_zstd_compress_cctx(c, &kept, src, n, KZ_STORE_ZSTD_LEVEL), KZ_OK);
+    CHECK(one.len == kept.len && (one.len == 0 || memcmp(one.data, kept.data, one.len) == 0));
+    kz_buf_free(&one);
+    kz_buf_free(&kept);
+    free(src);
+  }
+  kz_zstd_cctx_free(c);
+  kz_zstd_cctx_free(NULL);
+}
+
 KZ_TEST_MAIN(KZ_TEST(test_docstore__round_trip_random_documents),
+             KZ_TEST(test_docstore__kept_zstd_context_makes_the_same_frames),
              KZ_TEST(test_docstore__binary_bytes_and_embedded_nul),
              KZ_TEST(test_docstore__zero_documents),
              KZ_TEST(test_docstore__document_size_limit),

@@ -275,7 +275,33 @@ static void test_inverter__memory_grows_and_reset_clears(void) {
   kz_inverter_free(NULL);
 }
 
+/* last() is the term just added; its mark stays for the segment and goes with a reset. */
+static void test_inverter__last_term_and_its_mark(void) {
+  kz_inverter *inv;
+  CHECK_EQ_INT(kz_inverter_new(&inv), KZ_OK);
+  CHECK(kz_inverter_last(inv) == NULL);
+  kz_inverter_begin_doc(inv, 0);
+  CHECK_EQ_INT(add(inv, 0, "oil", 0), KZ_OK);
+  kz_term_acc *oil = kz_inverter_last(inv);
+  CHECK(oil != NULL && oil->key_len == 4 && memcmp(oil->key, "\0oil", 4) == 0 && oil->mark == 0);
+  oil->mark = 1;
+  CHECK_EQ_INT(add(inv, 1, "oil", 0), KZ_OK); /* the title's term is another term */
+  CHECK(kz_inverter_last(inv) != oil && kz_inverter_last(inv)->mark == 0);
+  CHECK_EQ_INT(kz_inverter_end_doc(inv), KZ_OK);
+  kz_inverter_begin_doc(inv, 1);
+  CHECK_EQ_INT(add(inv, 0, "oil", 3), KZ_OK);
+  CHECK(kz_inverter_last(inv) == oil && oil->mark == 1);
+  CHECK_EQ_INT(kz_inverter_end_doc(inv), KZ_OK);
+  kz_inverter_reset(inv);
+  CHECK(kz_inverter_last(inv) == NULL);
+  kz_inverter_begin_doc(inv, 0);
+  CHECK_EQ_INT(add(inv, 0, "oil", 0), KZ_OK);
+  CHECK(kz_inverter_last(inv)->mark == 0);
+  kz_inverter_free(inv);
+}
+
 KZ_TEST_MAIN(KZ_TEST(test_inverter__accumulates_df_and_cf),
+             KZ_TEST(test_inverter__last_term_and_its_mark),
              KZ_TEST(test_inverter__positions_are_first_absolute_then_deltas),
              KZ_TEST(test_inverter__sorts_keys_bytewise_field_first),
              KZ_TEST(test_inverter__memory_grows_and_reset_clears))
