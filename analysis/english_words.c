@@ -17,6 +17,9 @@
 
 /* The longest word of the list that is kept; longer lines are no name anyway. */
 #define KZ_ENGLISH_WORD_MAX 64
+/* The first sizes of the set, enough for wamerican; a larger list grows them. */
+#define KZ_ENGLISH_SLOTS (1u << 18)
+#define KZ_ENGLISH_ARENA_BYTES (1u << 20)
 
 typedef struct word_slot {
   uint32_t off; /* into arena, + 1; 0: empty */
@@ -90,6 +93,11 @@ int kz_english_words_load(kz_english_words **out, const char *path, const char *
   int rc = language && strcmp(language, "none") ? kz_stemmer_new(&stemmer, language, 0) : KZ_OK;
   FILE *f = rc || !path ? NULL : fopen(path, "r");
   if (!rc && path && !f && errno != ENOENT && errno != ENOTDIR) rc = KZ_ERR_IO;
+  /* Room for wamerican (73k words, 0.7 MB) at once: two allocations, no rehashing. */
+  if (!rc && f && (kz_buf_reserve(&w->arena, KZ_ENGLISH_ARENA_BYTES) ||
+                   !(w->slots = calloc(KZ_ENGLISH_SLOTS, sizeof *w->slots))))
+    rc = KZ_ERR_NOMEM;
+  if (w->slots) w->cap = KZ_ENGLISH_SLOTS;
   char line[256], word[KZ_ENGLISH_WORD_MAX + 1];
   while (!rc && f && fgets(line, sizeof line, f)) {
     size_t n = plain_word(line, word);
