@@ -14,6 +14,7 @@
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 
+#include "analysis/english_words.h"
 #include "analysis/fold.h"
 #include "analysis/stemmer.h"
 #include "common/limits.h"
@@ -92,8 +93,12 @@ static int at(const char *s, size_t n, size_t i, const char *pat) {
   return i + m <= n && memcmp(s + i, pat, m) == 0;
 }
 
-/* Steps 2-4 of the key (name_key.h) over lower-case ASCII s[0..n). */
-static int fold_spelling(const char *s, size_t n, char *out, size_t *out_len) {
+/*
+ * Steps 2-4 of the key (name_key.h) over lower-case ASCII s[0..n); the
+ * narrow key (`narrow`) keeps q and doubled letters other than i, the two
+ * folds that merge different English names (King / Qing, Neil / Neill).
+ */
+static int fold_spelling(const char *s, size_t n, int narrow, char *out, size_t *out_len) {
   size_t o = 0;
   for (size_t i = 0; i < n; i++) {
     char c = s[i], e[2] = {0, 0};
@@ -113,7 +118,7 @@ static int fold_spelling(const char *s, size_t n, char *out, size_t *out_len) {
     } else if ((c == 'k' || c == 'g') && next == 'h') {
       e[0] = c == 'k' ? 'h' : 'g';
       i++;
-    } else if (c == 'q') {
+    } else if (c == 'q' && !narrow) {
       e[0] = 'k';
     } else if (c == 'y' && (next == 'e' || next == 'o')) {
       e[0] = 'e';
@@ -122,7 +127,8 @@ static int fold_spelling(const char *s, size_t n, char *out, size_t *out_len) {
       e[0] = c == 'y' ? 'i' : c;
     }
     for (int j = 0; j < 2 && e[j]; j++) {
-      if (o > 0 && out[o - 1] == e[j]) continue; /* doubled letters are one */
+      /* Doubled letters are one; the narrow key keeps those written, not the ii of y/i (Dmitriy). */
+      if (o > 0 && out[o - 1] == e[j] && (!narrow || e[j] == 'i')) continue;
       if (o == KZ_NAME_KEY_MAX) return 0;
       out[o++] = e[j];
     }
@@ -132,16 +138,34 @@ static int fold_spelling(const char *s, size_t n, char *out, size_t *out_len) {
   return o >= KZ_NAME_KEY_MIN;
 }
 
-int kz_name_key(kz_name_keyer *k, const char *term, size_t len, char *out, size_t *out_len) {
+static int key_of(kz_name_keyer *k, const char *term, size_t len, int narrow, char *out,
+                  size_t *out_len) {
   int ascii = 1;
   for (size_t i = 0; i < len && ascii; i++) ascii = (unsigned char)term[i] < 0x80;
-  if (ascii) return fold_spelling(term, len, out, out_len);
+  if (ascii) return fold_spelling(term, len, narrow, out, out_len);
   size_t n = 0;
   int rc = romanise(k, term, len, &n);
   if (rc <= 0 || n == 0) return rc;
   const char *stem = k->ascii;
   if (k->stemmer && (rc = kz_stemmer_stem(k->stemmer, k->ascii, n, &stem, &n))) return rc;
-  return fold_spelling(stem, n, out, out_len);
+  return fold_spelling(stem, n, narrow, out, out_len);
+}
+
+int kz_name_key(kz_name_keyer *k, const char *term, size_t len, char *out, size_t *out_len) {
+  return key_of(k, term, len, 0, out, out_len);
+}
+
+int kz_name_spellings_agree(kz_name_keyer *k, const char *a, size_t a_len, int a_english,
+                            const char *b, size_t b_len, int b_english) {
+  if (a_len == b_len && memcmp(a, b, a_len) == 0) return 1;
+  if (a_english && b_english) return 0; /* English spells them apart: Cameron, Cameroon */
+  if (!a_english && !b_english) return 1;
+  char ka[KZ_NAME_KEY_MAX + 1], kb[KZ_NAME_KEY_MAX + 1];
+  size_t na = 0, nb = 0;
+  int rc = key_of(k, a, a_len, 1, ka, &na);
+  if (rc == 1) rc = key_of(k, b, b_len, 1, kb, &nb);
+  if (rc != 1) return rc;
+  return na == nb && memcmp(ka, kb, na) == 0;
 }
 
 /* Characters that may stand between a sentence's end and its first word. */
@@ -205,4 +229,47 @@ int kz_name_key_text(kz_name_keyer *k, kz_analyzer *an, const char *text, size_t
   if (rc < 0) return rc;
   if (out_cap) out[o] = '\0';
   return o > 0;
+}
+
+/* The terms of a whole name, each copied (the analyzer reuses its buffer). */
+typedef struct name_terms {
+  char term[KZ_NAME_MAX_TERMS][KZ_MAX_TOKEN_BYTES + 1];
+  size_t len[KZ_NAME_MAX_TERMS], n;
+} name_terms;
+
+static int terms_of(kz_analyzer *an, const char *text, size_t len, name_terms *t) {
+  kz_token tok;
+  int rc;
+  t->n = 0;
+  kz_analyzer_reset(an, text, len);
+  while ((rc = kz_analyzer_next(an, &tok)) == 1) {
+    if (t->n == KZ_NAME_MAX_TERMS || tok.term_len > KZ_MAX_TOKEN_BYTES) return 0;
+    memcpy(t->term[t->n], tok.term, tok.term_len);
+    t->len[t->n++] = tok.term_len;
+  }
+  return rc < 0 ? rc : t->n > 0;
+}
+
+int kz_name_same_text(kz_name_keyer *k, kz_analyzer *an, const kz_english_words *words,
+                      const char *a, size_t a_len, const char *b, size_t b_len) {
+  name_terms *ta = malloc(2 * sizeof *ta), *tb = ta ? ta + 1 : NULL;
+  if (!ta) return KZ_ERR_NOMEM;
+  int rc = terms_of(an, a, a_len, ta);
+  if (rc == 1) rc = terms_of(an, b, b_len, tb);
+  if (rc == 1 && ta->n != tb->n) rc = 0;
+  for (size_t i = 0; rc == 1 && i < ta->n; i++) {
+    const char *x = ta->term[i], *y = tb->term[i];
+    size_t nx = ta->len[i], ny = tb->len[i];
+    if (nx == ny && memcmp(x, y, nx) == 0) continue;
+    char kx[KZ_NAME_KEY_MAX + 1], ky[KZ_NAME_KEY_MAX + 1];
+    size_t lx = 0, ly = 0;
+    rc = kz_name_key(k, x, nx, kx, &lx);
+    if (rc == 1) rc = kz_name_key(k, y, ny, ky, &ly);
+    if (rc == 1) rc = lx == ly && memcmp(kx, ky, lx) == 0;
+    if (rc == 1)
+      rc = kz_name_spellings_agree(k, x, nx, kz_english_words_has(words, x, nx), y, ny,
+                                   kz_english_words_has(words, y, ny));
+  }
+  free(ta);
+  return rc;
 }

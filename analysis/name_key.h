@@ -36,10 +36,13 @@
 #include <stddef.h>
 
 #include "analysis/analyzer.h"
+#include "analysis/english_words.h"
 
 /* Keys are 4 .. KZ_NAME_KEY_MAX bytes of a-z. */
 #define KZ_NAME_KEY_MIN 4u
 #define KZ_NAME_KEY_MAX 64u
+/* The most terms of a whole name kz_name_same_text compares. */
+#define KZ_NAME_MAX_TERMS 16u
 
 typedef struct kz_name_keyer kz_name_keyer;
 
@@ -56,6 +59,31 @@ void kz_name_keyer_free(kz_name_keyer *k);
  *         KZ_ERR_INVALID when ICU's transliterator cannot be opened.
  */
 int kz_name_key(kz_name_keyer *k, const char *term, size_t len, char *out, size_t *out_len);
+
+/*
+ * Whether two different spellings with the same key are one name, by the
+ * English rule (README.md, "Names spelled several ways"): `*_english` says
+ * that a spelling is an English word or common name (english_words.h).
+ * Two English spellings are never merged (Cameron / Cameroon, Sidney /
+ * Sydney: English tells them apart); an English one and another are merged
+ * only when they also agree without the q -> k and doubled-letter folds
+ * (so not King / Qing, Neil / Neill, Anderson / Andersson, but Melvin /
+ * Melvyn); two spellings that are not English are merged (Kassym / Kasym).
+ * @return 1, 0, or an error of kz_name_key.
+ */
+int kz_name_spellings_agree(kz_name_keyer *k, const char *a, size_t a_len, int a_english,
+                            const char *b, size_t b_len, int b_english);
+
+/*
+ * Whether two whole names are one ("Kassym-Jomart Tokayev", "Kasym-Zhomart
+ * Tokaev"), as a search matches them: the same number of terms, each pair
+ * of terms equal or with the same key and agreeing by
+ * kz_name_spellings_agree (a term without a key stands for itself).
+ * `words` may be NULL (no spelling is English). @return 1, 0 (also for a
+ * name of more than KZ_NAME_MAX_TERMS terms), or an error.
+ */
+int kz_name_same_text(kz_name_keyer *k, kz_analyzer *an, const kz_english_words *words,
+                      const char *a, size_t a_len, const char *b, size_t b_len);
 
 /*
  * Whether the token text[start..end) is written as a name: its first letter

@@ -6,7 +6,7 @@
 #   2. Reuters-21578: index it, take the 200 acronyms defined in the most
 #      documents (kzsearch aliases --json, long forms summed per short form)
 #      and count the matches of each typed alone, with expansion and with
-#      --no-expand; list the expanded ones with the number of documents they
+#      --no-expand (both with --no-collapse: a syndicated copy is a document); list the expanded ones with the number of documents they
 #      gain and one document that only the long form finds (the ids to read
 #      when checking the expansions by eye).
 # Usage: bench/acronyms.sh   (KZ_BUILD_DIR: a build with kzsearch, default build/)
@@ -42,7 +42,7 @@ for line in open(path):
 top = [sf for sf, _ in defs.most_common(200)]
 
 def ids(*args):
-    out = subprocess.run([kz, "search", "-i", idx, "--json", "-k", "100000", *args],
+    out = subprocess.run([kz, "search", "-i", idx, "--json", "--no-collapse", "-k", "100000", *args],
                          capture_output=True, text=True).stdout
     return {json.loads(l)["id"] for l in out.splitlines() if l.startswith('{"type":"hit"')}
 

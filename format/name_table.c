@@ -32,6 +32,8 @@ static void write_entry(kz_file_writer *f, const kz_name_entry *e) {
   len = (uint8_t)e->term_len;
   kz_file_writer_write(f, &len, 1);
   kz_file_writer_write(f, e->term, e->term_len);
+  uint8_t flags = e->english ? KZ_NAME_ENGLISH : 0;
+  kz_file_writer_write(f, &flags, 1);
 }
 
 int kz_name_table_write(const char *dir, uint32_t segment_id, kz_name_entry *entries, size_t n,
@@ -44,7 +46,10 @@ int kz_name_table_write(const char *dir, uint32_t segment_id, kz_name_entry *ent
   if (n) qsort(entries, n, sizeof *entries, compare_qsort);
   size_t kept = 0;
   for (size_t i = 0; i < n; i++)
-    if (!kept || compare_entries(&entries[kept - 1], &entries[i])) entries[kept++] = entries[i];
+    if (!kept || compare_entries(&entries[kept - 1], &entries[i]))
+      entries[kept++] = entries[i];
+    else /* a merge of segments read with different word lists: English if one says so */
+      entries[kept - 1].english |= entries[i].english;
   char name[64];
   kz_segment_file_name(name, sizeof name, segment_id, KZ_SEGFILE_NAMES);
   char *path = kz_path_join(dir, name);
@@ -67,7 +72,7 @@ int kz_name_table_write(const char *dir, uint32_t segment_id, kz_name_entry *ent
     }
     kz_store_u32le(u32, (uint32_t)off);
     kz_file_writer_write(&f, u32, 4);
-    off += 2 + entries[i].key_len + entries[i].term_len;
+    off += 3 + entries[i].key_len + entries[i].term_len;
   }
   for (size_t i = 0; i < kept; i++) write_entry(&f, &entries[i]);
   if (f.error) {
@@ -100,11 +105,14 @@ int kz_name_table_entry(const kz_name_table *t, uint32_t i, kz_name_entry *e) {
   if (key_len == 0 || end - off - 1 < key_len + 1) return KZ_ERR_CORRUPT;
   size_t term_off = off + 1 + key_len;
   size_t term_len = t->entries[term_off];
-  if (term_len == 0 || end - term_off - 1 < term_len) return KZ_ERR_CORRUPT;
+  if (term_len == 0 || end - term_off - 1 < term_len + 1) return KZ_ERR_CORRUPT;
+  uint8_t flags = t->entries[term_off + 1 + term_len];
+  if (flags & ~KZ_NAME_ENGLISH) return KZ_ERR_CORRUPT;
   e->key = (const char *)t->entries + off + 1;
   e->key_len = key_len;
   e->term = (const char *)t->entries + term_off + 1;
   e->term_len = term_len;
+  e->english = flags & KZ_NAME_ENGLISH;
   return KZ_OK;
 }
 
@@ -132,7 +140,7 @@ int kz_name_table_verify(const kz_name_table *t) {
     if (i > 0 && compare_entries(&prev, &e) >= 0) return KZ_ERR_CORRUPT;
     for (size_t j = 0; j < e.key_len; j++) /* keys are lower-case ASCII letters (name_key.h) */
       if (e.key[j] < 'a' || e.key[j] > 'z') return KZ_ERR_CORRUPT;
-    expect += 2 + e.key_len + e.term_len;
+    expect += 3 + e.key_len + e.term_len;
     prev = e;
   }
   return expect == t->entries_size ? KZ_OK : KZ_ERR_CORRUPT;

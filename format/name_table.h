@@ -6,8 +6,9 @@
  *
  * Body: u32 n_entries, u32 offsets[n_entries] (of each entry from the first
  * entry's start), then the entries, each u8 key_len, key, u8 term_len, term
- * (the term without its field byte), sorted by key, then term, bytewise,
- * with no entry twice. A segment without the file has an empty table.
+ * (the term without its field byte), u8 flags (KZ_NAME_ENGLISH), sorted by
+ * key, then term, bytewise, with no entry twice. A segment without the file
+ * has an empty table.
  */
 #ifndef KZ_NAME_TABLE_H
 #define KZ_NAME_TABLE_H
@@ -15,9 +16,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Flag: the term is an English word or common name (analysis/english_words.h). */
+#define KZ_NAME_ENGLISH 1u
+
 typedef struct kz_name_entry {
   const char *key, *term;
   size_t key_len, term_len;
+  int english; /* kz_name_spellings_agree's rule */
 } kz_name_entry;
 
 /* An opened table: views into a mapped file (all NULL / 0 for an empty one). */
@@ -48,7 +53,7 @@ int kz_name_table_entry(const kz_name_table *t, uint32_t i, kz_name_entry *e);
  */
 int kz_name_table_seek(const kz_name_table *t, const char *key, size_t len, uint32_t *first);
 
-/* Every entry readable, its key of letters a-z, and in strictly increasing order.
+/* Every entry readable, its key of letters a-z, no unknown flag, in strictly increasing order.
  * @return KZ_OK or KZ_ERR_CORRUPT. */
 int kz_name_table_verify(const kz_name_table *t);
 

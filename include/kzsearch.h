@@ -472,7 +472,9 @@ KZ_API int kz_index_aliases(kz_index *index, kz_alias_fn fn, void *ctx, kz_error
  *   "query"   the root: the planned query in Lucene's notation (+ required,
  *             - excluded, field:term with analysed terms); its children
  *             the planned clause, then one "dropped" node per word or
- *             phrase that analysed to no term at all
+ *             phrase that analysed to no term at all, then one node per
+ *             word the search added (README, "Acronyms" and "Names spelled
+ *             several ways") and one per such switch turned off
  *   "bool"    a group; its children its clauses
  *   "term"    value = df, the documents holding the term
  *   "phrase"  its children the phrase's "term" nodes ("a b"~N: sloppy;
@@ -484,6 +486,12 @@ KZ_API int kz_index_aliases(kz_index *index, kz_alias_fn fn, void *ctx, kz_error
  *   "date"    a date filter
  *   "dropped" value = the clause's byte offset in the query: it was left
  *             out because its words analysed away (stop words, punctuation)
+ *   "acronym"      an acronym typed, its long form added as a phrase;
+ *                  value = the documents the long form matches alone
+ *   "long form"    a long form typed, its acronym added; value = the
+ *                  documents the acronym matches alone
+ *   "also matched" another spelling of a name added; value = its df
+ *   "off"          no_expand or exact_names kept those from being added
  * Values other than these are 0 in the query's tree.
  */
 typedef struct kz_explanation kz_explanation;

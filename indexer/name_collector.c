@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/english_words.h"
 #include "analysis/name_key.h"
 #include "common/buf.h"
 #include "format/name_table.h"
@@ -19,11 +20,13 @@
 typedef struct slot {
   size_t term_off, key_off; /* into arena */
   uint8_t term_len, key_len; /* key_len 0: the term has no key */
-  uint8_t used;
+  uint8_t used, english;
 } slot;
 
 struct kz_name_collector {
   kz_name_keyer *keyer;
+  kz_english_words *words; /* read at the first keyed term: a segment without names needs none */
+  char *language;          /* NULL: english */
   slot *slots;
   size_t cap, n, with_key;
   kz_buf arena;
@@ -43,13 +46,31 @@ int kz_name_collector_new(kz_name_collector **out, const char *language) {
     free(c);
     return rc;
   }
+  if (language && !(c->language = strdup(language))) {
+    kz_name_collector_free(c);
+    return KZ_ERR_NOMEM;
+  }
   *out = c;
   return KZ_OK;
+}
+
+/*
+ * The English word list, for an English index only (other languages'
+ * names are not told apart by it); read once per collector, which a
+ * builder keeps for all its segments.
+ */
+static int load_words(kz_name_collector *c) {
+  const char *l = c->language;
+  if (l && strcmp(l, "english") && strcmp(l, "en") && strcmp(l, "porter"))
+    return kz_english_words_load(&c->words, NULL, "none");
+  return kz_english_words_load(&c->words, KZ_ENGLISH_WORDS_PATH, l ? l : "english");
 }
 
 void kz_name_collector_free(kz_name_collector *c) {
   if (!c) return;
   kz_name_keyer_free(c->keyer);
+  kz_english_words_free(c->words);
+  free(c->language);
   free(c->slots);
   kz_buf_free(&c->arena);
   free(c);
@@ -97,7 +118,9 @@ int kz_name_collector_add(kz_name_collector *c, const char *term, size_t len) {
   int rc = kz_name_key(c->keyer, term, len, key, &key_len);
   if (rc < 0) return rc;
   if (rc == 0) key_len = 0;
-  slot fresh = {c->arena.len, c->arena.len + len, (uint8_t)len, (uint8_t)key_len, 1};
+  if (key_len && !c->words && (rc = load_words(c))) return rc;
+  slot fresh = {c->arena.len, c->arena.len + len, (uint8_t)len, (uint8_t)key_len, 1,
+                (uint8_t)(key_len && kz_english_words_has(c->words, term, len))};
   if (kz_buf_append(&c->arena, term, len) || kz_buf_append(&c->arena, key, key_len))
     return KZ_ERR_NOMEM;
   *s = fresh;
@@ -114,7 +137,8 @@ int kz_name_collector_write(kz_name_collector *c, const char *dir, uint32_t id, 
   for (size_t i = 0; i < c->cap; i++) {
     const slot *s = &c->slots[i];
     if (s->used && s->key_len)
-      e[n++] = (kz_name_entry){arena + s->key_off, arena + s->term_off, s->key_len, s->term_len};
+      e[n++] = (kz_name_entry){arena + s->key_off, arena + s->term_off, s->key_len, s->term_len,
+                               s->english};
   }
   int rc = kz_name_table_write(dir, id, e, n, bytes);
   free(e);

@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(gcc make cmake pkg-config python3 zstd
           libstemmer-dev libxxhash-dev libzstd-dev libutf8proc-dev libjson-c-dev
           libicu-dev  # ICU's transliterators: romanised name keys (analysis/name_key.c)
+          wamerican   # /usr/share/dict/words: English spellings are not respelled (english_words.c)
           libmicrohttpd-dev
           unicode-data  # WordBreakTest.txt for tests/unit/test_wordbreak.c
           man-db groff-base zsh) # the man page and completion tests

@@ -167,6 +167,16 @@ int kz_explain_new(kz_explain **out, const kz_qnode *tree, const kz_plan *plan, 
   return KZ_OK;
 }
 
+kz_explanation *kz_explain_query_extend(kz_explain *x, size_t n) {
+  size_t had = x->query.n_children;
+  kz_explanation *kids = n ? kz_explain_nodes(x, had + n) : NULL;
+  if (!kids) return NULL;
+  if (had) memcpy(kids, x->query.children, had * sizeof *kids);
+  x->query.children = kids;
+  x->query.n_children = had + n;
+  return kids + had;
+}
+
 /* ---- the hits ------------------------------------------------------------ */
 
 int kz_explain_hits(kz_explain *x, const kz_index *idx, const kz_plan *plan,

@@ -64,6 +64,13 @@ kz_explanation *kz_explain_nodes(kz_explain *x, size_t n);
 int kz_explain_set(kz_explain *x, kz_explanation *node, const char *kind, double value,
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/*
+ * n new zeroed nodes at the end of the query tree's children (after the
+ * plan and the dropped clauses), for what the search did to the query
+ * (explain_expansions.h). NULL when out of memory or n is 0.
+ */
+kz_explanation *kz_explain_query_extend(kz_explain *x, size_t n);
+
 /* Records the notation of plan node number `clause`, for the hits' pass. */
 int kz_explain_record_clause(kz_explain *x, size_t clause, const char *text);
 

@@ -38,16 +38,12 @@ static void add_spelling(spellings *s, const char *term, size_t len) {
   s->len[s->n++] = len;
 }
 
-/* The term (without field byte) and every term of the names tables with its key. */
-static int spellings_of(expander *x, const char *term, size_t len, spellings *s) {
-  s->n = 0;
-  add_spelling(s, term, len);
-  char key[KZ_NAME_KEY_MAX + 1];
-  size_t key_len;
-  int rc = x->keyer ? KZ_OK : kz_name_keyer_new(&x->keyer, x->language);
-  if (rc) return rc;
-  rc = kz_name_key(x->keyer, term, len, key, &key_len);
-  if (rc <= 0) return rc;
+/*
+ * Calls visit on every entry of the names tables with key[0..key_len).
+ * @return KZ_OK, KZ_ERR_CORRUPT, or visit's error.
+ */
+static int each_entry(expander *x, const char *key, size_t key_len,
+                      int (*visit)(expander *x, const kz_name_entry *e, void *arg), void *arg) {
   for (size_t i = 0; i < x->n_segs; i++) {
     const kz_mapped_file *f = &x->segs[i].file[KZ_SEGFILE_NAMES];
     kz_name_table t;
@@ -58,10 +54,58 @@ static int spellings_of(expander *x, const char *term, size_t len, spellings *s)
       kz_name_entry e;
       if (kz_name_table_entry(&t, j, &e)) return KZ_ERR_CORRUPT;
       if (e.key_len != key_len || memcmp(e.key, key, key_len) != 0) break;
-      add_spelling(s, e.term, e.term_len);
+      int rc = visit(x, &e, arg);
+      if (rc) return rc;
     }
   }
   return KZ_OK;
+}
+
+/* The typed term and whether some segment calls it English. */
+typedef struct typed {
+  const char *term;
+  size_t len;
+  int english;
+} typed;
+
+static int note_english(expander *x, const kz_name_entry *e, void *arg) {
+  (void)x;
+  typed *t = arg;
+  if (e->term_len == t->len && memcmp(e->term, t->term, t->len) == 0) t->english |= e->english;
+  return KZ_OK;
+}
+
+typedef struct gather {
+  const typed *t;
+  spellings *s;
+} gather;
+
+static int add_agreeing(expander *x, const kz_name_entry *e, void *arg) {
+  gather *g = arg;
+  int rc = kz_name_spellings_agree(x->keyer, g->t->term, g->t->len, g->t->english, e->term,
+                                   e->term_len, e->english);
+  if (rc == 1) add_spelling(g->s, e->term, e->term_len);
+  return rc < 0 ? rc : KZ_OK;
+}
+
+/*
+ * The term (without field byte) and every term of the names tables with its
+ * key that is the same name by kz_name_spellings_agree. A typed term the
+ * tables do not hold is taken as not English.
+ */
+static int spellings_of(expander *x, const char *term, size_t len, spellings *s) {
+  s->n = 0;
+  add_spelling(s, term, len);
+  char key[KZ_NAME_KEY_MAX + 1];
+  size_t key_len;
+  int rc = x->keyer ? KZ_OK : kz_name_keyer_new(&x->keyer, x->language);
+  if (rc) return rc;
+  rc = kz_name_key(x->keyer, term, len, key, &key_len);
+  if (rc <= 0) return rc;
+  typed t = {term, len, 0};
+  gather g = {&t, s};
+  rc = each_entry(x, key, key_len, note_english, &t);
+  return rc ? rc : each_entry(x, key, key_len, add_agreeing, &g);
 }
 
 static int remember(kz_name_variants *v, kz_plan *leaf, uint64_t changed) {
@@ -69,12 +113,15 @@ static int remember(kz_name_variants *v, kz_plan *leaf, uint64_t changed) {
     size_t cap = v->cap ? 2 * v->cap : 8;
     kz_plan **a = realloc(v->added, cap * sizeof *a);
     if (a) v->added = a;
-    uint64_t *c = a ? realloc(v->changed, cap * sizeof *c) : NULL;
+    kz_plan **t = a ? realloc(v->typed, cap * sizeof *t) : NULL;
+    if (t) v->typed = t;
+    uint64_t *c = t ? realloc(v->changed, cap * sizeof *c) : NULL;
     if (!c) return KZ_ERR_NOMEM;
     v->changed = c;
     v->cap = cap;
   }
   v->added[v->n] = leaf;
+  v->typed[v->n] = NULL; /* set once the typed leaf has moved (expand_leaf) */
   v->changed[v->n++] = changed;
   return KZ_OK;
 }
@@ -143,6 +190,7 @@ static int expand_leaf(expander *x, kz_plan *p) {
       p->position = own->position;
       p->field = own->field;
       should[0] = own;
+      for (size_t i = n_before; i < x->v->n; i++) x->v->typed[i] = own;
       p->should = should;
       p->n_should = n_should + 1;
       should = NULL;
@@ -235,6 +283,7 @@ int kz_names_matched(const kz_name_variants *v, char ***out, size_t *n) {
 
 void kz_name_variants_free(kz_name_variants *v) {
   free(v->added);
+  free(v->typed);
   free(v->changed);
   memset(v, 0, sizeof *v);
 }

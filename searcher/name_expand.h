@@ -25,6 +25,7 @@
 /* The leaves a query gained, to tell after the lookup which ones matched. */
 typedef struct kz_name_variants {
   kz_plan **added;   /* borrowed: nodes of the plan */
+  kz_plan **typed;   /* borrowed: per added leaf, the leaf typed that it respells */
   uint64_t *changed; /* per added leaf: bit i set when its term i is a variant */
   size_t n, cap;
 } kz_name_variants;

@@ -24,6 +24,7 @@
 #include "searcher/collect_value.h"
 #include "searcher/expand.h"
 #include "searcher/explain.h"
+#include "searcher/explain_expansions.h"
 #include "searcher/flat.h"
 #include "searcher/hits.h"
 #include "searcher/index.h"
@@ -269,8 +270,9 @@ int kz_count(uint64_t *out, kz_index *idx, const char *text, const kz_search_opt
 
 /* Explains the query and the hits of h (kz_search_options.explain) into h. */
 static int explain_search(kz_hits *h, kz_index *idx, const query *q, const kz_search_options *o,
-                          kz_error *err) {
+                          const kz_eval_config *cfg, kz_error *err) {
   int rc = kz_explain_new(&h->explain, q->tree, q->plan, q->an, &q->stats);
+  if (!rc) rc = kz_explain_expansions(h->explain, idx, &q->expansions, &q->names, o, cfg);
   if (!rc)
     rc = kz_explain_hits(h->explain, idx, q->plan, &q->stats, o->bm25_k1, o->bm25_b, h->hits, h->n);
   if (rc == KZ_ERR_NOMEM) return kz_error_set(err, rc, "out of memory");
@@ -451,7 +453,7 @@ static int search_ranked(kz_hits **out, kz_index *idx, const char *text,
                  kz_strerror(rc));
   if (!rc && facet) rc = kz_hits_add_facets(h, &tally, o, err);
   kz_tally_free(&tally);
-  if (!rc && o->version >= 3 && o->explain) rc = explain_search(h, idx, &q, o, err);
+  if (!rc && o->version >= 3 && o->explain) rc = explain_search(h, idx, &q, o, cfg, err);
   if (!rc && o->version >= 3 && o->suggest && h->total < 5) rc = suggest(h, idx, text, &q, o, cfg, err);
   if (!rc && (rc = kz_hits_copy_expansions(h, &q.expansions))) kz_error_set(err, rc, "out of memory");
   kz_collapsed_free(&c);

@@ -5,7 +5,10 @@
 # expansions and sloppy phrases and NEAR with their sloppy frequency, the
 # same trees in --json (checked with python: each hit's leaves add up to its
 # score, the summary carries the query), nothing of it without --explain, and
-# --explain with --count refused.
+# --explain with --count refused; the query's tree lists what the search
+# added (acronym -> long form, long form -> acronym, other spellings of a
+# name) with their documents, and says when --no-expand / --exact turn
+# them off.
 set -u
 . "$(dirname "$0")/lib/cli_test.sh"
 cli_test_setup cli_explain python3 sample
@@ -67,6 +70,27 @@ same "without --explain, no explanation" "$(grep -c '"explanation"\|"query"' "$O
 
 kz -i "$IDX" --explain zzzq
 expect "a query without hits still shows its plan, exit 1" 1 '^query: text:zzzq$'
+
+# What the search added to the query, with the documents each finds alone.
+kz -i "$IDX" --explain -k 1 CSTO
+expect "an acronym's long form, with its documents" 0 \
+  '^   acronym CSTO -> "collective security treaty organization": the long form also matches, scored 0.5 times the acronym (defined so in 2 documents; the long form is in 3 documents)$'
+kz -i "$IDX" --explain -k 1 '"Collective Security Treaty Organization"'
+expect "a long form's acronym, with its documents" 0 \
+  '^   long form "collective security treaty organization" -> CSTO: the acronym also matches, .*the acronym is in 2 documents)$'
+kz -i "$IDX" --explain -k 1 Mangistau
+expect "another spelling of a name, with its documents" 0 \
+  '^   also matched: mangystau for mangistau, another spelling of the name in the index (in 1 document)$'
+kz -i "$IDX" --explain --no-expand --exact -k 1 CSTO Mangistau
+expect "--no-expand says acronyms are off" 0 '^   acronyms and long forms are not expanded (--no-expand, no_expand)$'
+expect "--exact says spellings are off" 0 '^   other spellings of names are not matched (--exact, exact_names)$'
+same "... and nothing was added" "$(grep -c '^   acronym \|^   also matched' "$OUT")" 0
+kz -i "$IDX" --explain --json -k 1 CSTO Mangistau
+same "--json: the expansions are in the query's tree" "$(python3 -c '
+import json, sys
+s = [o for o in map(json.loads, filter(str.strip, open(sys.argv[1]))) if o.get("type") == "summary"][0]
+print(" ".join("%s=%g" % (c["kind"], c["value"]) for c in s["query"]["children"][1:]))' "$OUT")" \
+  "acronym=3 also matched=1"
 
 kz -i "$IDX" --explain --count almaty
 expect "--explain with --count is refused" 2 '--explain explains hits' "$ERR"

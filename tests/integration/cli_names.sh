@@ -7,7 +7,9 @@
 # "Nursultan" never matches the city "Nur-Sultan"; words that only open a
 # sentence are not names; the tables survive merges (compact) and check
 # --full verifies them; a damaged names table is reported by check --full
-# and never crashes a search.
+# and never crashes a search; with wamerican's word list, two English
+# spellings (Cameron / Cameroon) are not merged, nor an English one by q/k
+# (King / Qing), while Melvyn / Melvin and Mikhail / Mihail are.
 set -u
 . "$(dirname "$0")/lib/cli_test.sh"
 cli_test_setup cli_names python3 sample
@@ -79,6 +81,36 @@ kz search -i "$IDX" --json -k 10 Tokayev
 same "after the merge Tokayev still finds Токаев" "$(ids | tr ' ' '\n' | grep -c '^ru-1$')" 1
 kz check -i "$IDX" --full
 expect "check --full after the merge" 0 '^ok: '
+
+# --- English spellings (wamerican's word list) ------------------------------
+if [ -r /usr/share/dict/words ] && grep -qx Cameroon /usr/share/dict/words; then
+  E="$tmp/english"
+  cat >"$tmp/english.jsonl" <<'JSON'
+{"id":"cameron","title":"a","body":"The talks were led by David Cameron on Monday."}
+{"id":"cameroon","title":"b","body":"Cocoa from Cameroon and Ghana rose on Monday."}
+{"id":"king","title":"c","body":"The shares of King Resources fell on Monday."}
+{"id":"qing","title":"d","body":"The history of the Qing dynasty was told on Monday."}
+{"id":"melvin","title":"e","body":"The chairman Melvin Jones resigned on Monday."}
+{"id":"melvyn","title":"f","body":"The analyst Melvyn Jones said so on Monday."}
+{"id":"mikhail","title":"g","body":"The leader Mikhail Gorbachev spoke on Monday."}
+{"id":"mihail","title":"h","body":"The minister Mihail Gorbachev was quoted on Monday."}
+JSON
+  kz index -i "$E" "$tmp/english.jsonl"
+  expect "index names that English spells apart" 0
+  kz search -i "$E" --json -k 10 Cameron
+  same "two English spellings are not merged (Cameron / Cameroon)" "$(ids)" "cameron"
+  kz search -i "$E" --json -k 10 Qing
+  same "no q/k fold onto an English word (Qing / King)" "$(ids)" "qing"
+  kz search -i "$E" --json -k 10 King
+  same "... either way" "$(ids)" "king"
+  kz search -i "$E" --json -k 10 Melvyn
+  same "an English spelling and a y/i variant are one (Melvyn / Melvin)" "$(ids)" "melvin melvyn"
+  kz search -i "$E" --json -k 10 Mikhail
+  same "kh/h onto an English spelling (Mikhail / Mihail)" "$(ids)" "mihail mikhail"
+  same "... and says so" "$(also)" "mihail"
+else
+  echo "skip: the English rule needs /usr/share/dict/words (wamerican)" >&2
+fi
 
 # --- a damaged names table --------------------------------------------------
 names=$(ls "$IDX"/*.names | head -1)

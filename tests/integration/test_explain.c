@@ -523,7 +523,66 @@ static void test_explain__sloppy_phrase_and_near(void) {
   CHECK(checked >= 4);
 }
 
+/* The query tree's node of `kind` after the plan (NULL when none). */
+static const kz_explanation *added_node(const kz_explanation *q, const char *kind, size_t nth) {
+  for (size_t i = 1; q && i < q->n_children; i++)
+    if (strcmp(q->children[i].kind, kind) == 0 && nth-- == 0) return &q->children[i];
+  return NULL;
+}
+
+/* The documents `text` matches with every expansion off; -1 when the count fails. */
+static double count_alone(kz_index *idx, const char *text) {
+  kz_search_options o = KZ_SEARCH_OPTIONS_INIT;
+  o.no_expand = 1;
+  o.exact_names = 1;
+  uint64_t n = 0;
+  kz_error err;
+  return kz_count(&n, idx, text, &o, &err) == KZ_OK ? (double)n : -1;
+}
+
+/* Issue 15: the query's tree lists the acronyms, long forms and spellings added, or says they are off. */
+static void test_explain__expansions(void) {
+  char dir[512];
+  kz_index *idx = NULL;
+  CHECK(open_sample(dir, sizeof dir, &idx) == 0);
+  if (!idx) return;
+  kz_search_options o = explain_options();
+  kz_hits *hits = NULL;
+  kz_error err;
+  CHECK(kz_search(&hits, idx, "CSTO Mangistau", &o, &err) == KZ_OK);
+  const kz_explanation *q = kz_hits_query_explanation(hits);
+  const kz_explanation *acr = added_node(q, "acronym", 0), *name = added_node(q, "also matched", 0);
+  CHECK(acr && strstr(acr->description, "CSTO -> \"collective security treaty organization\""));
+  CHECK(acr && acr->value == count_alone(idx, "\"collective security treaty organization\""));
+  CHECK(acr && acr->value > 2); /* seed-004 writes only the long form */
+  CHECK(name && strstr(name->description, "mangystau for mangistau"));
+  CHECK(name && name->value == count_alone(idx, "Mangystau"));
+  CHECK(!added_node(q, "off", 0));
+  kz_hits_free(hits);
+
+  hits = NULL;
+  CHECK(kz_search(&hits, idx, "\"Collective Security Treaty Organization\"", &o, &err) == KZ_OK);
+  const kz_explanation *lf = added_node(kz_hits_query_explanation(hits), "long form", 0);
+  CHECK(lf && strstr(lf->description, "-> CSTO"));
+  CHECK(lf && lf->value == count_alone(idx, "CSTO"));
+  kz_hits_free(hits);
+
+  o.no_expand = 1;
+  o.exact_names = 1;
+  hits = NULL;
+  CHECK(kz_search(&hits, idx, "CSTO Mangistau", &o, &err) == KZ_OK);
+  q = kz_hits_query_explanation(hits);
+  CHECK(!added_node(q, "acronym", 0) && !added_node(q, "also matched", 0));
+  const kz_explanation *off1 = added_node(q, "off", 0), *off2 = added_node(q, "off", 1);
+  CHECK(off1 && strstr(off1->description, "--no-expand"));
+  CHECK(off2 && strstr(off2->description, "--exact"));
+  kz_hits_free(hits);
+  kz_index_close(idx);
+  kz_test_remove_tree(dir);
+}
+
 KZ_TEST_MAIN(KZ_TEST(test_explain__off_unless_asked), KZ_TEST(test_explain__query_as_planned),
+             KZ_TEST(test_explain__expansions),
              KZ_TEST(test_explain__df_is_the_words_count),
              KZ_TEST(test_explain__factors_are_the_documents),
              KZ_TEST(test_explain__only_matching_clauses),

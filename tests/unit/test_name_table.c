@@ -20,7 +20,7 @@
 #include "kzsearch.h"
 
 static kz_name_entry entry(const char *key, const char *term) {
-  return (kz_name_entry){key, term, strlen(key), strlen(term)};
+  return (kz_name_entry){key, term, strlen(key), strlen(term), 0};
 }
 
 /* Reads the whole body of segment 1's names file in dir into a fresh allocation (exact size). */
@@ -59,6 +59,7 @@ static void test_round_trip_and_damage(void) {
   kz_name_entry e[] = {entry("tokaev", "tokayev"), entry("mangistau", "mangystau"),
                        entry("tokaev", "токаев"),  entry("mangistau", "mangistau"),
                        entry("tokaev", "tokayev"), entry("kasim", "kassym")};
+  e[4].english = 1; /* the repeated entry, as a merge of two word lists may see it: English wins */
   uint64_t bytes = 0;
   CHECK_EQ_INT(kz_name_table_write(root, 1, e, 6, &bytes), KZ_OK);
   size_t size = 0;
@@ -77,6 +78,9 @@ static void test_round_trip_and_damage(void) {
   CHECK_EQ_INT(at, 3);
   CHECK_EQ_INT(kz_name_table_entry(&t, at, &got), KZ_OK);
   CHECK(got.term_len == 7 && memcmp(got.term, "tokayev", 7) == 0);
+  CHECK_EQ_INT(got.english, 1);
+  CHECK_EQ_INT(kz_name_table_entry(&t, 0, &got), KZ_OK);
+  CHECK_EQ_INT(got.english, 0);
   CHECK_EQ_INT(kz_name_table_seek(&t, "zzzz", 4, &at), KZ_OK);
   CHECK_EQ_INT(at, 5);
   CHECK_EQ_INT(kz_name_table_entry(&t, 5, &got), KZ_ERR_CORRUPT); /* past the end */
