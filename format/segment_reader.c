@@ -75,6 +75,16 @@ int kz_segment_open(kz_segment *s, const char *dir, const kz_segment_info *info,
                s->file[k].size, (unsigned long long)info->file_bytes[k]);
       rc = KZ_ERR_CORRUPT;
     }
+    /*
+     * The optional tables (simhash column, alias and names tables) are small
+     * and used whole, so their checksums are verified here: a damaged one
+     * is refused on opening rather than giving wrong collapses or expansions.
+     * The core files are too big for that; check --full verifies them.
+     */
+    if (rc == KZ_OK && k >= KZ_SEGFILES_CORE && kz_file_verify_checksum(&s->file[k]) != KZ_OK) {
+      snprintf(detail, sizeof detail, "checksum mismatch");
+      rc = KZ_ERR_CORRUPT;
+    }
     if (rc) {
       kz_error_set(err, rc, "%s: %s", path, detail);
       free(path);
