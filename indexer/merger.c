@@ -201,7 +201,9 @@ static int merge_names(const merge *m, uint32_t new_id, uint64_t *bytes) {
   int rc = KZ_OK;
   for (size_t i = 0; i < m->n && !rc; i++) {
     const kz_mapped_file *f = &m->segs[i].file[KZ_SEGFILE_NAMES];
-    rc = kz_name_table_open(&t[i], f->body, f->body_size);
+    /* opening the segment did not verify it (segment_reader.c); a copy must not launder damage */
+    rc = f->size && kz_file_verify_checksum(f) ? KZ_ERR_CORRUPT
+                                                : kz_name_table_open(&t[i], f->body, f->body_size);
     total += t[i].n;
   }
   kz_name_entry *e = rc ? NULL : malloc((total ? total : 1) * sizeof *e);

@@ -3,9 +3,12 @@
 # .simh, the alias table .alias, the names table .names; docs/FORMAT.md)
 # carry checksums like every other file: one flipped byte anywhere in one
 # of them (its header, its body, its checksum) is found by `check --full`,
-# which names the file, and by opening the index, which refuses it with the
-# file's name (exit 2, no crash); `compact` refuses to merge it (the index
-# stays as it was); restoring the file makes the index whole again. Each
+# which names the file; opening the index refuses a damaged simhash or alias
+# table with the file's name (exit 2, no crash), while a damaged names table
+# leaves `--exact` searches working (it is read only for capitalised words);
+# `compact` refuses to merge any of them (the index stays as it was, no
+# damage copied into a new table); restoring the file makes the index whole
+# again. Each
 # table of the sample index is non-empty (the sample defines CSTO and names
 # people and places), so the damage lands in real entries. The index has
 # two segments, so that compact has a merge to do.
@@ -43,10 +46,20 @@ for ext in simh alias names; do
     flip "$file" "$at"
     kz check --full -i "$IDX"
     expect "$name, byte $at: check --full finds it" 1 "$name"
-    kz -i "$IDX" Kazakhstan
-    expect "$name, byte $at: opening the index refuses it" 2 "$name" "$ERR"
-    kz compact -i "$IDX"
-    expect "$name, byte $at: compact does not merge it" 2 "$name" "$ERR"
+    if [ "$ext" = names ] && [ "$at" != 5 ]; then
+      # read only for capitalised words, never with --exact (which must keep working)
+      kz -i "$IDX" --exact Kazakhstan
+      expect "$name, byte $at: a search with --exact does not read it" 0
+      kz -i "$IDX" Kazakhstan
+      check "$name, byte $at: a search that reads it succeeds or fails cleanly (exit $rc)" test "$rc" -le 2
+      kz compact -i "$IDX"
+      expect "$name, byte $at: compact does not merge it" 2 "names" "$ERR"
+    else # every table's frame (its version) is checked on opening
+      kz -i "$IDX" Kazakhstan
+      expect "$name, byte $at: opening the index refuses it" 2 "$name" "$ERR"
+      kz compact -i "$IDX"
+      expect "$name, byte $at: compact does not merge it" 2 "$name" "$ERR"
+    fi
     cp "$tmp/keep" "$file"
     kz check --full -i "$IDX"
     expect "$name restored: the index checks clean" 0
