@@ -94,11 +94,54 @@ static int push(kz_shingles *s, uint64_t h) {
   return KZ_OK;
 }
 
+/*
+ * The hash of a 5-shingle from its terms' hashes, oldest first: each term
+ * is mixed in after a rotation and a multiplication (so order counts), and
+ * the result goes through the finalizer of MurmurHash3 to spread it.
+ */
+static uint64_t confirm_hash(const uint64_t *ring, uint64_t first, size_t n) {
+  uint64_t x = 0;
+  for (size_t i = 0; i < n; i++) {
+    x = (x << 23 | x >> 41) ^ ring[(first + i) % KZ_CONFIRM_SHINGLE];
+    x *= 0x9e3779b97f4a7c15ull;
+  }
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ull;
+  return x ^ (x >> 33) ^ n;
+}
+
 int kz_shingles_add(kz_shingles *s, const char *term, size_t len) {
-  slide(s->window, KZ_CONFIRM_SHINGLE, s->terms, kz_checksum(term, len));
+  /* s->window is a ring here: term t sits at t % KZ_CONFIRM_SHINGLE */
+  s->window[s->terms % KZ_CONFIRM_SHINGLE] = kz_checksum(term, len);
   s->terms++;
-  return s->terms >= KZ_CONFIRM_SHINGLE ? push(s, shingle_hash(s->window, KZ_CONFIRM_SHINGLE))
-                                        : KZ_OK;
+  return s->terms >= KZ_CONFIRM_SHINGLE
+             ? push(s, confirm_hash(s->window, s->terms - KZ_CONFIRM_SHINGLE, KZ_CONFIRM_SHINGLE))
+             : KZ_OK;
+}
+
+/* LSD radix sort of v[0..n) by bytes with scratch tmp[0..n); a pass whose byte is one value is skipped. */
+static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n) {
+  uint64_t *const out = v;
+  size_t count[8][256];
+  memset(count, 0, sizeof count);
+  for (size_t i = 0; i < n; i++)
+    for (int b = 0; b < 8; b++) count[b][(v[i] >> (8 * b)) & 0xff]++;
+  for (int b = 0; b < 8; b++) {
+    if (count[b][(v[0] >> (8 * b)) & 0xff] == n) continue;
+    size_t at = 0;
+    for (int d = 0; d < 256; d++) {
+      size_t c = count[b][d];
+      count[b][d] = at;
+      at += c;
+    }
+    for (size_t i = 0; i < n; i++) tmp[count[b][(v[i] >> (8 * b)) & 0xff]++] = v[i];
+    uint64_t *t = v;
+    v = tmp;
+    tmp = t;
+  }
+  if (v != out) memcpy(out, v, n * sizeof *v);
 }
 
 static int cmp_u64(const void *a, const void *b) {
@@ -108,11 +151,18 @@ static int cmp_u64(const void *a, const void *b) {
 
 int kz_shingles_finish(kz_shingles *s) {
   if (s->terms > 0 && s->terms < KZ_CONFIRM_SHINGLE) {
-    int rc = push(s, shingle_hash(s->window, (size_t)s->terms));
+    int rc = push(s, confirm_hash(s->window, 0, (size_t)s->terms));
     if (rc) return rc;
   }
   if (s->n < 2) return KZ_OK;
-  qsort(s->hashes, s->n, sizeof *s->hashes, cmp_u64);
+  if (s->n < 64) {
+    qsort(s->hashes, s->n, sizeof *s->hashes, cmp_u64);
+  } else {
+    uint64_t *tmp = malloc(s->n * sizeof *tmp);
+    if (!tmp) return KZ_ERR_NOMEM;
+    radix_sort(s->hashes, tmp, s->n);
+    free(tmp);
+  }
   size_t w = 1;
   for (size_t r = 1; r < s->n; r++)
     if (s->hashes[r] != s->hashes[w - 1]) s->hashes[w++] = s->hashes[r];
@@ -139,36 +189,63 @@ void kz_shingles_compare(const kz_shingles *a, const kz_shingles *b, double *jac
   *containment = least ? (double)common / (double)least : 0.0;
 }
 
-int kz_shingles_confirm(const kz_shingles *a, const kz_shingles *b, int jaccard_only) {
+int kz_shingles_confirm(const kz_shingles *a, const kz_shingles *b, const kz_near_dup_rule *rule) {
+  size_t small = a->n < b->n ? a->n : b->n, large = a->n < b->n ? b->n : a->n;
+  if (!large) return 0;
+  /* Jaccard is at most small/large: with containment not counted either, nothing to intersect */
+  double ratio = (double)small / (double)large;
+  if (ratio < KZ_NEAR_DUP_MIN_SIMILARITY && ratio < rule->min_ratio) return 0;
   double j, c;
   kz_shingles_compare(a, b, &j, &c);
-  return j >= KZ_NEAR_DUP_MIN_SIMILARITY || (!jaccard_only && c >= KZ_NEAR_DUP_MIN_SIMILARITY);
+  return j >= KZ_NEAR_DUP_MIN_SIMILARITY ||
+         (ratio >= rule->min_ratio && c >= rule->min_containment);
 }
 
-/* Analyses text into the fingerprint and the set; @return the number of terms or an error. */
+/*
+ * Analyses text into the fingerprint `sh` (stemmed terms, as the index has
+ * them; it stops once the lead is complete) or into the set `set` (terms
+ * folded only: the set is never stored, and the stemmer was most of the
+ * cost of confirming a pair). *terms gets the number of terms seen.
+ */
 static int analyse(kz_analyzer *an, const char *text, size_t len, kz_simhash *sh, kz_shingles *set,
                    uint64_t *terms) {
   kz_token tok;
   int rc;
-  *terms = 0;
   kz_analyzer_reset(an, text, len);
-  while ((rc = kz_analyzer_next(an, &tok)) == 1) {
-    kz_simhash_add(sh, tok.term, tok.term_len);
-    if (set && (rc = kz_shingles_add(set, tok.term, tok.term_len))) return rc;
+  while ((rc = sh ? kz_analyzer_next(an, &tok) : kz_analyzer_next_unstemmed(an, &tok)) == 1) {
     ++*terms;
+    if (sh) {
+      kz_simhash_add(sh, tok.term, tok.term_len);
+      if (kz_simhash_full(sh)) return KZ_OK;
+    } else if ((rc = kz_shingles_add(set, tok.term, tok.term_len))) {
+      return rc;
+    }
   }
+  return rc;
+}
+
+/* The body's terms, or the title's when the body has none, into sh or set (analyse). */
+static int analyse_document(kz_analyzer *an, const char *title, size_t title_len, const char *body,
+                            size_t body_len, kz_simhash *sh, kz_shingles *set) {
+  uint64_t terms = 0;
+  int rc = body_len ? analyse(an, body, body_len, sh, set, &terms) : KZ_OK;
+  if (!rc && terms == 0 && title_len) rc = analyse(an, title, title_len, sh, set, &terms);
   return rc;
 }
 
 int kz_near_dup_text(kz_analyzer *an, const char *title, size_t title_len, const char *body,
                      size_t body_len, uint64_t *simhash, kz_shingles *shingles) {
-  kz_simhash sh;
-  uint64_t terms = 0;
-  kz_simhash_begin(&sh);
-  if (shingles) kz_shingles_reset(shingles);
-  int rc = body_len ? analyse(an, body, body_len, &sh, shingles, &terms) : KZ_OK;
-  if (!rc && terms == 0 && title_len) rc = analyse(an, title, title_len, &sh, shingles, &terms);
-  if (!rc && shingles) rc = kz_shingles_finish(shingles);
-  if (!rc && simhash) *simhash = kz_simhash_end(&sh);
+  int rc = KZ_OK;
+  if (simhash) {
+    kz_simhash sh;
+    kz_simhash_begin(&sh);
+    rc = analyse_document(an, title, title_len, body, body_len, &sh, NULL);
+    if (!rc) *simhash = kz_simhash_end(&sh);
+  }
+  if (!rc && shingles) {
+    kz_shingles_reset(shingles);
+    rc = analyse_document(an, title, title_len, body, body_len, NULL, shingles);
+    if (!rc) rc = kz_shingles_finish(shingles);
+  }
   return rc;
 }

@@ -8,9 +8,15 @@
  *   bench_dups INDEX_DIR [THRESHOLD]      (default 0.8)
  *
  * With BENCH_DUPS_JACCARD set, groups are confirmed by Jaccard alone
- * (KZ_DUPLICATES_JACCARD); with BENCH_DUPS_SHOW_FP, the predicted pairs
- * that are not gold go to stderr with their Jaccard and containment; with
- * BENCH_DUPS_COST, what fingerprinting the documents' leads costs.
+ * (KZ_DUPLICATES_JACCARD); with BENCH_DUPS_RULE=C:R[,C:R...], containment
+ * counts from C while the sizes are within ratio R, instead of the default
+ * rule (analysis/near_dup.h; one line of figures per rule: the curve in
+ * bench/RESULTS.md); with BENCH_DUPS_GROUPS=FILE, the groups of each rule
+ * go to FILE.C:R (FILE.0.95:0.70) as `kzsearch duplicates --json` lines,
+ * for tests/integration/lib/syndication_recall.py; with BENCH_DUPS_SHOW_FP,
+ * the predicted pairs that are not gold go to stderr with their Jaccard,
+ * containment and sizes; with BENCH_DUPS_COST, what fingerprinting the
+ * documents' leads costs.
  *
  * Gold pairs are those with J >= THRESHOLD. Every such pair is found: the
  * AllPairs prefix filter (Bayardo, Ma and Srikant, WWW 2007) is exact. With
@@ -30,6 +36,7 @@
 #include "analysis/near_dup.h"
 #include "format/docstore_reader.h"
 #include "kzsearch.h"
+#include "searcher/duplicates.h"
 #include "searcher/index.h"
 #include "searcher/near_dup_docs.h"
 
@@ -222,6 +229,7 @@ typedef struct groups_ctx {
   const uint64_t *docs; /* dense number -> global document */
   size_t n;
   pairs *out;
+  FILE *json; /* BENCH_DUPS_GROUPS, or NULL */
 } groups_ctx;
 
 static uint32_t dense_of(const groups_ctx *g, uint64_t doc) {
@@ -247,6 +255,9 @@ static int on_group(void *ctx, const char *const *ids, const size_t *lens, size_
   }
   for (size_t i = 0; i < n; i++)
     for (size_t j = i + 1; j < n; j++) add_pair(g->out, d[i], d[j]);
+  for (size_t i = 0; g->json && i < n; i++) /* the ids are plain in the sets measured */
+    fprintf(g->json, "%s\"%.*s\"%s", i ? "," : "{\"ids\":[", (int)lens[i], ids[i],
+            i + 1 == n ? "]}\n" : "");
   free(d);
   return 0;
 }
@@ -276,42 +287,69 @@ int main(int argc, char **argv) {
       if (kz_nd_shingles(&r, docs[n], &sets[n]) != KZ_OK) die("cannot read a document");
       n++;
     }
-  pairs gold = {0}, pred = {0};
+  pairs gold = {0};
   gold_pairs(sets, n, t, &gold);
-  double t1 = now();
-  groups_ctx g = {idx, docs, n, &pred};
-  unsigned flags = getenv("BENCH_DUPS_JACCARD") ? KZ_DUPLICATES_JACCARD : 0;
-  if (kz_index_duplicates(idx, flags, on_group, &g, &err) != KZ_OK) die(err.message);
-  double t2 = now();
   qsort(gold.p, gold.n, sizeof *gold.p, cmp_pair);
-  qsort(pred.p, pred.n, sizeof *pred.p, cmp_pair);
-  size_t hit = 0;
-  for (size_t i = 0, j = 0; i < gold.n && j < pred.n;) {
-    int c = cmp_pair(&gold.p[i], &pred.p[j]);
-    if (c == 0) hit++, i++, j++;
-    else if (c < 0) i++;
-    else j++;
-  }
-  if (getenv("BENCH_DUPS_SHOW_FP")) /* the predicted pairs that are not gold, with their measures */
-    for (size_t i = 0, j = 0; j < pred.n; j++) {
-      while (i < gold.n && cmp_pair(&gold.p[i], &pred.p[j]) < 0) i++;
-      if (i < gold.n && cmp_pair(&gold.p[i], &pred.p[j]) == 0) continue;
-      double jac, con;
-      kz_shingles_compare(&sets[pred.p[j].a], &sets[pred.p[j].b], &jac, &con);
-      fprintf(stderr, "fp %u %u J %.3f C %.3f sizes %zu %zu\n", pred.p[j].a, pred.p[j].b, jac, con,
-              sets[pred.p[j].a].n, sets[pred.p[j].b].n);
+  double t1 = now();
+  printf("documents %zu\ngold pairs (J >= %.2f) %zu\n", n, t, gold.n);
+  const char *rules = getenv("BENCH_DUPS_RULE"), *groups_file = getenv("BENCH_DUPS_GROUPS");
+  if (!rules) rules = getenv("BENCH_DUPS_JACCARD") ? "2:2" : "";
+  for (const char *at = rules;;) {
+    kz_near_dup_rule rule = KZ_NEAR_DUP_RULE_DEFAULT;
+    if (*at && sscanf(at, "%lf:%lf", &rule.min_containment, &rule.min_ratio) != 2)
+      die("BENCH_DUPS_RULE is C:R[,C:R...]");
+    pairs pred = {0};
+    groups_ctx g = {idx, docs, n, &pred, NULL};
+    char path[4096];
+    snprintf(path, sizeof path, "%s.%.2f:%.2f", groups_file ? groups_file : "", rule.min_containment,
+             rule.min_ratio);
+    if (groups_file && !(g.json = fopen(path, "w"))) die("cannot write BENCH_DUPS_GROUPS");
+    double t2 = now();
+    if (kz_duplicates_find(idx, &rule, on_group, &g, &err) != KZ_OK) die(err.message);
+    double t3 = now();
+    if (g.json && fclose(g.json)) die("cannot write BENCH_DUPS_GROUPS");
+    qsort(pred.p, pred.n, sizeof *pred.p, cmp_pair);
+    size_t hit = 0;
+    for (size_t i = 0, j = 0; i < gold.n && j < pred.n;) {
+      int c = cmp_pair(&gold.p[i], &pred.p[j]);
+      if (c == 0) hit++, i++, j++;
+      else if (c < 0) i++;
+      else j++;
     }
-  printf("documents %zu\ngold pairs (J >= %.2f) %zu\npredicted pairs %zu\ncorrect %zu\n", n, t,
-         gold.n, pred.n, hit);
-  printf("precision %.4f\nrecall %.4f\n", pred.n ? (double)hit / (double)pred.n : 1.0,
-         gold.n ? (double)hit / (double)gold.n : 1.0);
-  printf("seconds: brute force %.2f, kz_index_duplicates %.2f\n", t1 - t0, t2 - t1);
+    if (getenv("BENCH_DUPS_SHOW_FP")) /* the predicted pairs that are not gold, with their measures */
+      for (size_t i = 0, j = 0; j < pred.n; j++) {
+        while (i < gold.n && cmp_pair(&gold.p[i], &pred.p[j]) < 0) i++;
+        if (i < gold.n && cmp_pair(&gold.p[i], &pred.p[j]) == 0) continue;
+        double jac, con;
+        kz_shingles_compare(&sets[pred.p[j].a], &sets[pred.p[j].b], &jac, &con);
+        fprintf(stderr, "fp %u %u J %.3f C %.3f sizes %zu %zu ids", pred.p[j].a, pred.p[j].b, jac,
+                con, sets[pred.p[j].a].n, sets[pred.p[j].b].n);
+        for (int k = 0; k < 2; k++) {
+          uint64_t doc = docs[k ? pred.p[j].b : pred.p[j].a];
+          size_t sg = kz_index_segment_of(idx, doc), len;
+          const char *id;
+          if (kz_docstore_get_id(&idx->segs[sg].store, (uint32_t)(doc - idx->doc_base[sg]), &id, &len))
+            die("cannot read an id");
+          fprintf(stderr, " %.*s", (int)len, id);
+        }
+        fputc('\n', stderr);
+      }
+    printf("containment %.2f, size ratio %.2f%s: predicted pairs %zu correct %zu precision %.4f"
+           " recall %.4f (%.2f s)\n", rule.min_containment, rule.min_ratio,
+           rule.min_containment > 1 ? " (Jaccard only)" : "", pred.n, hit,
+           pred.n ? (double)hit / (double)pred.n : 1.0, gold.n ? (double)hit / (double)gold.n : 1.0,
+           t3 - t2);
+    free(pred.p);
+    const char *comma = strchr(at, ',');
+    if (!comma) break;
+    at = comma + 1;
+  }
+  printf("seconds: brute force %.2f\n", t1 - t0);
   if (getenv("BENCH_DUPS_COST")) fingerprint_cost(idx, an, docs, n);
   for (size_t i = 0; i < n; i++) kz_shingles_free(&sets[i]);
   free(sets);
   free(docs);
   free(gold.p);
-  free(pred.p);
   kz_nd_reader_free(&r);
   kz_analyzer_free(an);
   kz_index_close(idx);

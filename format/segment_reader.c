@@ -75,6 +75,21 @@ int kz_segment_open(kz_segment *s, const char *dir, const kz_segment_info *info,
                s->file[k].size, (unsigned long long)info->file_bytes[k]);
       rc = KZ_ERR_CORRUPT;
     }
+    /*
+     * The simhash column and the alias table are small and used by every
+     * search (collapsing, acronym expansion are on by default), so their
+     * checksums are verified here: a damaged one is refused on opening
+     * rather than giving wrong collapses or expansions. The names table is
+     * read only for capitalised words and never with --exact, which keeps
+     * working on a damaged one (a search that reads it reports the damage
+     * it meets; merges verify it). The core files are too big for that;
+     * check --full verifies every checksum.
+     */
+    if (rc == KZ_OK && (k == KZ_SEGFILE_SIMHASH || k == KZ_SEGFILE_ALIASES) &&
+        kz_file_verify_checksum(&s->file[k]) != KZ_OK) {
+      snprintf(detail, sizeof detail, "checksum mismatch");
+      rc = KZ_ERR_CORRUPT;
+    }
     if (rc) {
       kz_error_set(err, rc, "%s: %s", path, detail);
       free(path);

@@ -264,10 +264,11 @@ typedef struct kz_search_options {
   /*
    * Syndicated copies collapsed, version 3 (default 1; a version 1 or 2
    * struct never collapses): near-duplicate hits (simhash fingerprints at
-   * most 3 bits apart whose texts share at least 80% of their 5-word
-   * shingles, by Jaccard or containment) fold into the best ranked of
-   * them, which lists their ids (kz_hits_similar_at). Pages are cut from
-   * the collapsed ranking; kz_hits_total still counts every match.
+   * most 3 bits apart whose texts confirm it: 5-word-shingle Jaccard at
+   * least 0.8, or containment of the shorter at least 0.95) fold into the
+   * best ranked of them, which lists their ids (kz_hits_similar_at).
+   * Pages are cut from the collapsed ranking; kz_hits_total still counts
+   * every match.
    */
   int collapse;
 } kz_search_options;
@@ -376,8 +377,9 @@ typedef int (*kz_duplicates_fn)(void *ctx, const char *const *ids, const size_t 
 /*
  * Lists every group of near-duplicate documents of the index: documents
  * whose simhash fingerprints (of their leads) are at most 3 bits apart and
- * whose texts confirm it (5-word-shingle Jaccard or containment at least
- * 0.8; Jaccard only with KZ_DUPLICATES_JACCARD), joined transitively, as
+ * whose texts confirm it (5-word-shingle Jaccard at least 0.8, or
+ * containment of the shorter text at least 0.95; Jaccard only with
+ * KZ_DUPLICATES_JACCARD), joined transitively, as
  * kz_search_options.collapse joins hits. Groups come in the order of their
  * first document. Safe beside kz_search from many threads.
  * @return KZ_OK (also when fn stopped it); KZ_ERR_INVALID for a NULL index

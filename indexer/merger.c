@@ -7,10 +7,11 @@
  * global order. Terms are merged from the sources' sorted dictionaries; for
  * each, the sources' postings are concatenated (source order is document
  * order) and the positions re-encoded; the stored documents, the title
- * lengths, the dates and the near-duplicate fingerprints are copied (the
- * fingerprints only when every source has them: a segment from before
- * them leaves the merged one without, and searches fingerprint its
- * documents from their text, searcher/near_dup_docs.c). The names tables
+ * lengths, the dates and the near-duplicate fingerprints are copied. A
+ * source from before fingerprints has its documents fingerprinted from
+ * their stored text as they are copied (as the segment builder does), so
+ * a merged or compacted index always has the simhash column and its
+ * searches need not analyse texts to collapse. The names tables
  * are combined (a source without one adds nothing); an entry whose term
  * lost all its documents may stay, and a search reports only variants that
  * match. The alias table is made again from the surviving documents' text
@@ -26,6 +27,8 @@
 #include <unistd.h>
 
 #include "analysis/acronym_finder.h"
+#include "analysis/analyzer.h"
+#include "analysis/near_dup.h"
 #include "common/buf.h"
 #include "format/alias_table.h"
 #include "format/deletes.h"
@@ -41,13 +44,15 @@
 
 typedef struct merge {
   const char *dir;
+  const char *language;
+  kz_analyzer *an;       /* fingerprints the documents of sources without; NULL when all have */
   kz_segment *segs;
   size_t n;
   uint32_t **remap;      /* per source: new doc number, or KZ_DOC_END when deleted */
   uint32_t *lengths;     /* of the merged documents */
   uint32_t *title_lengths;
   int64_t *dates;
-  int64_t *simhashes;    /* NULL when a source has none */
+  int64_t *simhashes;    /* of the merged documents */
   uint32_t n_docs;
   /* one merged term */
   uint32_t *docs, *freqs;
@@ -83,10 +88,13 @@ static int build_remap(merge *m) {
   m->dates = malloc((total ? total : 1) * sizeof *m->dates);
   m->remap = calloc(m->n, sizeof *m->remap);
   if (!m->lengths || !m->title_lengths || !m->dates || !m->remap) return KZ_ERR_NOMEM;
+  if (!(m->simhashes = malloc((total ? total : 1) * sizeof *m->simhashes))) return KZ_ERR_NOMEM;
   int all_fingerprinted = 1;
   for (size_t i = 0; i < m->n; i++) all_fingerprinted &= m->segs[i].has_simhashes;
-  if (all_fingerprinted && !(m->simhashes = malloc((total ? total : 1) * sizeof *m->simhashes)))
-    return KZ_ERR_NOMEM;
+  if (!all_fingerprinted) {
+    int rc = kz_analyzer_new(&m->an, m->language);
+    if (rc) return rc;
+  }
   for (size_t i = 0; i < m->n; i++) {
     const kz_segment *s = &m->segs[i];
     m->remap[i] = malloc((s->info.doc_count ? s->info.doc_count : 1) * sizeof **m->remap);
@@ -99,7 +107,7 @@ static int build_remap(merge *m) {
       m->lengths[m->n_docs] = kz_segment_doc_length(s, d);
       m->title_lengths[m->n_docs] = kz_segment_title_length(s, d);
       m->dates[m->n_docs] = kz_values_get(&s->dates, d);
-      if (m->simhashes) m->simhashes[m->n_docs] = kz_values_get(&s->simhashes, d);
+      if (s->has_simhashes) m->simhashes[m->n_docs] = kz_values_get(&s->simhashes, d);
       m->remap[i][d] = m->n_docs++;
     }
   }
@@ -120,6 +128,10 @@ static int copy_documents(merge *m, kz_docstore_writer *out) {
                         doc.field[KZ_STORED_URL], doc.len[KZ_STORED_URL]};
       rc = kz_docstore_writer_add(out, &kd);
       if (!rc) rc = kz_builder_add_acronyms(&m->acronyms, &m->aliases, &kd);
+      uint64_t fp;
+      if (!rc && !m->segs[i].has_simhashes &&
+          !(rc = kz_near_dup_text(m->an, kd.title, kd.title_len, kd.body, kd.body_len, &fp, NULL)))
+        m->simhashes[m->remap[i][d]] = (int64_t)fp;
     }
   kz_stored_doc_free(&doc);
   return rc;
@@ -189,7 +201,9 @@ static int merge_names(const merge *m, uint32_t new_id, uint64_t *bytes) {
   int rc = KZ_OK;
   for (size_t i = 0; i < m->n && !rc; i++) {
     const kz_mapped_file *f = &m->segs[i].file[KZ_SEGFILE_NAMES];
-    rc = kz_name_table_open(&t[i], f->body, f->body_size);
+    /* opening the segment did not verify it (segment_reader.c); a copy must not launder damage */
+    rc = f->size && kz_file_verify_checksum(f) ? KZ_ERR_CORRUPT
+                                                : kz_name_table_open(&t[i], f->body, f->body_size);
     total += t[i].n;
   }
   kz_name_entry *e = rc ? NULL : malloc((total ? total : 1) * sizeof *e);
@@ -203,11 +217,12 @@ static int merge_names(const merge *m, uint32_t new_id, uint64_t *bytes) {
   return rc;
 }
 
-int kz_merge_segments(const char *dir, const kz_segment_info *sources, size_t n, uint32_t new_id,
-                      kz_segment_info *out, kz_error *err) {
+int kz_merge_segments(const char *dir, const char *language, const kz_segment_info *sources,
+                      size_t n, uint32_t new_id, kz_segment_info *out, kz_error *err) {
   merge m;
   memset(&m, 0, sizeof m);
   m.dir = dir;
+  m.language = language;
   m.segs = calloc(n ? n : 1, sizeof *m.segs);
   if (!m.segs) return kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
   int rc = KZ_OK;
@@ -258,6 +273,7 @@ int kz_merge_segments(const char *dir, const kz_segment_info *sources, size_t n,
   free(m.title_lengths);
   free(m.dates);
   free(m.simhashes);
+  kz_analyzer_free(m.an);
   free(m.docs);
   free(m.freqs);
   free(m.pos);

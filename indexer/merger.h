@@ -14,11 +14,13 @@
 /*
  * Writes segment `new_id` in DIR holding the live documents of `sources`
  * (adjacent committed segments, in manifest order) in their order, and fills
- * `out`. The sources are not touched. On failure nothing of the new segment
- * remains. @return KZ_OK, KZ_ERR_IO, KZ_ERR_CORRUPT, KZ_ERR_NOMEM, KZ_ERR_LIMIT.
+ * `out`. Documents of a source without fingerprints are fingerprinted with
+ * the analysis of `language` (the index's). The sources are not touched. On
+ * failure nothing of the new segment remains.
+ * @return KZ_OK, KZ_ERR_IO, KZ_ERR_CORRUPT, KZ_ERR_NOMEM, KZ_ERR_LIMIT.
  */
-int kz_merge_segments(const char *dir, const kz_segment_info *sources, size_t n, uint32_t new_id,
-                      kz_segment_info *out, kz_error *err);
+int kz_merge_segments(const char *dir, const char *language, const kz_segment_info *sources,
+                      size_t n, uint32_t new_id, kz_segment_info *out, kz_error *err);
 
 /* Segments merged at once by the automatic policy. */
 #define KZ_MERGE_FACTOR 10

@@ -469,7 +469,8 @@ static int merge_and_commit(kz_writer *w, size_t first, size_t count, int *visib
   kz_segment_info merged;
   *visible = 0;
   uint32_t id = w->next_segment_id++;
-  int rc = kz_merge_segments(w->dir, w->committed.segments + first, count, id, &merged, err);
+  int rc = kz_merge_segments(w->dir, w->language, w->committed.segments + first, count, id,
+                             &merged, err);
   if (rc) return rc; /* nothing changed: the index keeps its segments */
   kz_manifest next = {0};
   next.generation = w->committed.generation + 1;
@@ -531,9 +532,12 @@ static int merge_by_policy(kz_writer *w, kz_error *err) {
 int kz_writer_compact(kz_writer *w, kz_error *err) {
   int rc = kz_writer_commit(w, err);
   if (rc) return rc;
-  int deleted = 0;
-  for (size_t i = 0; i < w->committed.n_segments; i++) deleted |= w->committed.segments[i].deleted_docs > 0;
-  if (w->committed.n_segments > 1 || deleted)
+  /* one segment is rewritten too when it has deleted documents or no fingerprints (older indexes) */
+  int rewrite = 0;
+  for (size_t i = 0; i < w->committed.n_segments; i++)
+    rewrite |= w->committed.segments[i].deleted_docs > 0 ||
+               !kz_segfile_present(&w->committed.segments[i], KZ_SEGFILE_SIMHASH);
+  if (w->committed.n_segments > 1 || rewrite)
     rc = merge_committed(w, 0, w->committed.n_segments, 1, err);
   return rc;
 }

@@ -38,7 +38,8 @@ static int near_dup(window *w, kz_nd_reader *r, const kz_scored *ranked, size_t 
   const kz_shingles *a, *b;
   int rc = shingles_of(w, r, ranked, i, &a);
   if (!rc) rc = shingles_of(w, r, ranked, j, &b);
-  if (!rc) *yes = kz_shingles_confirm(a, b, 0);
+  kz_near_dup_rule rule = KZ_NEAR_DUP_RULE_DEFAULT;
+  if (!rc) *yes = kz_shingles_confirm(a, b, &rule);
   return rc;
 }
 

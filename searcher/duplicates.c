@@ -24,6 +24,7 @@
 #include "common/error.h"
 #include "format/deletes.h"
 #include "kzsearch.h"
+#include "searcher/duplicates.h"
 #include "searcher/index.h"
 #include "searcher/near_dup_docs.h"
 
@@ -44,7 +45,7 @@ typedef struct finder {
   kz_shingles *sets;
   uint8_t *read;
   size_t n;
-  int jaccard_only; /* KZ_DUPLICATES_JACCARD */
+  kz_near_dup_rule rule; /* of kz_shingles_confirm */
 } finder;
 
 static uint32_t find(uint32_t *parent, uint32_t i) {
@@ -83,7 +84,7 @@ static int try_join(finder *f, const entry *a, const entry *b, int *joined) {
   const kz_shingles *x, *y;
   int rc = shingles_of(f, a->i, &x);
   if (!rc) rc = shingles_of(f, b->i, &y);
-  if (rc || !kz_shingles_confirm(x, y, f->jaccard_only)) return rc;
+  if (rc || !kz_shingles_confirm(x, y, &f->rule)) return rc;
   /* the smaller index leads, so groups list from their first document */
   if (ra < rb) f->parent[rb] = ra;
   else f->parent[ra] = rb;
@@ -209,14 +210,11 @@ static int report(finder *f, kz_index *idx, kz_duplicates_fn fn, void *ctx, int 
   return rc;
 }
 
-int kz_index_duplicates(kz_index *idx, unsigned flags, kz_duplicates_fn fn, void *ctx,
-                        kz_error *err) {
-  if (!idx || !fn) return kz_error_set(err, KZ_ERR_INVALID, "kz_index_duplicates: NULL index or callback");
-  if (flags & ~(unsigned)KZ_DUPLICATES_JACCARD)
-    return kz_error_set(err, KZ_ERR_INVALID, "kz_index_duplicates: unknown flags %#x", flags);
+int kz_duplicates_find(kz_index *idx, const kz_near_dup_rule *rule, kz_duplicates_fn fn, void *ctx,
+                       kz_error *err) {
   finder f;
   memset(&f, 0, sizeof f);
-  f.jaccard_only = (flags & KZ_DUPLICATES_JACCARD) != 0;
+  f.rule = *rule;
   kz_analyzer *an = NULL;
   int rc = kz_analyzer_pool_take(&idx->analyzers, &an);
   if (rc) return kz_error_set(err, rc, "cannot create an analyzer: %s", kz_strerror(rc));
@@ -235,4 +233,14 @@ int kz_index_duplicates(kz_index *idx, unsigned flags, kz_duplicates_fn fn, void
   kz_analyzer_pool_give(&idx->analyzers, an);
   if (rc) return kz_error_set(err, rc, "%s: cannot list near-duplicates: %s", idx->path, kz_strerror(rc));
   return KZ_OK;
+}
+
+int kz_index_duplicates(kz_index *idx, unsigned flags, kz_duplicates_fn fn, void *ctx,
+                        kz_error *err) {
+  if (!idx || !fn) return kz_error_set(err, KZ_ERR_INVALID, "kz_index_duplicates: NULL index or callback");
+  if (flags & ~(unsigned)KZ_DUPLICATES_JACCARD)
+    return kz_error_set(err, KZ_ERR_INVALID, "kz_index_duplicates: unknown flags %#x", flags);
+  kz_near_dup_rule rule =
+      flags & KZ_DUPLICATES_JACCARD ? KZ_NEAR_DUP_RULE_JACCARD : KZ_NEAR_DUP_RULE_DEFAULT;
+  return kz_duplicates_find(idx, &rule, fn, ctx, err);
 }

@@ -37,9 +37,14 @@
  * a segment, with `rebuild` over the committed index of (b); (f) on
  * an index of nine small segments, deletions, a replacement and additions
  * committed (so the merge policy merges ten segments), then more deletions
- * and kz_writer_compact: the index always holds one of the committed states.
- * (b), (e) and (f) also run with every allocation from the Nth on failing,
- * so the cleanup after a failure fails too.
+ * and kz_writer_compact: the index always holds one of the committed states;
+ * (g) kz_writer_compact of the three-segment index of (b) stripped of its
+ * simhash files (as written before fingerprints), so the merge fingerprints
+ * every document from its stored text: the index is the old one or the
+ * compacted one with the column. Every writing scenario writes the simhash,
+ * alias and names tables of its segments, (d) with entries in the latter two.
+ * (b), (e), (f) and (g) also run with every allocation from the Nth on
+ * failing, so the cleanup after a failure fails too.
  *
  * Debugging: KZ_FAULT_N=17 runs only N = 17 of the test's thread, KZ_FAULT_N=1:17
  * that of the library's first thread; KZ_FAULT_TRACE=1 prints a backtrace
@@ -67,10 +72,13 @@
 #include "common/buf.h"
 #include "common/compress.h"
 #include "common/limits.h"
+#include "format/file.h"
+#include "format/manifest.h"
 #include "kz_test.h"
 #include "kz_test_corpus.h"
 #include "kz_test_fs.h"
 #include "kzsearch.h"
+#include "searcher/index.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/common_interface_defs.h>
@@ -723,6 +731,57 @@ static void scenario_f(void) {
   kz_writer_close(w);
 }
 
+/* (g)'s index: (b)'s three segments without their simhash files, as before fingerprints. */
+static int prepare_unfingerprinted(void) {
+  if (copy_dir(g_template, g_work)) return -1;
+  kz_manifest m;
+  kz_error err;
+  memset(&m, 0, sizeof m);
+  if (kz_manifest_read(&m, g_work, &err)) return -1;
+  int rc = 0;
+  for (size_t i = 0; i < m.n_segments && !rc; i++) {
+    char name[64];
+    kz_segment_file_name(name, sizeof name, m.segments[i].id, KZ_SEGFILE_SIMHASH);
+    char *path = kz_path_join(g_work, name);
+    rc = path && unlink(path) == 0 ? 0 : -1;
+    free(path);
+    m.segments[i].file_bytes[KZ_SEGFILE_SIMHASH] = 0;
+  }
+  if (!rc && kz_manifest_write(&m, g_work, NULL, &err)) rc = -1;
+  kz_manifest_free(&m);
+  return rc;
+}
+
+/* (g) Compacting segments without fingerprints: the old index, or one segment with them. */
+static void scenario_g(void) {
+  kz_writer *w = NULL;
+  kz_error err = {0};
+  int crc = -100, rc = kz_writer_open(&w, g_work, NULL, &err);
+  if (status_ok("kz_writer_open", rc, &err)) {
+    crc = kz_writer_compact(w, &err);
+    status_ok("kz_writer_compact", crc, &err);
+    kz_writer_close(w);
+  }
+  disarm();
+  kz_index *idx = NULL;
+  int orc = kz_index_open(&idx, g_work, &err);
+  if (orc) {
+    BAD("the index no longer opens: %d (%s): %s", orc, kz_strerror(orc), err.message);
+    return;
+  }
+  size_t segs = idx->n_segs, with = 0;
+  for (size_t i = 0; i < segs; i++) with += (size_t)idx->segs[i].has_simhashes;
+  uint64_t n = idx->n_docs;
+  kz_index_close(idx);
+  int old = segs == 3 && with == 0, compacted = segs == 1 && with == 1;
+  if (n != B_OLD_DOCS) BAD("%llu documents, not %d", (unsigned long long)n, B_OLD_DOCS);
+  if (crc == KZ_OK && !compacted)
+    BAD("compact said KZ_OK: %zu segments, %zu with fingerprints", segs, with);
+  else if (!old && !compacted)
+    BAD("compact failed: %zu segments, %zu with fingerprints", segs, with);
+  expect_clean(g_work);
+}
+
 /* Writes `len` bytes to `path`, zstd-compressed when `zst`. @return 0 or -1. */
 static int write_file(const char *path, const char *text, size_t len, int zst) {
   kz_buf z = KZ_BUF_INIT;
@@ -1023,9 +1082,19 @@ static void test_alloc_failure__delete_replace_merge_compact(void) {
   CHECK(tried > 0);
 }
 
+static void test_alloc_failure__compact_fingerprints_old_segments(void) {
+  CHECK(setup());
+  uint64_t tried;
+  CHECK_EQ_INT(run_faults("g (compact, fingerprints)", 0, prepare_unfingerprinted, scenario_g, &tried), 0);
+  CHECK(tried > 0);
+  CHECK_EQ_INT(run_faults("g (compact, fingerprints)", 1, prepare_unfingerprinted, scenario_g, &tried), 0);
+  CHECK(tried > 0);
+}
+
 KZ_TEST_MAIN(KZ_TEST(test_alloc_failure__fresh_writer_add_commit),
              KZ_TEST(test_alloc_failure__commit_keeps_committed_state),
              KZ_TEST(test_alloc_failure__open_search_count_stats_check),
              KZ_TEST(test_alloc_failure__add_path_sample),
              KZ_TEST(test_alloc_failure__add_tree_rebuild),
-             KZ_TEST(test_alloc_failure__delete_replace_merge_compact))
+             KZ_TEST(test_alloc_failure__delete_replace_merge_compact),
+             KZ_TEST(test_alloc_failure__compact_fingerprints_old_segments))
