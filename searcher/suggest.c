@@ -6,6 +6,11 @@
  * the folded word or of its stem, and the most frequent one wins when it is
  * KZ_SUGGEST_FACTOR times as frequent. Whether the corrected query matches
  * enough more is for the caller to check (search.c counts it).
+ *
+ * The dictionary holds stems ("pipelin"), which no user would type, so the
+ * word shown is a spelling of that stem taken from the text of the first
+ * documents that hold it: of the folded words that analyze to the stem, the
+ * one nearest to the word typed ("pipelnie" -> "pipeline", not "pipelines").
  */
 #include "searcher/suggest.h"
 
@@ -13,6 +18,8 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "format/docstore_reader.h"
+#include "format/postings_reader.h"
 #include "format/term_enum.h"
 #include "kzsearch.h"
 #include "searcher/fuzzy_scan.h"
@@ -26,7 +33,13 @@ typedef struct best {
   uint64_t best_df; /* the best spelling's, 0 for none yet */
   char key[KZ_FUZZY_MAX_LETTERS * 4 + 2];
   size_t key_len;
+  char shown[KZ_FUZZY_MAX_LETTERS * 4 + 2]; /* the word the suggestion writes for key */
+  size_t shown_len;
 } best;
+
+/* Documents whose text is read for a spelling of the suggested stem, and its occurrences in each. */
+#define KZ_SUGGEST_SPELLING_DOCS 3u
+#define KZ_SUGGEST_SPELLING_OCCURRENCES 8u
 
 static int enum_seek(void *ctx, const char *key, size_t len) {
   return kz_term_enum_seek(((best *)ctx)->e, key, len);
@@ -60,6 +73,70 @@ static int df_of(const kz_segment *segs, size_t n, const char *key, size_t len, 
   return KZ_OK;
 }
 
+/*
+ * Of the occurrences of b->key in text, the folded word nearest to `typed`
+ * into b->shown (when nearer than the one there, *distance).
+ */
+static int nearest_in_text(best *b, kz_analyzer *an, const char *text, size_t len,
+                           const char *typed, size_t typed_len, int *distance) {
+  size_t starts[KZ_SUGGEST_SPELLING_OCCURRENCES], ends[KZ_SUGGEST_SPELLING_OCCURRENCES], n = 0;
+  kz_token tok;
+  int rc;
+  kz_analyzer_reset(an, text, len);
+  while (n < KZ_SUGGEST_SPELLING_OCCURRENCES && (rc = kz_analyzer_next(an, &tok)) == 1)
+    if (tok.term_len == b->key_len - 1 && memcmp(tok.term, b->key + 1, tok.term_len) == 0) {
+      starts[n] = tok.start;
+      ends[n++] = tok.end;
+    }
+  if (rc < 0) return rc;
+  for (size_t i = 0; i < n; i++) {
+    kz_analyzer_reset(an, text + starts[i], ends[i] - starts[i]);
+    if ((rc = kz_analyzer_next_unstemmed(an, &tok)) < 0) return rc;
+    if (rc == 0 || tok.term_len > sizeof b->shown) continue;
+    int d = kz_fuzzy_distance(typed, typed_len, tok.term, tok.term_len);
+    if (d >= *distance) continue;
+    *distance = d;
+    memcpy(b->shown, tok.term, tok.term_len);
+    b->shown_len = tok.term_len;
+  }
+  return KZ_OK;
+}
+
+/*
+ * A word to show for the stem b->key: the spelling nearest to `typed` in
+ * the first documents that hold it; the stem itself when none is found.
+ */
+static int spelling_of(best *b, kz_analyzer *an, const kz_segment *segs, size_t n,
+                       const char *typed, size_t typed_len) {
+  memcpy(b->shown, b->key + 1, b->key_len - 1);
+  b->shown_len = b->key_len - 1;
+  int distance = kz_fuzzy_distance(typed, typed_len, b->shown, b->shown_len);
+  size_t read = 0;
+  kz_stored_doc doc = KZ_STORED_DOC_INIT;
+  int rc = KZ_OK;
+  for (size_t s = 0; s < n && read < KZ_SUGGEST_SPELLING_DOCS && !rc; s++) {
+    kz_term_info info;
+    int found = kz_segment_lookup(&segs[s], b->key, b->key_len, &info);
+    if (found <= 0) {
+      rc = found;
+      continue;
+    }
+    int error = 0;
+    kz_postings c;
+    kz_postings_init(&c, &segs[s], &info, &error);
+    kz_postings_docs_only(&c);
+    for (uint32_t d = kz_postings_next(&c); d != KZ_DOC_END && read < KZ_SUGGEST_SPELLING_DOCS && !rc;
+         d = kz_postings_next(&c), read++) {
+      if ((rc = kz_docstore_get(&segs[s].store, d, &doc))) break;
+      for (int f = KZ_STORED_TITLE; f <= KZ_STORED_BODY && !rc; f++)
+        rc = nearest_in_text(b, an, doc.field[f], doc.len[f], typed, typed_len, &distance);
+    }
+    if (!rc && error) rc = error;
+  }
+  kz_stored_doc_free(&doc);
+  return rc;
+}
+
 /* The best spelling of word node q into b (b->best_df 0 when none). */
 static int spell(best *b, const kz_qnode *q, kz_analyzer *an, const kz_segment *segs, size_t n) {
   char word[KZ_FUZZY_MAX_LETTERS * 4 + 2], stem[sizeof word];
@@ -89,6 +166,7 @@ static int spell(best *b, const kz_qnode *q, kz_analyzer *an, const kz_segment *
   kz_dict_source src = {b, enum_seek, enum_next};
   rc = kz_fuzzy_scan(&src, word, 1, targets, lens, n_targets, edits, visit, b, NULL);
   if (!rc && b->best_df < KZ_SUGGEST_FACTOR * b->df) b->best_df = 0; /* any beats none */
+  if (!rc && b->best_df) rc = spelling_of(b, an, segs, n, word + 1, word_len - 1);
   return rc;
 }
 
@@ -107,7 +185,7 @@ static int walk(rewrite *r, best *b, const kz_qnode *q, kz_analyzer *an, const k
     if (rc || b->best_df == 0) return rc;
     size_t at = (size_t)(q->text - r->text);
     if ((rc = kz_buf_append_cstr(&r->out, r->text + r->copied, at - r->copied)) ||
-        (rc = kz_buf_append_cstr(&r->out, b->key + 1, b->key_len - 1)))
+        (rc = kz_buf_append_cstr(&r->out, b->shown, b->shown_len)))
       return rc;
     r->copied = at + q->text_len;
     r->changed = 1;

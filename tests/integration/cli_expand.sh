@@ -64,6 +64,10 @@ kz -i "$IDX" --exact --no-suggest Tokaev
 if grep -q "did you mean" "$ERR"; then fail "--no-suggest"; else pass "--no-suggest leaves it out"; fi
 kz -i "$IDX" --exact --json Tokaev
 expect "--json: the summary carries the suggestion" 1 '"suggestion":"tokayev"'
+# The index holds stems; the suggestion is a word of the articles, the spelling nearest the one typed.
+kz -i "$IDX" --exact peacekepers
+expect "peacekepers suggests the word peacekeepers, not the stem peacekeep" 1 \
+  "did you mean: peacekeepers\$" "$ERR"
 kz -i "$IDX" kazakhstan
 if grep -q "did you mean" "$ERR"; then fail "a query that matches gets no suggestion"; else
   pass "a query that matches gets no suggestion"; fi
