@@ -62,7 +62,11 @@ int kz_name_table_write(const char *dir, uint32_t segment_id, kz_name_entry *ent
     return rc;
   }
   uint8_t u32[4];
-  kz_store_u32le(u32, (uint32_t)kept);
+  if (kept >= KZ_NAME_TABLE_FLAGGED) {
+    kz_file_writer_abort(&f);
+    return KZ_ERR_LIMIT;
+  }
+  kz_store_u32le(u32, (uint32_t)kept | KZ_NAME_TABLE_FLAGGED);
   kz_file_writer_write(&f, u32, 4);
   uint64_t off = 0;
   for (size_t i = 0; i < kept; i++) {
@@ -89,6 +93,8 @@ int kz_name_table_open(kz_name_table *t, const uint8_t *body, size_t size) {
   if (!body) return KZ_OK;
   if (size < 4) return KZ_ERR_CORRUPT;
   uint32_t n = kz_load_u32le(body);
+  t->flags_bytes = (n & KZ_NAME_TABLE_FLAGGED) != 0;
+  n &= ~KZ_NAME_TABLE_FLAGGED;
   if ((size - 4) / 4 < n) return KZ_ERR_CORRUPT;
   t->n = n;
   t->offsets = body + 4;
@@ -105,8 +111,8 @@ int kz_name_table_entry(const kz_name_table *t, uint32_t i, kz_name_entry *e) {
   if (key_len == 0 || end - off - 1 < key_len + 1) return KZ_ERR_CORRUPT;
   size_t term_off = off + 1 + key_len;
   size_t term_len = t->entries[term_off];
-  if (term_len == 0 || end - term_off - 1 < term_len + 1) return KZ_ERR_CORRUPT;
-  uint8_t flags = t->entries[term_off + 1 + term_len];
+  if (term_len == 0 || end - term_off - 1 < term_len + t->flags_bytes) return KZ_ERR_CORRUPT;
+  uint8_t flags = t->flags_bytes ? t->entries[term_off + 1 + term_len] : 0;
   if (flags & ~KZ_NAME_ENGLISH) return KZ_ERR_CORRUPT;
   e->key = (const char *)t->entries + off + 1;
   e->key_len = key_len;
@@ -140,7 +146,7 @@ int kz_name_table_verify(const kz_name_table *t) {
     if (i > 0 && compare_entries(&prev, &e) >= 0) return KZ_ERR_CORRUPT;
     for (size_t j = 0; j < e.key_len; j++) /* keys are lower-case ASCII letters (name_key.h) */
       if (e.key[j] < 'a' || e.key[j] > 'z') return KZ_ERR_CORRUPT;
-    expect += 3 + e.key_len + e.term_len;
+    expect += 2 + t->flags_bytes + e.key_len + e.term_len;
     prev = e;
   }
   return expect == t->entries_size ? KZ_OK : KZ_ERR_CORRUPT;

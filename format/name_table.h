@@ -4,11 +4,13 @@
  * (analysis/name_key.h), the indexed terms of the capitalised words that
  * have it. Its writer and its reader live here side by side.
  *
- * Body: u32 n_entries, u32 offsets[n_entries] (of each entry from the first
+ * Body: u32 n_entries (its top bit, KZ_NAME_TABLE_FLAGGED, set: the entries
+ * carry flags), u32 offsets[n_entries] (of each entry from the first
  * entry's start), then the entries, each u8 key_len, key, u8 term_len, term
  * (the term without its field byte), u8 flags (KZ_NAME_ENGLISH), sorted by
  * key, then term, bytewise, with no entry twice. A segment without the file
- * has an empty table.
+ * has an empty table. Tables written before the flags (top bit clear) have
+ * entries without the flags byte and read as not English.
  */
 #ifndef KZ_NAME_TABLE_H
 #define KZ_NAME_TABLE_H
@@ -18,6 +20,8 @@
 
 /* Flag: the term is an English word or common name (analysis/english_words.h). */
 #define KZ_NAME_ENGLISH 1u
+/* In n_entries: the entries carry the flags byte (every table written since the flags). */
+#define KZ_NAME_TABLE_FLAGGED 0x80000000u
 
 typedef struct kz_name_entry {
   const char *key, *term;
@@ -30,6 +34,7 @@ typedef struct kz_name_table {
   const uint8_t *offsets, *entries;
   size_t entries_size;
   uint32_t n;
+  unsigned flags_bytes; /* 1 when the entries carry flags (KZ_NAME_TABLE_FLAGGED), else 0 */
 } kz_name_table;
 
 /*

@@ -119,4 +119,24 @@ static void test_round_trip_and_damage(void) {
   free(body);
 }
 
-KZ_TEST_MAIN(KZ_TEST(test_round_trip_and_damage))
+/* A table of the layout before the flags byte (count without its top bit) still reads: not English. */
+static void test_table_without_flags_reads(void) {
+  static const uint8_t body[] = {2, 0, 0, 0,                                /* 2 entries, no flags */
+                                 0, 0, 0, 0, 14, 0, 0, 0,                   /* their offsets */
+                                 6, 't', 'o', 'k', 'a', 'e', 'v', 6, 't', 'o', 'k', 'a', 'e', 'v',
+                                 6, 't', 'o', 'k', 'a', 'e', 'v', 7, 't', 'o', 'k', 'a', 'y', 'e', 'v'};
+  kz_name_table t;
+  CHECK_EQ_INT(kz_name_table_open(&t, body, sizeof body), KZ_OK);
+  CHECK_EQ_INT(t.n, 2);
+  CHECK_EQ_INT(kz_name_table_verify(&t), KZ_OK);
+  kz_name_entry got;
+  CHECK_EQ_INT(kz_name_table_entry(&t, 1, &got), KZ_OK);
+  CHECK(got.term_len == 7 && memcmp(got.term, "tokayev", 7) == 0);
+  CHECK_EQ_INT(got.english, 0);
+  uint8_t flagged[sizeof body];
+  memcpy(flagged, body, sizeof body);
+  flagged[3] = 0x80; /* the same bytes read as flagged: the sizes no longer add up */
+  CHECK_EQ_INT(walk(flagged, sizeof flagged), KZ_ERR_CORRUPT);
+}
+
+KZ_TEST_MAIN(KZ_TEST(test_round_trip_and_damage), KZ_TEST(test_table_without_flags_reads))
