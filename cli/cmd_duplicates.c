@@ -14,18 +14,11 @@
 #include "index_path.h"
 #include "json_out.h"
 #include "kzsearch.h"
-#include "options.h"
+#include "index_args.h"
 #include "report.h"
 #include "term.h"
 
-enum { OPT_INDEX = 1, OPT_JSON, OPT_JACCARD, OPT_HELP };
-
-static const cli_option options[] = {
-    {"index", 'i', 1, OPT_INDEX},
-    {"json", 0, 0, OPT_JSON},
-    {"jaccard", 0, 0, OPT_JACCARD},
-    {"help", 'h', 0, OPT_HELP},
-};
+static const cli_flag flags[] = {{"jaccard", KZ_DUPLICATES_JACCARD}};
 
 typedef struct listing {
   int json;
@@ -56,32 +49,19 @@ static int print_group(void *ctx, const char *const *ids, const size_t *lens, si
 }
 
 int cli_cmd_duplicates(int argc, char **argv) {
-  const char *index_opt = NULL;
-  listing l = {0, 0, 0};
-  unsigned flags = 0;
-  cli_parser parser;
-  const char *value;
-  int id;
-  cli_parser_init(&parser, argc, argv, options, sizeof options / sizeof options[0]);
-  while ((id = cli_parser_next(&parser, &value)) != CLI_OPT_END) {
-    switch (id) {
-      case OPT_INDEX: index_opt = value; break;
-      case OPT_JSON: l.json = 1; break;
-      case OPT_JACCARD: flags |= KZ_DUPLICATES_JACCARD; break;
-      case OPT_HELP: return CLI_EXIT_HELP;
-      case CLI_OPT_OPERAND:
-        cli_error("duplicates: unexpected argument '%s'", value);
-        return CLI_EXIT_USAGE;
-      default: return CLI_EXIT_USAGE;
-    }
-  }
+  cli_index_args args;
+  int parsed = cli_index_args_parse(argc, argv, "duplicates", CLI_ARGS_JSON, flags,
+                                    sizeof flags / sizeof flags[0], &args);
+  if (parsed) return parsed;
+  const char *index_opt = args.index;
+  listing l = {args.json, 0, 0};
   char *index_path = NULL;
   kz_index *index = NULL;
   if (cli_index_open(index_opt, &index_path, &index) != 0) return CLI_EXIT_ERROR;
   kz_error err;
   memset(&err, 0, sizeof err);
   uint64_t t0 = cli_clock_ns();
-  int rc = kz_index_duplicates(index, flags, print_group, &l, &err);
+  int rc = kz_index_duplicates(index, args.flags, print_group, &l, &err);
   double seconds = (double)(cli_clock_ns() - t0) / 1e9;
   kz_index_close(index);
   if (rc != KZ_OK) {
