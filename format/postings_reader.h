@@ -58,6 +58,30 @@ static inline void kz_postings_docs_only(kz_postings *c) { c->docs_only = 1; }
 uint32_t kz_postings_advance(kz_postings *c, uint32_t target);
 static inline uint32_t kz_postings_freq(const kz_postings *c) { return c->freqs[c->i]; }
 
+/*
+ * The decoded block's documents below `end` from the current one: [*from, *to)
+ * of c->docs, for loops that take a window of documents a block at a time.
+ * @return 0 when the current document is already at or past end.
+ */
+static inline int kz_postings_run(const kz_postings *c, uint64_t end, uint32_t *from, uint32_t *to) {
+  if (c->doc >= end) return 0;
+  *from = c->i;
+  *to = c->n;
+  if (c->docs[*to - 1] >= end) /* the window ends inside this block */
+    for (*to = *from; c->docs[*to] < end; (*to)++) {}
+  return 1;
+}
+/* Moves c to the document after a run that ended at index `to` (the next block's first when none). */
+static inline void kz_postings_after_run(kz_postings *c, uint32_t to) {
+  if (to < c->n) {
+    c->i = to;
+    c->doc = c->docs[to];
+  } else {
+    c->i = c->n - 1;
+    kz_postings_next(c);
+  }
+}
+
 /* Block b's largest frequency and smallest document length (terms with a skip table only). */
 static inline uint32_t kz_postings_block_max_tf(const kz_postings *c, uint32_t b) {
   return kz_load_u32le(c->skip + (size_t)b * KZ_SKIP_ENTRY_BYTES + 12);

@@ -23,12 +23,8 @@ void kz_flat_take_window(kz_flat *f, kz_fterm *t, uint32_t start, uint64_t end, 
                         double *row, uint64_t *bits, uint64_t *any) {
   kz_postings *c = &t->cur;
   int ranking = f->sink->scoring;
-  while (c->doc < end) {
-    uint32_t from = c->i, to = c->n;
-    if (c->docs[to - 1] >= end) { /* the window ends inside this block */
-      to = from;
-      while (c->docs[to] < end) to++;
-    }
+  uint32_t from, to;
+  while (kz_postings_run(c, end, &from, &to)) {
     if (!ranking) {
       for (uint32_t k = from; k < to; k++) {
         uint32_t w = c->docs[k] - start;
@@ -49,13 +45,7 @@ void kz_flat_take_window(kz_flat *f, kz_fterm *t, uint32_t start, uint64_t end, 
         }
       }
     }
-    if (to < c->n) {
-      c->i = to;
-      c->doc = c->docs[to];
-    } else {
-      c->i = c->n - 1;
-      kz_postings_next(c);
-    }
+    kz_postings_after_run(c, to);
   }
 }
 

@@ -96,28 +96,6 @@ static int term_init(rank_flat *f, rf_term *t, const kz_plan *leaf, size_t s, in
   return 1;
 }
 
-/* The postings of c in [start, end), a block's run [*from, *to) at a time; moves c past them. */
-static int next_run(kz_postings *c, uint64_t end, uint32_t *from, uint32_t *to) {
-  if (c->doc >= end) return 0;
-  *from = c->i;
-  *to = c->n;
-  if (c->docs[*to - 1] >= end) { /* the window ends inside this block */
-    *to = *from;
-    while (c->docs[*to] < end) (*to)++;
-  }
-  return 1;
-}
-
-static void after_run(kz_postings *c, uint32_t to) {
-  if (to < c->n) {
-    c->i = to;
-    c->doc = c->docs[to];
-  } else {
-    c->i = c->n - 1;
-    kz_postings_next(c);
-  }
-}
-
 /*
  * Notes t's title frequencies in [start, end) in f->title_tf. A title
  * posting of a document the text field lacks (damaged postings: the text
@@ -128,14 +106,14 @@ static size_t take_titles(rank_flat *f, rf_term *t, uint32_t start, uint64_t end
   kz_postings *c = &t->title;
   uint32_t from, to;
   size_t n = 0;
-  while (next_run(c, end, &from, &to)) {
+  while (kz_postings_run(c, end, &from, &to)) {
     for (uint32_t k = from; k < to; k++)
       if (c->docs[k] >= start) {
         uint32_t w = c->docs[k] - start;
         f->title_tf[w] = c->freqs[k];
         f->title_at[n++] = (uint16_t)w;
       }
-    after_run(c, to);
+    kz_postings_after_run(c, to);
   }
   return n;
 }
@@ -147,7 +125,7 @@ static void take_window(rank_flat *f, rf_term *t, uint32_t start, uint64_t end, 
   size_t titles = t->has_title ? take_titles(f, t, start, end) : 0;
   kz_postings *c = &t->cur;
   uint32_t from, to;
-  while (next_run(c, end, &from, &to)) {
+  while (kz_postings_run(c, end, &from, &to)) {
     double score[KZ_BLOCK_DOCS];
     const uint32_t *docs = c->docs + from, *freqs = c->freqs + from;
     uint32_t n = to - from;
@@ -171,7 +149,7 @@ static void take_window(rank_flat *f, rf_term *t, uint32_t start, uint64_t end, 
         f->prox_most[docs[k] - start] += t->prox_most;
         *count = (uint8_t)(*count + (*count < 2));
       }
-    after_run(c, to);
+    kz_postings_after_run(c, to);
   }
   for (size_t i = 0; i < titles; i++) f->title_tf[f->title_at[i]] = 0;
 }
