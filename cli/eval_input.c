@@ -334,8 +334,12 @@ char *cli_eval_plain_words(const char *text) {
     if (c == '(' || c == ')' || c == '"' || isspace(c)) {
       *p = ' ';
       word_start = 1;
-    } else if ((word_start && (c == '+' || c == '-' || c == '*' || c == '?')) || c == '^') {
-      *p = ' '; /* modifiers, and what the syntax would refuse (a leading wildcard, a boost) */
+    } else if ((word_start && (c == '+' || c == '-' || c == '*' || c == '!')) || c == '^' ||
+               c == '?' || ((c == '&' || c == '|') && p[1] == (char)c)) {
+      /* modifiers, Lucene's operators, and what the syntax would refuse (wildcards, a boost) */
+      *p = ' ';
+      if (c == '&' || c == '|') *++p = ' ';
+      word_start = 1;
     } else {
       if (c >= 'A' && c <= 'Z') *p = (char)(c - 'A' + 'a');
       word_start = 0;

@@ -46,8 +46,9 @@ const cli_qrel_set *cli_qrels_find(const cli_qrels *qr, const char *qid);
 /*
  * Turns a query text into plain words in kzsearch's query syntax, as the
  * bench harness (qnorm.py) sends bare words to every engine: '(' ')' '"'
- * become spaces, the '+' and '-' that start a word are dropped, and ASCII
- * letters are lowered so that AND, OR and NOT are words, not operators.
+ * '?' '^' "&&" "||" become spaces, the '+', '-', '*' and '!' that start a word
+ * are dropped, and ASCII letters are lowered so that AND, OR and NOT are
+ * words, not operators.
  * Each word is then analyzed like the documents (a word with inner
  * punctuation, "real-gas", is searched as a phrase). @return a new string
  * or NULL when out of memory.

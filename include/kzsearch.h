@@ -325,8 +325,9 @@ typedef struct kz_hit {
  * words (any by default), "phrases", +required, -excluded, AND / OR / NOT
  * and ( ), title:, date:, "sloppy phrases"~N (Lucene's slop, 0..100000) and
  * a NEAR/N b (in either order, at most N positions apart; bare NEAR = 10).
- * Operators are upper case ("and", "near" are words). Boosts (a^2), ranges
- * [a TO b] outside date: and words starting with '*' or '?' are errors.
+ * Operators are upper case ("and", "near" are words); Lucene's "&&", "||"
+ * and "!x" are AND, OR and NOT. Boosts (a^2), ranges [a TO b] outside date:,
+ * words starting with '*' or '?' and a '?' inside a word are errors.
  * A prefix word "peace*" (at least 2 letters) stands for every indexed term
  * (a stem) starting with the folded, unstemmed prefix; a fuzzy word
  * "tokaev~1" / "~2" / "~" (automatic: 0 edits up to 2 letters, 1 up to 5,

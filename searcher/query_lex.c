@@ -7,8 +7,11 @@
  * It also refuses the syntax of other engines that kzsearch does not have,
  * rather than searching its letters as words (a query must never be read
  * silently as another one): boosts "a^2", ranges "[a TO b]" outside date:,
- * and words that start with a wildcard ("*foo", "?oo"). Each error names
- * the byte where the unsupported syntax starts, for the CLI's caret.
+ * words that start with a wildcard ("*foo", "?oo") and the one-letter
+ * wildcard inside a word ("tok?yev"). Lucene's other spellings of the
+ * operators, "&&", "||" and "!x", are read as AND, OR and NOT, since a
+ * Lucene user means them so. Each error names the byte where the
+ * unsupported syntax starts, for the CLI's caret.
  */
 #include "searcher/query_lex.h"
 
@@ -204,6 +207,14 @@ static int check_word(parser *p, const token *t) {
                            "'%c' at %zu: ranges [a TO b] work only on dates, as in "
                            "date:[2022-01-05 TO 2022-01-07]",
                            w[0], t->pos);
+  /* A '?' that ends a word is punctuation ("who is tokayev?"); inside one it is a wildcard. */
+  for (size_t i = 1; i + 1 < n; i++)
+    if (w[i] == '?' && w[i + 1] != '?' && w[i - 1] != '?')
+      return kz_error_set_at(p->err, KZ_ERR_QUERY, t->pos + i,
+                             "'?' at %zu: one-letter wildcards (tok?yev) are not supported; "
+                             "use a prefix (tok*), a fuzzy word (tokyev~1), or quotes to "
+                             "search the text as it is",
+                             t->pos + i);
   for (size_t i = 0; i + 1 < n; i++)
     if (w[i] == '^' && ((w[i + 1] >= '0' && w[i + 1] <= '9') || w[i + 1] == '.'))
       return kz_error_set_at(p->err, KZ_ERR_QUERY, t->pos + i,
@@ -251,6 +262,13 @@ int kz_query_lex(parser *p) {
     p->at_token_start = 0;
     return p->next < p->len && s[p->next] == '~' ? lex_slop(p, t, p->next) : KZ_OK;
   }
+  if (c == '!' && p->at_token_start && p->next + 1 < p->len &&
+      space_len(s + p->next + 1, end) == 0 && s[p->next + 1] != ')') {
+    t->kind = T_NOT; /* Lucene's "!x": NOT x */
+    p->next++;
+    p->at_token_start = 0;
+    return KZ_OK;
+  }
   if ((c == '+' || c == '-') && p->at_token_start) {
     size_t after = p->next + 1;
     if (after == p->len || space_len(s + after, end) > 0)
@@ -271,9 +289,9 @@ int kz_query_lex(parser *p) {
     p->next++;
   t->text = p->query + start;
   t->text_len = p->next - start;
-  if (word_is(t->text, t->text_len, "AND"))
+  if (word_is(t->text, t->text_len, "AND") || word_is(t->text, t->text_len, "&&"))
     t->kind = T_AND;
-  else if (word_is(t->text, t->text_len, "OR"))
+  else if (word_is(t->text, t->text_len, "OR") || word_is(t->text, t->text_len, "||"))
     t->kind = T_OR;
   else if (word_is(t->text, t->text_len, "NOT"))
     t->kind = T_NOT;

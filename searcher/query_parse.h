@@ -37,8 +37,12 @@
  * for two words, at most N - 1 words between them), in any order; the
  * windows of one chain must agree. Lower-case "near" is a word.
  *
+ * Lucene's "&&", "||" and "!x" (at the start of a token) are AND, OR and
+ * NOT. A '?' that ends a word is punctuation ("tokayev?").
+ *
  * Refused rather than misread (query_lex.c): boosts "a^2", ranges
- * "[a TO b]" outside date:, words starting with '*' or '?'.
+ * "[a TO b]" outside date:, words starting with '*' or '?', a '?' inside a
+ * word ("tok?yev", Lucene's one-letter wildcard).
  *
  * Limits: KZ_MAX_QUERY_BYTES of text, KZ_MAX_QUERY_DEPTH of nesting,
  * KZ_MAX_QUERY_CLAUSES nodes. Errors name the byte position of the problem.
