@@ -263,7 +263,7 @@ int kz_query_lex(parser *p) {
     return p->next < p->len && s[p->next] == '~' ? lex_slop(p, t, p->next) : KZ_OK;
   }
   if (c == '!' && p->at_token_start && p->next + 1 < p->len &&
-      space_len(s + p->next + 1, end) == 0 && s[p->next + 1] != ')') {
+      space_len(s + p->next + 1, end) == 0 && s[p->next + 1] != ')' && s[p->next + 1] != '!') {
     t->kind = T_NOT; /* Lucene's "!x": NOT x */
     p->next++;
     p->at_token_start = 0;

@@ -9,11 +9,13 @@
  *
  * The dictionary holds stems ("pipelin"), which no user would type, so the
  * word shown is a spelling of that stem taken from the text of the first
- * documents that hold it: of the folded words that analyze to the stem, the
- * one nearest to the word typed ("pipelnie" -> "pipeline", not "pipelines").
+ * documents that hold it, at the positions its postings give: of those
+ * folded words, the one nearest to the word typed ("pipelnie" ->
+ * "pipeline", not "pipelines").
  */
 #include "searcher/suggest.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,45 +76,54 @@ static int df_of(const kz_segment *segs, size_t n, const char *key, size_t len, 
 }
 
 /*
- * Of the occurrences of b->key in text, the folded word nearest to `typed`
- * into b->shown (when nearer than the one there, *distance).
+ * The folded words at positions want[0 .. n) (increasing) of the text field
+ * of a stored document: its title then its body, positions continuing, as
+ * the indexer numbers them. The nearest to `typed` goes into b->shown (when
+ * nearer than *distance). Reading stops past the last position wanted, and
+ * nothing is stemmed: the positions already say which words are the stem's.
  */
-static int nearest_in_text(best *b, kz_analyzer *an, const char *text, size_t len,
-                           const char *typed, size_t typed_len, int *distance) {
-  size_t starts[KZ_SUGGEST_SPELLING_OCCURRENCES], ends[KZ_SUGGEST_SPELLING_OCCURRENCES], n = 0;
-  kz_token tok;
-  int rc;
-  kz_analyzer_reset(an, text, len);
-  while (n < KZ_SUGGEST_SPELLING_OCCURRENCES && (rc = kz_analyzer_next(an, &tok)) == 1)
-    if (tok.term_len == b->key_len - 1 && memcmp(tok.term, b->key + 1, tok.term_len) == 0) {
-      starts[n] = tok.start;
-      ends[n++] = tok.end;
+static int nearest_at(best *b, kz_analyzer *an, const kz_stored_doc *doc, const uint32_t *want,
+                      size_t n, const char *typed, size_t typed_len, int *distance) {
+  uint32_t base = 0;
+  size_t i = 0;
+  for (int f = KZ_STORED_TITLE; f <= KZ_STORED_BODY && i < n; f++) {
+    kz_token tok;
+    int rc;
+    uint32_t next = base;
+    kz_analyzer_reset(an, doc->field[f], doc->len[f]);
+    while (i < n && (rc = kz_analyzer_next_unstemmed(an, &tok)) == 1) {
+      uint32_t at = base + tok.position;
+      next = at + 1;
+      while (i < n && want[i] < at) i++; /* a position this text does not reach */
+      if (i == n || want[i] != at) continue;
+      i++;
+      if (tok.term_len > sizeof b->shown) continue;
+      int d = kz_fuzzy_distance(typed, typed_len, tok.term, tok.term_len);
+      if (d >= *distance) continue;
+      *distance = d;
+      memcpy(b->shown, tok.term, tok.term_len);
+      b->shown_len = tok.term_len;
     }
-  if (rc < 0) return rc;
-  for (size_t i = 0; i < n; i++) {
-    kz_analyzer_reset(an, text + starts[i], ends[i] - starts[i]);
-    if ((rc = kz_analyzer_next_unstemmed(an, &tok)) < 0) return rc;
-    if (rc == 0 || tok.term_len > sizeof b->shown) continue;
-    int d = kz_fuzzy_distance(typed, typed_len, tok.term, tok.term_len);
-    if (d >= *distance) continue;
-    *distance = d;
-    memcpy(b->shown, tok.term, tok.term_len);
-    b->shown_len = tok.term_len;
+    if (rc < 0) return rc;
+    base = next; /* the body continues after the title's last position */
   }
   return KZ_OK;
 }
 
 /*
- * A word to show for the stem b->key: the spelling nearest to `typed` in
- * the first documents that hold it; the stem itself when none is found.
+ * A word to show for the stem b->key: the spelling nearest to `typed` among
+ * its first occurrences in the first documents that hold it; the stem
+ * itself only when no occurrence is read (any real word beats a stem, which
+ * no user types, even when the stem is nearer to the word typed).
  */
 static int spelling_of(best *b, kz_analyzer *an, const kz_segment *segs, size_t n,
                        const char *typed, size_t typed_len) {
   memcpy(b->shown, b->key + 1, b->key_len - 1);
   b->shown_len = b->key_len - 1;
-  int distance = kz_fuzzy_distance(typed, typed_len, b->shown, b->shown_len);
+  int distance = INT_MAX;
   size_t read = 0;
   kz_stored_doc doc = KZ_STORED_DOC_INIT;
+  uint32_t want[KZ_SUGGEST_SPELLING_OCCURRENCES];
   int rc = KZ_OK;
   for (size_t s = 0; s < n && read < KZ_SUGGEST_SPELLING_DOCS && !rc; s++) {
     kz_term_info info;
@@ -124,12 +135,13 @@ static int spelling_of(best *b, kz_analyzer *an, const kz_segment *segs, size_t 
     int error = 0;
     kz_postings c;
     kz_postings_init(&c, &segs[s], &info, &error);
-    kz_postings_docs_only(&c);
     for (uint32_t d = kz_postings_next(&c); d != KZ_DOC_END && read < KZ_SUGGEST_SPELLING_DOCS && !rc;
          d = kz_postings_next(&c), read++) {
-      if ((rc = kz_docstore_get(&segs[s].store, d, &doc))) break;
-      for (int f = KZ_STORED_TITLE; f <= KZ_STORED_BODY && !rc; f++)
-        rc = nearest_in_text(b, an, doc.field[f], doc.len[f], typed, typed_len, &distance);
+      int got = kz_postings_first_positions(&c, want, KZ_SUGGEST_SPELLING_OCCURRENCES,
+                                            KZ_SUGGEST_SPELLING_OCCURRENCES, 0);
+      if (got < 0) rc = got;
+      else if (!(rc = kz_docstore_get(&segs[s].store, d, &doc)))
+        rc = nearest_at(b, an, &doc, want, (size_t)got, typed, typed_len, &distance);
     }
     if (!rc && error) rc = error;
   }

@@ -68,6 +68,10 @@ expect "--json: the summary carries the suggestion" 1 '"suggestion":"tokayev"'
 kz -i "$IDX" --exact peacekepers
 expect "peacekepers suggests the word peacekeepers, not the stem peacekeep" 1 \
   "did you mean: peacekeepers\$" "$ERR"
+# Even when the stem is nearer the word typed than any spelling of it ("countri" is one edit
+# from countriy, as "country" is), a word of the articles is shown, never the stem.
+kz -i "$IDX" --exact countriy
+expect "countriy suggests the word country, not the stem countri" 1 "did you mean: country\$" "$ERR"
 kz -i "$IDX" kazakhstan
 if grep -q "did you mean" "$ERR"; then fail "a query that matches gets no suggestion"; else
   pass "a query that matches gets no suggestion"; fi
