@@ -75,4 +75,6 @@ int kz_english_words_has(const kz_english_words *w, const char *term, size_t len
   return w && kz_str_table_find(&w->stems, term, len, NULL);
 }
 
-size_t kz_english_words_size(const kz_english_words *w) { return w ? kz_str_table_count(&w->stems) : 0; }
+size_t kz_english_words_size(const kz_english_words *w) {
+  return w ? kz_str_table_count(&w->stems) : 0;
+}

@@ -25,7 +25,8 @@
 static size_t key_start(const kz_str_table *t, uint32_t id) { return id ? t->ends[id - 1] : 0; }
 
 /* The slot holding s[0..n), or the empty one where it goes. */
-static inline kz_str_table_slot *slot_of(const kz_str_table *t, const char *s, size_t n, uint32_t h) {
+static inline kz_str_table_slot *slot_of(const kz_str_table *t, const char *s, size_t n,
+                                         uint32_t h) {
   size_t mask = t->cap - 1;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
     kz_str_table_slot *e = &t->slots[i];

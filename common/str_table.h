@@ -25,7 +25,7 @@ typedef struct kz_str_table_slot {
 typedef struct kz_str_table {
   kz_str_table_slot *slots; /* power-of-two size, at most half full */
   size_t cap;               /* slots */
-  uint32_t *ends;           /* end offset in `bytes` of key i; key i starts at ends[i - 1] (0 for i = 0) */
+  uint32_t *ends;           /* key i is bytes[ends[i - 1] (0 for i = 0) .. ends[i]) */
   size_t n, cap_ends;
   kz_buf bytes; /* the keys, back to back */
 } kz_str_table;

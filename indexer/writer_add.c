@@ -61,7 +61,8 @@ int kz_writer_flush_all(kz_writer *w, kz_error *err) {
     if (err) *err = werr;
     return kz_writer_fail(w, wrc);
   }
-  if (rc) return kz_writer_fail(w, kz_error_set(err, rc, "cannot queue documents: %s", kz_strerror(rc)));
+  if (rc)
+    return kz_writer_fail(w, kz_error_set(err, rc, "cannot queue documents: %s", kz_strerror(rc)));
   return crc;
 }
 
@@ -107,7 +108,8 @@ int kz_writer_add_document(kz_writer *w, const kz_document *doc, kz_error *err) 
   int rc = KZ_OK;
   if (!w->thread_segment[t]) {
     uint32_t id = w->next_segment_id++;
-    if ((rc = kz_live_docs_begin(w->live, id))) return kz_writer_fail(w, kz_error_set(err, rc, "out of memory"));
+    if ((rc = kz_live_docs_begin(w->live, id)))
+      return kz_writer_fail(w, kz_error_set(err, rc, "out of memory"));
     if ((rc = kz_workers_begin(w->pool, t, id))) return pool_failed(w, rc, err);
     w->thread_segment[t] = id;
     w->thread_docs[t] = 0;

@@ -28,9 +28,9 @@ static int reload_live_docs(kz_writer *w, kz_error *err) {
   int rc = kz_live_docs_reset(w->live);
   for (size_t i = 0; !rc && i < w->committed.n_segments; i++)
     rc = kz_live_docs_load(w->live, w->dir, &w->committed.segments[i]);
-  return rc ? kz_writer_fail(w, kz_error_set(err, rc, "cannot read the document ids in %s: %s", w->dir,
-                                   kz_strerror(rc)))
-            : KZ_OK;
+  if (!rc) return KZ_OK;
+  return kz_writer_fail(w, kz_error_set(err, rc, "cannot read the document ids in %s: %s", w->dir,
+                                        kz_strerror(rc)));
 }
 
 /*
