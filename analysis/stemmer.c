@@ -30,6 +30,7 @@
 #define MIN_ARENA_BYTES 1024u
 #define MAX_CACHE_ENTRIES (1u << 24)
 
+/* Not common/str_table.c: a bounded cache, emptied whole at its budget, never grown. */
 typedef struct slot {
   uint32_t hash;
   uint32_t off; /* of the term in the arena; the stem follows its NUL */

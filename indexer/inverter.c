@@ -20,6 +20,7 @@
 #include "format/segment_writer.h"
 #include "kzsearch.h"
 
+/* Not common/str_table.c: the key lives in the accumulator, whose bytes the memory budget counts. */
 typedef struct slot {
   uint64_t hash;
   kz_term_acc *acc;

@@ -2,9 +2,10 @@
  * name_collector.c - the terms written as names in one segment being
  * built, with their spelling keys (see name_collector.h).
  *
- * An open-addressing set over the terms seen (those without a key too, so
- * that they are not keyed again); the bytes of terms and keys live in one
- * arena, addressed by offsets because the arena moves as it grows.
+ * The terms seen go into a string set (common/str_table.c), those without
+ * a key too, so that they are not keyed again; what is known of term i (its
+ * key, whether it is an English word) is entries[i], the keys' bytes back to
+ * back in `keys`, addressed by offsets because the buffer moves as it grows.
  */
 #include "indexer/name_collector.h"
 
@@ -14,29 +15,25 @@
 #include "analysis/english_words.h"
 #include "analysis/name_key.h"
 #include "common/buf.h"
+#include "common/str_table.h"
 #include "format/name_table.h"
 #include "kzsearch.h"
 
-typedef struct slot {
-  size_t term_off, key_off; /* into arena */
-  uint8_t term_len, key_len; /* key_len 0: the term has no key */
-  uint8_t used, english;
-} slot;
+typedef struct entry {
+  size_t key_off;  /* into keys */
+  uint8_t key_len; /* 0: the term has no key */
+  uint8_t english;
+} entry;
 
 struct kz_name_collector {
   kz_name_keyer *keyer;
   kz_english_words *words; /* read at the first keyed term: a segment without names needs none */
   char *language;          /* NULL: english */
-  slot *slots;
-  size_t cap, n, with_key;
-  kz_buf arena;
+  kz_str_table terms;
+  entry *entries; /* one per term, by its number in `terms` */
+  size_t cap_entries, with_key;
+  kz_buf keys;
 };
-
-static uint64_t hash_bytes(const char *s, size_t n) {
-  uint64_t h = 1469598103934665603ull; /* FNV-1a: terms are short */
-  for (size_t i = 0; i < n; i++) h = (h ^ (uint8_t)s[i]) * 1099511628211ull;
-  return h;
-}
 
 int kz_name_collector_new(kz_name_collector **out, const char *language) {
   kz_name_collector *c = calloc(1, sizeof *c);
@@ -71,60 +68,46 @@ void kz_name_collector_free(kz_name_collector *c) {
   kz_name_keyer_free(c->keyer);
   kz_english_words_free(c->words);
   free(c->language);
-  free(c->slots);
-  kz_buf_free(&c->arena);
+  kz_str_table_free(&c->terms);
+  free(c->entries);
+  kz_buf_free(&c->keys);
   free(c);
 }
 
 void kz_name_collector_reset(kz_name_collector *c) {
-  if (c->slots) memset(c->slots, 0, c->cap * sizeof *c->slots);
-  c->n = c->with_key = 0;
-  kz_buf_clear(&c->arena);
+  kz_str_table_clear(&c->terms);
+  c->with_key = 0;
+  kz_buf_clear(&c->keys);
 }
 
 size_t kz_name_collector_memory(const kz_name_collector *c) {
-  return c->cap * sizeof *c->slots + c->arena.cap;
-}
-
-static slot *find(slot *slots, size_t cap, const char *arena, const char *term, size_t len) {
-  size_t i = hash_bytes(term, len) & (cap - 1);
-  while (slots[i].used &&
-         !(slots[i].term_len == len && memcmp(arena + slots[i].term_off, term, len) == 0))
-    i = (i + 1) & (cap - 1);
-  return &slots[i];
-}
-
-static int grow(kz_name_collector *c) {
-  size_t cap = c->cap ? 2 * c->cap : 1024;
-  slot *s = calloc(cap, sizeof *s);
-  if (!s) return KZ_ERR_NOMEM;
-  const char *arena = (const char *)c->arena.data;
-  for (size_t i = 0; i < c->cap; i++)
-    if (c->slots[i].used)
-      *find(s, cap, arena, arena + c->slots[i].term_off, c->slots[i].term_len) = c->slots[i];
-  free(c->slots);
-  c->slots = s;
-  c->cap = cap;
-  return KZ_OK;
+  return kz_str_table_memory(&c->terms) + c->cap_entries * sizeof *c->entries + c->keys.cap;
 }
 
 int kz_name_collector_add(kz_name_collector *c, const char *term, size_t len) {
   if (len == 0 || len > 255) return KZ_OK; /* the analyzer makes no such term */
-  if (2 * (c->n + 1) > c->cap && grow(c)) return KZ_ERR_NOMEM;
-  slot *s = find(c->slots, c->cap, (const char *)c->arena.data, term, len);
-  if (s->used) return KZ_OK;
+  size_t n = kz_str_table_count(&c->terms);
+  if (n == c->cap_entries) { /* room for the entry first, so that a new term always has one */
+    size_t cap = c->cap_entries ? 2 * c->cap_entries : 512;
+    entry *e = realloc(c->entries, cap * sizeof *e);
+    if (!e) return KZ_ERR_NOMEM;
+    c->entries = e;
+    c->cap_entries = cap;
+  }
+  uint32_t id;
+  int added, rc = kz_str_table_put(&c->terms, term, len, &id, &added);
+  if (rc || !added) return rc;
+  /* Until it is keyed the term has no key: a failure below leaves it so, and the segment fails. */
+  c->entries[id] = (entry){0, 0, 0};
   char key[KZ_NAME_KEY_MAX + 1];
   size_t key_len = 0;
-  int rc = kz_name_key(c->keyer, term, len, key, &key_len);
+  rc = kz_name_key(c->keyer, term, len, key, &key_len);
   if (rc < 0) return rc;
   if (rc == 0) key_len = 0;
   if (key_len && !c->words && (rc = load_words(c))) return rc;
-  slot fresh = {c->arena.len, c->arena.len + len, (uint8_t)len, (uint8_t)key_len, 1,
-                (uint8_t)(key_len && kz_english_words_has(c->words, term, len))};
-  if (kz_buf_append(&c->arena, term, len) || kz_buf_append(&c->arena, key, key_len))
-    return KZ_ERR_NOMEM;
-  *s = fresh;
-  c->n++;
+  if (kz_buf_append(&c->keys, key, key_len)) return KZ_ERR_NOMEM;
+  c->entries[id] = (entry){c->keys.len - key_len, (uint8_t)key_len,
+                           (uint8_t)(key_len && kz_english_words_has(c->words, term, len))};
   c->with_key += key_len > 0;
   return KZ_OK;
 }
@@ -133,12 +116,13 @@ int kz_name_collector_write(kz_name_collector *c, const char *dir, uint32_t id, 
   kz_name_entry *e = malloc((c->with_key ? c->with_key : 1) * sizeof *e);
   if (!e) return KZ_ERR_NOMEM;
   size_t n = 0;
-  const char *arena = (const char *)c->arena.data;
-  for (size_t i = 0; i < c->cap; i++) {
-    const slot *s = &c->slots[i];
-    if (s->used && s->key_len)
-      e[n++] = (kz_name_entry){arena + s->key_off, arena + s->term_off, s->key_len, s->term_len,
-                               s->english};
+  const char *keys = (const char *)c->keys.data;
+  for (uint32_t i = 0; i < kz_str_table_count(&c->terms); i++) {
+    const entry *s = &c->entries[i];
+    size_t term_len;
+    const char *term = kz_str_table_key(&c->terms, i, &term_len);
+    if (s->key_len)
+      e[n++] = (kz_name_entry){keys + s->key_off, term, s->key_len, term_len, s->english};
   }
   int rc = kz_name_table_write(dir, id, e, n, bytes);
   free(e);

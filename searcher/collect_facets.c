@@ -9,6 +9,7 @@
 #include "kzsearch.h"
 
 #define INITIAL_SLOTS 64u
+/* Not common/str_table.c: the keys are integers, hashed by multiplication, no bytes to keep. */
 
 static size_t slot_of(int64_t key, size_t cap) {
   uint64_t h = (uint64_t)key * 0x9E3779B97F4A7C15ull; /* Fibonacci hashing: keys are often dense */
