@@ -144,7 +144,8 @@ static void take_window(rank_flat *f, rf_term *t, uint32_t start, uint64_t end, 
                                  (double)f->title_tf[docs[k] - start], docs[k]);
     } else {
       kz_bm25_scores(p, t->idf, docs, freqs, n, score);
-      for (uint32_t k = 0; k < n; k++) score[k] = t->weight * score[k];
+      if (t->weight != 1.0) /* RM3's; 1.0 * x is x */
+        for (uint32_t k = 0; k < n; k++) score[k] = t->weight * score[k];
     }
     f->sink->scored += n;
     if (t->prox_bit) { /* the same, noting the term in the documents' sets */
