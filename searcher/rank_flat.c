@@ -7,10 +7,13 @@
  * accumulators in query order, which is the order the iterator tree's
  * disjunction adds them in, so the sums have the tree's bits; then the
  * window's matches go, in document order, through kz_rank_offer (proximity
- * bonus, recency decay). Every match is scored (no pruning), as in the
- * tree; what it saves is the tree's per-document merging of cursors and
- * its per-posting calls. Owns the window's buffers and the terms' cursors
- * of one segment.
+ * bonus, recency decay), or inline where the bonus cannot count. Every
+ * match is scored (no pruning), as in the tree; what it saves is the
+ * tree's per-document merging of cursors and its per-posting calls. With
+ * proximity the window also notes which of the bonus's terms each document
+ * holds (its bound) and takes a floor from its own sums (window_floor), so
+ * that few bonuses are computed. Owns the window's buffers and the terms'
+ * cursors of one segment.
  */
 #include <math.h>
 #include <stdint.h>
