@@ -107,16 +107,33 @@ static inline double kz_rank_bm25f(const kz_bm25 *p, double title_avgdl, double 
   return weight * idf * pseudo / (p->k1 + pseudo);
 }
 
+/* A match of the current segment, as kz_rank_offer takes it. */
+typedef struct kz_rank_match {
+  uint32_t doc;
+  double score; /* its terms' sum */
+  /*
+   * With proximity, when the caller knows them: the bonus's terms the
+   * document holds (kz_proximity_bit) and their kz_proximity_bound; else
+   * most is negative.
+   */
+  uint64_t terms;
+  double most;
+  /*
+   * The bonus is computed only where the document could score above it:
+   * kz_sink_floor, or more where the caller knows of k documents that will
+   * score more than the document could.
+   */
+  double floor;
+} kz_rank_match;
+
 /*
- * Hands match d of the current segment, whose terms sum to `score`, to the
- * sink with the options: the proximity bonus (prox non-NULL) where the
- * document could still reach the top k with it, times the recency decay of
- * its date (dates: the segment's column, may be NULL). `most`: the
- * document's kz_proximity_bound when the caller knows it, else negative.
+ * Hands match m to the sink with the options: the proximity bonus (prox
+ * non-NULL) where the document could still reach the top k with it, times
+ * the recency decay of its date (dates: the segment's column, may be NULL).
  * @return KZ_OK, KZ_ERR_CORRUPT, KZ_ERR_NOMEM (from the bonus).
  */
 int kz_rank_offer(const kz_rank *r, struct kz_proximity *prox, const kz_bm25 *bm25,
-                  const int64_t *dates, kz_sink *sink, uint32_t d, double score, double most);
+                  const int64_t *dates, kz_sink *sink, const kz_rank_match *m);
 
 /* Whether rank_flat.c takes the plan: a text term, or a group of optional (and excluded) ones. */
 int kz_rank_flat_supported(const kz_plan *plan);

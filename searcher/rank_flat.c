@@ -7,11 +7,15 @@
  * accumulators in query order, which is the order the iterator tree's
  * disjunction adds them in, so the sums have the tree's bits; then the
  * window's matches go, in document order, through kz_rank_offer (proximity
- * bonus, recency decay). Every match is scored (no pruning), as in the
- * tree; what it saves is the tree's per-document merging of cursors and
- * its per-posting calls. Owns the window's buffers and the terms' cursors
- * of one segment.
+ * bonus, recency decay), or inline where the bonus cannot count. Every
+ * match is scored (no pruning), as in the tree; what it saves is the
+ * tree's per-document merging of cursors and its per-posting calls. With
+ * proximity the window also notes which of the bonus's terms each document
+ * holds (its bound) and takes a floor from its own sums (window_floor), so
+ * that few bonuses are computed. Owns the window's buffers and the terms'
+ * cursors of one segment.
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,9 +43,17 @@ typedef struct rf_term {
   int has_title;
   double idf, weight;
   const kz_pterm *key;
-  int prox_first;   /* the first leaf of its key, with proximity: counts in the bonus's bound */
-  double prox_most; /* then its share of the bound */
+  /* With proximity, the first leaf of its key has the bit of its key in the window's masks, else 0 */
+  uint64_t prox_bit;
 } rf_term;
+
+/*
+ * Documents' sets of the bonus's terms have kz_proximity_bit's bits, whose
+ * last, shared by the terms past 63, counts as two terms and as the sum of
+ * their shares, so that the bound a set gives is never below
+ * kz_proximity_bound.
+ */
+#define PROX_BITS 64u
 
 typedef struct rank_flat {
   const kz_rank *r;
@@ -54,9 +66,10 @@ typedef struct rank_flat {
   double *acc;       /* the window's sums, all 0.0 between windows (0.0 + x is x) */
   uint32_t *title_tf; /* the window's title frequencies of the current term, 0 elsewhere */
   uint16_t *title_at; /* where title_tf is set, to clear it */
-  /* With proximity, kz_proximity_bound's sum and count (up to 2) of the window's documents, 0 between windows */
-  double *prox_most;
-  uint8_t *prox_terms;
+  /* With proximity, the bonus's terms each document of the window holds (prox_bit), 0 between windows */
+  uint64_t *prox_mask;
+  double prox_share[PROX_BITS]; /* each bit's share of kz_proximity_bound: min(1, idf), summed on the last */
+  double *best; /* with proximity into a top k: room for k scores, window_floor's heap */
 } rank_flat;
 
 static int text_term(const kz_plan *p) { return p->kind == KZ_P_TERM && p->field == KZ_FIELD_TEXT; }
@@ -91,8 +104,7 @@ static int term_init(rank_flat *f, rf_term *t, const kz_plan *leaf, size_t s, in
   t->idf = leaf->idf;
   t->weight = kz_rank_leaf_weight(f->r, leaf);
   t->key = &leaf->terms[0];
-  t->prox_first = 0;
-  t->prox_most = 0;
+  t->prox_bit = 0;
   return 1;
 }
 
@@ -135,20 +147,24 @@ static void take_window(rank_flat *f, rf_term *t, uint32_t start, uint64_t end, 
                                  (double)f->title_tf[docs[k] - start], docs[k]);
     } else {
       kz_bm25_scores(p, t->idf, docs, freqs, n, score);
-      for (uint32_t k = 0; k < n; k++) score[k] = t->weight * score[k];
+      if (t->weight != 1.0) /* RM3's; 1.0 * x is x */
+        for (uint32_t k = 0; k < n; k++) score[k] = t->weight * score[k];
     }
     f->sink->scored += n;
-    for (uint32_t k = 0; k < n; k++) {
-      uint32_t w = docs[k] - start;
-      f->acc[w] += score[k];
-      seen[w >> 6] |= 1ull << (w & 63);
-    }
-    if (t->prox_first)
+    if (t->prox_bit) { /* the same, noting the term in the documents' sets */
       for (uint32_t k = 0; k < n; k++) {
-        uint8_t *count = &f->prox_terms[docs[k] - start];
-        f->prox_most[docs[k] - start] += t->prox_most;
-        *count = (uint8_t)(*count + (*count < 2));
+        uint32_t w = docs[k] - start;
+        f->acc[w] += score[k];
+        seen[w >> 6] |= 1ull << (w & 63);
+        f->prox_mask[w] |= t->prox_bit;
       }
+    } else {
+      for (uint32_t k = 0; k < n; k++) {
+        uint32_t w = docs[k] - start;
+        f->acc[w] += score[k];
+        seen[w >> 6] |= 1ull << (w & 63);
+      }
+    }
     kz_postings_after_run(c, to);
   }
   for (size_t i = 0; i < titles; i++) f->title_tf[f->title_at[i]] = 0;
@@ -165,20 +181,109 @@ static int excluded(rank_flat *f, uint32_t d) {
 
 /*
  * With proximity, gives the first leaf of each of the bonus's terms (the
- * distinct text terms in the query's order, rank_proximity.c) its share of
- * kz_proximity_bound: the window then sums the bound of each document in
- * the same order, to the same bits, without moving the bonus's cursors.
+ * distinct text terms in the query's order, rank_proximity.c) its bit: the
+ * window then notes which of them each document holds, and their shares
+ * give kz_proximity_bound without moving the bonus's cursors.
  */
 static void share_bound(rank_flat *f, const kz_proximity *prox) {
   size_t next = 0;
   for (size_t i = 0; i < f->n_should && next < prox->n_terms; i++) {
     const kz_pterm *a = prox->terms[next].term, *b = f->should[i].key;
     if (a->key_len == b->key_len && !memcmp(a->key, b->key, a->key_len)) {
-      double idf = prox->terms[next++].idf;
-      f->should[i].prox_first = 1;
-      f->should[i].prox_most = idf < 1 ? idf : 1;
+      double idf = prox->terms[next].idf;
+      f->should[i].prox_bit = kz_proximity_bit(next);
+      f->prox_share[__builtin_ctzll(kz_proximity_bit(next))] += idf < 1 ? idf : 1;
+      next++;
     }
   }
+}
+
+/* kz_proximity_bound (or more, past 63 terms) of a document holding the terms of `mask`. */
+static double mask_bound(const rank_flat *f, uint64_t mask) {
+  if (!(mask & (mask - 1)) && !(mask >> (PROX_BITS - 1))) return 0; /* fewer than two terms: no pair */
+  double most = 0;
+  for (; mask; mask &= mask - 1) most += f->prox_share[__builtin_ctzll(mask)];
+  return most;
+}
+
+/* Keeps v among the k largest values of the min-heap best[0 .. *n). */
+static void keep_best(double *best, size_t *n, size_t k, double v) {
+  size_t i;
+  if (*n < k) {
+    for (i = (*n)++; i > 0 && best[(i - 1) / 2] > v; i = (i - 1) / 2) best[i] = best[(i - 1) / 2];
+    best[i] = v;
+    return;
+  }
+  if (!(v > best[0])) return;
+  for (i = 0;;) {
+    size_t c = 2 * i + 1;
+    if (c >= k) break;
+    if (c + 1 < k && best[c + 1] < best[c]) c++;
+    if (!(best[c] < v)) break;
+    best[i] = best[c];
+    i = c;
+  }
+  best[i] = v;
+}
+
+/*
+ * With proximity into a top k and neither recency nor exclusions: a floor
+ * for the window's bonuses above the heap's, from the window's sums before
+ * any bonus. A document's score is at least its sum (the bonus is >= 0),
+ * so the k-th largest of the heap's scores and the window's sums (of its
+ * documents not deleted) is a score k distinct documents will reach; a
+ * document whose score plus the most its bonus can be stays below it is
+ * not in the top k, in any order of ties, and its bonus changes nothing
+ * (offered without it, it scores lower still). Most of what the bonus
+ * costs is in the first windows, before the heap is full or high: there
+ * the window's own best sums make the floor.
+ * @return that floor, just below the k-th score (documents reaching it may
+ * tie), or -INFINITY.
+ */
+static double window_floor(const rank_flat *f, uint32_t start, const uint64_t *seen) {
+  const kz_topk *t = f->sink->topk;
+  size_t k = t->cap, n = t->n;
+  double floor = kz_sink_floor(f->sink);
+  /* the heap's scores are a min-heap too (it orders by score first) */
+  for (size_t i = 0; i < n; i++) f->best[i] = t->heap[i].score;
+  for (uint32_t word = 0; word < WINDOW_DOCS / 64; word++)
+    for (uint64_t bits = seen[word]; bits; bits &= bits - 1) {
+      uint32_t w = 64 * word + (uint32_t)__builtin_ctzll(bits);
+      if (f->acc[w] > floor && !kz_deleted(f->sink->deleted, start + w))
+        keep_best(f->best, &n, k, f->acc[w]);
+    }
+  return n == k ? nextafter(f->best[0], -INFINITY) : -INFINITY;
+}
+
+/*
+ * Whether the proximity bonus could lift a document scoring `sum`, holding
+ * the bonus's terms of `mask`, above `floor`, without recency: first
+ * against the bound of all the terms, then against the document's own.
+ * When not, kz_rank_offer would only offer the sum, which the caller does
+ * inline (most documents, and a call per document is what it saves).
+ */
+static int bonus_may_count(const rank_flat *f, const kz_proximity *prox, double floor, double sum,
+                           uint64_t mask, double *most) {
+  if (!(sum + prox->most * KZ_BOUND_SLACK > floor)) return 0;
+  *most = mask_bound(f, mask);
+  return *most > 0 && sum + *most * KZ_BOUND_SLACK > floor;
+}
+
+/*
+ * Offers document d, whose terms sum to `sum` and which holds the bonus's
+ * terms of `mask`, with proximity; `known`: window_floor's.
+ * @return as kz_rank_offer.
+ */
+static int offer_prox(rank_flat *f, kz_proximity *prox, const int64_t *dates, uint32_t d,
+                      double sum, uint64_t mask, double known) {
+  double floor = kz_sink_floor(f->sink), most = -1;
+  if (known > floor) floor = known;
+  if (!f->r->recency && !bonus_may_count(f, prox, floor, sum, mask, &most)) {
+    kz_sink_offer(f->sink, sum, d);
+    return KZ_OK;
+  }
+  kz_rank_match m = {d, sum, mask, most >= 0 ? most : mask_bound(f, mask), floor};
+  return kz_rank_offer(f->r, prox, f->bm25, dates, f->sink, &m);
 }
 
 /* The windows, from the first document any term holds to the last. @return as kz_rank_offer. */
@@ -194,20 +299,25 @@ static int run_windows(rank_flat *f, kz_proximity *prox, const int64_t *dates) {
     uint64_t end = (uint64_t)start + WINDOW_DOCS;
     memset(seen, 0, sizeof seen);
     for (size_t i = 0; i < f->n_should; i++) take_window(f, &f->should[i], start, end, seen);
+    double known = f->best ? window_floor(f, start, seen) : -INFINITY;
     for (uint32_t word = 0; word < WINDOW_DOCS / 64; word++)
       for (uint64_t bits = seen[word]; bits; bits &= bits - 1) {
         uint32_t w = 64 * word + (uint32_t)__builtin_ctzll(bits), d = start + w;
-        double sum = f->acc[w], most = -1;
+        double sum = f->acc[w];
         f->acc[w] = 0.0;
+        uint64_t mask = 0;
         if (prox) {
-          most = f->prox_terms[w] < 2 ? 0 : f->prox_most[w]; /* fewer than two terms: no pair */
-          f->prox_most[w] = 0.0;
-          f->prox_terms[w] = 0;
+          mask = f->prox_mask[w];
+          f->prox_mask[w] = 0;
         }
         s->candidates++;
         if (rc || kz_deleted(s->deleted, d) || (f->n_not && excluded(f, d))) continue;
-        if (prox || f->r->recency) {
-          rc = kz_rank_offer(f->r, prox, f->bm25, dates, s, d, sum, most);
+        if (prox) {
+          rc = offer_prox(f, prox, dates, d, sum, mask, known);
+          continue;
+        }
+        if (f->r->recency) { /* kz_rank_offer without proximity, inline */
+          kz_sink_offer(s, sum * kz_recency_factor(&f->r->decay, kz_doc_value(dates, d)), d);
           continue;
         }
         s->matches++; /* the sum is the score: kz_sink_offer as flat_or_windows.c inlines it */
@@ -232,14 +342,13 @@ int kz_rank_flat_evaluate(const kz_rank *r, const kz_plan *plan, size_t s, const
   size_t ns = group ? plan->n_should : 1, nn = group ? plan->n_not : 0;
   f.should = calloc(ns + nn ? ns + nn : 1, sizeof *f.should);
   /* the window's arrays in one block, largest alignment first */
-  size_t bytes = WINDOW_DOCS * (2 * sizeof(double) + sizeof(uint32_t) + sizeof(uint16_t) + 1);
+  size_t bytes = WINDOW_DOCS * (sizeof(double) + sizeof(uint64_t) + sizeof(uint32_t) + sizeof(uint16_t));
   char *mem = calloc(1, bytes);
   if (mem) {
     f.acc = (double *)(void *)mem;
-    f.prox_most = f.acc + WINDOW_DOCS;
-    f.title_tf = (uint32_t *)(void *)(f.prox_most + WINDOW_DOCS);
+    f.prox_mask = (uint64_t *)(void *)(f.acc + WINDOW_DOCS);
+    f.title_tf = (uint32_t *)(void *)(f.prox_mask + WINDOW_DOCS);
     f.title_at = (uint16_t *)(void *)(f.title_tf + WINDOW_DOCS);
-    f.prox_terms = (uint8_t *)(void *)(f.title_at + WINDOW_DOCS);
   }
   int rc = KZ_ERR_NOMEM;
   if (f.should && mem) {
@@ -249,9 +358,12 @@ int kz_rank_flat_evaluate(const kz_rank *r, const kz_plan *plan, size_t s, const
     for (size_t i = 0; i < nn; i++)
       if (term_init(&f, &f.not[f.n_not], plan->not[i], s, 0)) f.n_not++;
     if (prox) share_bound(&f, prox);
+    int want_best = prox && sink->topk && sink->topk->cap && !r->recency && !f.n_not;
     const int64_t *dates = s < r->idx->dates.n_segs ? r->idx->dates.seg[s] : NULL;
-    rc = run_windows(&f, prox, dates);
+    if (!want_best || (f.best = malloc(sink->topk->cap * sizeof *f.best)))
+      rc = run_windows(&f, prox, dates);
   }
+  free(f.best);
   free(f.should);
   free(mem);
   return rc;

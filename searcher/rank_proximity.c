@@ -108,6 +108,45 @@ double kz_proximity_bound(kz_proximity *p, uint32_t doc) {
   return present < 2 ? 0 : bound;
 }
 
+double kz_proximity_tight_bound(const kz_proximity *p, const kz_bm25 *bm25, uint32_t doc) {
+  /* the two largest idfs of the terms present (M_t below is the larger one not t's), and the occurrences */
+  double top1 = 0, top2 = 0, n = 0;
+  size_t present = 0, at_top1 = SIZE_MAX;
+  for (size_t t = 0; t < p->n_terms; t++) {
+    if (p->terms[t].cur.doc != doc) continue;
+    double idf = p->terms[t].idf;
+    n += (double)kz_postings_freq(&p->terms[t].cur);
+    present++;
+    if (idf > top1) {
+      top2 = top1;
+      top1 = idf;
+      at_top1 = t;
+    } else if (idf > top2) {
+      top2 = idf;
+    }
+  }
+  if (present < 2) return 0;
+  double k = kz_bm25_norm(bm25, doc), bound = 0;
+  for (size_t t = 0; t < p->n_terms; t++) {
+    double w = at_most_one(p->terms[t].idf);
+    if (p->terms[t].cur.doc != doc || !(w > 0)) continue;
+    double tf = (double)kz_postings_freq(&p->terms[t].cur), pairs = 2 * tf;
+    if (n - 1 < pairs) pairs = n - 1;
+    if (2 * (n - tf) < pairs) pairs = 2 * (n - tf);
+    double most = pairs * (t == at_top1 ? top2 : top1);
+    if (most > 0) bound += w * most / (most + k);
+  }
+  return bound;
+}
+
+void kz_proximity_seek(kz_proximity *p, uint32_t doc, uint64_t terms) {
+  for (size_t t = 0; t < p->n_terms; t++) {
+    kz_postings *c = &p->terms[t].cur;
+    if ((terms & kz_proximity_bit(t)) && c->doc != KZ_DOC_END && c->doc < doc)
+      kz_postings_advance(c, doc);
+  }
+}
+
 int kz_proximity_bonus(kz_proximity *p, const kz_bm25 *bm25, uint32_t doc, double *out) {
   *out = 0;
   size_t n = 0, present = 0;

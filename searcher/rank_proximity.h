@@ -65,7 +65,34 @@ void kz_proximity_free(kz_proximity *p);
 double kz_proximity_bound(kz_proximity *p, uint32_t doc);
 
 /*
- * The bonus of document `doc`, after kz_proximity_bound(p, doc).
+ * Term i's bit in a set of the bonus's terms: its own for the first 63,
+ * the last shared by the rest.
+ */
+static inline uint64_t kz_proximity_bit(size_t i) { return 1ull << (i < 63 ? i : 63); }
+
+/*
+ * Instead of kz_proximity_bound, for a caller that knows which of the
+ * bonus's terms document `doc` holds (`terms`, kz_proximity_bit; more is
+ * allowed): moves only their cursors to it. The others stay behind it,
+ * where the bonus does not read them; a cursor only moves forwards, so
+ * they catch up when next asked.
+ */
+void kz_proximity_seek(kz_proximity *p, uint32_t doc, uint64_t terms);
+
+/*
+ * After kz_proximity_bound(p, doc) or kz_proximity_seek: a tighter bound,
+ * from the frequencies of the terms present and the document's length,
+ * without reading positions. Each occurrence of t has at most two neighbours, at distance
+ * >= 1, so acc(t) <= pairs(t) * M(t), M(t) the largest idf of another term
+ * present and pairs(t) the neighbouring pairs t can be in: at most 2 tf(t),
+ * n - 1 of n occurrences, and 2 (n - tf(t)) (each other occurrence is in
+ * two); acc / (acc + K) grows with acc.
+ */
+double kz_proximity_tight_bound(const kz_proximity *p, const kz_bm25 *bm25, uint32_t doc);
+
+/*
+ * The bonus of document `doc`, after kz_proximity_bound(p, doc) or
+ * kz_proximity_seek.
  * @return KZ_OK, KZ_ERR_CORRUPT, KZ_ERR_NOMEM; *out the bonus.
  */
 int kz_proximity_bonus(kz_proximity *p, const kz_bm25 *bm25, uint32_t doc, double *out);

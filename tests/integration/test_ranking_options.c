@@ -333,6 +333,68 @@ static void test_ranking__windows_rank_as_the_iterator_tree(void) {
   CHECK(ok);
 }
 
+/*
+ * Proximity with more distinct words than rank_flat.c's sets of terms have
+ * bits (63 of their own, the rest sharing the last) and top k of 1 to 10
+ * (where the windows' floors skip most bonuses), on documents holding many
+ * of them, and a few frequent words: both evaluators rank alike, and the
+ * top k is the exhaustive ranking's first k.
+ */
+static void test_ranking__many_words_and_small_k_rank_exactly(void) {
+  enum { N = 2500, WORDS = 90 };
+  static char text[N][2][400];
+  static char words[WORDS][4];
+  for (int i = 0; i < WORDS; i++) /* "zab" .. : three letters, which the stemmer keeps */
+    snprintf(words[i], sizeof words[i], "%c%c%c", "zq"[i / 45], "aeiou"[i / 9 % 5], "bdgkmnptv"[i % 9]);
+  kz_test_rng r = kz_test_rng_make(KZ_TEST_SPLITMIX64, 31);
+  doc_spec *docs = calloc(N, sizeof *docs);
+  static char ids[N][24];
+  CHECK(docs);
+  for (size_t i = 0; docs && i < N; i++) {
+    size_t len = 0, count = 2 + kz_test_rand_below(&r, 60);
+    text[i][1][0] = 0;
+    for (size_t w = 0; w < count; w++) /* the later words rarer, so their idf differs */
+      len += (size_t)snprintf(text[i][1] + len, sizeof text[i][1] - len, "%s ",
+                              words[kz_test_rand_below(&r, 1 + kz_test_rand_below(&r, WORDS))]);
+    snprintf(ids[i], sizeof ids[i], "d%zu", i);
+    docs[i] = (doc_spec){ids[i], "", text[i][1], i % 2 ? "2023-05-01" : "2021-02-03"};
+  }
+  kz_index *idx = docs ? build(docs, N) : NULL;
+  free(docs);
+  CHECK(idx);
+  char query[WORDS * 4 + 1] = "";
+  for (int i = WORDS - 1; i >= 10; i--) /* 80 words, the rarest first */
+    strcat(strcat(query, words[i]), " ");
+  /* and a few frequent words, whose small bound leaves the floors the say */
+  const char *const queries[] = {query, "zab zad", "zab zag zeb zib"};
+  int ok = idx != NULL;
+  for (int config = 0; config < 6 && ok; config++) {
+    const char *q = queries[config / 2];
+    kz_search_options o = KZ_SEARCH_OPTIONS_INIT;
+    o.collapse = 0;
+    o.ids_only = 1;
+    o.snippet_bytes = 0;
+    o.proximity = 1;
+    o.recency_days = config % 2 ? 300 : 0;
+    o.k = N;
+    kz_hits *all = NULL;
+    ok = same_both_ways(idx, q, &o) && kz_search(&all, idx, q, &o, NULL) == KZ_OK;
+    for (size_t k = 1; ok && k <= 10; k += 3) {
+      o.k = k;
+      kz_hits *top = NULL;
+      ok = same_both_ways(idx, q, &o) && kz_search(&top, idx, q, &o, NULL) == KZ_OK &&
+           kz_hits_size(top) == k;
+      for (size_t i = 0; ok && i < k; i++)
+        ok = kz_hits_at(top, i)->doc == kz_hits_at(all, i)->doc &&
+             kz_hits_at(top, i)->score == kz_hits_at(all, i)->score;
+      kz_hits_free(top);
+    }
+    kz_hits_free(all);
+  }
+  if (idx) kz_index_close(idx);
+  CHECK(ok);
+}
+
 static void test_ranking__bad_values_are_errors(void) {
   static const doc_spec docs[] = {{"a", "t", "word", "2022-01-01"}};
   kz_index *idx = build(docs, 1);
@@ -377,6 +439,7 @@ int main(int argc, char **argv) {
       KZ_TEST(test_ranking__newer_article_ranks_above_older_with_the_same_text),
       KZ_TEST(test_ranking__rm3_feedback_terms_come_from_the_top_documents),
       KZ_TEST(test_ranking__windows_rank_as_the_iterator_tree),
+      KZ_TEST(test_ranking__many_words_and_small_k_rank_exactly),
       KZ_TEST(test_ranking__bad_values_are_errors),
   };
   int rc = kz_test_run(cases, sizeof cases / sizeof cases[0], argc, argv);
