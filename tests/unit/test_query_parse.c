@@ -102,6 +102,12 @@ static void test_query_parse__not(void) {
   EXPECT_TREE("NOT NOT a", "(LIST (- NOT (WORD a)))");
   EXPECT_TREE("a AND NOT NOT b", "(LIST (AND (WORD a) (NOT (NOT (WORD b)))))");
   EXPECT_TREE("NOT (a b)", "(LIST (- LIST (WORD a) (WORD b)))");
+  /* Lucene's spellings: "&&", "||" and a '!' that starts a token */
+  EXPECT_TREE("a && b || c", "(LIST (OR (AND (WORD a) (WORD b)) (WORD c)))");
+  EXPECT_TREE("a !b", "(LIST (WORD a) (- WORD b))");
+  EXPECT_TREE("a AND !(b c)", "(LIST (AND (WORD a) (NOT (LIST (WORD b) (WORD c)))))");
+  /* and what only looks like them stays words */
+  EXPECT_TREE("a&&b a! ! !!! x!y", "(LIST (WORD a&&b) (WORD a!) (WORD !) (WORD !!!) (WORD x!y))");
 }
 
 static void test_query_parse__modifiers_in_chains(void) {

@@ -89,6 +89,7 @@ static void test_query_parse__unsupported_syntax_is_an_error(void) {
   EXPECT_ERROR("*foo", KZ_ERR_QUERY, 0, "leading wildcards are not supported");
   EXPECT_ERROR("a ?oo", KZ_ERR_QUERY, 2, "wildcard");
   EXPECT_ERROR("*", KZ_ERR_QUERY, 0, "wildcard");
+  EXPECT_ERROR("x tok?yev", KZ_ERR_QUERY, 5, "one-letter wildcards (tok?yev) are not supported");
   /* what only looks like it stays words */
   EXPECT_TREE("x^y ^ [note]", "(LIST (WORD x^y) (WORD ^) (WORD [note]))");
   EXPECT_TREE("what? TO", "(LIST (WORD what?) (WORD TO))");
