@@ -181,11 +181,11 @@ static int merge_terms(merge *m, kz_segment_writer *out) {
   size_t key_len, n_matches;
   const kz_term_match *matches;
   while (!rc && (rc = kz_term_enum_next(e, &key, &key_len, &matches, &n_matches)) == 1) {
-    if (!m->pairs && key_len && (uint8_t)key[0] == KZ_FIELD_PAIRS) continue;
     uint32_t df = 0;
     kz_buf_clear(&m->pos_out);
     /* The matches come in segment order, which is document order. */
     rc = KZ_OK;
+    if (!m->pairs && key_len && (uint8_t)key[0] == KZ_FIELD_PAIRS) continue;
     for (size_t k = 0; k < n_matches && !rc; k++)
       rc = append_postings(m, matches[k].segment, &matches[k].info, &df);
     if (!rc && df) /* a term all of whose documents were deleted disappears */
