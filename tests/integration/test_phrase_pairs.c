@@ -9,7 +9,7 @@
  * A merge of a segment with pairs and one without drops the pairs and
  * still answers the same; compacting segments that all have pairs keeps
  * them; check --full passes on an index with pairs and names a damaged
- * pairs file.
+ * pairs file; upgrade adds pairs to an index without.
  *
  * Owns: its temporary directories (removed at the end).
  */
@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "format/format.h"
 #include "format/manifest.h"
 #include "indexer/merger.h"
 #include "indexer/segment_builder.h"
@@ -291,6 +292,18 @@ static void test_phrase_pairs__same_results_as_without_pairs(void) {
   report = (kz_check_report)KZ_CHECK_REPORT_INIT;
   CHECK(kz_index_check(with, 1, count_problem, &named, &report, &err) == KZ_OK);
   CHECK(report.problems > 0 && named);
+
+  /* upgrade rebuilds an English index of the current format whose segments lack pairs */
+  unsigned from = 0;
+  uint64_t copied = 0;
+  CHECK(kz_index_upgrade(without, &from, &copied, &err) == KZ_OK);
+  CHECK(from == KZ_FORMAT_VERSION && copied == N_DOCS);
+  CHECK(kz_manifest_read(&m, without, &err) == KZ_OK);
+  for (size_t i = 0; i < m.n_segments; i++)
+    CHECK(kz_segfile_present(&m.segments[i], KZ_SEGFILE_PAIRS));
+  kz_manifest_free(&m);
+  CHECK_EQ_INT(compare(without, mixed, &matched), 0);
+  CHECK(kz_index_upgrade(without, &from, &copied, &err) == KZ_OK && from == 0); /* done already */
 
   kz_test_remove_tree(with);
   kz_test_remove_tree(without);
