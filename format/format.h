@@ -34,11 +34,15 @@
 #define KZ_MAGIC_ALIASES 0x4c415a4bu   /* "KZAL" */
 #define KZ_MAGIC_SIMHASH 0x48535a4bu   /* "KZSH" */
 #define KZ_MAGIC_NAMES 0x4b4e5a4bu     /* "KZNK" */
+#define KZ_MAGIC_PAIRS 0x52505a4bu     /* "KZPR" */
 #define KZ_MAGIC_FOOTER 0x54465a4bu    /* "KZFT" */
 
 /* Field numbers: the first byte of every term in the dictionary. */
 #define KZ_FIELD_TEXT 0u  /* title and body, positions continuing from title into body */
 #define KZ_FIELD_TITLE 1u /* the title alone, positions from 0 (title: clauses) */
+/* Pairs of adjacent common words of field 0, at the first one's position (format/pairs_file.h);
+ * only in a segment that has the pairs file. */
+#define KZ_FIELD_PAIRS 2u
 
 /* Stored fields of a document, in record order. */
 enum { KZ_STORED_ID, KZ_STORED_TITLE, KZ_STORED_BODY, KZ_STORED_DATE, KZ_STORED_URL, KZ_STORED_FIELDS };

@@ -30,7 +30,8 @@
 #define V3_RECORD_FIXED_BYTES (4 + 4 + 8 + 8 + 4 + 8 * 3 + 4 + 8 + 8 + 1)
 
 const char *const kz_segfile_ext[KZ_SEGFILES] = {"dict", "post", "pos", "norm", "store", "tnorm",
-                                                 "date", "alias", "simh", "names"};
+                                                 "date", "alias", "simh", "names",
+                                                 "pairs"};
 
 int kz_segfile_present(const kz_segment_info *s, int kind) {
   return kind < KZ_SEGFILES_CORE || s->file_bytes[kind] != 0;
@@ -267,10 +268,12 @@ int kz_manifest_commit(const kz_manifest *m, const char *dir, uint64_t *bytes_ou
     unsigned n_files = s->n_extra;
     for (int k = 0; k < KZ_SEGFILES; k++) n_files += (unsigned)kz_segfile_present(s, k);
     rc |= kz_buf_put_u8(&b, (uint8_t)n_files);
-    /* Optional kinds are flagged so: an older kzsearch keeps them without reading them. */
+    /* Optional kinds are flagged so: an older kzsearch keeps them without reading them. The
+     * pairs file is required once there: a reader that ignored it would misread field-2 keys. */
     for (int k = 0; k < KZ_SEGFILES; k++)
       if (kz_segfile_present(s, k))
-        rc |= put_file_entry(&b, (uint8_t)(k + 1), k < KZ_SEGFILES_CORE ? KZ_SEGFILE_REQUIRED : 0,
+        rc |= put_file_entry(&b, (uint8_t)(k + 1),
+                             k < KZ_SEGFILES_CORE || k == KZ_SEGFILE_PAIRS ? KZ_SEGFILE_REQUIRED : 0,
                              kz_segfile_ext[k], s->file_bytes[k]);
     for (unsigned x = 0; x < s->n_extra && x < KZ_MAX_EXTRA_FILES; x++)
       rc |= put_file_entry(&b, s->extra[x].kind, s->extra[x].flags, s->extra[x].ext,

@@ -26,6 +26,8 @@ enum {
   KZ_SEGFILE_ALIASES, /* optional: acronym definitions found in the text ("alias") */
   KZ_SEGFILE_SIMHASH, /* optional: near-duplicate fingerprints per document ("simh") */
   KZ_SEGFILE_NAMES,   /* optional: spelling keys of capitalised names ("names") */
+  KZ_SEGFILE_PAIRS,   /* optional but required once listed: the segment has field-2 keys, pairs of
+                         common words (format/pairs_file.h; "pairs") */
   KZ_SEGFILES
 };
 /* The kinds every v3 segment has. */

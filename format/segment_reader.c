@@ -21,7 +21,7 @@
 const uint32_t kz_segfile_magic[KZ_SEGFILES] = {
     KZ_MAGIC_DICT,  KZ_MAGIC_POSTINGS, KZ_MAGIC_POSITIONS,  KZ_MAGIC_NORMS,
     KZ_MAGIC_STORE, KZ_MAGIC_TITLE_NORMS, KZ_MAGIC_VALUES, KZ_MAGIC_ALIASES,
-    KZ_MAGIC_SIMHASH, KZ_MAGIC_NAMES};
+    KZ_MAGIC_SIMHASH, KZ_MAGIC_NAMES, KZ_MAGIC_PAIRS};
 
 static int fail(kz_error *err, int rc, const char *dir, uint32_t id, int kind, const char *what) {
   char name[64];
@@ -76,8 +76,8 @@ int kz_segment_open(kz_segment *s, const char *dir, const kz_segment_info *info,
       rc = KZ_ERR_CORRUPT;
     }
     /*
-     * The simhash column and the alias table are small and used by every
-     * search (collapsing, acronym expansion are on by default), so their
+     * The simhash column, the alias table and the pairs list are small and
+     * used by every search (collapsing, acronym expansion and phrases), so their
      * checksums are verified here: a damaged one is refused on opening
      * rather than giving wrong collapses or expansions. The names table is
      * read only for capitalised words and never with --exact, which keeps
@@ -85,9 +85,16 @@ int kz_segment_open(kz_segment *s, const char *dir, const kz_segment_info *info,
      * it meets; merges verify it). The core files are too big for that;
      * check --full verifies every checksum.
      */
-    if (rc == KZ_OK && (k == KZ_SEGFILE_SIMHASH || k == KZ_SEGFILE_ALIASES) &&
+    if (rc == KZ_OK &&
+        (k == KZ_SEGFILE_SIMHASH || k == KZ_SEGFILE_ALIASES || k == KZ_SEGFILE_PAIRS) &&
         kz_file_verify_checksum(&s->file[k]) != KZ_OK) {
       snprintf(detail, sizeof detail, "checksum mismatch");
+      rc = KZ_ERR_CORRUPT;
+    }
+    /* the pairs list decides how phrases are read: it is checked whole (a few hundred bytes) */
+    if (rc == KZ_OK && k == KZ_SEGFILE_PAIRS &&
+        kz_pair_words_open(&s->pairs, s->file[k].body, s->file[k].body_size) != KZ_OK) {
+      snprintf(detail, sizeof detail, "damaged list of common words");
       rc = KZ_ERR_CORRUPT;
     }
     if (rc) {
@@ -371,4 +378,20 @@ int kz_segment_lookup(const kz_segment *s, const char *key, size_t key_len, kz_t
     if (c > 0) break;
   }
   return 0;
+}
+
+int kz_segment_pair_totals(const kz_segment *s, uint64_t *terms, uint64_t *postings,
+                           uint64_t *positions) {
+  *terms = *postings = *positions = 0;
+  if (!s->pairs.n) return KZ_OK;
+  kz_dict_iter it;
+  kz_dict_iter_init(&it, s);
+  const char first = (char)KZ_FIELD_PAIRS;
+  int rc = kz_dict_iter_seek(&it, &first, 1);
+  for (; rc == 1; rc = kz_dict_iter_next(&it)) {
+    ++*terms;
+    *postings += it.info.df;
+    *positions += it.info.cf;
+  }
+  return rc < 0 ? rc : KZ_OK;
 }

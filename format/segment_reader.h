@@ -15,6 +15,7 @@
 #include "format/docstore_reader.h"
 #include "format/file.h"
 #include "format/manifest.h"
+#include "format/pairs_file.h"
 #include "format/values.h"
 
 typedef struct kz_term_info {
@@ -35,6 +36,7 @@ typedef struct kz_segment {
   kz_values dates;            /* UTC seconds per document */
   kz_values simhashes;        /* near-duplicate fingerprints, when has_simhashes */
   int has_simhashes;          /* the segment has the optional simhash file */
+  kz_pair_words pairs;        /* the common words it indexes pairs of (n == 0: no pairs) */
   kz_docstore store;
   const uint8_t *dict_index; /* dict_blocks little-endian u64 block offsets */
   uint32_t dict_blocks;
@@ -88,5 +90,14 @@ int kz_dict_iter_next(kz_dict_iter *it);
  * @return 1 with it->key / it->info set, 0 when every key is smaller, KZ_ERR_CORRUPT.
  */
 int kz_dict_iter_seek(kz_dict_iter *it, const char *key, size_t key_len);
+
+/*
+ * The segment's pairs of common words (field-2 keys, the last of its
+ * dictionary): how many, and their postings and positions, which the
+ * statistics users see leave out. All 0 without pairs.
+ * @return KZ_OK or KZ_ERR_CORRUPT.
+ */
+int kz_segment_pair_totals(const kz_segment *s, uint64_t *terms, uint64_t *postings,
+                           uint64_t *positions);
 
 #endif /* KZ_SEGMENT_H */

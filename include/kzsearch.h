@@ -644,7 +644,10 @@ typedef struct kz_document {
  * current format from its own stored documents (deleted ones left out), in
  * one commit: readers see the old index until then, and a crash at any
  * step leaves either the old or the new one. Takes the writer lock. An
- * index already of the current format is left as it is (*from_version 0).
+ * English index of the current format with segments written before pairs
+ * of common words (fast phrases such as "of the") is rebuilt the same way
+ * (*from_version is then the current format). Any other index already of
+ * the current format is left as it is (*from_version 0).
  * `from_version` and `documents` (may be NULL) get the old format and the
  * documents carried over.
  * @return KZ_OK; KZ_ERR_NO_INDEX; KZ_ERR_LOCKED; KZ_ERR_CORRUPT when an old

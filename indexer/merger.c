@@ -17,7 +17,10 @@
  * match. The alias table is made again from the surviving documents' text
  * as they are copied (as the segment builder makes it): the sources' tables
  * combined, without the deleted documents' definitions, and with one for a
- * source written before alias tables.
+ * source written before alias tables. The merged segment has pairs of
+ * common words (field 2) only when every source has them from the same
+ * list; otherwise their field-2 keys are left out, and phrases read the
+ * words there.
  */
 #include "indexer/merger.h"
 
@@ -37,6 +40,7 @@
 #include "format/postings_reader.h"
 #include "format/segment_reader.h"
 #include "format/docstore_writer.h"
+#include "format/format.h"
 #include "format/name_table.h"
 #include "format/segment_writer.h"
 #include "format/term_enum.h"
@@ -54,6 +58,7 @@ typedef struct merge {
   int64_t *dates;
   int64_t *simhashes;    /* of the merged documents */
   uint32_t n_docs;
+  int pairs;             /* every source has pairs from the same list: keep the field-2 keys */
   /* one merged term */
   uint32_t *docs, *freqs;
   size_t cap;
@@ -180,6 +185,7 @@ static int merge_terms(merge *m, kz_segment_writer *out) {
     kz_buf_clear(&m->pos_out);
     /* The matches come in segment order, which is document order. */
     rc = KZ_OK;
+    if (!m->pairs && key_len && (uint8_t)key[0] == KZ_FIELD_PAIRS) continue;
     for (size_t k = 0; k < n_matches && !rc; k++)
       rc = append_postings(m, matches[k].segment, &matches[k].info, &df);
     if (!rc && df) /* a term all of whose documents were deleted disappears */
@@ -188,6 +194,13 @@ static int merge_terms(merge *m, kz_segment_writer *out) {
   }
   kz_term_enum_free(e);
   return rc;
+}
+
+/* Whether every source has pairs of common words from one list. */
+static int same_pairs(const merge *m) {
+  for (size_t i = 0; i < m->n; i++)
+    if (!m->segs[i].pairs.n || !kz_pair_words_equal(&m->segs[i].pairs, &m->segs[0].pairs)) return 0;
+  return m->n > 0;
 }
 
 /* The system's reason for an I/O error (errno, kept by the abort paths), else the status name. */
@@ -234,6 +247,7 @@ int kz_merge_segments(const char *dir, const char *language, const kz_segment_in
   kz_segment_file_name(name, sizeof name, new_id, KZ_SEGFILE_STORE);
   char *store_path = kz_path_join(dir, name);
   if (!rc && !store_path) rc = kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
+  m.pairs = !rc && same_pairs(&m);
   if (!rc && (rc = build_remap(&m))) kz_error_set(err, rc, "cannot merge: %s", kz_strerror(rc));
   if (!rc && (rc = kz_docstore_writer_open(&store, store_path)))
     kz_error_set(err, rc, "cannot create %s: %s", store_path, why(rc));
@@ -246,6 +260,10 @@ int kz_merge_segments(const char *dir, const char *language, const kz_segment_in
     rc = kz_segment_writer_finish(seg, out, err);
     seg = NULL;
   }
+  if (!rc && m.pairs &&
+      (rc = kz_pairs_file_copy(dir, new_id, &m.segs[0].pairs, &out->file_bytes[KZ_SEGFILE_PAIRS])))
+    kz_error_set(err, rc, "cannot write the pairs file of segment %08x in %s: %s", new_id, dir,
+                 why(rc));
   if (!rc && (rc = merge_names(&m, new_id, &out->file_bytes[KZ_SEGFILE_NAMES])))
     kz_error_set(err, rc, "cannot merge the names tables in %s: %s", dir, why(rc));
   if (!rc) {

@@ -7,7 +7,10 @@
  * indexed a second time as a title-only term (field 1), at its position
  * within the title, and the title's length is kept beside the document's.
  * Body words written as names go to the segment's names table
- * (indexer/name_collector.h).
+ * (indexer/name_collector.h). In English, two adjacent common words of
+ * field 0 (analysis/common_words.h) are also indexed as one pair term
+ * (field 2) at the first one's position, and the segment gets a pairs file
+ * naming the list.
  */
 #include "indexer/segment_builder.h"
 
@@ -19,6 +22,7 @@
 
 #include "analysis/acronym_finder.h"
 #include "analysis/analyzer.h"
+#include "analysis/common_words.h"
 #include "analysis/name_key.h"
 #include "analysis/near_dup.h"
 #include "common/buf.h"
@@ -29,6 +33,7 @@
 #include "common/limits.h"
 #include "format/alias_table.h"
 #include "format/docstore_writer.h"
+#include "format/pairs_file.h"
 #include "format/values.h"
 #include "indexer/inverter.h"
 #include "indexer/name_collector.h"
@@ -48,6 +53,10 @@ struct kz_builder {
   kz_buf key;
   kz_acronym_finder acronyms; /* the definitions of the document being added */
   kz_alias_builder aliases;   /* the segment's alias table */
+  int pairs;                  /* index pairs of common words (English; kz_builder_set_pairs) */
+  char prev[KZ_COMMON_WORD_MAX_BYTES]; /* the last token of field 0, when a common word */
+  size_t prev_len;                     /* 0: the last token was not one */
+  uint32_t prev_pos;
 };
 
 void kz_remove_segment_files(const char *dir, uint32_t id) {
@@ -71,6 +80,7 @@ int kz_builder_new(kz_builder **out, const char *dir, const char *language) {
   int rc = kz_analyzer_new(&b->an, language);
   if (!rc) rc = kz_inverter_new(&b->inv);
   if (!rc) rc = kz_name_collector_new(&b->names, language);
+  b->pairs = kz_common_words_for(language);
   if (rc) {
     kz_builder_free(b);
     return rc;
@@ -123,6 +133,8 @@ int kz_builder_begin(kz_builder *b, uint32_t segment_id) {
   return KZ_OK;
 }
 
+void kz_builder_set_pairs(kz_builder *b, int on) { b->pairs = on; }
+
 int kz_builder_active(const kz_builder *b) { return b->store != NULL; }
 uint32_t kz_builder_docs(const kz_builder *b) { return b->docs; }
 
@@ -139,6 +151,30 @@ static int add_term(kz_builder *b, uint8_t field, const kz_token *tok, uint32_t 
   if (kz_buf_put_u8(&b->key, field) || kz_buf_append(&b->key, tok->term, tok->term_len))
     return KZ_ERR_NOMEM;
   return kz_inverter_add(b->inv, (const char *)b->key.data, b->key.len, position);
+}
+
+/*
+ * Adds the pair of the previous token and this one (a term of field 0 at
+ * `position`) when both are common words at adjacent positions.
+ */
+static int add_pair(kz_builder *b, const kz_token *tok, uint32_t position) {
+  if (!kz_common_word(tok->term, tok->term_len)) {
+    b->prev_len = 0;
+    return KZ_OK;
+  }
+  if (b->prev_len && b->prev_pos + 1 == position) {
+    kz_buf_clear(&b->key);
+    if (kz_buf_put_u8(&b->key, KZ_FIELD_PAIRS) || kz_buf_append(&b->key, b->prev, b->prev_len) ||
+        kz_buf_put_u8(&b->key, KZ_PAIR_SEPARATOR) ||
+        kz_buf_append(&b->key, tok->term, tok->term_len))
+      return KZ_ERR_NOMEM;
+    int rc = kz_inverter_add(b->inv, (const char *)b->key.data, b->key.len, b->prev_pos);
+    if (rc) return rc;
+  }
+  memcpy(b->prev, tok->term, tok->term_len);
+  b->prev_len = tok->term_len;
+  b->prev_pos = position;
+  return KZ_OK;
 }
 
 /*
@@ -167,6 +203,7 @@ static int invert_field(kz_builder *b, const char *text, size_t len, uint32_t *p
       if ((rc = kz_name_collector_add(b->names, tok.term, tok.term_len))) return rc;
       term->mark = 1;
     }
+    if (b->pairs && (rc = add_pair(b, &tok, base + tok.position))) return rc;
     next = base + tok.position + 1;
   }
   if (title) *title_length = next - base;
@@ -217,6 +254,7 @@ int kz_builder_add(kz_builder *b, const kz_document *doc) {
   kz_simhash body_sh;
   kz_simhash_begin(&body_sh);
   kz_inverter_begin_doc(b->inv, b->docs);
+  b->prev_len = 0; /* pairs run from the title into the body, never across documents */
   int rc = invert_field(b, doc->title, doc->title_len, &length, 1, &title_length, NULL);
   if (!rc) rc = invert_field(b, doc->body, doc->body_len, &length, 0, NULL, &body_sh);
   /* the body's fingerprint, the title's when the body has no term (kz_near_dup_text) */
@@ -240,6 +278,11 @@ int kz_builder_finish(kz_builder *b, kz_segment_info *info, kz_error *err) {
   if (!rc && (rc = kz_name_collector_write(b->names, b->dir, b->id,
                                            &info->file_bytes[KZ_SEGFILE_NAMES])))
     kz_error_set(err, rc, "cannot write the names table in %s: %s", b->dir,
+                 rc == KZ_ERR_IO ? strerror(errno) : kz_strerror(rc));
+  if (!rc && b->pairs &&
+      (rc = kz_pairs_file_write(b->dir, b->id, KZ_COMMON_WORDS_VERSION, kz_common_words,
+                                kz_n_common_words, &info->file_bytes[KZ_SEGFILE_PAIRS])))
+    kz_error_set(err, rc, "cannot write the pairs file in %s: %s", b->dir,
                  rc == KZ_ERR_IO ? strerror(errno) : kz_strerror(rc));
   if (!rc && (rc = kz_alias_table_write(&b->aliases, b->dir, b->id,
                                         &info->file_bytes[KZ_SEGFILE_ALIASES])))

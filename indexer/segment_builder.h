@@ -20,6 +20,13 @@ int kz_builder_new(kz_builder **out, const char *dir, const char *language);
 /* Discards an unfinished segment (its files are removed) and frees. Accepts NULL. */
 void kz_builder_free(kz_builder *b);
 
+/*
+ * Whether the segments built from now on index pairs of common words (on
+ * by default for English, analysis/common_words.h); tests turn it off to
+ * build segments as kzsearch wrote them before pairs.
+ */
+void kz_builder_set_pairs(kz_builder *b, int on);
+
 /* Starts segment `segment_id` (its document store file is created now). */
 int kz_builder_begin(kz_builder *b, uint32_t segment_id);
 /* Whether a segment is being built. */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/common_words.h"
 #include "format/deletes.h"
 #include "format/docstore_reader.h"
 #include "common/error.h"
@@ -88,6 +89,18 @@ static int copy_segment(kz_writer *w, const char *dir, const kz_segment_info *in
   return rc;
 }
 
+/*
+ * Whether an index of the current format has a segment without the pairs
+ * of common words its language gets (written before pairs existed): a
+ * rebuild gives them, so phrases of common words become fast.
+ */
+static int lacks_pairs(const kz_manifest *m) {
+  if (!kz_common_words_for(m->language)) return 0;
+  for (size_t i = 0; i < m->n_segments; i++)
+    if (!kz_segfile_present(&m->segments[i], KZ_SEGFILE_PAIRS)) return 1;
+  return 0;
+}
+
 int kz_index_upgrade(const char *path, unsigned *from_version, uint64_t *documents,
                      kz_error *err) {
   if (documents) *documents = 0;
@@ -95,8 +108,10 @@ int kz_index_upgrade(const char *path, unsigned *from_version, uint64_t *documen
   kz_manifest old;
   int rc = kz_manifest_read(&old, path, err);
   if (rc) return rc;
-  if (from_version && old.format_version != KZ_FORMAT_VERSION) *from_version = old.format_version;
-  if (old.format_version == KZ_FORMAT_VERSION) {
+  int pairs = old.format_version == KZ_FORMAT_VERSION && lacks_pairs(&old);
+  if (from_version && (old.format_version != KZ_FORMAT_VERSION || pairs))
+    *from_version = old.format_version;
+  if (old.format_version == KZ_FORMAT_VERSION && !pairs) {
     kz_manifest_free(&old);
     return KZ_OK; /* nothing to do */
   }

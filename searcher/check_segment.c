@@ -193,6 +193,15 @@ static int compare_keys(const char *a, size_t an, const char *b, size_t bn) {
   return an < bn ? -1 : an > bn;
 }
 
+/* Whether a field-2 key is two words of the segment's list with the separator between. */
+static int pair_key_valid(const kz_segment *seg, const char *key, size_t len) {
+  const char *sep = memchr(key + 1, ' ', len - 1);
+  if (!sep) return 0;
+  size_t first = (size_t)(sep - key - 1), second = len - 2 - first;
+  return kz_pair_words_has(&seg->pairs, key + 1, first) &&
+         kz_pair_words_has(&seg->pairs, sep + 1, second);
+}
+
 /* The dictionary in key order, each term's postings, and the totals against the manifest. */
 static void check_terms(kz_checker *ck, const kz_segment *seg) {
   const kz_segment_info *info = &seg->info;
@@ -206,9 +215,13 @@ static void check_terms(kz_checker *ck, const kz_segment *seg) {
   while (!ck->stop && (r = kz_dict_iter_next(&it)) == 1) {
     n_terms++;
     describe_term(term, sizeof term, it.key, it.key_len);
-    if (it.key_len == 0 || (unsigned char)it.key[0] > KZ_FIELD_TITLE)
+    if (it.key_len == 0 || (unsigned char)it.key[0] > (seg->pairs.n ? KZ_FIELD_PAIRS : KZ_FIELD_TITLE))
       kz_check_seg_problem(ck, KZ_SEGFILE_DICT, "%s (number %llu) has no known field", term,
                   (unsigned long long)n_terms);
+    else if ((unsigned char)it.key[0] == KZ_FIELD_PAIRS && !pair_key_valid(seg, it.key, it.key_len))
+      kz_check_seg_problem(ck, KZ_SEGFILE_DICT,
+                           "%s (number %llu) is not a pair of words of the segment's pairs file",
+                           term, (unsigned long long)n_terms);
     if (n_terms > 1 && compare_keys(prev, prev_len, it.key, it.key_len) >= 0)
       kz_check_seg_problem(ck, KZ_SEGFILE_DICT, "%s (number %llu) is out of order", term,
                   (unsigned long long)n_terms);

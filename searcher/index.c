@@ -207,11 +207,16 @@ size_t kz_index_segment_of(const kz_index *idx, uint64_t doc) {
   return lo;
 }
 
-/* Counts distinct terms across segments: each key the term enumerator returns is one. */
-static int count_distinct_terms(kz_index *idx, uint64_t *out) {
+/*
+ * Counts distinct terms across segments: each key the term enumerator
+ * returns is one, up to the pairs of common words (field 2, the last keys
+ * in order), which are an index structure, not terms of the text. One
+ * segment's count is its dictionary's less its `pair_terms`.
+ */
+static int count_distinct_terms(kz_index *idx, uint64_t pair_terms, uint64_t *out) {
   *out = 0;
   if (idx->n_segs == 1) {
-    *out = idx->segs[0].dict_terms;
+    *out = idx->segs[0].dict_terms - pair_terms;
     return KZ_OK;
   }
   uint64_t cached = atomic_load_explicit(&idx->distinct_terms_plus_one, memory_order_relaxed);
@@ -225,8 +230,11 @@ static int count_distinct_terms(kz_index *idx, uint64_t *out) {
   const char *key;
   size_t key_len, n_matches;
   const kz_term_match *matches;
-  while ((rc = kz_term_enum_next(e, &key, &key_len, &matches, &n_matches)) == 1) (*out)++;
+  while ((rc = kz_term_enum_next(e, &key, &key_len, &matches, &n_matches)) == 1 &&
+         (uint8_t)key[0] < KZ_FIELD_PAIRS)
+    (*out)++;
   kz_term_enum_free(e);
+  if (rc == 1) rc = KZ_OK;
   if (rc == KZ_OK)
     atomic_store_explicit(&idx->distinct_terms_plus_one, *out + 1, memory_order_relaxed);
   return rc;
@@ -245,17 +253,23 @@ int kz_index_stats_get(kz_index *idx, kz_index_stats *caller, kz_error *err) {
   out->avg_doc_length = idx->n_docs ? (double)idx->total_length / (double)idx->n_docs : 0;
   out->bytes_manifest = idx->manifest_bytes;
   snprintf(out->language, sizeof out->language, "%s", idx->manifest.language);
+  uint64_t pair_terms = 0;
   for (size_t i = 0; i < idx->n_segs; i++) {
     const kz_segment_info *s = &idx->segs[i].info;
-    out->postings += s->n_postings;
-    out->positions += s->n_positions;
+    uint64_t pterms, ppostings, ppositions; /* pairs of common words are not the text's */
+    rc = kz_segment_pair_totals(&idx->segs[i], &pterms, &ppostings, &ppositions);
+    if (rc) return kz_error_set(err, rc, "%s: cannot read the term dictionaries: %s", idx->path,
+                                kz_strerror(rc));
+    pair_terms += pterms;
+    out->postings += s->n_postings - ppostings;
+    out->positions += s->n_positions - ppositions;
     out->bytes_dict += s->file_bytes[KZ_SEGFILE_DICT];
     out->bytes_postings += s->file_bytes[KZ_SEGFILE_POSTINGS];
     out->bytes_positions += s->file_bytes[KZ_SEGFILE_POSITIONS];
     out->bytes_norms += s->file_bytes[KZ_SEGFILE_NORMS];
     out->bytes_store += s->file_bytes[KZ_SEGFILE_STORE];
   }
-  rc = count_distinct_terms(idx, &out->terms);
+  rc = count_distinct_terms(idx, pair_terms, &out->terms);
   if (rc) return kz_error_set(err, rc, "%s: cannot read the term dictionaries: %s", idx->path,
                               kz_strerror(rc));
   kz_struct_fill(caller, &st, sizeof st);

@@ -1,9 +1,10 @@
 /*
  * iter.c - the iterators behind query evaluation (see iter.h):
  *   term     one postings cursor, BM25 on its frequency
- *   phrase   a conjunction of its terms' cursors; matches() counts the
- *            phrase occurrences on positions (only for candidates); a
- *            sloppy phrase or NEAR is iter_prox.c's
+ *   phrase   a conjunction of its terms' cursors (or of pairs of common
+ *            words standing for two of them, searcher/phrase_cover.h);
+ *            matches() counts the phrase occurrences on positions (only
+ *            for candidates); a sloppy phrase or NEAR is iter_prox.c's
  *   conj     all children; led by the cheapest, the others advanced to it
  *   disj     any child; the smallest current doc of its children
  *   reqopt   required part decides, optional part only adds score
@@ -16,12 +17,14 @@
 #include <string.h>
 
 #include "kzsearch.h"
+#include "common/limits.h"
 #include "format/format.h"
 #include "format/postings_reader.h"
 #include "searcher/intersect.h"
 #include "searcher/iter_date.h"
 #include "searcher/iter_expand.h"
 #include "searcher/iter_prox.h"
+#include "searcher/phrase_cover.h"
 #include "searcher/rank.h"
 
 /* The BM25 parameters of a leaf's field. */
@@ -74,22 +77,27 @@ static double term_score(kz_iter *it) {
 
 static const kz_iter_ops term_ops = {term_next, term_advance, term_matches, term_score, plain_free};
 
-static int new_term(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx) {
-  if (ctx->rank) return kz_rank_term_iter(out, p, ctx);
-  const kz_term_info *info = &p->terms[0].seg[ctx->seg_index];
+/* A postings list scored with BM25 on its frequencies, with `idf` (a term's, or a phrase's). */
+static int new_scored_list(kz_iter **out, const kz_term_info *info, double idf,
+                           const kz_bm25 *bm25, kz_eval_ctx *ctx) {
   if (info->df == 0) return new_empty(out);
   term_iter *t = malloc(sizeof *t);
   if (!t) return KZ_ERR_NOMEM;
   t->base.ops = &term_ops;
   t->base.cost = info->df;
   t->ctx = ctx;
-  t->bm25 = field_bm25(ctx, p);
-  t->idf = p->idf;
+  t->bm25 = bm25;
+  t->idf = idf;
   kz_postings_init(&t->cur, ctx->seg, info, &ctx->error);
   t->base.doc = kz_postings_next(&t->cur);
   t->base.max_score = kz_bm25_term_bound(t->bm25, t->idf, &t->cur);
   *out = &t->base;
   return KZ_OK;
+}
+
+static int new_term(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx) {
+  if (ctx->rank) return kz_rank_term_iter(out, p, ctx);
+  return new_scored_list(out, &p->terms[0].seg[ctx->seg_index], p->idf, field_bm25(ctx, p), ctx);
 }
 
 /* ---- phrase ------------------------------------------------------------ */
@@ -271,12 +279,21 @@ static int by_df(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
+/*
+ * The phrase over its cover in this segment (searcher/phrase_cover.h): its
+ * words, or pairs of common words where the segment has them. A cover of
+ * one pair is a term whose frequency is the phrase's.
+ */
 static int new_phrase(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx) {
-  for (size_t i = 0; i < p->n_terms; i++)
-    if (p->terms[i].seg[ctx->seg_index].df == 0) return new_empty(out);
+  kz_cover_item cover[KZ_MAX_PHRASE_TERMS];
+  size_t n;
+  kz_phrase_cover(p, ctx->seg_index, cover, &n);
+  for (size_t i = 0; i < n; i++)
+    if (cover[i].info->df == 0) return new_empty(out);
+  if (n == 1) return new_scored_list(out, cover[0].info, p->idf, field_bm25(ctx, p), ctx);
   phrase_iter *ph = calloc(1, sizeof *ph);
-  if (!ph || !(ph->terms = calloc(p->n_terms, sizeof *ph->terms)) ||
-      !(ph->order = calloc(p->n_terms, sizeof *ph->order))) {
+  if (!ph || !(ph->terms = calloc(n, sizeof *ph->terms)) ||
+      !(ph->order = calloc(n, sizeof *ph->order))) {
     if (ph) free(ph->terms);
     free(ph);
     return KZ_ERR_NOMEM;
@@ -285,10 +302,10 @@ static int new_phrase(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx) {
   ph->ctx = ctx;
   ph->bm25 = field_bm25(ctx, p);
   ph->idf = p->idf;
-  ph->n = p->n_terms;
-  for (size_t i = 0; i < p->n_terms; i++) {
-    kz_postings_init(&ph->terms[i].cur, ctx->seg, &p->terms[i].seg[ctx->seg_index], &ctx->error);
-    ph->terms[i].offset = p->terms[i].offset;
+  ph->n = n;
+  for (size_t i = 0; i < n; i++) {
+    kz_postings_init(&ph->terms[i].cur, ctx->seg, cover[i].info, &ctx->error);
+    ph->terms[i].offset = cover[i].offset;
   }
   qsort(ph->terms, ph->n, sizeof *ph->terms, by_df);
   ph->base.cost = ph->terms[0].cur.df;

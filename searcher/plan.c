@@ -11,6 +11,7 @@
 #include "format/format.h"
 #include "common/limits.h"
 #include "searcher/expand.h"
+#include "searcher/phrase_cover.h"
 
 typedef struct builder {
   kz_analyzer *an;
@@ -28,6 +29,7 @@ void kz_plan_free(kz_plan *p) {
     free(p->terms[i].seg);
   }
   free(p->terms);
+  kz_phrase_pairs_free(p->pairs);
   free(p->word);
   free(p->stem);
   for (size_t i = 0; i < p->n_must; i++) kz_plan_free(p->must[i]);
@@ -318,6 +320,10 @@ int kz_plan_lookup(kz_plan *p, const kz_segment *segs, size_t n_segs) {
       if (found < 0) return found;
       if (!found) memset(&t->seg[s], 0, sizeof t->seg[s]);
     }
+  }
+  if (p->kind == KZ_P_PHRASE) {
+    int rc = kz_phrase_pairs_lookup(p, segs, n_segs);
+    if (rc) return rc;
   }
   kz_plan **lists[3] = {p->must, p->should, p->not};
   size_t counts[3] = {p->n_must, p->n_should, p->n_not};

@@ -63,6 +63,9 @@ struct kz_plan {
   uint32_t slop;
   int near;
   int expansion;      /* TERM and PHRASE: added by acronym expansion (acronym_expand.h) */
+  /* PHRASE, exact on field 0: its pairs of common words per segment (searcher/phrase_cover.h,
+   * filled by kz_plan_lookup), NULL when no segment indexes one */
+  struct kz_phrase_pairs *pairs;
 };
 
 /*

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # cli_table_damage.sh - the optional per-segment tables (the simhash column
-# .simh, the alias table .alias, the names table .names; docs/FORMAT.md)
+# .simh, the alias table .alias, the names table .names, the pairs list
+# .pairs; docs/FORMAT.md)
 # carry checksums like every other file: one flipped byte anywhere in one
 # of them (its header, its body, its checksum) is found by `check --full`,
-# which names the file; opening the index refuses a damaged simhash or alias
-# table with the file's name (exit 2, no crash), while a damaged names table
+# which names the file; opening the index refuses a damaged simhash, alias
+# or pairs table with the file's name (exit 2, no crash), while a damaged names table
 # leaves `--exact` searches working (it is read only for capitalised words);
 # `compact` refuses to merge any of them (the index stays as it was, no
 # damage copied into a new table); restoring the file makes the index whole
@@ -31,7 +32,7 @@ b[at] ^= 0x20
 open(p, "wb").write(bytes(b))
 PY
 }
-for ext in simh alias names; do
+for ext in simh alias names pairs; do
   file=$(ls "$IDX"/*."$ext" 2>/dev/null | head -1)
   if [ -z "$file" ]; then
     fail "the sample index has a .$ext file"

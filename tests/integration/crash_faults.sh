@@ -42,7 +42,7 @@
 #   - the next `kzsearch index` succeeds, removes every leftover, and the
 #     index then checks clean with one more document.
 # The setup also asserts that each scenario writing a segment writes its
-# optional tables (.simh, .alias, .names), so the operations enumerated,
+# optional tables (.simh, .alias, .names, .pairs), so the operations enumerated,
 # and faulted, include theirs.
 #
 # The regular run tries every N with all five modes for append (plus the
@@ -304,12 +304,13 @@ prepare() {
   stats_of "$T/work"
   new_of[$name]=$count
   # Every scenario that writes a segment writes the optional tables too
-  # (simhash column, alias and names tables), so its faults land in them.
+  # (simhash column, alias and names tables, the pairs list of an English
+  # index), so its faults land in them.
   local kind wrote
   wrote=$(cd "$T/work" && ls seg-* 2>/dev/null | sort)
   wrote=$(cd "$tmp/base-$name" && ls seg-* 2>/dev/null | sort | comm -13 - <(echo "$wrote"))
   if echo "$wrote" | grep -q '\.dict$'; then
-    for kind in simh alias names; do
+    for kind in simh alias names pairs; do
       echo "$wrote" | grep -q "\.$kind\$" && continue
       echo "FAIL - $name: writes a segment without its .$kind file"
       setup_failed=$((setup_failed + 1))

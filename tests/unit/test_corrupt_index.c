@@ -206,7 +206,8 @@ static const char *kind_of(const char *name) {
 }
 
 static const char *const kKinds[] = {"MANIFEST", "dict",  "post",  "pos",   "norm", "store",
-                                     "tnorm",    "date",  "names", "alias", "simh"};
+                                     "tnorm",    "date",  "names", "alias", "simh",
+                                     "pairs"};
 #define N_KINDS (sizeof kKinds / sizeof kKinds[0])
 
 typedef struct outcome {
@@ -387,9 +388,9 @@ static void damage_each_file(const char *base) {
   CHECK(segments >= 3 && segments <= 12);
   size_t n_files = 0;
   file_copy *files = read_dir(orig, &n_files);
-  /* Each segment: the core files, its names table, its alias table and its simhash column
-   * (the optional kinds this writer writes). */
-  CHECK(files && n_files == 1 + (KZ_SEGFILES_CORE + 3) * (size_t)segments);
+  /* Each segment: the core files, its names table, its alias table, its simhash column and
+   * (English) its pairs list (the optional kinds this writer writes). */
+  CHECK(files && n_files == 1 + (KZ_SEGFILES_CORE + 4) * (size_t)segments);
   CHECK(mkdir(work, 0755) == 0);
   for (size_t i = 0; i < n_files; i++)
     CHECK_EQ_INT(write_whole(work, files[i].name, files[i].data, files[i].size), 0);
