@@ -24,21 +24,43 @@ uint64_t kz_expand_union_postings(const kz_plan *p, size_t s) {
   return sum;
 }
 
-/* Pairs while they take less than the counters (8 bytes a posting against 4 a document). */
-static int use_pairs(uint64_t postings, uint32_t docs) { return 2 * postings < docs; }
+/*
+ * Pairs while they and the radix sort's scratch (16 bytes a posting) take
+ * less than the counters (4 bytes a document).
+ */
+static int use_pairs(uint64_t postings, uint32_t docs) { return 4 * postings < docs; }
 
 size_t kz_expand_union_bytes(uint64_t postings, uint32_t docs) {
-  return use_pairs(postings, docs) ? (size_t)(8 * postings) : 4 * (size_t)docs;
+  return use_pairs(postings, docs) ? (size_t)(16 * postings) : 4 * (size_t)docs;
 }
 
-static int by_pair(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return x < y ? -1 : x > y;
+/*
+ * Sorts the n pairs by document (their high half; every document < docs),
+ * stably, a byte of the document per pass through tmp (n pairs); returns
+ * the array that holds the result, a or tmp. A comparison sort of the
+ * concatenated runs was half the time of a narrow prefix.
+ */
+static uint64_t *sort_pairs(uint64_t *a, uint64_t *tmp, size_t n, uint32_t docs) {
+  uint64_t top = docs ? docs - 1 : 0;
+  for (unsigned shift = 32; shift < 64 && top >> (shift - 32); shift += 8) {
+    size_t at[257] = {0};
+    for (size_t i = 0; i < n; i++) at[((a[i] >> shift) & 255) + 1]++;
+    for (size_t b = 1; b < 257; b++) at[b] += at[b - 1];
+    for (size_t i = 0; i < n; i++) tmp[at[(a[i] >> shift) & 255]++] = a[i];
+    uint64_t *t = a;
+    a = tmp;
+    tmp = t;
+  }
+  return a;
 }
 
 /* Sorts the pairs and keeps one per document, frequencies summed. */
-static void merge_pairs(kz_expand_union *u) {
-  qsort(u->pairs, u->n, sizeof *u->pairs, by_pair);
+static int merge_pairs(kz_expand_union *u) {
+  uint64_t *tmp = malloc(u->n ? u->n * sizeof *tmp : 1);
+  if (!tmp) return KZ_ERR_NOMEM;
+  uint64_t *sorted = sort_pairs(u->pairs, tmp, u->n, u->docs);
+  free(sorted == tmp ? u->pairs : tmp);
+  u->pairs = sorted;
   size_t kept = 0;
   for (size_t i = 0; i < u->n; i++) {
     if (kept && u->pairs[kept - 1] >> 32 == u->pairs[i] >> 32)
@@ -48,6 +70,7 @@ static void merge_pairs(kz_expand_union *u) {
   }
   u->n = kept;
   u->df = kept;
+  return KZ_OK;
 }
 
 int kz_expand_union_build(kz_expand_union *u, const kz_plan *p, const kz_segment *seg, size_t s,
@@ -73,8 +96,9 @@ int kz_expand_union_build(kz_expand_union *u, const kz_plan *p, const kz_segment
       }
     }
   }
-  if (pairs) merge_pairs(u);
-  return KZ_OK;
+  int rc = pairs ? merge_pairs(u) : KZ_OK;
+  if (rc) kz_expand_union_clear(u);
+  return rc;
 }
 
 void kz_expand_union_clear(kz_expand_union *u) {
