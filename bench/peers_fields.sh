@@ -11,7 +11,9 @@
 #     defaults: reuters21578, ../shared/peers/queries/reuters21578-v2-n50-s42.jsonl,
 #     "title date not"; KZ_PEERS_DIR: the harness (default ../shared/peers, which
 #     must have been built with its install.sh); KZ_BUILD_DIR: a Release build
-#     of kzsearch-peer (default build-rel); KZ_REPS (3), KZ_WARMUP seconds (10).
+#     of kzsearch-peer (default build-rel); KZ_REPS (3), KZ_WARMUP seconds (10);
+#     KZ_WORK: a directory whose indexes (idx-ENGINE) are kept and reused, as
+#     bench/v2counts_corpus.sh makes them (default: a temporary one).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 peers=${KZ_PEERS_DIR:-$root/../shared/peers}
@@ -22,8 +24,8 @@ build=${KZ_BUILD_DIR:-$root/build-rel}
 reps=${KZ_REPS:-3}
 [ -x "$peers/run.sh" ] || { echo "no $peers/run.sh: nothing to compare" >&2; exit 0; }
 [ -x "$build/kzsearch-peer" ] || { echo "no $build/kzsearch-peer (build the kzsearch_peer target)" >&2; exit 2; }
-work=$(mktemp -d "${TMPDIR:-/tmp}/kz_peers_fields.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+if [ -n "${KZ_WORK:-}" ]; then work=$KZ_WORK; mkdir -p "$work"
+else work=$(mktemp -d "${TMPDIR:-/tmp}/kz_peers_fields.XXXXXX"); trap 'rm -rf "$work"' EXIT; fi
 python3 - "$queries" "$kinds" >"$work/q.jsonl" <<'PY'
 import json, sys
 kinds = set(sys.argv[2].split())
@@ -34,8 +36,14 @@ PY
 echo "# $corpus, $(wc -l <"$work/q.jsonl") queries ($kinds), $reps passes, $(date -u +%FT%TZ), $(nproc) cores"
 for engine in lucene xapian fts5 "exec:$build/kzsearch-peer"; do
   name=${engine##*/}
-  idx=$("$peers/run.sh" "$engine" index "$corpus" "$work/idx-$name" --cpu 1 --fields)
-  echo "index $name $idx"
+  if [ -e "$work/idx-$name/.complete" ]; then
+    echo "index $name reused: $work/idx-$name"
+  else
+    rm -rf "$work/idx-$name"
+    idx=$("$peers/run.sh" "$engine" index "$corpus" "$work/idx-$name" --cpu 1 --fields)
+    echo "index $name $idx"
+    [ -z "${KZ_WORK:-}" ] || touch "$work/idx-$name/.complete"
+  fi
   for ((r = 0; r < reps; r++)); do
     "$peers/run.sh" "$engine" search "$work/idx-$name" "$work/q.jsonl" 10 --cpu 1 \
       --warmup-seconds "${KZ_WARMUP:-10}" --lat "$work/lat-$name-$r" >/dev/null 2>"$work/err"

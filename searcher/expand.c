@@ -2,10 +2,12 @@
  * expand.c - prefix and fuzzy leaves of the plan (see expand.h): their
  * analysis, their expansion over the segments' dictionaries (one k-way
  * merge, format/term_enum.h; fuzzy words through searcher/fuzzy_scan.h),
- * the cap on fuzzy expansions, and the document frequency of the union.
+ * the cap on fuzzy expansions, and the document frequency of the union
+ * (counted on the union itself, searcher/expand_union.h, which the plan
+ * keeps for the evaluation).
  *
- * Ownership: an EXPAND leaf owns its word, stem and terms (plan.c frees
- * them); the enumerator and scratch bitmaps live for one expansion.
+ * Ownership: an EXPAND leaf owns its word, stem, terms and unions (plan.c
+ * frees them); the enumerator lives for one expansion.
  */
 #include "searcher/expand.h"
 
@@ -15,7 +17,6 @@
 #include "common/error.h"
 #include "common/limits.h"
 #include "format/format.h"
-#include "format/postings_reader.h"
 #include "format/term_enum.h"
 #include "searcher/fuzzy_scan.h"
 #include "searcher/query_suffix.h"
@@ -245,41 +246,47 @@ static int expand_fuzzy(expansion *x) {
   return rc;
 }
 
-/* The documents of segment s holding any of p's terms (a bitmap pass over their postings). */
-static int union_df(const kz_plan *p, const kz_segment *seg, size_t s, uint64_t *out) {
-  *out = 0;
-  size_t holders = 0, last = 0;
-  for (size_t i = 0; i < p->n_terms; i++)
-    if (p->terms[i].seg[s].df) holders++, last = i;
-  if (holders <= 1) {
-    *out = holders ? p->terms[last].seg[s].df : 0;
-    return KZ_OK;
-  }
-  size_t words = ((size_t)seg->info.doc_count + 63) / 64;
-  uint64_t *bits = calloc(words ? words : 1, sizeof *bits);
-  if (!bits) return KZ_ERR_NOMEM;
-  int error = KZ_OK;
-  for (size_t i = 0; i < p->n_terms && !error; i++) {
-    const kz_term_info *info = &p->terms[i].seg[s];
-    if (info->df == 0) continue;
-    kz_postings c;
-    kz_postings_init(&c, seg, info, &error);
-    kz_postings_docs_only(&c);
-    for (uint32_t d = kz_postings_next(&c); d != KZ_DOC_END; d = kz_postings_next(&c))
-      if (d < seg->info.doc_count) bits[d >> 6] |= 1ull << (d & 63);
-  }
-  for (size_t w = 0; w < words; w++) *out += (uint64_t)__builtin_popcountll(bits[w]);
-  free(bits);
-  return error;
-}
-
 typedef struct walk {
   const kz_segment *segs;
   size_t n_segs;
   size_t cap;
   size_t *bytes; /* per segment: what the materialized unions will take */
+  size_t kept;   /* what the unions kept in the plan take, all segments */
   kz_error *err;
 } walk;
+
+/*
+ * The documents of segment s holding any of p's terms. Counting them
+ * builds the union the iterator needs; it is kept in the plan while the
+ * query's kept unions take at most KZ_MAX_EXPAND_BYTES in all (beyond, the
+ * iterator builds it again, a segment at a time).
+ */
+static int union_df(walk *w, kz_plan *p, size_t s, uint64_t postings, uint64_t *out) {
+  *out = 0;
+  size_t holders = 0, last = 0;
+  for (size_t i = 0; i < p->n_terms; i++)
+    if (p->terms[i].seg[s].df) holders++, last = i;
+  if (holders <= 1) { /* a plain cursor at evaluation */
+    *out = holders ? p->terms[last].seg[s].df : 0;
+    return KZ_OK;
+  }
+  kz_expand_union u;
+  int error = KZ_OK, rc = kz_expand_union_build(&u, p, &w->segs[s], s, &error);
+  if (rc) return rc;
+  *out = u.df;
+  size_t bytes = kz_expand_union_bytes(postings, u.docs);
+  if (!p->unions && !error && w->kept + bytes <= KZ_MAX_EXPAND_BYTES) {
+    p->unions = calloc(w->n_segs, sizeof *p->unions);
+    p->n_unions = p->unions ? w->n_segs : 0;
+  }
+  if (p->unions && !error && w->kept + bytes <= KZ_MAX_EXPAND_BYTES) {
+    p->unions[s] = u;
+    w->kept += bytes;
+  } else {
+    kz_expand_union_clear(&u);
+  }
+  return error;
+}
 
 static int expand_leaf(walk *w, kz_plan *p) {
   expansion x = {p, w->n_segs, w->cap, NULL, NULL, 0, 0};
@@ -287,18 +294,16 @@ static int expand_leaf(walk *w, kz_plan *p) {
   if (!rc) rc = p->fuzzy ? expand_fuzzy(&x) : expand_prefix(&x);
   kz_term_enum_free(x.e);
   for (size_t s = 0; s < w->n_segs && !rc; s++) {
-    uint64_t df = 0, sum = 0;
-    rc = union_df(p, &w->segs[s], s, &df);
-    p->union_df += df;
-    for (size_t i = 0; i < p->n_terms; i++) sum += p->terms[i].seg[s].df;
-    uint64_t dense = 4 * (uint64_t)w->segs[s].info.doc_count, sparse = 8 * sum;
-    if (p->n_terms > 1) w->bytes[s] += (size_t)(sparse < dense ? sparse : dense);
+    uint64_t df = 0, sum = kz_expand_union_postings(p, s);
+    if (p->n_terms > 1) w->bytes[s] += kz_expand_union_bytes(sum, w->segs[s].info.doc_count);
     if (w->bytes[s] > KZ_MAX_EXPAND_BYTES)
       return kz_error_set_at(w->err, KZ_ERR_LIMIT, p->position,
                              "the prefix and fuzzy words of the query match too much (at %zu): "
                              "evaluating them would take more than %zu MiB; use longer prefixes or "
                              "fewer expanded words",
                              p->position, KZ_MAX_EXPAND_BYTES >> 20);
+    rc = union_df(w, p, s, sum, &df);
+    p->union_df += df;
   }
   return rc;
 }
@@ -318,7 +323,7 @@ static int walk_plan(walk *w, kz_plan *p) {
 int kz_plan_expand(kz_plan *plan, const kz_segment *segs, size_t n_segs, size_t max_expansions,
                    kz_error *err) {
   walk w = {segs, n_segs, max_expansions ? max_expansions : KZ_DEFAULT_MAX_EXPANSIONS,
-            calloc(n_segs ? n_segs : 1, sizeof(size_t)), err};
+            calloc(n_segs ? n_segs : 1, sizeof(size_t)), 0, err};
   if (!w.bytes) return kz_error_set(err, KZ_ERR_NOMEM, "out of memory");
   int rc = walk_plan(&w, plan);
   free(w.bytes);

@@ -18,6 +18,7 @@
 #include "analysis/analyzer.h"
 #include "format/segment_reader.h"
 #include "kzsearch.h"
+#include "searcher/expand_union.h"
 #include "searcher/plan.h"
 #include "searcher/query_parse.h"
 #include "searcher/stats.h"

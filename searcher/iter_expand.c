@@ -4,13 +4,11 @@
  * frequency and the leaf's blended idf.
  *
  * With one expansion in the segment the iterator is a plain cursor. With
- * more, the union is built when the iterator is: one cursor at a time
- * walks each expansion's postings, so memory does not grow with the number
- * of expansions (thousands for "st*"). The union goes either into sorted
- * (document, frequency) pairs, when the expansions' postings are few, or
- * into one frequency counter per document of the segment, when pairs would
- * take more; so it takes at most 4 bytes per document of the segment
- * (kz_plan_expand bounds the sum over a query's leaves).
+ * more, it walks the union of their postings (searcher/expand_union.h):
+ * the one kz_plan_expand built while counting the union's documents and
+ * kept in the plan, or, past the query's budget for kept unions, one it
+ * builds itself and owns (kz_plan_expand bounds the sum over a query's
+ * leaves per segment).
  */
 #include "searcher/iter_expand.h"
 
@@ -20,6 +18,7 @@
 #include "format/format.h"
 #include "format/postings_reader.h"
 #include "kzsearch.h"
+#include "searcher/expand_union.h"
 
 typedef enum mode { EMPTY, CURSOR, PAIRS, DENSE } mode;
 
@@ -30,10 +29,11 @@ typedef struct expand_iter {
   double idf;
   mode mode;
   kz_postings cur;  /* CURSOR */
-  uint64_t *pairs;  /* PAIRS: document << 32 | summed frequency, by document */
+  const uint64_t *pairs; /* PAIRS: u's */
   size_t n, i;
-  uint32_t *freq;   /* DENSE: the summed frequency of every document, 0 when absent */
-  uint32_t docs;    /* DENSE: the segment's documents */
+  const uint32_t *freq;  /* DENSE: u's */
+  uint32_t docs;         /* DENSE: the segment's documents */
+  kz_expand_union own;   /* the union when the plan kept none for this segment */
 } expand_iter;
 
 static uint32_t pairs_at(expand_iter *x) {
@@ -103,50 +103,26 @@ static double expand_score(kz_iter *it) {
 
 static void expand_free(kz_iter *it) {
   expand_iter *x = (expand_iter *)it;
-  free(x->pairs);
-  free(x->freq);
+  kz_expand_union_clear(&x->own);
   free(x);
 }
 
 static const kz_iter_ops expand_ops = {expand_next, expand_advance, expand_matches, expand_score,
                                        expand_free};
 
-static int by_pair(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return x < y ? -1 : x > y;
-}
-
-/* Adds every posting of the segment's expansions to the pairs or the counters. */
-static int gather(expand_iter *x, const kz_plan *p, kz_eval_ctx *ctx, uint64_t sum) {
-  const kz_segment *seg = ctx->seg;
+/* Points x at segment s's union of p: the plan's, else one built now. */
+static int use_union(expand_iter *x, const kz_plan *p, kz_eval_ctx *ctx) {
   size_t s = ctx->seg_index;
-  if (x->mode == PAIRS) x->pairs = malloc((size_t)sum * sizeof *x->pairs);
-  else x->freq = calloc(x->docs ? x->docs : 1, sizeof *x->freq);
-  if (x->mode == PAIRS ? !x->pairs : !x->freq) return KZ_ERR_NOMEM;
-  for (size_t i = 0; i < p->n_terms && !ctx->error; i++) {
-    const kz_term_info *info = &p->terms[i].seg[s];
-    if (info->df == 0) continue;
-    kz_postings c;
-    kz_postings_init(&c, seg, info, &ctx->error);
-    for (uint32_t d = kz_postings_next(&c); d != KZ_DOC_END; d = kz_postings_next(&c)) {
-      uint32_t f = kz_postings_freq(&c);
-      if (x->mode == DENSE) {
-        if (d < x->docs) x->freq[d] += f;
-      } else if (x->n < sum) {
-        x->pairs[x->n++] = (uint64_t)d << 32 | f;
-      }
-    }
+  const kz_expand_union *u = &x->own;
+  if (p->unions && s < p->n_unions && (p->unions[s].pairs || p->unions[s].freq)) u = &p->unions[s];
+  else {
+    int rc = kz_expand_union_build(&x->own, p, ctx->seg, s, &ctx->error);
+    if (rc) return rc;
   }
-  if (x->mode == DENSE) return KZ_OK;
-  qsort(x->pairs, x->n, sizeof *x->pairs, by_pair);
-  size_t kept = 0; /* one pair per document, frequencies summed */
-  for (size_t i = 0; i < x->n; i++) {
-    if (kept && x->pairs[kept - 1] >> 32 == x->pairs[i] >> 32)
-      x->pairs[kept - 1] += (uint32_t)x->pairs[i];
-    else
-      x->pairs[kept++] = x->pairs[i];
-  }
-  x->n = kept;
+  x->mode = u->pairs ? PAIRS : DENSE;
+  x->pairs = u->pairs;
+  x->n = u->n;
+  x->freq = u->freq;
   return KZ_OK;
 }
 
@@ -168,14 +144,14 @@ int kz_iter_expand(kz_iter **out, const kz_plan *p, kz_eval_ctx *ctx) {
   x->docs = ctx->seg->info.doc_count;
   x->base.cost = sum;
   x->base.max_score = p->idf * KZ_BOUND_SLACK; /* tf / (tf + norm) < 1 */
-  x->mode = holders == 0 ? EMPTY : holders == 1 ? CURSOR : 2 * sum < x->docs ? PAIRS : DENSE;
+  x->mode = holders == 0 ? EMPTY : holders == 1 ? CURSOR : PAIRS; /* PAIRS: or DENSE, use_union */
   int rc = KZ_OK;
   if (x->mode == EMPTY) {
     x->base.doc = KZ_DOC_END;
   } else if (x->mode == CURSOR) {
     kz_postings_init(&x->cur, ctx->seg, &p->terms[only].seg[s], &ctx->error);
     x->base.doc = kz_postings_next(&x->cur);
-  } else if ((rc = gather(x, p, ctx, sum)) == KZ_OK) {
+  } else if ((rc = use_union(x, p, ctx)) == KZ_OK) {
     if (x->mode == PAIRS) pairs_at(x);
     else dense_from(x, 0);
   }

@@ -32,6 +32,7 @@ void kz_plan_free(kz_plan *p) {
   kz_phrase_pairs_free(p->pairs);
   free(p->word);
   free(p->stem);
+  kz_expand_unions_free(p->unions, p->n_unions);
   for (size_t i = 0; i < p->n_must; i++) kz_plan_free(p->must[i]);
   for (size_t i = 0; i < p->n_should; i++) kz_plan_free(p->should[i]);
   for (size_t i = 0; i < p->n_not; i++) kz_plan_free(p->not[i]);

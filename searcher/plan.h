@@ -55,6 +55,8 @@ struct kz_plan {
   size_t word_len, stem_len;
   uint64_t union_df;    /* documents holding any expansion, all segments (kz_plan_expand) */
   uint64_t in_reach;    /* terms within reach before the cap (fuzzy), or expansions (prefix) */
+  struct kz_expand_union *unions; /* n_unions (one per segment) kept by kz_plan_expand, or NULL */
+  size_t n_unions;                 /* (searcher/expand_union.h) */
   /*
    * PHRASE only (searcher/prox.h): with slop > 0 and near == 0 a sloppy
    * phrase ("a b"~slop, Lucene's slop); with near == 1 the terms in any
