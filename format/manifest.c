@@ -45,6 +45,18 @@ void kz_segment_file_name(char *buf, size_t size, uint32_t segment_id, int kind)
   snprintf(buf, size, "seg-%08x.%s", segment_id, kz_segfile_ext[kind]);
 }
 
+int kz_segment_file_create(kz_file_writer *w, const char *dir, uint32_t segment_id, int kind,
+                           uint32_t magic) {
+  char name[64];
+  kz_segment_file_name(name, sizeof name, segment_id, kind);
+  char *path = kz_path_join(dir, name);
+  if (!path) return KZ_ERR_NOMEM;
+  int rc = kz_file_writer_open(w, path, magic);
+  free(path);
+  if (rc) kz_file_writer_abort(w);
+  return rc;
+}
+
 void kz_deletes_file_name(char *buf, size_t size, uint32_t segment_id, uint64_t generation) {
   snprintf(buf, size, "seg-%08x-%llu.del", segment_id, (unsigned long long)generation);
 }

@@ -12,6 +12,8 @@
 
 #include "kzsearch.h"
 
+struct kz_file_writer;
+
 /*
  * The per-segment file kinds this kzsearch knows. A kind's code in the
  * manifest is its index + 1 (docs/FORMAT.md, "Manifest"). Every v3 segment
@@ -81,6 +83,13 @@ extern const char *const kz_segfile_ext[KZ_SEGFILES];
 
 /* "seg-%08x.<ext>" into buf (at least 32 bytes). */
 void kz_segment_file_name(char *buf, size_t size, uint32_t segment_id, int kind);
+/*
+ * Opens a framed writer (format/file.h) for the segment's file of `kind` in
+ * dir, for the small tables written in one go. On failure nothing is left
+ * to abort. @return KZ_OK, KZ_ERR_NOMEM or KZ_ERR_IO.
+ */
+int kz_segment_file_create(struct kz_file_writer *w, const char *dir, uint32_t segment_id,
+                           int kind, uint32_t magic);
 /* The number of known kinds a segment of the manifest has (KZ_SEGFILES_V2 before v3). */
 int kz_manifest_kinds(const kz_manifest *m);
 /* Whether the segment has a file of `kind`: always for a core kind; for an optional one, when

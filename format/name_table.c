@@ -50,17 +50,9 @@ int kz_name_table_write(const char *dir, uint32_t segment_id, kz_name_entry *ent
       entries[kept++] = entries[i];
     else /* a merge of segments read with different word lists: English if one says so */
       entries[kept - 1].english |= entries[i].english;
-  char name[64];
-  kz_segment_file_name(name, sizeof name, segment_id, KZ_SEGFILE_NAMES);
-  char *path = kz_path_join(dir, name);
-  if (!path) return KZ_ERR_NOMEM;
   kz_file_writer f;
-  int rc = kz_file_writer_open(&f, path, KZ_MAGIC_NAMES);
-  free(path);
-  if (rc) {
-    kz_file_writer_abort(&f);
-    return rc;
-  }
+  int rc = kz_segment_file_create(&f, dir, segment_id, KZ_SEGFILE_NAMES, KZ_MAGIC_NAMES);
+  if (rc) return rc;
   uint8_t u32[4];
   if (kept >= KZ_NAME_TABLE_FLAGGED) {
     kz_file_writer_abort(&f);

@@ -28,17 +28,9 @@ static int valid_word(const void *w, size_t len) {
 /* Writes the file from its entries (already checked). */
 static int write_file(const char *dir, uint32_t segment_id, uint32_t version, uint32_t n,
                       const void *entries, size_t size, uint64_t *bytes) {
-  char name[64];
-  kz_segment_file_name(name, sizeof name, segment_id, KZ_SEGFILE_PAIRS);
-  char *path = kz_path_join(dir, name);
-  if (!path) return KZ_ERR_NOMEM;
   kz_file_writer f;
-  int rc = kz_file_writer_open(&f, path, KZ_MAGIC_PAIRS);
-  free(path);
-  if (rc) {
-    kz_file_writer_abort(&f);
-    return rc;
-  }
+  int rc = kz_segment_file_create(&f, dir, segment_id, KZ_SEGFILE_PAIRS, KZ_MAGIC_PAIRS);
+  if (rc) return rc;
   uint8_t head[8];
   kz_store_u32le(head, version);
   kz_store_u32le(head + 4, n);
