@@ -71,13 +71,7 @@ int kz_name_table_write(const char *dir, uint32_t segment_id, kz_name_entry *ent
     off += 3 + entries[i].key_len + entries[i].term_len;
   }
   for (size_t i = 0; i < kept; i++) write_entry(&f, &entries[i]);
-  if (f.error) {
-    rc = f.error;
-    kz_file_writer_abort(&f);
-    return rc;
-  }
-  if ((rc = kz_file_writer_finish(&f, bytes))) kz_file_writer_abort(&f);
-  return rc;
+  return kz_file_writer_finish(&f, bytes); /* an earlier write's error removes the file there */
 }
 
 int kz_name_table_open(kz_name_table *t, const uint8_t *body, size_t size) {

@@ -36,13 +36,7 @@ static int write_file(const char *dir, uint32_t segment_id, uint32_t version, ui
   kz_store_u32le(head + 4, n);
   kz_file_writer_write(&f, head, sizeof head);
   kz_file_writer_write(&f, entries, size);
-  if (f.error) {
-    rc = f.error;
-    kz_file_writer_abort(&f);
-    return rc;
-  }
-  if ((rc = kz_file_writer_finish(&f, bytes))) kz_file_writer_abort(&f);
-  return rc;
+  return kz_file_writer_finish(&f, bytes); /* an earlier write's error removes the file there */
 }
 
 int kz_pairs_file_write(const char *dir, uint32_t segment_id, uint32_t version,
